@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/**
+ * ~/.dispatch/config.yaml. Two formats are accepted:
+ *   new: default + backends (name → command) + models (name → backend) + aliases (name → model)
+ *   old: default + agents (name → command), from the first version of the dispatch skill.
+ */
+const commandString = z.string().trim().min(1, 'a command must not be empty');
+
+export const BACKEND_TYPES = ['claude', 'cursor', 'codex', 'gemini', 'opencode', 'generic', 'sim'] as const;
+export type BackendType = (typeof BACKEND_TYPES)[number];
+
+const backendSchema = z.union([
+  commandString,
+  z.strictObject({
+    command: commandString,
+    type: z.enum(BACKEND_TYPES).optional(),
+  }),
+]);
+
+const modelSchema = z.union([
+  z.null(),
+  z.string().trim().min(1),
+  z.strictObject({
+    backend: z.string().trim().min(1).optional(),
+    /** The id given to the CLI as `--model <id>`; the model's name when absent. */
+    id: z.string().trim().min(1).optional(),
+  }),
+]);
+
+const positiveInt = z.number().int().positive();
+
+const aliasSchema = z.union([
+  z.string().trim().min(1),
+  z.strictObject({
+    model: z.string().trim().min(1),
+    prompt: z.string().optional(),
+    capabilities: z.array(z.string().trim().min(1)).optional(),
+    max_parallel: positiveInt.optional(),
+  }),
+]);
+
+export const NOTIFY_EVENTS = ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+const notifySchema = z.strictObject({
+  desktop: z.boolean().optional(),
+  question: commandString.optional(),
+  completed: commandString.optional(),
+  failed: commandString.optional(),
+  'timed-out': commandString.optional(),
+  cancelled: commandString.optional(),
+});
+
+const common = {
+  default: z.string().trim().min(1).optional(),
+  max_parallel: positiveInt.optional(),
+  timeout_minutes: z.number().positive().optional(),
+  stop_on_timeout: z.boolean().optional(),
+  fallback_minutes: z.number().positive().optional(),
+  notify: notifySchema.optional(),
+};
+
+export const newConfigSchema = z.strictObject({
+  ...common,
+  backends: z.record(z.string(), backendSchema).optional(),
+  models: z.record(z.string(), modelSchema).optional(),
+  aliases: z.record(z.string(), aliasSchema).optional(),
+});
+
+export const oldConfigSchema = z.strictObject({
+  ...common,
+  agents: z.record(z.string(), backendSchema),
+});
+
+export type NewConfigInput = z.infer<typeof newConfigSchema>;
+export type OldConfigInput = z.infer<typeof oldConfigSchema>;

@@ -1,0 +1,51 @@
+import type { BackendType, NotifyEvent } from './config-schema.js';
+
+export interface BackendConfig {
+  name: string;
+  command: string;
+  type: BackendType;
+}
+
+export interface ModelConfig {
+  name: string;
+  backend: string;
+  /** Passed to the CLI as its model argument. */
+  id: string;
+  /** Old-format agents carry the model in their own command, so nothing is appended. */
+  passModel: boolean;
+}
+
+export interface AliasConfig {
+  name: string;
+  model: string;
+  prompt: string | undefined;
+  capabilities: string[];
+  maxParallel: number | undefined;
+}
+
+export interface NotifyConfig {
+  desktop: boolean;
+  hooks: Partial<Record<NotifyEvent, string>>;
+}
+
+export interface Config {
+  /** The file it was read from, or undefined for the built-in configuration. */
+  file: string | undefined;
+  format: 'new' | 'old' | 'builtin';
+  default: string | undefined;
+  backends: Record<string, BackendConfig>;
+  models: Record<string, ModelConfig>;
+  aliases: Record<string, AliasConfig>;
+  maxParallel: number | undefined;
+  timeoutMinutes: number;
+  stopOnTimeout: boolean;
+  /** How long a worker waits for an answer before it writes context.md and exits. */
+  fallbackMinutes: number;
+  notify: NotifyConfig;
+}
+
+export const DEFAULT_TIMEOUT_MINUTES = 30;
+export const DEFAULT_FALLBACK_MINUTES = 3;
+
+/** The simulated worker is always available under this model name unless the config redefines it. */
+export const SIM_MODEL = 'sim';

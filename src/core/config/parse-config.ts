@@ -1,0 +1,238 @@
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { DispatchError, type SourceLocation } from '../errors.js';
+import { inferBackendType, inferModelBackend } from './backend-inference.js';
+import { newConfigSchema, oldConfigSchema, type NewConfigInput, type OldConfigInput } from './config-schema.js';
+import {
+  DEFAULT_FALLBACK_MINUTES,
+  DEFAULT_TIMEOUT_MINUTES,
+  SIM_MODEL,
+  type AliasConfig,
+  type BackendConfig,
+  type Config,
+  type ModelConfig,
+  type NotifyConfig,
+} from './config-types.js';
+
+const FIX_HINT = 'Fix the file, or run `dispatch config path` to see which file is used and `dispatch init` to write a fresh one.';
+
+/** The configuration used when there is no config file: only the simulated worker. */
+export function builtinConfig(): Config {
+  const config = emptyConfig(undefined, 'builtin');
+  addSim(config);
+  config.default = SIM_MODEL;
+  return config;
+}
+
+function emptyConfig(file: string | undefined, format: Config['format']): Config {
+  return {
+    file,
+    format,
+    default: undefined,
+    backends: {},
+    models: {},
+    aliases: {},
+    maxParallel: undefined,
+    timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
+    stopOnTimeout: false,
+    fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
+    notify: { desktop: false, hooks: {} },
+  };
+}
+
+/** The built-in `sim` backend and model, unless the user's config defines those names itself. */
+function addSim(config: Config): void {
+  config.backends.sim ??= { name: 'sim', command: 'dispatch-sim', type: 'sim' };
+  if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
+    config.models[SIM_MODEL] = { name: SIM_MODEL, backend: 'sim', id: SIM_MODEL, passModel: false };
+  }
+}
+
+/**
+ * Parses and validates a config file's text. Every problem is a DispatchError naming the file,
+ * line and column, with the expected value and how to fix it.
+ */
+export function parseConfig(text: string, file: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0];
+    throw new DispatchError('config', `${file} is not valid YAML: ${firstLine(yamlError.message)}`, {
+      location: { file, line: pos?.line, column: pos?.col },
+      hint: 'Check the indentation and quoting on that line (a command containing ": " or "#" needs quotes).',
+    });
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new DispatchError('config', `${file} must be a mapping of keys (default, backends, models, aliases)`, {
+      location: { file, line: 1, column: 1 },
+      hint: FIX_HINT,
+    });
+  }
+  const isOld = 'agents' in raw;
+  const schema = isOld ? oldConfigSchema : newConfigSchema;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw schemaError(result.error, doc, lineCounter, file);
+  const config = isOld
+    ? normalizeOld(result.data as OldConfigInput, file)
+    : normalizeNew(result.data as NewConfigInput, file, doc, lineCounter);
+  applyCommon(config, result.data);
+  addSim(config);
+  checkDefault(config, doc, lineCounter);
+  return config;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function locate(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[], file: string): SourceLocation {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const sub = path.slice(0, depth).map(String);
+    const node = (depth === 0 ? doc.contents : doc.getIn(sub, true)) as YamlNode | null | undefined;
+    // For a key that exists point at its key, so "models.opus" points at "opus:".
+    const keyNode = depth > 0 ? findKeyNode(doc, sub) : undefined;
+    const target = keyNode ?? node;
+    const offset = target?.range?.[0];
+    if (offset !== undefined) {
+      const pos = lineCounter.linePos(offset);
+      return { file, line: pos.line, column: pos.col };
+    }
+  }
+  return { file, line: 1, column: 1 };
+}
+
+function findKeyNode(doc: Document, path: string[]): YamlNode | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const last = path[path.length - 1];
+  const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === last);
+  return pair && isScalar(pair.key) ? pair.key : undefined;
+}
+
+function schemaError(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): DispatchError {
+  const issue = error.issues[0];
+  if (!issue) return new DispatchError('config', `${file} is not a valid config`, { hint: FIX_HINT });
+  const path = issue.path.map(String);
+  const where = path.length > 0 ? path.join('.') : 'the top level';
+  let message: string;
+  let hint = FIX_HINT;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.join(', ');
+    const allowed = allowedKeys(path);
+    message = `${file}: unknown key ${keys} in ${where}`;
+    hint = allowed ? `Allowed keys here: ${allowed}. Check the spelling.` : FIX_HINT;
+    return new DispatchError('config', message, {
+      location: locate(doc, lineCounter, [...path, issue.keys[0] ?? ''], file),
+      hint,
+    });
+  }
+  if (issue.code === 'invalid_union') {
+    message = `${file}: ${where} has the wrong shape: ${unionExpectation(path)}`;
+  } else {
+    message = `${file}: ${where}: ${issue.message}`;
+  }
+  return new DispatchError('config', message, { location: locate(doc, lineCounter, path, file), hint });
+}
+
+function allowedKeys(path: string[]): string | undefined {
+  if (path.length === 0) return 'default, backends, models, aliases, max_parallel, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
+  const [section] = path;
+  if (section === 'backends' || section === 'agents') return 'command, type';
+  if (section === 'models') return 'backend, id';
+  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel';
+  if (section === 'notify') return 'desktop, question, completed, failed, timed-out, cancelled';
+  return undefined;
+}
+
+function unionExpectation(path: string[]): string {
+  const [section] = path;
+  if (section === 'backends' || section === 'agents') return 'expected a command string, or a mapping with `command:` (and optional `type:`)';
+  if (section === 'models') return 'expected a mapping such as `{ backend: claude }` (optionally with `id:`), a backend name, or nothing';
+  if (section === 'aliases') return 'expected a model name, or a mapping with `model:` (and optional `prompt:`, `capabilities:`, `max_parallel:`)';
+  return 'see docs/config.md for the expected form';
+}
+
+function toBackend(name: string, value: string | { command: string; type?: BackendConfig['type'] }): BackendConfig {
+  const command = typeof value === 'string' ? value : value.command;
+  const explicit = typeof value === 'string' ? undefined : value.type;
+  return { name, command: command.trim(), type: inferBackendType(name, command, explicit) };
+}
+
+function normalizeOld(input: OldConfigInput, file: string): Config {
+  const config = emptyConfig(file, 'old');
+  for (const [name, value] of Object.entries(input.agents)) {
+    config.backends[name] = toBackend(name, value);
+    config.models[name] = { name, backend: name, id: name, passModel: false };
+  }
+  return config;
+}
+
+function normalizeNew(input: NewConfigInput, file: string, doc: Document, lineCounter: LineCounter): Config {
+  const config = emptyConfig(file, 'new');
+  for (const [name, value] of Object.entries(input.backends ?? {})) config.backends[name] = toBackend(name, value);
+  const backendNames = Object.keys(config.backends);
+  for (const [name, value] of Object.entries(input.models ?? {})) {
+    const spec = value === null ? {} : typeof value === 'string' ? { backend: value } : value;
+    const id = spec.id ?? name;
+    const backend = spec.backend ?? inferModelBackend(id, backendNames);
+    if (!backend) {
+      throw new DispatchError('config', `${file}: model "${name}" names no backend and none can be inferred`, {
+        location: locate(doc, lineCounter, ['models', name], file),
+        hint: `Add \`backend:\` to it, one of: ${backendNames.join(', ') || '(no backends configured — add a backends: section)'}.`,
+      });
+    }
+    if (!config.backends[backend] && backend !== 'sim') {
+      throw new DispatchError('config', `${file}: model "${name}" uses backend "${backend}", which is not configured`, {
+        location: locate(doc, lineCounter, ['models', name, 'backend'], file),
+        hint: `Configured backends: ${backendNames.join(', ') || '(none)'}. Add it under backends: or pick one of those.`,
+      });
+    }
+    const model: ModelConfig = { name, backend, id, passModel: true };
+    config.models[name] = model;
+  }
+  for (const [name, value] of Object.entries(input.aliases ?? {})) {
+    const spec = typeof value === 'string' ? { model: value } : value;
+    const alias: AliasConfig = {
+      name,
+      model: spec.model,
+      prompt: 'prompt' in spec ? spec.prompt : undefined,
+      capabilities: 'capabilities' in spec ? (spec.capabilities ?? []) : [],
+      maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
+    };
+    if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
+      throw new DispatchError('config', `${file}: alias "${name}" points to model "${alias.model}", which is not configured`, {
+        location: locate(doc, lineCounter, ['aliases', name, 'model'], file),
+        hint: `Configured models: ${Object.keys(config.models).join(', ') || '(none)'}.`,
+      });
+    }
+    config.aliases[name] = alias;
+  }
+  return config;
+}
+
+function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): void {
+  config.default = input.default;
+  config.maxParallel = input.max_parallel;
+  if (input.timeout_minutes !== undefined) config.timeoutMinutes = input.timeout_minutes;
+  if (input.stop_on_timeout !== undefined) config.stopOnTimeout = input.stop_on_timeout;
+  if (input.fallback_minutes !== undefined) config.fallbackMinutes = input.fallback_minutes;
+  const notify: NotifyConfig = { desktop: input.notify?.desktop ?? false, hooks: {} };
+  for (const event of ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const) {
+    const hook = input.notify?.[event];
+    if (hook) notify.hooks[event] = hook;
+  }
+  config.notify = notify;
+}
+
+function checkDefault(config: Config, doc: Document, lineCounter: LineCounter): void {
+  const name = config.default;
+  if (name === undefined || config.models[name] || config.aliases[name]) return;
+  const file = config.file ?? 'config';
+  const known = [...Object.keys(config.models), ...Object.keys(config.aliases)];
+  throw new DispatchError('config', `${file}: default "${name}" is not a configured model or alias`, {
+    location: locate(doc, lineCounter, ['default'], file),
+    hint: `Set default to one of: ${known.join(', ')}.`,
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * One error base for everything the program reports to a user. `code` picks the exit code
+ * (see cli/exit-codes.ts); `hint` says what to do about it. Expected failures carry the file,
+ * line and column they are about so the message can point at the exact place.
+ */
+export type ErrorCode =
+  | 'usage'
+  | 'config'
+  | 'not-found'
+  | 'invalid-id'
+  | 'conflict'
+  | 'state'
+  | 'backend'
+  | 'plan'
+  | 'timeout'
+  | 'io';
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export class DispatchError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly location: SourceLocation | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; location?: SourceLocation; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DispatchError';
+    this.code = code;
+    this.hint = options.hint;
+    this.location = options.location;
+  }
+}
+
+/** "file:line:col" for a location, as editors and terminals recognise it. */
+export function formatLocation(location: SourceLocation): string {
+  let text = location.file;
+  if (location.line !== undefined) {
+    text += `:${location.line}`;
+    if (location.column !== undefined) text += `:${location.column}`;
+  }
+  return text;
+}
+
+export function isDispatchError(error: unknown): error is DispatchError {
+  return error instanceof DispatchError;
+}

@@ -1,0 +1,65 @@
+import { markerChar } from './markers.js';
+import { ITEM_PATTERN, NOTE_PATTERN, lineContent, parsePlan, splitLines } from './parse-plan.js';
+import type { Marker, Plan } from './plan-types.js';
+
+export function serializePlan(plan: Plan): string {
+  return plan.lines.join('');
+}
+
+function lineEnding(plan: Plan): string {
+  return plan.lines.find((line) => line.endsWith('\r\n')) ? '\r\n' : '\n';
+}
+
+/**
+ * Sets an item's marker, and replaces the text under it with `detail` when one is given
+ * (the question of a blocked item, the description of an error). Everything else is kept.
+ */
+export function setItemMarker(plan: Plan, index: number, marker: Marker, detail?: string): Plan {
+  const item = plan.items[index];
+  if (!item) throw new RangeError(`plan has no item ${index}`);
+  const eol = lineEnding(plan);
+  const original = plan.lines[item.line] ?? '';
+  const content = lineContent(original);
+  const match = ITEM_PATTERN.exec(content);
+  if (!match) throw new Error(`line ${item.line + 1} is not an item`);
+  const ending = original.slice(content.length + (original.startsWith('\uFEFF') ? 1 : 0));
+  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const bracket = content.indexOf('[', (match[1] ?? '').length + (match[2] ?? '').length);
+  const replaced = `${bom}${content.slice(0, bracket + 1)}${markerChar(marker)}${content.slice(bracket + 2)}${ending}`;
+  const lines = [...plan.lines];
+  lines[item.line] = replaced;
+  if (detail !== undefined) {
+    const pad = ' '.repeat(item.indent + 2);
+    const detailLines = detail.split(/\r?\n/).map((text) => `${pad}${text}${eol}`);
+    if (!replaced.endsWith('\n')) lines[item.line] = replaced + eol;
+    lines.splice(item.line + 1, item.detailLineCount, ...detailLines);
+  }
+  return parsePlan(lines.join(''));
+}
+
+/** The markdown of a dispatcher note; later lines stay inside the block quote. */
+export function formatNote(text: string): string {
+  const [first = '', ...rest] = text.trim().split(/\r?\n/);
+  return [`> **Note from dispatcher:** ${first}`, ...rest.map((line) => (line ? `> ${line}` : '>'))].join('\n');
+}
+
+/** Appends a dispatcher note at the end of the plan, separated by a blank line. */
+export function appendNote(planText: string, note: string): string {
+  const eol = planText.includes('\r\n') ? '\r\n' : '\n';
+  let text = planText;
+  if (text.length > 0 && !text.endsWith('\n')) text += eol;
+  const lines = splitLines(text);
+  const last = lines.length > 0 ? lineContent(lines[lines.length - 1] ?? '') : '';
+  if (text.length > 0 && last.trim() !== '' && !NOTE_PATTERN.test(last)) text += eol;
+  return text + formatNote(note).replace(/\n/g, eol) + eol;
+}
+
+/** Whether the plan still carries a note with this text (workers may rewrite the file). */
+export function planHasNote(plan: Plan, note: string): boolean {
+  const wanted = normalizeNote(note);
+  return plan.notes.some((existing) => normalizeNote(existing.text) === wanted);
+}
+
+function normalizeNote(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,114 @@
+import { planProgress, isPlanComplete } from '../plan/progress.js';
+import type { Progress } from '../plan/plan-types.js';
+import type { TaskEvent } from '../task/task-events.js';
+import { signalFromExitCode } from './signals.js';
+import type { ExitInfo, PendingQuestion, TaskSnapshot, TaskState, TaskStatus } from './task-status.js';
+
+const EMPTY_PROGRESS: Progress = { done: 0, total: 0, blocked: [], errors: [], current: undefined };
+
+type Of<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>;
+
+function lastIndex(events: TaskEvent[], test: (event: TaskEvent) => boolean): number {
+  for (let i = events.length - 1; i >= 0; i--) if (test(events[i] as TaskEvent)) return i;
+  return -1;
+}
+
+/**
+ * Derives a task's state from its files. The current attempt starts at the last `queued` or
+ * `resumed` event; terminal events from earlier attempts no longer count.
+ */
+export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
+  const { events, ipc } = snapshot;
+  const progress = snapshot.plan ? planProgress(snapshot.plan) : EMPTY_PROGRESS;
+  const legacy = snapshot.meta === undefined && events.length === 0;
+  const boundary = Math.max(
+    0,
+    lastIndex(events, (e) => e.type === 'queued' || e.type === 'resumed'),
+  );
+  const current = events.slice(boundary);
+  const find = <T extends TaskEvent['type']>(type: T): Of<T> | undefined => {
+    const index = lastIndex(current, (e) => e.type === type);
+    return index < 0 ? undefined : (current[index] as Of<T>);
+  };
+
+  const spawned = find('spawned');
+  const exited = spawned
+    ? (current.find((e) => e.type === 'exited' && e.attempt === spawned.attempt) as Of<'exited'> | undefined)
+    : undefined;
+  const exit: ExitInfo | undefined = exited ? { code: exited.code, signal: signalFromExitCode(exited.code) } : undefined;
+  const cancelled = find('cancelled');
+  const timedOut = find('timed-out');
+  const skipped = find('skipped');
+  const spawnFailed = find('spawn-failed');
+  const workerAlive = legacy
+    ? snapshot.liveness !== 'dead'
+    : spawned !== undefined && exited === undefined && snapshot.liveness !== 'dead';
+
+  const question = pendingQuestion(snapshot, workerAlive);
+  const created = events.find((e) => e.type === 'created');
+  const firstSpawn = events.find((e) => e.type === 'spawned');
+  const status: TaskStatus = {
+    id: snapshot.id,
+    title: snapshot.meta?.title ?? snapshot.plan?.title ?? snapshot.id,
+    state: 'running',
+    model: spawned?.model ?? snapshot.meta?.model,
+    progress,
+    question: undefined,
+    attempt: spawned?.attempt ?? 0,
+    pid: spawned?.pid,
+    exit,
+    reason: undefined,
+    createdAt: created?.time ?? snapshot.meta?.createdAt,
+    startedAt: firstSpawn?.time,
+    endedAt: undefined,
+    legacy,
+  };
+
+  const ended = (state: TaskState, reason: string | undefined, time: string | undefined): TaskStatus => ({
+    ...status,
+    state,
+    reason,
+    endedAt: time ?? exited?.time,
+  });
+
+  if (cancelled) return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
+  if (ipc.complete) return ended('done', undefined, exited?.time);
+  if (skipped) return ended('not-started', skipped.reason, skipped.time);
+  if (!legacy && !spawned) {
+    if (spawnFailed) return ended('failed', `worker failed to start: ${spawnFailed.error}`, spawnFailed.time);
+    return { ...status, state: 'queued' };
+  }
+  if (workerAlive) {
+    if (timedOut && Date.parse(timedOut.time) >= snapshot.lastActivityMs) {
+      return { ...status, state: 'timed-out', reason: `no activity for ${timedOut.idleMinutes} minutes` };
+    }
+    if (question) return { ...status, state: 'waiting', question };
+    return status;
+  }
+  if (snapshot.plan && isPlanComplete(snapshot.plan)) {
+    return ended('done', 'all items checked; the worker did not write ipc/.done', undefined);
+  }
+  if (question) return { ...ended('blocked', 'the worker is no longer waiting; answering starts a new worker', undefined), question };
+  if (timedOut) return ended('timed-out', `no activity for ${timedOut.idleMinutes} minutes`, timedOut.time);
+  return ended('failed', failureReason(snapshot, progress, exit), undefined);
+}
+
+function pendingQuestion(snapshot: TaskSnapshot, workerAlive: boolean): PendingQuestion | undefined {
+  const seq = snapshot.ipc.unanswered[0];
+  if (seq !== undefined) return { seq, text: snapshot.questions[seq] ?? '', live: workerAlive };
+  if (workerAlive || !snapshot.plan) return undefined;
+  const blocked = planProgress(snapshot.plan).blocked[0];
+  return blocked ? { seq: undefined, text: blocked.question, live: false } : undefined;
+}
+
+function failureReason(snapshot: TaskSnapshot, progress: Progress, exit: ExitInfo | undefined): string {
+  const parts: string[] = [];
+  const firstError = progress.errors[0];
+  if (firstError) parts.push(`error on item ${firstError.index + 1}: ${firstError.description}`);
+  if (exit?.signal) parts.push(`worker killed by ${exit.signal}`);
+  else if (exit) parts.push(`worker exited with code ${exit.code}`);
+  else parts.push('worker process is gone and left no exit status');
+  if (snapshot.planProblem) parts.push(snapshot.planProblem);
+  else if (progress.total > progress.done) parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);
+  return parts.join('; ');
+}

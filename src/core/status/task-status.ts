@@ -1,0 +1,83 @@
+import type { IpcState } from '../ipc/ipc-protocol.js';
+import type { Plan, Progress } from '../plan/plan-types.js';
+import type { TaskEvent } from '../task/task-events.js';
+import type { TaskMeta } from '../task/task-meta.js';
+
+export const TASK_STATES = [
+  'queued',
+  'running',
+  'waiting',
+  'blocked',
+  'done',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'not-started',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** Whether the worker process of the latest attempt still runs, as observed by the runtime. */
+export type Liveness = 'alive' | 'dead' | 'unknown';
+
+/** Everything read from a task folder; status is a pure function of it. */
+export interface TaskSnapshot {
+  id: string;
+  meta: TaskMeta | undefined;
+  events: TaskEvent[];
+  plan: Plan | undefined;
+  /** Why plan.md could not be read or parsed (missing, not text, too large). */
+  planProblem: string | undefined;
+  ipc: IpcState;
+  /** Text of unanswered questions by sequence number (possibly truncated). */
+  questions: Record<number, string>;
+  hasContext: boolean;
+  liveness: Liveness;
+  /** Latest modification time of plan, IPC folder and log, in ms since the epoch. */
+  lastActivityMs: number;
+}
+
+export interface PendingQuestion {
+  /** IPC sequence number, or undefined for a question left in the plan by a worker that gave up. */
+  seq: number | undefined;
+  text: string;
+  /** The worker is still alive and waiting for the answer (vs. it gave up and exited). */
+  live: boolean;
+}
+
+export interface ExitInfo {
+  code: number;
+  /** Signal name when the exit code says the worker was killed by one (128 + n). */
+  signal: string | undefined;
+}
+
+export interface TaskStatus {
+  id: string;
+  title: string;
+  state: TaskState;
+  model: string | undefined;
+  progress: Progress;
+  question: PendingQuestion | undefined;
+  attempt: number;
+  pid: number | undefined;
+  exit: ExitInfo | undefined;
+  /** Why the task is in this state, in words (failure cause, wait reason, cancel reason). */
+  reason: string | undefined;
+  createdAt: string | undefined;
+  startedAt: string | undefined;
+  endedAt: string | undefined;
+  /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
+  legacy: boolean;
+}
+
+export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
+  'done',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'not-started',
+]);
+
+/** States in which the task needs the user (the original monitor's exit conditions, and worse). */
+export function needsAttention(state: TaskState): boolean {
+  return state === 'waiting' || state === 'blocked' || TERMINAL_STATES.has(state);
+}

@@ -1,0 +1,60 @@
+/**
+ * events.jsonl: the append-only history of a task, one JSON object per line. Each line stays under
+ * 4 KiB so an O_APPEND write lands whole even with several writers. Status is derived from these
+ * events together with the plan and the IPC folder.
+ */
+export type TaskEvent =
+  | { type: 'created'; time: string }
+  | { type: 'queued'; time: string }
+  | {
+      type: 'spawned';
+      time: string;
+      attempt: number;
+      pid: number;
+      /** Process start time (clock ticks since boot on Linux) so a reused pid is not mistaken. */
+      startTime: string | null;
+      model: string;
+      backend: string;
+      prompt: string;
+    }
+  | { type: 'spawn-failed'; time: string; attempt: number; error: string }
+  /** Written by the worker's shell wrapper itself, so the status survives the supervisor. */
+  | { type: 'exited'; time: string; attempt: number; code: number }
+  | { type: 'question'; time: string; seq: number }
+  | { type: 'answered'; time: string; seq: number; by: string; preview: string }
+  | { type: 'note'; time: string; id: string; preview: string }
+  | { type: 'note-restored'; time: string; id: string }
+  | { type: 'timed-out'; time: string; idleMinutes: number; stopped: boolean }
+  | { type: 'cancelled'; time: string; by: string; reason: string }
+  | { type: 'skipped'; time: string; reason: string }
+  | { type: 'resumed'; time: string; attempt: number; reason: 'answer' | 'retry'; model: string }
+  | { type: 'adopted'; time: string; attempt: number };
+
+export type TaskEventType = TaskEvent['type'];
+
+/** Keeps a preview short enough that the event line stays well under 4 KiB. */
+export function preview(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Parses events.jsonl, skipping a torn or foreign line instead of failing the whole history. */
+export function parseEvents(text: string): { events: TaskEvent[]; badLines: number[] } {
+  const events: TaskEvent[] = [];
+  const badLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') {
+        events.push(value as TaskEvent);
+      } else {
+        badLines.push(index + 1);
+      }
+    } catch {
+      badLines.push(index + 1);
+    }
+  });
+  return { events, badLines };
+}

@@ -1,0 +1,41 @@
+export const PRIORITIES = ['high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface WorktreeInfo {
+  path: string;
+  branch: string;
+  /** Commit the branch started from. */
+  base: string;
+  /** The repository the worktree belongs to (its top level). */
+  repo: string;
+}
+
+/** task.json: what was asked. Written once when the task is created, never changed after. */
+export interface TaskMeta {
+  version: 1;
+  id: string;
+  title: string;
+  /** The user's request as given (context for the worker), or empty when only items were given. */
+  request: string;
+  model: string;
+  /** The model id handed to the CLI (`--model <id>`), which may differ from the configured name. */
+  modelId: string;
+  backend: string;
+  /** The backend kind (claude, cursor, codex, gemini, opencode, generic, sim). */
+  backendType: string;
+  /** The configured command the worker runs, before the prompt and model arguments. */
+  command: string;
+  /** Arguments appended to the command; the prompt itself is the last one (see prompt.md). */
+  args: string[];
+  /** Text appended from the alias, if the model was chosen through one. */
+  aliasPrompt?: string;
+  cwd: string;
+  worktree?: WorktreeInfo;
+  priority: Priority;
+  capability?: string;
+  after: string[];
+  /** Start only while fewer than this many tasks of the root run. */
+  maxParallel?: number;
+  timeoutMinutes: number;
+  createdAt: string;
+}
