@@ -57,9 +57,13 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const pos = yamlError.linePos?.[0];
+    // pos (character offsets) is always set, linePos only with prettyErrors. Some errors (a
+    // duplicate key after an empty value) start at the line break before the key: skip it.
+    let offset = yamlError.pos[0];
+    while (text[offset] === '\n' || text[offset] === '\r') offset++;
+    const pos = lineCounter.linePos(offset);
     throw new DispatchError('config', `${file} is not valid YAML: ${firstLine(yamlError.message)}`, {
-      location: { file, line: pos?.line, column: pos?.col },
+      location: { file, line: pos.line, column: pos.col },
       hint: 'Check the indentation and quoting on that line (a command containing ": " or "#" needs quotes).',
     });
   }
@@ -111,8 +115,24 @@ function findKeyNode(doc: Document, path: string[]): YamlNode | undefined {
   return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * A union error whose value has the shape of exactly one branch (a mapping where a command string
+ * or a mapping is allowed) is really that branch's error: report it, so a typo such as `comand:`
+ * comes out as "unknown key comand" at its own line instead of "wrong shape".
+ */
+function unwrapUnion(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union') return issue;
+  const fitting = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const branch = fitting.length === 1 ? fitting[0] : undefined;
+  const inner = branch?.find((i) => i.code === 'unrecognized_keys') ?? branch?.[0];
+  return inner ? unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue) : issue;
+}
+
 function schemaError(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): DispatchError {
-  const issue = error.issues[0];
+  const first = error.issues[0];
+  const issue = first && unwrapUnion(first);
   if (!issue) return new DispatchError('config', `${file} is not a valid config`, { hint: FIX_HINT });
   const path = issue.path.map(String);
   const where = path.length > 0 ? path.join('.') : 'the top level';

@@ -29,10 +29,15 @@ export function setItemMarker(plan: Plan, index: number, marker: Marker, detail?
   const lines = [...plan.lines];
   lines[item.line] = replaced;
   if (detail !== undefined) {
+    // Blank lines would end the detail when parsed back, so they are left out; an empty detail
+    // removes the text under the item. The block keeps the ending its last line had, so a file
+    // without a final newline still has none.
     const pad = ' '.repeat(item.indent + 2);
-    const detailLines = detail.split(/\r?\n/).map((text) => `${pad}${text}${eol}`);
-    if (!replaced.endsWith('\n')) lines[item.line] = replaced + eol;
-    lines.splice(item.line + 1, item.detailLineCount, ...detailLines);
+    const texts = detail.split(/\r?\n/).filter((text) => text.trim() !== '');
+    const blockEnding = /\r?\n$/.exec(plan.lines[item.line + item.detailLineCount] ?? '')?.[0] ?? '';
+    const head = replaced.slice(0, replaced.length - ending.length);
+    const block = [head, ...texts.map((text) => `${pad}${text}`)].join(ending || eol) + blockEnding;
+    lines.splice(item.line, 1 + item.detailLineCount, block);
   }
   return parsePlan(lines.join(''));
 }

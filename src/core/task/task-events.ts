@@ -21,7 +21,7 @@ export type TaskEvent =
   /** Written by the worker's shell wrapper itself, so the status survives the supervisor. */
   | { type: 'exited'; time: string; attempt: number; code: number }
   | { type: 'question'; time: string; seq: number }
-  | { type: 'answered'; time: string; seq: number; by: string; preview: string }
+  | { type: 'answered'; time: string; seq: number | null; by: string; preview: string }
   | { type: 'note'; time: string; id: string; preview: string }
   | { type: 'note-restored'; time: string; id: string }
   | { type: 'timed-out'; time: string; idleMinutes: number; stopped: boolean }
@@ -35,7 +35,10 @@ export type TaskEventType = TaskEvent['type'];
 /** Keeps a preview short enough that the event line stays well under 4 KiB. */
 export function preview(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  // Never cut between the two halves of a surrogate pair (an emoji), which is not valid UTF-8.
+  const cut = /[\uD800-\uDBFF]/.test(flat.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${flat.slice(0, cut)}…`;
 }
 
 /** Parses events.jsonl, skipping a torn or foreign line instead of failing the whole history. */

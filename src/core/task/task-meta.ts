@@ -25,8 +25,12 @@ export interface TaskMeta {
   backendType: string;
   /** The configured command the worker runs, before the prompt and model arguments. */
   command: string;
-  /** Arguments appended to the command; the prompt itself is the last one (see prompt.md). */
-  args: string[];
+  /** Whether the model id is passed to the CLI (old-format agents name it in their command). */
+  passModel: boolean;
+  /** The full argv the worker runs with, the prompt shown as <prompt.md> (for people, not re-run). */
+  argv: string[];
+  /** The alias the model was chosen through, if any. */
+  alias?: string;
   /** Text appended from the alias, if the model was chosen through one. */
   aliasPrompt?: string;
   cwd: string;

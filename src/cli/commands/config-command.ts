@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { configPath } from '../../runtime/paths.js';
+import { setDefaultModel } from '../../runtime/config-edit.js';
+import { resolveModel } from '../../core/config/resolve-model.js';
+import { DispatchError } from '../../core/errors.js';
+import { backendAvailable } from '../../runtime/tasks/diagnose-failure.js';
+import type { CliContext } from '../cli-context.js';
+
+export function registerConfig(program: Command, ctx: CliContext): void {
+  const config = program.command('config').summary('show or change the configuration');
+  config
+    .command('path')
+    .description('print the config file in use')
+    .action(() => ctx.out(configPath(ctx.env)));
+  config
+    .command('show')
+    .description('print the configuration as understood (after defaults and inference)')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const c = ctx.config;
+      if (options.json) {
+        ctx.json(c);
+        return;
+      }
+      const lines = [`file:     ${c.file ?? '(none: built-in simulated worker only)'}${c.format === 'old' ? ' (old agents: format)' : ''}`, `default:  ${c.default ?? '(none)'}`, 'models:'];
+      for (const model of Object.values(c.models)) {
+        const backend = c.backends[model.backend];
+        const ready = backendAvailable(c, model.backend) ? 'ready' : 'CLI not found';
+        lines.push(`  ${model.name.padEnd(16)} ${model.backend.padEnd(8)} ${ready.padEnd(13)} ${backend?.command ?? ''}`);
+      }
+      const aliases = Object.values(c.aliases);
+      if (aliases.length > 0) {
+        lines.push('aliases:');
+        for (const alias of aliases) lines.push(`  ${alias.name.padEnd(16)} → ${alias.model}${alias.capabilities.length ? ` [${alias.capabilities.join(', ')}]` : ''}`);
+      }
+      lines.push(`timeout:  ${c.timeoutMinutes} min${c.stopOnTimeout ? ' (stops the worker)' : ''}; fallback after ${c.fallbackMinutes} min; max_parallel ${c.maxParallel ?? 'unlimited'}`);
+      ctx.out(lines.join('\n'));
+    });
+  config
+    .command('set-default')
+    .description('make a model the default (edits the file in place, keeping comments)')
+    .argument('<model>', 'model or alias name')
+    .action((model: string) => {
+      const c = ctx.config;
+      if (!c.file) throw new DispatchError('config', 'there is no config file yet', { hint: 'Run `dispatch init` first.' });
+      const choice = resolveModel(c, { explicit: model });
+      const name = choice.alias?.name ?? choice.model.name;
+      setDefaultModel(c.file, name);
+      ctx.out(`Default model is now ${name} (${c.file}).`);
+    });
+}

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { parsePlan } from '../../core/plan/parse-plan.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
+import { diagnoseFailure } from '../../runtime/tasks/diagnose-failure.js';
+import { ensureSupervisorIfActive } from '../supervise.js';
+import type { CliContext } from '../cli-context.js';
+import { statusJson } from '../format/status-json.js';
+import { questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
+import { paint } from '../format/style.js';
+
+const FAILED = new Set(['failed', 'timed-out', 'not-started']);
+
+/** Pending questions first, then unfinished tasks, then finished ones; newest last in each group. */
+export function overviewOrder(statuses: TaskStatus[]): TaskStatus[] {
+  const rank = (s: TaskStatus) => (s.question ? 0 : ['running', 'queued'].includes(s.state) ? 1 : 2);
+  return [...statuses].sort((a, b) => rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+}
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .summary('show one task in detail, or every task with pending questions first')
+    .argument('[id]', 'task id')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  dispatch status\n  dispatch status security-review\n  dispatch status --json')
+    .action((id: string | undefined, options: { json?: boolean }) => {
+      const store = ctx.store;
+      if (id !== undefined) {
+        const status = store.status(id);
+        ensureSupervisorIfActive(ctx, [status]);
+        const files = store.files(id);
+        const read = readTextFile(files.plan, MAX_PLAN_BYTES);
+        const diagnosis = FAILED.has(status.state) ? diagnoseFailure(store, ctx.config, status) : undefined;
+        if (options.json) {
+          ctx.json({
+            ...statusJson(status),
+            planFile: files.plan,
+            cause: diagnosis?.cause ?? null,
+            logTail: diagnosis?.logTail ?? null,
+            alternatives: diagnosis?.alternatives ?? null,
+          });
+          return;
+        }
+        let text = taskDetail(status, read.ok ? parsePlan(read.text) : undefined, {
+          planPath: files.plan,
+          logTail: diagnosis?.logTail,
+          cause: diagnosis?.cause ? `${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n            ${diagnosis.cause.advice}` : undefined,
+        });
+        if (diagnosis && diagnosis.alternatives.length > 0) {
+          text += `\n  retry     dispatch retry ${id} --model ${diagnosis.alternatives[0]}   (installed: ${diagnosis.alternatives.join(', ')})`;
+        } else if (diagnosis) {
+          text += `\n  retry     dispatch retry ${id}`;
+        }
+        if (!read.ok && !read.missing) text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
+        ctx.out(text);
+        return;
+      }
+      const statuses = overviewOrder(store.statuses());
+      ensureSupervisorIfActive(ctx, statuses);
+      if (options.json) {
+        ctx.json(statuses.map(statusJson));
+        return;
+      }
+      if (statuses.length === 0) {
+        ctx.out('No tasks yet. Start one with: dispatch run "what to do"');
+        return;
+      }
+      const questions = statuses.filter((s) => s.question);
+      const lines: string[] = [];
+      if (questions.length > 0) {
+        lines.push(paint(`${questions.length} pending question${questions.length > 1 ? 's' : ''}:`, 'bold'));
+        for (const status of questions) lines.push(`${paint(status.id, 'bold')}`, ...questionLines(status));
+        lines.push('');
+      }
+      const widths = rowWidths(statuses);
+      for (const status of statuses) lines.push(taskRow(status, widths));
+      ctx.out(lines.join('\n'));
+    });
+}
+
+export function registerList(program: Command, ctx: CliContext): void {
+  program
+    .command('list')
+    .alias('ls')
+    .summary('one line per task')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const statuses = ctx.store.statuses();
+      ensureSupervisorIfActive(ctx, statuses);
+      if (options.json) {
+        ctx.json(statuses.map(statusJson));
+        return;
+      }
+      if (statuses.length === 0) {
+        ctx.out('No tasks yet.');
+        return;
+      }
+      const widths = rowWidths(statuses);
+      ctx.out(statuses.map((status) => taskRow(status, widths)).join('\n'));
+    });
+}

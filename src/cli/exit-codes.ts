@@ -1,0 +1,45 @@
+import type { ErrorCode } from '../core/errors.js';
+
+/**
+ * The one table of exit codes. `dispatch wait` exits 0 when a question or a completion needs the
+ * user (as the original monitor did), 1 when its timeout passes, 3 when a task failed, timed out,
+ * was cancelled or could not start.
+ */
+export const EXIT = {
+  ok: 0,
+  timeout: 1,
+  usage: 2,
+  taskFailed: 3,
+  notFound: 4,
+  config: 5,
+  state: 6,
+  backend: 7,
+  internal: 70,
+} as const;
+
+const BY_ERROR_CODE: Record<ErrorCode, number> = {
+  usage: EXIT.usage,
+  'invalid-id': EXIT.usage,
+  config: EXIT.config,
+  'not-found': EXIT.notFound,
+  conflict: EXIT.state,
+  state: EXIT.state,
+  plan: EXIT.usage,
+  backend: EXIT.backend,
+  timeout: EXIT.timeout,
+  io: EXIT.internal,
+};
+
+export function exitCodeFor(code: ErrorCode): number {
+  return BY_ERROR_CODE[code];
+}
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0  success (for wait: a question or a completion needs you)
+  1  timed out (wait --timeout, ask --timeout)
+  2  usage error (bad flag, bad task id, bad plan)
+  3  a task failed, timed out, was cancelled or could not start (wait)
+  4  no such task
+  5  configuration error
+  6  the task's state does not allow it (already answered, already finished)
+  7  the worker CLI could not be started`;

@@ -1,0 +1,76 @@
+import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import type { Plan } from '../../core/plan/plan-types.js';
+import { elapsedMs, formatElapsed } from './durations.js';
+import { progressBar } from './progress-bar.js';
+import { stateLabel, stateSentence } from './state-label.js';
+import { paint } from './style.js';
+
+const MARK: Record<string, string> = { done: '[x]', pending: '[ ]', blocked: '[?]', error: '[!]' };
+
+export function planLines(plan: Plan | undefined, status: TaskStatus): string[] {
+  if (!plan) return ['  (no readable plan)'];
+  return plan.items.map((item) => {
+    const pad = '  '.repeat(item.depth + 1);
+    const current = status.progress.current?.index === item.index && !['done', 'failed', 'cancelled'].includes(status.state) ? paint('  ← current', 'dim') : '';
+    const detail = item.detail && (item.marker === 'blocked' || item.marker === 'error') ? `\n${pad}    ${paint(item.detail.replace(/\n/g, ' '), 'dim')}` : '';
+    return `${pad}${MARK[item.marker]} ${item.text}${current}${detail}`;
+  });
+}
+
+export function questionLines(status: TaskStatus): string[] {
+  if (!status.question) return [];
+  const label = status.question.seq !== undefined ? `question ${formatSeq(status.question.seq)}` : 'question';
+  const seqArg = status.question.seq !== undefined ? ` ${status.question.seq}` : '';
+  return [
+    `  ${paint(label, 'magenta')}  ${status.question.text}`,
+    `  ${paint('answer', 'dim')}    dispatch answer ${status.id}${seqArg} "…"`,
+  ];
+}
+
+/** The full view of one task for `dispatch status ID`. */
+export function taskDetail(status: TaskStatus, plan: Plan | undefined, extra: { planPath: string; logTail?: string[]; cause?: string }): string {
+  const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
+  row('state', `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`);
+  if (status.reason) row('reason', status.reason);
+  if (extra.cause) row('cause', extra.cause);
+  const worker = [status.model ?? '?', status.attempt > 1 ? `attempt ${status.attempt}` : '', status.pid !== undefined ? `pid ${status.pid}` : ''].filter(Boolean).join(', ');
+  row('model', worker);
+  if (status.exit) row('exit', status.exit.signal ? `killed by ${status.exit.signal} (code ${status.exit.code})` : `code ${status.exit.code}`);
+  row('progress', `${progressBar(status.progress.done, status.progress.total)} ${status.progress.done}/${status.progress.total}`);
+  const elapsed = elapsedMs(status.startedAt, status.endedAt);
+  if (elapsed !== undefined) row('elapsed', formatElapsed(elapsed));
+  row('plan', extra.planPath);
+  lines.push(...questionLines(status));
+  lines.push('  items');
+  lines.push(...planLines(plan, status).map((line) => `  ${line}`));
+  if (extra.logTail && extra.logTail.length > 0) {
+    lines.push('  log tail');
+    lines.push(...extra.logTail.map((line) => `    ${paint(line, 'dim')}`));
+  }
+  return lines.join('\n');
+}
+
+/** One line per task for `dispatch list` and the overview. */
+export function taskRow(status: TaskStatus, widths: { id: number; state: number }): string {
+  const elapsed = elapsedMs(status.startedAt, status.endedAt);
+  const progress = `${status.progress.done}/${status.progress.total}`;
+  const state = stateLabel(status);
+  const visibleState = stateLabel(status, false);
+  return [
+    status.id.padEnd(widths.id),
+    state + ' '.repeat(Math.max(0, widths.state - visibleState.length)),
+    progress.padStart(5),
+    (status.model ?? '-').padEnd(10),
+    (elapsed !== undefined ? formatElapsed(elapsed) : '-').padStart(6),
+    ' ' + status.title,
+  ].join('  ');
+}
+
+export function rowWidths(statuses: TaskStatus[]): { id: number; state: number } {
+  return {
+    id: Math.max(4, ...statuses.map((s) => s.id.length)),
+    state: Math.max(5, ...statuses.map((s) => stateLabel(s, false).length)),
+  };
+}

@@ -1,0 +1,26 @@
+import type { BackendType } from '../../core/config/config-schema.js';
+import type { Backend } from './backend.js';
+import { claudeBackend } from './claude-backend.js';
+import { codexBackend } from './codex-backend.js';
+import { cursorBackend } from './cursor-backend.js';
+import { geminiBackend } from './gemini-backend.js';
+import { genericBackend } from './generic-backend.js';
+import { opencodeBackend } from './opencode-backend.js';
+import { simBackend } from './sim-backend.js';
+
+const BACKENDS: Record<BackendType, Backend> = {
+  claude: claudeBackend,
+  cursor: cursorBackend,
+  codex: codexBackend,
+  gemini: geminiBackend,
+  opencode: opencodeBackend,
+  generic: genericBackend,
+  sim: simBackend,
+};
+
+export function backendFor(type: BackendType): Backend {
+  return BACKENDS[type];
+}
+
+/** The agent CLIs worth detecting, in the order `dispatch init` offers them. */
+export const AGENT_BACKENDS: readonly Backend[] = [claudeBackend, cursorBackend, codexBackend, geminiBackend, opencodeBackend];

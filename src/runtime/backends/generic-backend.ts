@@ -1,0 +1,15 @@
+import type { Backend } from './backend.js';
+import { COMMON_FAILURES, classifyWith } from './failure-patterns.js';
+
+/**
+ * Any CLI that takes a prompt as its last argument. It gets only the prompt: a model flag it
+ * does not know could break it, so a generic backend names its model inside its own command.
+ */
+export const genericBackend: Backend = {
+  type: 'generic',
+  label: 'command',
+  programs: [],
+  defaultCommand: '',
+  invocation: ({ command, prompt }) => ({ command, args: [prompt] }),
+  classifyFailure: (log) => classifyWith(COMMON_FAILURES, log),
+};

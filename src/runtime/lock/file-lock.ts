@@ -1,0 +1,117 @@
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { isProcessAlive, processStartTime } from '../process/process-info.js';
+
+/**
+ * Exclusive claims through open(…, 'wx'): the file holds the owner's pid and process start time,
+ * so a lock left by a dead process (or by a process whose pid was reused) is recognised as stale
+ * and taken over.
+ */
+export interface LockOwner {
+  pid: number;
+  startTime: string | null;
+}
+
+export function readLockOwner(path: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStale(path: string, staleAfterMs: number | undefined): boolean {
+  const owner = readLockOwner(path);
+  if (!owner) {
+    // Torn or empty: the owner died between create and write, or is writing right now.
+    try {
+      return Date.now() - statSync(path).mtimeMs > 1000;
+    } catch {
+      return true;
+    }
+  }
+  if (!isProcessAlive(owner.pid, owner.startTime)) return true;
+  if (staleAfterMs !== undefined) {
+    try {
+      return Date.now() - statSync(path).mtimeMs > staleAfterMs;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Takes the lock if free (or stale). Returns a release function, or undefined when held. */
+export function tryLock(path: string, options: { staleAfterMs?: number } = {}): (() => void) | undefined {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }));
+      closeSync(fd);
+      return () => {
+        const owner = readLockOwner(path);
+        if (owner?.pid === process.pid) unlinkQuietly(path);
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!isStale(path, options.staleAfterMs)) return undefined;
+      if (!removeStale(path, options.staleAfterMs)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Removes a stale lock under a second, momentary lock, and only after checking again that it is
+ * still stale: two processes that both saw the same stale lock cannot remove each other's new one.
+ */
+function removeStale(path: string, staleAfterMs: number | undefined): boolean {
+  const guard = `${path}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx', 0o600);
+  } catch {
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > 2000) unlinkQuietly(guard);
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+  closeSync(fd);
+  try {
+    if (isStale(path, staleAfterMs)) unlinkQuietly(path);
+    return true;
+  } finally {
+    unlinkQuietly(guard);
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Takes a short-lived lock, waiting up to `timeoutMs` for another holder to finish. */
+export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 1;
+  for (;;) {
+    const release = tryLock(path, { staleAfterMs: 10_000 });
+    if (release) {
+      try {
+        return fn();
+      } finally {
+        release();
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);
+    Atomics.wait(sleeper, 0, 0, wait);
+    wait = Math.min(wait * 2, 20);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

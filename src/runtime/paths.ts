@@ -1,0 +1,107 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { assertValidTaskId } from '../core/task/task-id.js';
+import type { TaskPaths } from '../core/prompt/worker-prompt.js';
+
+/** ~/.dispatch, or DISPATCH_HOME. Holds the user's config; private to the user. */
+export function dispatchHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DISPATCH_HOME) return resolve(env.DISPATCH_HOME);
+  return join(env.HOME || homedir(), '.dispatch');
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DISPATCH_CONFIG) return resolve(env.DISPATCH_CONFIG);
+  return join(dispatchHome(env), 'config.yaml');
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `.dispatch/` root for a working directory: DISPATCH_ROOT when set; else the nearest
+ * ancestor that already has `.dispatch/tasks`; else the enclosing git repository's top level;
+ * else the directory itself.
+ */
+export function findDispatchRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DISPATCH_ROOT) return resolve(env.DISPATCH_ROOT);
+  const start = resolve(cwd);
+  const home = resolve(env.HOME || homedir());
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (isDir(join(dir, '.dispatch', 'tasks')) && dir !== home) return join(dir, '.dispatch');
+    if (existsSync(join(dir, '.git'))) return join(dir, '.dispatch');
+    if (dirname(dir) === dir) break;
+  }
+  return join(start, '.dispatch');
+}
+
+/** Where everything of one `.dispatch/` root lives. */
+export class RootPaths {
+  constructor(readonly root: string) {}
+
+  get tasks(): string {
+    return join(this.root, 'tasks');
+  }
+  get worktrees(): string {
+    return join(this.root, 'worktrees');
+  }
+  get supervisorLock(): string {
+    return join(this.root, 'supervisor.lock');
+  }
+  get supervisorLog(): string {
+    return join(this.root, 'supervisor.log');
+  }
+  get schedulerLock(): string {
+    return join(this.root, 'scheduler.lock');
+  }
+  /** The project folder the `.dispatch/` root belongs to. */
+  get project(): string {
+    return dirname(this.root);
+  }
+
+  task(id: string): TaskFiles {
+    return new TaskFiles(join(this.tasks, assertValidTaskId(id)));
+  }
+}
+
+/** The files of one task folder (compatibility contract plus the program's own). */
+export class TaskFiles implements TaskPaths {
+  constructor(readonly taskDir: string) {}
+
+  get plan(): string {
+    return join(this.taskDir, 'plan.md');
+  }
+  get output(): string {
+    return join(this.taskDir, 'output.md');
+  }
+  get context(): string {
+    return join(this.taskDir, 'context.md');
+  }
+  get ipc(): string {
+    return join(this.taskDir, 'ipc');
+  }
+  get meta(): string {
+    return join(this.taskDir, 'task.json');
+  }
+  get events(): string {
+    return join(this.taskDir, 'events.jsonl');
+  }
+  get log(): string {
+    return join(this.taskDir, 'worker.log');
+  }
+  get notes(): string {
+    return join(this.taskDir, 'notes');
+  }
+  /** The prompt of an attempt: prompt.md for the first, prompt-N.md for later ones. */
+  prompt(attempt = 1): string {
+    return join(this.taskDir, attempt <= 1 ? 'prompt.md' : `prompt-${attempt}.md`);
+  }
+  ipcFile(name: string): string {
+    return join(this.ipc, name);
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { isValidTaskId } from '../../core/task/task-id.js';
+import type { TaskEvent } from '../../core/task/task-events.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { DispatchError } from '../../core/errors.js';
+import { appendJsonLine } from '../fs/append-line.js';
+import { RootPaths, type TaskFiles } from '../paths.js';
+import { listDir } from './read-text.js';
+import { readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
+import { existsSync } from 'node:fs';
+
+/** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+export type NewEvent = DistributiveOmit<TaskEvent, 'time'>;
+
+/** The task folders of one `.dispatch/` root. */
+export class TaskStore {
+  readonly paths: RootPaths;
+
+  constructor(root: string) {
+    this.paths = new RootPaths(root);
+  }
+
+  get root(): string {
+    return this.paths.root;
+  }
+
+  files(id: string): TaskFiles {
+    return this.paths.task(id);
+  }
+
+  exists(id: string): boolean {
+    return isValidTaskId(id) && existsSync(this.files(id).taskDir);
+  }
+
+  /** Throws a not-found error that lists what exists, so a typo is easy to fix. */
+  require(id: string): TaskFiles {
+    const files = this.files(id);
+    if (!existsSync(files.taskDir)) {
+      const ids = this.listIds();
+      throw new DispatchError('not-found', `no task "${id}" in ${this.paths.tasks}`, {
+        hint: ids.length > 0 ? `Existing tasks: ${ids.slice(-10).join(', ')}. See \`dispatch list\`.` : 'There are no tasks here yet: start one with `dispatch run`.',
+      });
+    }
+    return files;
+  }
+
+  /** Task ids in this root, oldest first by name order of creation where known. */
+  listIds(): string[] {
+    return listDir(this.paths.tasks)
+      .filter((name) => !name.startsWith('.') && isValidTaskId(name))
+      .sort();
+  }
+
+  ensureRoot(): void {
+    mkdirSync(this.paths.tasks, { recursive: true, mode: 0o700 });
+  }
+
+  appendEvent(id: string, event: NewEvent): TaskEvent {
+    const full = { ...event, time: new Date().toISOString() } as TaskEvent;
+    appendJsonLine(this.files(id).events, full, 0o600);
+    return full;
+  }
+
+  status(id: string): TaskStatus {
+    return readTaskStatus(id, this.require(id));
+  }
+
+  snapshot(id: string) {
+    return readTaskSnapshot(id, this.require(id));
+  }
+
+  meta(id: string) {
+    return readMeta(this.require(id));
+  }
+
+  /** Every task's status; tasks whose folder vanished meanwhile are skipped. */
+  statuses(): TaskStatus[] {
+    const result: TaskStatus[] = [];
+    for (const id of this.listIds()) {
+      try {
+        result.push(readTaskStatus(id, this.files(id)));
+      } catch {
+        // removed while listing
+      }
+    }
+    return result;
+  }
+}

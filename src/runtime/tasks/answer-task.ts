@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { DispatchError } from '../../core/errors.js';
+import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
+import { preview } from '../../core/task/task-events.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { writeFileExclusive } from '../fs/atomic-write.js';
+import type { TaskStore } from '../store/task-store.js';
+import { resumeTask } from './resume-task.js';
+
+export interface AnswerRequest {
+  id: string;
+  /** The question's sequence number; the oldest unanswered one when absent. */
+  seq?: number;
+  text: string;
+  /** Who answered, for the history (user, mcp, dashboard…). */
+  by?: string;
+}
+
+export interface AnswerResult {
+  seq: number | undefined;
+  /** A new worker was started because the one that asked had given up waiting. */
+  resumed: boolean;
+  status: TaskStatus;
+}
+
+/**
+ * Answers a worker's question. The answer file is created atomically and only once, so a second
+ * answer to the same question is refused rather than silently replacing the first. When the
+ * worker has already given up (the contract's fallback), a new worker continues with the answer.
+ */
+export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResult {
+  const files = store.require(request.id);
+  const text = request.text;
+  if (!text.trim()) throw new DispatchError('usage', 'the answer is empty', { hint: 'Give the answer text: dispatch answer ID "Use PostgreSQL"' });
+  const status = store.status(request.id);
+  if (TERMINAL_STATES.has(status.state)) {
+    throw new DispatchError('state', `task ${request.id} is ${status.state}; it has no question to answer`, {
+      hint: status.state === 'done' ? 'Nothing to do.' : `Start it again with \`dispatch retry ${request.id}\`.`,
+    });
+  }
+  const snapshot = store.snapshot(request.id);
+  let seq = request.seq;
+  if (seq !== undefined) {
+    const question = files.ipcFile(ipcFileName(seq, 'question'));
+    if (!existsSync(question)) {
+      const pending = snapshot.ipc.unanswered.map(formatSeq);
+      throw new DispatchError('not-found', `task ${request.id} has no question ${formatSeq(seq)}`, {
+        hint: pending.length > 0 ? `Unanswered: ${pending.join(', ')}.` : 'It has no unanswered question.',
+      });
+    }
+  } else {
+    seq = snapshot.ipc.unanswered[0];
+  }
+  const by = request.by ?? 'user';
+  if (seq !== undefined) {
+    const answerFile = files.ipcFile(ipcFileName(seq, 'answer'));
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    if (!writeFileExclusive(answerFile, body, { mode: 0o600 })) {
+      const previous = readFileSync(answerFile, 'utf8');
+      throw new DispatchError('conflict', `question ${formatSeq(seq)} of ${request.id} is already answered: "${preview(previous, 80)}"`, {
+        hint: 'Answers are final once written; add more context with `dispatch note`.',
+      });
+    }
+    store.appendEvent(request.id, { type: 'answered', seq, by, preview: preview(text) });
+    if (status.question?.live !== false && status.state === 'waiting') return { seq, resumed: false, status: store.status(request.id) };
+  } else if (status.state !== 'blocked') {
+    throw new DispatchError('state', `task ${request.id} has no pending question (it is ${status.state})`, {
+      hint: 'See `dispatch status` for what it is doing; add context with `dispatch note`.',
+    });
+  } else {
+    store.appendEvent(request.id, { type: 'answered', seq: null, by, preview: preview(text) });
+  }
+  // The worker that asked is gone: a new one continues with the plan, its context and this answer.
+  const question = status.question?.text ?? '';
+  resumeTask(store, request.id, { reason: 'answer', answer: { question, text } });
+  return { seq, resumed: true, status: store.status(request.id) };
+}

@@ -1,0 +1,28 @@
+import { DispatchError } from '../../core/errors.js';
+import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { stopProcessGroup } from '../process/stop-process-group.js';
+import type { TaskStore } from '../store/task-store.js';
+
+export interface CancelResult {
+  status: TaskStatus;
+  /** The worker ignored SIGTERM and had to be killed. */
+  killed: boolean;
+}
+
+/**
+ * Cancels a task: records who and why first (so the worker's exit is not taken for a failure),
+ * then stops the worker's whole process group, SIGTERM then SIGKILL. The task folder is kept.
+ */
+export async function cancelTask(store: TaskStore, id: string, options: { by?: string; reason?: string } = {}): Promise<CancelResult> {
+  store.require(id);
+  const status = store.status(id);
+  if (TERMINAL_STATES.has(status.state)) {
+    throw new DispatchError('state', `task ${id} is already ${status.state}`, { hint: 'Nothing to cancel.' });
+  }
+  store.appendEvent(id, { type: 'cancelled', by: options.by ?? 'user', reason: options.reason ?? 'no reason given' });
+  let killed = false;
+  if (status.pid !== undefined && (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')) {
+    killed = (await stopProcessGroup(status.pid)).escalated;
+  }
+  return { status: store.status(id), killed };
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DispatchError } from '../../core/errors.js';
+import { appendNote } from '../../core/plan/edit-plan.js';
+import { preview } from '../../core/task/task-events.js';
+import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
+import type { TaskStore } from '../store/task-store.js';
+
+/**
+ * Adds a dispatcher note to a task's plan (the contract's only dispatcher-to-worker channel).
+ * The note is also kept in notes/ and recorded as an event, so the supervisor can put it back if
+ * a worker's concurrent rewrite of plan.md drops it.
+ */
+export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
+  const files = store.require(id);
+  if (!text.trim()) throw new DispatchError('usage', 'the note is empty', { hint: 'dispatch note ID "The admin panel uses legacy-auth.js"' });
+  const status = store.status(id);
+  if (TERMINAL_STATES.has(status.state)) {
+    throw new DispatchError('state', `task ${id} is ${status.state}; no worker will read a note`, {
+      hint: `Use \`dispatch retry ${id}\` to start it again, then add the note.`,
+    });
+  }
+  const plan = readTextFile(files.plan, MAX_PLAN_BYTES);
+  if (!plan.ok) throw new DispatchError('plan', `cannot add a note to ${id}: ${plan.problem}`, { hint: 'The plan file was left as it is.' });
+  const noteId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  mkdirSync(files.notes, { recursive: true, mode: 0o700 });
+  writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });
+  store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
+  writeFileAtomic(files.plan, appendNote(plan.text, text), { mode: 0o600 });
+  return { noteId };
+}

@@ -1,0 +1,51 @@
+import { DispatchError } from '../../core/errors.js';
+import type { Config } from '../../core/config/config-types.js';
+import { resolveModel } from '../../core/config/resolve-model.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { stopProcessGroup } from '../process/stop-process-group.js';
+import type { TaskStore } from '../store/task-store.js';
+import { resumeTask } from './resume-task.js';
+
+const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
+
+export interface RetryResult {
+  attempt: number;
+  model: string;
+  status: TaskStatus;
+}
+
+/**
+ * Starts a task again where it stopped: a new worker gets the plan as it stands (done items stay
+ * done) and the earlier context. With another model, task.json is rewritten to the new model and
+ * backend; the history of attempts stays in events.jsonl.
+ */
+export async function retryTask(store: TaskStore, config: Config, id: string, options: { model?: string } = {}): Promise<RetryResult> {
+  const files = store.require(id);
+  const status = store.status(id);
+  if (!RETRYABLE.has(status.state)) {
+    throw new DispatchError('state', `task ${id} is ${status.state}; only a failed, timed-out, cancelled, blocked or not-started task can be retried`, {
+      hint: status.state === 'done' ? 'It is finished.' : `Cancel it first: dispatch cancel ${id}`,
+    });
+  }
+  let meta = store.meta(id);
+  if (!meta) throw new DispatchError('state', `task ${id} has no task.json`, { hint: `Dispatch it again: dispatch run --plan-file ${files.plan}` });
+  if (status.state === 'timed-out' && status.pid !== undefined) await stopProcessGroup(status.pid);
+  if (options.model) {
+    const choice = resolveModel(config, { explicit: options.model });
+    const updated: TaskMeta = {
+      ...meta,
+      model: choice.model.name,
+      modelId: choice.model.id,
+      backend: choice.backend.name,
+      backendType: choice.backend.type,
+      command: choice.backend.command,
+      passModel: choice.model.passModel,
+    };
+    writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
+    meta = updated;
+  }
+  const attempt = resumeTask(store, id, { reason: 'retry', previousFailure: status.reason, meta });
+  return { attempt, model: meta.model, status: store.status(id) };
+}

@@ -1,0 +1,94 @@
+import { DispatchError } from '../../core/errors.js';
+import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { isProcessAlive } from '../process/process-info.js';
+import type { TaskStore } from '../store/task-store.js';
+import { TasksWatcher } from '../watch/tasks-watcher.js';
+
+export interface WaitOptions {
+  /** Tasks to wait for; every task that is not finished yet when absent. */
+  ids?: string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** How often to check that running workers still exist (a killed wrapper leaves no file). */
+  livenessMs?: number;
+}
+
+export type WaitOutcome =
+  | { kind: 'attention'; tasks: TaskStatus[] }
+  | { kind: 'timeout'; tasks: TaskStatus[] }
+  | { kind: 'idle'; tasks: TaskStatus[] };
+
+/** A question (live or left by a worker that gave up) needs the user right away. */
+function hasQuestion(status: TaskStatus): boolean {
+  return status.state === 'waiting' || status.state === 'blocked';
+}
+
+/**
+ * Resolves as soon as something needs the user: a pending question on any watched task, or a
+ * watched task that finished, failed or stopped. Driven by file events, not by polling.
+ */
+export function waitForAttention(store: TaskStore, options: WaitOptions = {}): Promise<WaitOutcome> {
+  const explicit = options.ids && options.ids.length > 0;
+  if (explicit) for (const id of options.ids ?? []) store.require(id);
+  const statuses = new Map<string, TaskStatus>();
+  for (const id of explicit ? (options.ids ?? []) : store.listIds()) {
+    try {
+      statuses.set(id, store.status(id));
+    } catch {
+      // vanished
+    }
+  }
+  // Without ids: the tasks still unfinished now, plus any that appear while waiting.
+  const watched = new Set(explicit ? statuses.keys() : [...statuses.values()].filter((s) => !TERMINAL_STATES.has(s.state)).map((s) => s.id));
+
+  const attention = (): TaskStatus[] =>
+    [...statuses.values()].filter((status) => hasQuestion(status) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)));
+
+  const initial = attention();
+  if (initial.length > 0) return Promise.resolve({ kind: 'attention', tasks: initial });
+  if (!explicit && watched.size === 0) return Promise.resolve({ kind: 'idle', tasks: [] });
+
+  return new Promise((resolve, reject) => {
+    const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
+    const timers: NodeJS.Timeout[] = [];
+    let settled = false;
+    const finish = (outcome: WaitOutcome | Error) => {
+      if (settled) return;
+      settled = true;
+      watcher.close();
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const refresh = (id: string) => {
+      try {
+        statuses.set(id, store.status(id));
+      } catch {
+        statuses.delete(id);
+      }
+      const tasks = attention();
+      if (tasks.length > 0) finish({ kind: 'attention', tasks });
+    };
+    const onAbort = () => finish(new DispatchError('timeout', 'wait was interrupted'));
+    watcher.on('change', ({ id }) => refresh(id));
+    watcher.on('added', (id) => {
+      if (!explicit) watched.add(id);
+      refresh(id);
+    });
+    watcher.start();
+    // Events between the first read and the watch starting would be missed: read once more.
+    for (const id of watched) refresh(id);
+    if (settled) return;
+    const liveness = setInterval(() => {
+      for (const status of statuses.values()) {
+        if ((status.state === 'running' || status.state === 'waiting') && status.pid !== undefined && !isProcessAlive(status.pid)) refresh(status.id);
+      }
+    }, options.livenessMs ?? 1000);
+    timers.push(liveness);
+    if (options.timeoutMs !== undefined) {
+      timers.push(setTimeout(() => finish({ kind: 'timeout', tasks: [...statuses.values()].filter((s) => watched.has(s.id)) }), options.timeoutMs));
+    }
+    options.signal?.addEventListener('abort', onAbort);
+  });
+}

@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type CliResult } from './run-cli.js';
+
+/**
+ * A throwaway project folder and DISPATCH_HOME for one test, with the CLI bound to them. On
+ * cleanup every worker process group and the supervisor it started are killed.
+ */
+export class Sandbox {
+  readonly dir: string;
+  readonly project: string;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(extraEnv: NodeJS.ProcessEnv = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'dispatch-test-'));
+    this.project = join(this.dir, 'project');
+    this.home = join(this.dir, 'home');
+    mkdirSync(this.project);
+    mkdirSync(this.home);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const key of Object.keys(env)) if (key.startsWith('DISPATCH_') || key === 'CLAUDECODE') delete env[key];
+    this.env = {
+      ...env,
+      HOME: this.home,
+      DISPATCH_HOME: join(this.home, '.dispatch'),
+      DISPATCH_SIM_STEP_MS: '20',
+      DISPATCH_SUPERVISOR_IDLE_MS: '300',
+      NO_COLOR: '1',
+      ...extraEnv,
+    };
+  }
+
+  get root(): string {
+    return join(this.project, '.dispatch');
+  }
+
+  taskDir(id: string): string {
+    return join(this.root, 'tasks', id);
+  }
+
+  read(id: string, file: string): string {
+    return readFileSync(join(this.taskDir(id), file), 'utf8');
+  }
+
+  writeConfig(text: string): string {
+    const file = join(this.home, '.dispatch', 'config.yaml');
+    mkdirSync(join(this.home, '.dispatch'), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  }
+
+  cli(args: string[], options: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    return runCli(args, { cwd: options.cwd ?? this.project, env: { ...this.env, ...options.env }, input: options.input, timeoutMs: options.timeoutMs });
+  }
+
+  /** `dispatch run … --json`, returning the parsed result; fails loudly on a non-zero exit. */
+  async run(args: string[]): Promise<{ id: string; state: string; pid: number | null; [key: string]: unknown }> {
+    const result = await this.cli(['run', '--json', ...args]);
+    if (result.code !== 0) throw new Error(`dispatch run failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
+    return JSON.parse(result.stdout);
+  }
+
+  async status(id: string): Promise<{ state: string; [key: string]: unknown }> {
+    const result = await this.cli(['status', id, '--json']);
+    if (result.code !== 0) throw new Error(`dispatch status failed (${result.code}):\n${result.stderr}`);
+    return JSON.parse(result.stdout);
+  }
+
+  events(id: string): { type: string; [key: string]: unknown }[] {
+    return this.read(id, 'events.jsonl')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  }
+
+  /** Kills what the tests started: worker process groups and the supervisor. */
+  cleanup(): void {
+    const tasks = join(this.root, 'tasks');
+    let ids: string[] = [];
+    try {
+      ids = readdirSync(tasks);
+    } catch {
+      // no tasks
+    }
+    for (const id of ids) {
+      try {
+        for (const event of this.events(id)) {
+          if (event.type === 'spawned' && typeof event.pid === 'number') killGroup(event.pid);
+        }
+      } catch {
+        // not a task
+      }
+    }
+    try {
+      const owner = JSON.parse(readFileSync(join(this.root, 'supervisor.lock'), 'utf8')) as { pid: number };
+      process.kill(owner.pid, 'SIGKILL');
+    } catch {
+      // none
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
