@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-output/', 'src/ui/assets/'] },
@@ -7,10 +8,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly' },
+      globals: { ...globals.node },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -22,8 +26,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/runtime/**', '**/cli/**', '**/mcp/**', '**/ui/**', '**/sim/**', '**/api/**'], message: 'core must not import outer layers' },
-            { group: ['node:child_process', 'child_process'], message: 'core does not spawn processes' },
+            {
+              group: [
+                '**/runtime/**',
+                '**/cli/**',
+                '**/mcp/**',
+                '**/ui/**',
+                '**/sim/**',
+                '**/api/**',
+              ],
+              message: 'core must not import outer layers',
+            },
+            {
+              group: ['node:child_process', 'child_process'],
+              message: 'core does not spawn processes',
+            },
           ],
         },
       ],
@@ -39,7 +56,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/**', '**/mcp/**', '**/ui/**', '**/api/**'], message: 'runtime must not import interfaces' }] },
+        {
+          patterns: [
+            {
+              group: ['**/cli/**', '**/mcp/**', '**/ui/**', '**/api/**'],
+              message: 'runtime must not import interfaces',
+            },
+          ],
+        },
       ],
     },
   },

@@ -20,7 +20,8 @@ import { paint } from './format/style.js';
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -29,11 +30,16 @@ function packageVersion(): string {
 export function buildProgram(ctx: CliContext): Command {
   const version = packageVersion();
   const program = new Command('dispatch')
-    .description('Hand tasks to background AI coding agents (Claude Code, Cursor, Codex, Gemini, any prompt CLI)\nwith a checklist plan; get control back at once; answer their questions; see them finish.')
+    .description(
+      'Hand tasks to background AI coding agents (Claude Code, Cursor, Codex, Gemini, any prompt CLI)\nwith a checklist plan; get control back at once; answer their questions; see them finish.',
+    )
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', `\nQuick start:\n  dispatch run "Review src/auth for security issues"   start a task in the background\n  dispatch wait                                        block until a question or a completion\n  dispatch answer <id> "…"                             answer a worker's question\n  dispatch status                                      everything at a glance\n\n${EXIT_CODE_HELP}`)
+    .addHelpText(
+      'after',
+      `\nQuick start:\n  dispatch run "Review src/auth for security issues"   start a task in the background\n  dispatch wait                                        block until a question or a completion\n  dispatch answer <id> "…"                             answer a worker's question\n  dispatch status                                      everything at a glance\n\n${EXIT_CODE_HELP}`,
+    )
     .action(() => warmup(ctx, version));
   registerRun(program, ctx);
   registerStatus(program, ctx);
@@ -47,7 +53,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerAsk(program, ctx);
   registerInit(program, ctx);
   registerConfig(program, ctx);
-  for (const command of program.commands) command.showHelpAfterError('(add --help for usage and examples)');
+  for (const command of program.commands)
+    command.showHelpAfterError('(add --help for usage and examples)');
   program.exitOverride();
   return program;
 }
@@ -61,12 +68,20 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (isDispatchError(error)) {
       const where = error.location ? `${formatLocation(error.location)}: ` : '';
-      const message = error.location && error.message.startsWith(error.location.file) ? error.message.slice(error.location.file.length).replace(/^:\s*/, '') : error.message;
+      const message =
+        error.location && error.message.startsWith(error.location.file)
+          ? error.message.slice(error.location.file.length).replace(/^:\s*/, '')
+          : error.message;
       ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${where}${message}`);
       if (error.hint) ctx.err(`  ${error.hint}`);
       return exitCodeFor(error.code);

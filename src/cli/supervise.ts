@@ -7,5 +7,6 @@ import type { CliContext } from './cli-context.js';
  * of the supervisor, the next command brings one back, which re-adopts the workers from the files.
  */
 export function ensureSupervisorIfActive(ctx: CliContext, statuses: TaskStatus[]): void {
-  if (statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting')) ensureSupervisor(ctx.store);
+  if (statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting'))
+    ensureSupervisor(ctx.store);
 }

@@ -9,9 +9,14 @@ import { writeFileAtomic } from './fs/atomic-write.js';
  * Edits a config file in place, keeping the user's comments and layout (a YAML document edit,
  * not a rewrite), validates the result before writing, and writes it atomically.
  */
-export function editConfig(file: string, edit: (doc: ReturnType<typeof parseDocument>) => void): void {
+export function editConfig(
+  file: string,
+  edit: (doc: ReturnType<typeof parseDocument>) => void,
+): void {
   if (!existsSync(file)) {
-    throw new DispatchError('config', `there is no config file at ${file}`, { hint: 'Run `dispatch init` to write one.' });
+    throw new DispatchError('config', `there is no config file at ${file}`, {
+      hint: 'Run `dispatch init` to write one.',
+    });
   }
   const doc = parseDocument(readFileSync(file, 'utf8'));
   edit(doc);

@@ -14,9 +14,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       if (env.DISPATCH_CONFIG) {
-        throw new DispatchError('config', `config file ${file} (from DISPATCH_CONFIG) does not exist`, {
-          hint: 'Point DISPATCH_CONFIG at an existing file, or unset it to use ~/.dispatch/config.yaml.',
-        });
+        throw new DispatchError(
+          'config',
+          `config file ${file} (from DISPATCH_CONFIG) does not exist`,
+          {
+            hint: 'Point DISPATCH_CONFIG at an existing file, or unset it to use ~/.dispatch/config.yaml.',
+          },
+        );
       }
       return builtinConfig();
     }

@@ -4,4 +4,6 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PACKAGE_BIN = fileURLToPath(new URL('../../bin/', import.meta.url));
 export const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-export const SUPERVISOR_ENTRY = fileURLToPath(new URL('./supervisor/supervisor-main.js', import.meta.url));
+export const SUPERVISOR_ENTRY = fileURLToPath(
+  new URL('./supervisor/supervisor-main.js', import.meta.url),
+);

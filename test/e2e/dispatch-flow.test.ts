@@ -11,18 +11,37 @@ afterEach(() => sandbox.cleanup());
 
 describe('dispatch run → wait → answer → wait', () => {
   it('takes a simulated task through a question to completion', async () => {
-    const run = await sandbox.run(['--model', 'sim', '--title', 'Greeting', '--item', 'Look around', '--item', 'ask: Which name should the greeting use?', '--item', 'write: greeting.txt = hello']);
+    const run = await sandbox.run([
+      '--model',
+      'sim',
+      '--title',
+      'Greeting',
+      '--item',
+      'Look around',
+      '--item',
+      'ask: Which name should the greeting use?',
+      '--item',
+      'write: greeting.txt = hello',
+    ]);
     expect(run.id).toBe('greeting');
     expect(['running', 'waiting', 'done']).toContain(run.state);
     expect(run.pid).toBeGreaterThan(0);
-    expect(run.items).toEqual(['Look around', 'ask: Which name should the greeting use?', 'write: greeting.txt = hello']);
+    expect(run.items).toEqual([
+      'Look around',
+      'ask: Which name should the greeting use?',
+      'write: greeting.txt = hello',
+    ]);
 
     const asked = await sandbox.cli(['wait', 'greeting', '--json', '--timeout', '20']);
     expect(asked.code).toBe(0);
     const event = JSON.parse(asked.stdout);
     expect(event.event).toBe('attention');
     expect(event.tasks[0].state).toBe('waiting');
-    expect(event.tasks[0].question).toEqual({ seq: 1, text: 'Which name should the greeting use?', live: true });
+    expect(event.tasks[0].question).toEqual({
+      seq: 1,
+      text: 'Which name should the greeting use?',
+      live: true,
+    });
 
     const status = await sandbox.cli(['status']);
     expect(status.stdout).toMatch(/1 pending question/);
@@ -31,7 +50,9 @@ describe('dispatch run → wait → answer → wait', () => {
     const answered = await sandbox.cli(['answer', 'greeting', 'Ada']);
     expect(answered.code).toBe(0);
     expect(answered.stdout).toContain('Answered question 001 of greeting');
-    expect(readFileSync(join(sandbox.taskDir('greeting'), 'ipc', '001.answer'), 'utf8')).toBe('Ada\n');
+    expect(readFileSync(join(sandbox.taskDir('greeting'), 'ipc', '001.answer'), 'utf8')).toBe(
+      'Ada\n',
+    );
 
     const finished = await sandbox.cli(['wait', 'greeting', '--timeout', '20']);
     expect(finished.code).toBe(0);
@@ -44,7 +65,9 @@ describe('dispatch run → wait → answer → wait', () => {
     expect(detail.state).toBe('done');
     expect(detail.exit).toEqual({ code: 0, signal: null });
     const types = sandbox.events('greeting').map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['created', 'queued', 'spawned', 'answered', 'exited']));
+    expect(types).toEqual(
+      expect.arrayContaining(['created', 'queued', 'spawned', 'answered', 'exited']),
+    );
   });
 
   it('lets a worker ask through `dispatch ask`', async () => {
@@ -59,7 +82,16 @@ describe('dispatch run → wait → answer → wait', () => {
   });
 
   it('reports a crashed worker as failed with its exit code', async () => {
-    const run = await sandbox.run(['--model', 'sim', '--item', 'first', '--item', 'crash: 7', '--item', 'never reached']);
+    const run = await sandbox.run([
+      '--model',
+      'sim',
+      '--item',
+      'first',
+      '--item',
+      'crash: 7',
+      '--item',
+      'never reached',
+    ]);
     const waited = await sandbox.cli(['wait', run.id, '--timeout', '20']);
     expect(waited.code).toBe(3);
     expect(waited.stdout).toContain('failed');
@@ -72,13 +104,24 @@ describe('dispatch run → wait → answer → wait', () => {
   });
 
   it('reports an item the worker marked [!] with its description', async () => {
-    const run = await sandbox.run(['--model', 'sim', '--item', 'fail: the database is unreachable', '--item', 'carry on']);
+    const run = await sandbox.run([
+      '--model',
+      'sim',
+      '--item',
+      'fail: the database is unreachable',
+      '--item',
+      'carry on',
+    ]);
     const waited = await sandbox.cli(['wait', run.id, '--timeout', '20']);
     expect(waited.code).toBe(3);
     const status = await sandbox.status(run.id);
     expect(status.state).toBe('failed');
     expect(status.reason).toContain('the database is unreachable');
-    expect(status.progress).toMatchObject({ done: 1, total: 2, errors: [{ index: 0, description: 'the database is unreachable' }] });
+    expect(status.progress).toMatchObject({
+      done: 1,
+      total: 2,
+      errors: [{ index: 0, description: 'the database is unreachable' }],
+    });
     expect(sandbox.read(run.id, 'plan.md')).toContain('- [!] fail: the database is unreachable');
   });
 
@@ -103,7 +146,10 @@ describe('dispatch run → wait → answer → wait', () => {
     expect(a.pid).not.toBe(b.pid);
     await sandbox.cli(['wait', 'alpha', '--timeout', '20']);
     await sandbox.cli(['wait', 'beta', '--timeout', '20']);
-    const list = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as { id: string; state: string }[];
+    const list = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as {
+      id: string;
+      state: string;
+    }[];
     expect(list.map((t) => [t.id, t.state]).sort()).toEqual([
       ['alpha', 'waiting'],
       ['beta', 'waiting'],
@@ -117,15 +163,28 @@ describe('dispatch run → wait → answer → wait', () => {
   });
 
   it('adds a dispatcher note that the worker sees', async () => {
-    const run = await sandbox.run(['--model', 'sim', '--item', 'ask: ready?', '--item', 'after the note']);
+    const run = await sandbox.run([
+      '--model',
+      'sim',
+      '--item',
+      'ask: ready?',
+      '--item',
+      'after the note',
+    ]);
     await sandbox.cli(['wait', run.id, '--timeout', '20']);
     const noted = await sandbox.cli(['note', run.id, 'The admin panel uses legacy-auth.js']);
     expect(noted.code).toBe(0);
-    expect(sandbox.read(run.id, 'plan.md')).toContain('> **Note from dispatcher:** The admin panel uses legacy-auth.js');
+    expect(sandbox.read(run.id, 'plan.md')).toContain(
+      '> **Note from dispatcher:** The admin panel uses legacy-auth.js',
+    );
     await sandbox.cli(['answer', run.id, 'yes']);
     await sandbox.cli(['wait', run.id, '--timeout', '20']);
-    expect(sandbox.read(run.id, 'worker.log')).toContain('saw note: The admin panel uses legacy-auth.js');
-    expect(sandbox.read(run.id, 'plan.md')).toContain('> **Note from dispatcher:** The admin panel uses legacy-auth.js');
+    expect(sandbox.read(run.id, 'worker.log')).toContain(
+      'saw note: The admin panel uses legacy-auth.js',
+    );
+    expect(sandbox.read(run.id, 'plan.md')).toContain(
+      '> **Note from dispatcher:** The admin panel uses legacy-auth.js',
+    );
   });
 
   it('expands a task given only in words', async () => {

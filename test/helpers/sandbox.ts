@@ -20,7 +20,8 @@ export class Sandbox {
     mkdirSync(this.project);
     mkdirSync(this.home);
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('DISPATCH_') || key === 'CLAUDECODE') delete env[key];
+    for (const key of Object.keys(env))
+      if (key.startsWith('DISPATCH_') || key === 'CLAUDECODE') delete env[key];
     this.env = {
       ...env,
       HOME: this.home,
@@ -51,20 +52,32 @@ export class Sandbox {
     return file;
   }
 
-  cli(args: string[], options: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-    return runCli(args, { cwd: options.cwd ?? this.project, env: { ...this.env, ...options.env }, input: options.input, timeoutMs: options.timeoutMs });
+  cli(
+    args: string[],
+    options: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<CliResult> {
+    return runCli(args, {
+      cwd: options.cwd ?? this.project,
+      env: { ...this.env, ...options.env },
+      input: options.input,
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   /** `dispatch run … --json`, returning the parsed result; fails loudly on a non-zero exit. */
-  async run(args: string[]): Promise<{ id: string; state: string; pid: number | null; [key: string]: unknown }> {
+  async run(
+    args: string[],
+  ): Promise<{ id: string; state: string; pid: number | null; [key: string]: unknown }> {
     const result = await this.cli(['run', '--json', ...args]);
-    if (result.code !== 0) throw new Error(`dispatch run failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(`dispatch run failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
     return JSON.parse(result.stdout);
   }
 
   async status(id: string): Promise<{ state: string; [key: string]: unknown }> {
     const result = await this.cli(['status', id, '--json']);
-    if (result.code !== 0) throw new Error(`dispatch status failed (${result.code}):\n${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`dispatch status failed (${result.code}):\n${result.stderr}`);
     return JSON.parse(result.stdout);
   }
 
@@ -94,7 +107,9 @@ export class Sandbox {
       }
     }
     try {
-      const owner = JSON.parse(readFileSync(join(this.root, 'supervisor.lock'), 'utf8')) as { pid: number };
+      const owner = JSON.parse(readFileSync(join(this.root, 'supervisor.lock'), 'utf8')) as {
+        pid: number;
+      };
       process.kill(owner.pid, 'SIGKILL');
     } catch {
       // none

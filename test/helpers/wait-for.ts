@@ -5,7 +5,12 @@ import { dirname } from 'node:path';
  * Resolves when `check` returns a value other than undefined, re-checking on every file event in
  * `dir` (and on a slow safety tick); rejects after `timeoutMs` with `describe()` for context.
  */
-export function waitForCondition<T>(dir: string, check: () => T | undefined, timeoutMs = 15_000, describe = () => ''): Promise<T> {
+export function waitForCondition<T>(
+  dir: string,
+  check: () => T | undefined,
+  timeoutMs = 15_000,
+  describe = () => '',
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let done = false;
     const attempt = () => {
@@ -20,7 +25,13 @@ export function waitForCondition<T>(dir: string, check: () => T | undefined, tim
     };
     const watcher = watch(dir, { recursive: false }, attempt);
     const tick = setInterval(attempt, 200);
-    const timer = setTimeout(() => finish(() => reject(new Error(`condition not met within ${timeoutMs} ms in ${dir}\n${describe()}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(new Error(`condition not met within ${timeoutMs} ms in ${dir}\n${describe()}`)),
+        ),
+      timeoutMs,
+    );
     function finish(settle: () => void) {
       done = true;
       watcher.close();
@@ -33,7 +44,11 @@ export function waitForCondition<T>(dir: string, check: () => T | undefined, tim
 }
 
 /** Waits until a file exists (and optionally its text satisfies `test`); returns its text. */
-export function waitForFile(path: string, test: (text: string) => boolean = () => true, timeoutMs = 15_000): Promise<string> {
+export function waitForFile(
+  path: string,
+  test: (text: string) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<string> {
   return waitForCondition(
     dirname(path),
     () => {

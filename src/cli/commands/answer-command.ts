@@ -8,7 +8,8 @@ import { textArgument, type CliContext } from '../cli-context.js';
 /** `answer ID [SEQ] TEXT…`: a first word of only digits is the sequence number when text follows. */
 export function splitSeq(words: string[]): { seq: number | undefined; words: string[] } {
   const [first, ...rest] = words;
-  if (first !== undefined && /^\d{1,9}$/.test(first) && rest.length > 0) return { seq: Number(first), words: rest };
+  if (first !== undefined && /^\d{1,9}$/.test(first) && rest.length > 0)
+    return { seq: Number(first), words: rest };
   return { seq: undefined, words };
 }
 
@@ -17,9 +18,15 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
     .command('answer')
     .summary("answer a worker's question")
     .argument('<id>', 'task id')
-    .argument('<answer...>', '[SEQ] then the answer text (SEQ defaults to the oldest unanswered question; - reads standard input)')
+    .argument(
+      '<answer...>',
+      '[SEQ] then the answer text (SEQ defaults to the oldest unanswered question; - reads standard input)',
+    )
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  dispatch answer security-review "Check both auth.ts and legacy-auth.js"\n  dispatch answer security-review 2 "Yes"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dispatch answer security-review "Check both auth.ts and legacy-auth.js"\n  dispatch answer security-review 2 "Yes"',
+    )
     .action((id: string, answer: string[], options: { json?: boolean }) => {
       const { seq, words } = splitSeq(answer);
       const text = textArgument(words);
@@ -27,10 +34,20 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       const result = answerTask(ctx.store, { id, seq, text, by: 'cli' });
       if (result.resumed) ensureSupervisor(ctx.store);
       if (options.json) {
-        ctx.json({ id, seq: result.seq ?? null, resumed: result.resumed, state: result.status.state });
+        ctx.json({
+          id,
+          seq: result.seq ?? null,
+          resumed: result.resumed,
+          state: result.status.state,
+        });
         return;
       }
-      const which = result.seq !== undefined ? `question ${formatSeq(result.seq)}` : 'the blocked question';
-      ctx.out(result.resumed ? `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.` : `Answered ${which} of ${id}; the worker continues.`);
+      const which =
+        result.seq !== undefined ? `question ${formatSeq(result.seq)}` : 'the blocked question';
+      ctx.out(
+        result.resumed
+          ? `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.`
+          : `Answered ${which} of ${id}; the worker continues.`,
+      );
     });
 }

@@ -9,9 +9,17 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .argument('<id>', 'task id')
     .option('--reason <text>', 'why, kept in the task history')
     .option('--by <name>', 'who cancels (default: user)')
-    .addHelpText('after', '\nThe worker\'s process group gets SIGTERM, then SIGKILL after 3 s. The task folder is kept.\n\nExample:\n  dispatch cancel security-review --reason "wrong branch"')
+    .addHelpText(
+      'after',
+      '\nThe worker\'s process group gets SIGTERM, then SIGKILL after 3 s. The task folder is kept.\n\nExample:\n  dispatch cancel security-review --reason "wrong branch"',
+    )
     .action(async (id: string, options: { reason?: string; by?: string }) => {
-      const result = await cancelTask(ctx.store, id, { by: options.by ?? 'user', reason: options.reason });
-      ctx.out(`Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}. Its files stay in ${ctx.store.files(id).taskDir}.`);
+      const result = await cancelTask(ctx.store, id, {
+        by: options.by ?? 'user',
+        reason: options.reason,
+      });
+      ctx.out(
+        `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}. Its files stay in ${ctx.store.files(id).taskDir}.`,
+      );
     });
 }

@@ -22,18 +22,29 @@ export function registerConfig(program: Command, ctx: CliContext): void {
         ctx.json(c);
         return;
       }
-      const lines = [`file:     ${c.file ?? '(none: built-in simulated worker only)'}${c.format === 'old' ? ' (old agents: format)' : ''}`, `default:  ${c.default ?? '(none)'}`, 'models:'];
+      const lines = [
+        `file:     ${c.file ?? '(none: built-in simulated worker only)'}${c.format === 'old' ? ' (old agents: format)' : ''}`,
+        `default:  ${c.default ?? '(none)'}`,
+        'models:',
+      ];
       for (const model of Object.values(c.models)) {
         const backend = c.backends[model.backend];
         const ready = backendAvailable(c, model.backend) ? 'ready' : 'CLI not found';
-        lines.push(`  ${model.name.padEnd(16)} ${model.backend.padEnd(8)} ${ready.padEnd(13)} ${backend?.command ?? ''}`);
+        lines.push(
+          `  ${model.name.padEnd(16)} ${model.backend.padEnd(8)} ${ready.padEnd(13)} ${backend?.command ?? ''}`,
+        );
       }
       const aliases = Object.values(c.aliases);
       if (aliases.length > 0) {
         lines.push('aliases:');
-        for (const alias of aliases) lines.push(`  ${alias.name.padEnd(16)} → ${alias.model}${alias.capabilities.length ? ` [${alias.capabilities.join(', ')}]` : ''}`);
+        for (const alias of aliases)
+          lines.push(
+            `  ${alias.name.padEnd(16)} → ${alias.model}${alias.capabilities.length ? ` [${alias.capabilities.join(', ')}]` : ''}`,
+          );
       }
-      lines.push(`timeout:  ${c.timeoutMinutes} min${c.stopOnTimeout ? ' (stops the worker)' : ''}; fallback after ${c.fallbackMinutes} min; max_parallel ${c.maxParallel ?? 'unlimited'}`);
+      lines.push(
+        `timeout:  ${c.timeoutMinutes} min${c.stopOnTimeout ? ' (stops the worker)' : ''}; fallback after ${c.fallbackMinutes} min; max_parallel ${c.maxParallel ?? 'unlimited'}`,
+      );
       ctx.out(lines.join('\n'));
     });
   config
@@ -42,7 +53,10 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     .argument('<model>', 'model or alias name')
     .action((model: string) => {
       const c = ctx.config;
-      if (!c.file) throw new DispatchError('config', 'there is no config file yet', { hint: 'Run `dispatch init` first.' });
+      if (!c.file)
+        throw new DispatchError('config', 'there is no config file yet', {
+          hint: 'Run `dispatch init` first.',
+        });
       const choice = resolveModel(c, { explicit: model });
       const name = choice.alias?.name ?? choice.model.name;
       setDefaultModel(c.file, name);

@@ -4,7 +4,11 @@ import { DispatchError } from '../../core/errors.js';
 import { renderConfig, type RenderBackend } from '../../core/config/render-config.js';
 import { parseConfig } from '../../core/config/parse-config.js';
 import { writeConfigFile } from '../../runtime/config-edit.js';
-import { detectBackends, listCursorModels, SUGGESTED_MODELS } from '../../runtime/backends/detect-backends.js';
+import {
+  detectBackends,
+  listCursorModels,
+  SUGGESTED_MODELS,
+} from '../../runtime/backends/detect-backends.js';
 import { configPath } from '../../runtime/paths.js';
 import type { CliContext } from '../cli-context.js';
 import { paint } from '../format/style.js';
@@ -26,34 +30,56 @@ models:
   sonnet: { backend: claude }
   gpt-5.3-codex: { backend: cursor }`;
 
-async function chooseDefault(models: string[], options: InitOptions, ctx: CliContext): Promise<string> {
+async function chooseDefault(
+  models: string[],
+  options: InitOptions,
+  ctx: CliContext,
+): Promise<string> {
   if (options.default) {
     if (!models.includes(options.default)) {
-      throw new DispatchError('usage', `--default ${options.default} is not one of the detected models`, { hint: `Pick one of: ${models.join(', ')}.` });
+      throw new DispatchError(
+        'usage',
+        `--default ${options.default} is not one of the detected models`,
+        { hint: `Pick one of: ${models.join(', ')}.` },
+      );
     }
     return options.default;
   }
   if (options.yes || !process.stdin.isTTY || !process.stdout.isTTY) {
     const first = models[0] as string;
-    if (!options.yes) ctx.err(`No terminal to ask on: using ${first} as the default (pass --default MODEL to choose).`);
+    if (!options.yes)
+      ctx.err(
+        `No terminal to ask on: using ${first} as the default (pass --default MODEL to choose).`,
+      );
     return first;
   }
   const { default: select } = await import('@inquirer/select');
-  return select({ message: 'Default model for tasks that name none:', choices: models.map((value) => ({ value, name: value })) });
+  return select({
+    message: 'Default model for tasks that name none:',
+    choices: models.map((value) => ({ value, name: value })),
+  });
 }
 
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .summary('detect the installed agent CLIs and write ~/.dispatch/config.yaml')
-    .option('--default <model>', 'the default model (otherwise asked on a terminal, or the first one found)')
+    .option(
+      '--default <model>',
+      'the default model (otherwise asked on a terminal, or the first one found)',
+    )
     .option('-y, --yes', 'accept the suggestions without asking')
     .option('--force', 'replace an existing config (the old one is kept as config.yaml.bak)')
-    .addHelpText('after', '\nDetects claude, agent (Cursor), codex, gemini and opencode on PATH; asks Cursor for its models.\n\nExamples:\n  dispatch init\n  dispatch init --default sonnet --yes')
+    .addHelpText(
+      'after',
+      '\nDetects claude, agent (Cursor), codex, gemini and opencode on PATH; asks Cursor for its models.\n\nExamples:\n  dispatch init\n  dispatch init --default sonnet --yes',
+    )
     .action(async (options: InitOptions) => {
       const file = configPath(ctx.env);
       if (existsSync(file) && !options.force) {
-        throw new DispatchError('conflict', `${file} already exists`, { hint: 'Edit it, or run `dispatch init --force` to replace it (the old file is kept as config.yaml.bak).' });
+        throw new DispatchError('conflict', `${file} already exists`, {
+          hint: 'Edit it, or run `dispatch init --force` to replace it (the old file is kept as config.yaml.bak).',
+        });
       }
       const detected = detectBackends(ctx.env);
       if (detected.length === 0) {
@@ -73,19 +99,35 @@ export function registerInit(program: Command, ctx: CliContext): void {
       const backends: RenderBackend[] = [];
       const models: { name: string; backend: string }[] = [];
       for (const { backend, program, path } of detected) {
-        const command = program === backend.programs[0] ? backend.defaultCommand : backend.defaultCommand.replace(backend.programs[0] as string, program);
-        backends.push({ name: backend.type, command, comment: `${backend.label}, found at ${path}` });
+        const command =
+          program === backend.programs[0]
+            ? backend.defaultCommand
+            : backend.defaultCommand.replace(backend.programs[0] as string, program);
+        backends.push({
+          name: backend.type,
+          command,
+          comment: `${backend.label}, found at ${path}`,
+        });
         const offered = backend.type === 'cursor' ? listCursorModels(program) : [];
         for (const name of offered.length > 0 ? offered : (SUGGESTED_MODELS[backend.type] ?? [])) {
           if (!models.some((m) => m.name === name)) models.push({ name, backend: backend.type });
         }
       }
-      if (models.length === 0) throw new DispatchError('config', 'found agent CLIs but no models to offer', { hint: 'Write the models: section by hand (see docs/config.md).' });
-      const chosen = await chooseDefault(models.map((m) => m.name), options, ctx);
+      if (models.length === 0)
+        throw new DispatchError('config', 'found agent CLIs but no models to offer', {
+          hint: 'Write the models: section by hand (see docs/config.md).',
+        });
+      const chosen = await chooseDefault(
+        models.map((m) => m.name),
+        options,
+        ctx,
+      );
       const text = renderConfig({ backends, models, default: chosen });
       parseConfig(text, file);
       if (existsSync(file)) writeConfigFile(`${file}.bak`, readFileSync(file, 'utf8'));
       writeConfigFile(file, text);
-      ctx.out(`Wrote ${file}\n  backends: ${backends.map((b) => b.name).join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`);
+      ctx.out(
+        `Wrote ${file}\n  backends: ${backends.map((b) => b.name).join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`,
+      );
     });
 }

@@ -13,8 +13,11 @@ const FAILED = new Set(['failed', 'timed-out', 'not-started']);
 
 /** Pending questions first, then unfinished tasks, then finished ones; newest last in each group. */
 export function overviewOrder(statuses: TaskStatus[]): TaskStatus[] {
-  const rank = (s: TaskStatus) => (s.question ? 0 : ['running', 'queued'].includes(s.state) ? 1 : 2);
-  return [...statuses].sort((a, b) => rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  const rank = (s: TaskStatus) =>
+    s.question ? 0 : ['running', 'queued'].includes(s.state) ? 1 : 2;
+  return [...statuses].sort(
+    (a, b) => rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
+  );
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -23,7 +26,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .summary('show one task in detail, or every task with pending questions first')
     .argument('[id]', 'task id')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  dispatch status\n  dispatch status security-review\n  dispatch status --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dispatch status\n  dispatch status security-review\n  dispatch status --json',
+    )
     .action((id: string | undefined, options: { json?: boolean }) => {
       const store = ctx.store;
       if (id !== undefined) {
@@ -31,7 +37,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         ensureSupervisorIfActive(ctx, [status]);
         const files = store.files(id);
         const read = readTextFile(files.plan, MAX_PLAN_BYTES);
-        const diagnosis = FAILED.has(status.state) ? diagnoseFailure(store, ctx.config, status) : undefined;
+        const diagnosis = FAILED.has(status.state)
+          ? diagnoseFailure(store, ctx.config, status)
+          : undefined;
         if (options.json) {
           ctx.json({
             ...statusJson(status),
@@ -45,14 +53,17 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         let text = taskDetail(status, read.ok ? parsePlan(read.text) : undefined, {
           planPath: files.plan,
           logTail: diagnosis?.logTail,
-          cause: diagnosis?.cause ? `${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n            ${diagnosis.cause.advice}` : undefined,
+          cause: diagnosis?.cause
+            ? `${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n            ${diagnosis.cause.advice}`
+            : undefined,
         });
         if (diagnosis && diagnosis.alternatives.length > 0) {
           text += `\n  retry     dispatch retry ${id} --model ${diagnosis.alternatives[0]}   (installed: ${diagnosis.alternatives.join(', ')})`;
         } else if (diagnosis) {
           text += `\n  retry     dispatch retry ${id}`;
         }
-        if (!read.ok && !read.missing) text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
+        if (!read.ok && !read.missing)
+          text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
         ctx.out(text);
         return;
       }
@@ -69,8 +80,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const questions = statuses.filter((s) => s.question);
       const lines: string[] = [];
       if (questions.length > 0) {
-        lines.push(paint(`${questions.length} pending question${questions.length > 1 ? 's' : ''}:`, 'bold'));
-        for (const status of questions) lines.push(`${paint(status.id, 'bold')}`, ...questionLines(status));
+        lines.push(
+          paint(`${questions.length} pending question${questions.length > 1 ? 's' : ''}:`, 'bold'),
+        );
+        for (const status of questions)
+          lines.push(`${paint(status.id, 'bold')}`, ...questionLines(status));
         lines.push('');
       }
       const widths = rowWidths(statuses);

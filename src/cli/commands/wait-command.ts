@@ -29,7 +29,8 @@ function describe(status: TaskStatus): string {
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new DispatchError('usage', `--timeout takes seconds, not "${value}"`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new DispatchError('usage', `--timeout takes seconds, not "${value}"`);
   return seconds * 1000;
 }
 
@@ -37,11 +38,16 @@ export function registerWait(program: Command, ctx: CliContext): void {
   program
     .command('wait')
     .summary('block until a worker asks a question or a task finishes')
-    .description('Block until something needs you: a pending question, or a task that finished, failed or stopped.\nReacts to file events within milliseconds. Run it in the background to be notified.')
+    .description(
+      'Block until something needs you: a pending question, or a task that finished, failed or stopped.\nReacts to file events within milliseconds. Run it in the background to be notified.',
+    )
     .argument('[ids...]', 'tasks to wait for (default: every unfinished task)')
     .option('--timeout <seconds>', 'give up after this many seconds (exit 1)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json',
+    )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       const timeoutMs = parseTimeout(options.timeout);
       const store = ctx.store;
@@ -52,11 +58,14 @@ export function registerWait(program: Command, ctx: CliContext): void {
       } else if (outcome.kind === 'idle') {
         ctx.out('Nothing to wait for: no task is running or queued.');
       } else if (outcome.kind === 'timeout') {
-        ctx.out(`Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`);
+        ctx.out(
+          `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
+        );
       } else {
         ctx.out(outcome.tasks.map(describe).join('\n'));
       }
       if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
-      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state))) process.exitCode = EXIT.taskFailed;
+      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
+        process.exitCode = EXIT.taskFailed;
     });
 }

@@ -10,7 +10,11 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
 }
 
-export function elapsedMs(startedAt: string | undefined, endedAt: string | undefined, now = Date.now()): number | undefined {
+export function elapsedMs(
+  startedAt: string | undefined,
+  endedAt: string | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!startedAt) return undefined;
   const start = Date.parse(startedAt);
   const end = endedAt ? Date.parse(endedAt) : now;

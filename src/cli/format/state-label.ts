@@ -17,7 +17,8 @@ const STYLE: Record<TaskState, StyleName> = {
 /** Short state for tables: "waiting 001", "failed", … */
 export function stateLabel(status: TaskStatus, color?: boolean): string {
   let label: string = status.state;
-  if (status.state === 'waiting' && status.question?.seq !== undefined) label = `waiting ${formatSeq(status.question.seq)}`;
+  if (status.state === 'waiting' && status.question?.seq !== undefined)
+    label = `waiting ${formatSeq(status.question.seq)}`;
   return paint(label, STYLE[status.state], color);
 }
 

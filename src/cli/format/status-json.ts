@@ -17,7 +17,9 @@ export function statusJson(status: TaskStatus) {
       blocked: status.progress.blocked,
       errors: status.progress.errors,
     },
-    question: status.question ? { seq: status.question.seq ?? null, text: status.question.text, live: status.question.live } : null,
+    question: status.question
+      ? { seq: status.question.seq ?? null, text: status.question.text, live: status.question.live }
+      : null,
     exit: status.exit ? { code: status.exit.code, signal: status.exit.signal ?? null } : null,
     reason: status.reason ?? null,
     createdAt: status.createdAt ?? null,

@@ -12,15 +12,23 @@ export function planLines(plan: Plan | undefined, status: TaskStatus): string[] 
   if (!plan) return ['  (no readable plan)'];
   return plan.items.map((item) => {
     const pad = '  '.repeat(item.depth + 1);
-    const current = status.progress.current?.index === item.index && !['done', 'failed', 'cancelled'].includes(status.state) ? paint('  ← current', 'dim') : '';
-    const detail = item.detail && (item.marker === 'blocked' || item.marker === 'error') ? `\n${pad}    ${paint(item.detail.replace(/\n/g, ' '), 'dim')}` : '';
+    const current =
+      status.progress.current?.index === item.index &&
+      !['done', 'failed', 'cancelled'].includes(status.state)
+        ? paint('  ← current', 'dim')
+        : '';
+    const detail =
+      item.detail && (item.marker === 'blocked' || item.marker === 'error')
+        ? `\n${pad}    ${paint(item.detail.replace(/\n/g, ' '), 'dim')}`
+        : '';
     return `${pad}${MARK[item.marker]} ${item.text}${current}${detail}`;
   });
 }
 
 export function questionLines(status: TaskStatus): string[] {
   if (!status.question) return [];
-  const label = status.question.seq !== undefined ? `question ${formatSeq(status.question.seq)}` : 'question';
+  const label =
+    status.question.seq !== undefined ? `question ${formatSeq(status.question.seq)}` : 'question';
   const seqArg = status.question.seq !== undefined ? ` ${status.question.seq}` : '';
   return [
     `  ${paint(label, 'magenta')}  ${status.question.text}`,
@@ -29,16 +37,38 @@ export function questionLines(status: TaskStatus): string[] {
 }
 
 /** The full view of one task for `dispatch status ID`. */
-export function taskDetail(status: TaskStatus, plan: Plan | undefined, extra: { planPath: string; logTail?: string[]; cause?: string }): string {
+export function taskDetail(
+  status: TaskStatus,
+  plan: Plan | undefined,
+  extra: { planPath: string; logTail?: string[]; cause?: string },
+): string {
   const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
-  row('state', `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`);
+  row(
+    'state',
+    `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`,
+  );
   if (status.reason) row('reason', status.reason);
   if (extra.cause) row('cause', extra.cause);
-  const worker = [status.model ?? '?', status.attempt > 1 ? `attempt ${status.attempt}` : '', status.pid !== undefined ? `pid ${status.pid}` : ''].filter(Boolean).join(', ');
+  const worker = [
+    status.model ?? '?',
+    status.attempt > 1 ? `attempt ${status.attempt}` : '',
+    status.pid !== undefined ? `pid ${status.pid}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   row('model', worker);
-  if (status.exit) row('exit', status.exit.signal ? `killed by ${status.exit.signal} (code ${status.exit.code})` : `code ${status.exit.code}`);
-  row('progress', `${progressBar(status.progress.done, status.progress.total)} ${status.progress.done}/${status.progress.total}`);
+  if (status.exit)
+    row(
+      'exit',
+      status.exit.signal
+        ? `killed by ${status.exit.signal} (code ${status.exit.code})`
+        : `code ${status.exit.code}`,
+    );
+  row(
+    'progress',
+    `${progressBar(status.progress.done, status.progress.total)} ${status.progress.done}/${status.progress.total}`,
+  );
   const elapsed = elapsedMs(status.startedAt, status.endedAt);
   if (elapsed !== undefined) row('elapsed', formatElapsed(elapsed));
   row('plan', extra.planPath);

@@ -28,7 +28,11 @@ export function commandProgram(command: string): string | undefined {
 }
 
 /** The kind of a backend: its explicit type, else its name, else the program its command runs. */
-export function inferBackendType(name: string, command: string, explicit?: BackendType): BackendType {
+export function inferBackendType(
+  name: string,
+  command: string,
+  explicit?: BackendType,
+): BackendType {
   if (explicit) return explicit;
   if ((BACKEND_TYPES as readonly string[]).includes(name)) return name as BackendType;
   const program = commandProgram(command);
@@ -39,10 +43,16 @@ export function inferBackendType(name: string, command: string, explicit?: Backe
  * The backend rule of the original dispatcher: Claude models go to `claude`, OpenAI models to
  * `codex`, the rest to `cursor` (which serves many vendors) — each only when configured.
  */
-export function inferModelBackend(modelId: string, backends: readonly string[]): string | undefined {
+export function inferModelBackend(
+  modelId: string,
+  backends: readonly string[],
+): string | undefined {
   const id = modelId.toLowerCase();
   if (/opus|sonnet|haiku|claude/.test(id) && backends.includes('claude')) return 'claude';
-  if (/gpt|codex|(^|[^a-z0-9])o1($|[^a-z0-9])|(^|[^a-z0-9])o3($|[^a-z0-9])|o4-mini/.test(id) && backends.includes('codex')) {
+  if (
+    /gpt|codex|(^|[^a-z0-9])o1($|[^a-z0-9])|(^|[^a-z0-9])o3($|[^a-z0-9])|o4-mini/.test(id) &&
+    backends.includes('codex')
+  ) {
     return 'codex';
   }
   if (/gemini/.test(id) && backends.includes('gemini')) return 'gemini';

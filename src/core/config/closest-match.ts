@@ -27,5 +27,7 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
       bestScore = score;
     }
   }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(needle.length / 3)) ? best : undefined;
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(needle.length / 3))
+    ? best
+    : undefined;
 }

@@ -7,7 +7,15 @@ import { z } from 'zod';
  */
 const commandString = z.string().trim().min(1, 'a command must not be empty');
 
-export const BACKEND_TYPES = ['claude', 'cursor', 'codex', 'gemini', 'opencode', 'generic', 'sim'] as const;
+export const BACKEND_TYPES = [
+  'claude',
+  'cursor',
+  'codex',
+  'gemini',
+  'opencode',
+  'generic',
+  'sim',
+] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
 
 const backendSchema = z.union([

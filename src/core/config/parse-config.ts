@@ -1,8 +1,20 @@
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isScalar,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import type { z } from 'zod';
 import { DispatchError, type SourceLocation } from '../errors.js';
 import { inferBackendType, inferModelBackend } from './backend-inference.js';
-import { newConfigSchema, oldConfigSchema, type NewConfigInput, type OldConfigInput } from './config-schema.js';
+import {
+  newConfigSchema,
+  oldConfigSchema,
+  type NewConfigInput,
+  type OldConfigInput,
+} from './config-schema.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
@@ -14,7 +26,8 @@ import {
   type NotifyConfig,
 } from './config-types.js';
 
-const FIX_HINT = 'Fix the file, or run `dispatch config path` to see which file is used and `dispatch init` to write a fresh one.';
+const FIX_HINT =
+  'Fix the file, or run `dispatch config path` to see which file is used and `dispatch init` to write a fresh one.';
 
 /** The configuration used when there is no config file: only the simulated worker. */
 export function builtinConfig(): Config {
@@ -62,17 +75,25 @@ export function parseConfig(text: string, file: string): Config {
     let offset = yamlError.pos[0];
     while (text[offset] === '\n' || text[offset] === '\r') offset++;
     const pos = lineCounter.linePos(offset);
-    throw new DispatchError('config', `${file} is not valid YAML: ${firstLine(yamlError.message)}`, {
-      location: { file, line: pos.line, column: pos.col },
-      hint: 'Check the indentation and quoting on that line (a command containing ": " or "#" needs quotes).',
-    });
+    throw new DispatchError(
+      'config',
+      `${file} is not valid YAML: ${firstLine(yamlError.message)}`,
+      {
+        location: { file, line: pos.line, column: pos.col },
+        hint: 'Check the indentation and quoting on that line (a command containing ": " or "#" needs quotes).',
+      },
+    );
   }
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new DispatchError('config', `${file} must be a mapping of keys (default, backends, models, aliases)`, {
-      location: { file, line: 1, column: 1 },
-      hint: FIX_HINT,
-    });
+    throw new DispatchError(
+      'config',
+      `${file} must be a mapping of keys (default, backends, models, aliases)`,
+      {
+        location: { file, line: 1, column: 1 },
+        hint: FIX_HINT,
+      },
+    );
   }
   const isOld = 'agents' in raw;
   const schema = isOld ? oldConfigSchema : newConfigSchema;
@@ -91,13 +112,20 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
-function locate(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[], file: string): SourceLocation {
+function locate(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly PropertyKey[],
+  file: string,
+  preferKey = false,
+): SourceLocation {
   for (let depth = path.length; depth >= 0; depth--) {
     const sub = path.slice(0, depth).map(String);
-    const node = (depth === 0 ? doc.contents : doc.getIn(sub, true)) as YamlNode | null | undefined;
-    // For a key that exists point at its key, so "models.opus" points at "opus:".
+    const valueNode = (depth === 0 ? doc.contents : doc.getIn(sub, true)) as
+      YamlNode | null | undefined;
+    // A wrong value points at the value; a wrong or missing key at the key ("comand:").
     const keyNode = depth > 0 ? findKeyNode(doc, sub) : undefined;
-    const target = keyNode ?? node;
+    const target = preferKey ? (keyNode ?? valueNode) : (valueNode ?? keyNode);
     const offset = target?.range?.[0];
     if (offset !== undefined) {
       const pos = lineCounter.linePos(offset);
@@ -124,16 +152,24 @@ type Issue = z.ZodError['issues'][number];
  */
 function unwrapUnion(issue: Issue): Issue {
   if (issue.code !== 'invalid_union') return issue;
-  const fitting = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const fitting = issue.errors.filter(
+    (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+  );
   const branch = fitting.length === 1 ? fitting[0] : undefined;
   const inner = branch?.find((i) => i.code === 'unrecognized_keys') ?? branch?.[0];
   return inner ? unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue) : issue;
 }
 
-function schemaError(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): DispatchError {
+function schemaError(
+  error: z.ZodError,
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): DispatchError {
   const first = error.issues[0];
   const issue = first && unwrapUnion(first);
-  if (!issue) return new DispatchError('config', `${file} is not a valid config`, { hint: FIX_HINT });
+  if (!issue)
+    return new DispatchError('config', `${file} is not a valid config`, { hint: FIX_HINT });
   const path = issue.path.map(String);
   const where = path.length > 0 ? path.join('.') : 'the top level';
   let message: string;
@@ -144,7 +180,7 @@ function schemaError(error: z.ZodError, doc: Document, lineCounter: LineCounter,
     message = `${file}: unknown key ${keys} in ${where}`;
     hint = allowed ? `Allowed keys here: ${allowed}. Check the spelling.` : FIX_HINT;
     return new DispatchError('config', message, {
-      location: locate(doc, lineCounter, [...path, issue.keys[0] ?? ''], file),
+      location: locate(doc, lineCounter, [...path, issue.keys[0] ?? ''], file, true),
       hint,
     });
   }
@@ -153,11 +189,15 @@ function schemaError(error: z.ZodError, doc: Document, lineCounter: LineCounter,
   } else {
     message = `${file}: ${where}: ${issue.message}`;
   }
-  return new DispatchError('config', message, { location: locate(doc, lineCounter, path, file), hint });
+  return new DispatchError('config', message, {
+    location: locate(doc, lineCounter, path, file),
+    hint,
+  });
 }
 
 function allowedKeys(path: string[]): string | undefined {
-  if (path.length === 0) return 'default, backends, models, aliases, max_parallel, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
+  if (path.length === 0)
+    return 'default, backends, models, aliases, max_parallel, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'backends' || section === 'agents') return 'command, type';
   if (section === 'models') return 'backend, id';
@@ -168,13 +208,19 @@ function allowedKeys(path: string[]): string | undefined {
 
 function unionExpectation(path: string[]): string {
   const [section] = path;
-  if (section === 'backends' || section === 'agents') return 'expected a command string, or a mapping with `command:` (and optional `type:`)';
-  if (section === 'models') return 'expected a mapping such as `{ backend: claude }` (optionally with `id:`), a backend name, or nothing';
-  if (section === 'aliases') return 'expected a model name, or a mapping with `model:` (and optional `prompt:`, `capabilities:`, `max_parallel:`)';
+  if (section === 'backends' || section === 'agents')
+    return 'expected a command string, or a mapping with `command:` (and optional `type:`)';
+  if (section === 'models')
+    return 'expected a mapping such as `{ backend: claude }` (optionally with `id:`), a backend name, or nothing';
+  if (section === 'aliases')
+    return 'expected a model name, or a mapping with `model:` (and optional `prompt:`, `capabilities:`, `max_parallel:`)';
   return 'see docs/config.md for the expected form';
 }
 
-function toBackend(name: string, value: string | { command: string; type?: BackendConfig['type'] }): BackendConfig {
+function toBackend(
+  name: string,
+  value: string | { command: string; type?: BackendConfig['type'] },
+): BackendConfig {
   const command = typeof value === 'string' ? value : value.command;
   const explicit = typeof value === 'string' ? undefined : value.type;
   return { name, command: command.trim(), type: inferBackendType(name, command, explicit) };
@@ -189,25 +235,39 @@ function normalizeOld(input: OldConfigInput, file: string): Config {
   return config;
 }
 
-function normalizeNew(input: NewConfigInput, file: string, doc: Document, lineCounter: LineCounter): Config {
+function normalizeNew(
+  input: NewConfigInput,
+  file: string,
+  doc: Document,
+  lineCounter: LineCounter,
+): Config {
   const config = emptyConfig(file, 'new');
-  for (const [name, value] of Object.entries(input.backends ?? {})) config.backends[name] = toBackend(name, value);
+  for (const [name, value] of Object.entries(input.backends ?? {}))
+    config.backends[name] = toBackend(name, value);
   const backendNames = Object.keys(config.backends);
   for (const [name, value] of Object.entries(input.models ?? {})) {
     const spec = value === null ? {} : typeof value === 'string' ? { backend: value } : value;
     const id = spec.id ?? name;
     const backend = spec.backend ?? inferModelBackend(id, backendNames);
     if (!backend) {
-      throw new DispatchError('config', `${file}: model "${name}" names no backend and none can be inferred`, {
-        location: locate(doc, lineCounter, ['models', name], file),
-        hint: `Add \`backend:\` to it, one of: ${backendNames.join(', ') || '(no backends configured — add a backends: section)'}.`,
-      });
+      throw new DispatchError(
+        'config',
+        `${file}: model "${name}" names no backend and none can be inferred`,
+        {
+          location: locate(doc, lineCounter, ['models', name], file),
+          hint: `Add \`backend:\` to it, one of: ${backendNames.join(', ') || '(no backends configured — add a backends: section)'}.`,
+        },
+      );
     }
     if (!config.backends[backend] && backend !== 'sim') {
-      throw new DispatchError('config', `${file}: model "${name}" uses backend "${backend}", which is not configured`, {
-        location: locate(doc, lineCounter, ['models', name, 'backend'], file),
-        hint: `Configured backends: ${backendNames.join(', ') || '(none)'}. Add it under backends: or pick one of those.`,
-      });
+      throw new DispatchError(
+        'config',
+        `${file}: model "${name}" uses backend "${backend}", which is not configured`,
+        {
+          location: locate(doc, lineCounter, ['models', name, 'backend'], file),
+          hint: `Configured backends: ${backendNames.join(', ') || '(none)'}. Add it under backends: or pick one of those.`,
+        },
+      );
     }
     const model: ModelConfig = { name, backend, id, passModel: true };
     config.models[name] = model;
@@ -222,10 +282,14 @@ function normalizeNew(input: NewConfigInput, file: string, doc: Document, lineCo
       maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
     };
     if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
-      throw new DispatchError('config', `${file}: alias "${name}" points to model "${alias.model}", which is not configured`, {
-        location: locate(doc, lineCounter, ['aliases', name, 'model'], file),
-        hint: `Configured models: ${Object.keys(config.models).join(', ') || '(none)'}.`,
-      });
+      throw new DispatchError(
+        'config',
+        `${file}: alias "${name}" points to model "${alias.model}", which is not configured`,
+        {
+          location: locate(doc, lineCounter, ['aliases', name, 'model'], file),
+          hint: `Configured models: ${Object.keys(config.models).join(', ') || '(none)'}.`,
+        },
+      );
     }
     config.aliases[name] = alias;
   }
@@ -251,8 +315,12 @@ function checkDefault(config: Config, doc: Document, lineCounter: LineCounter): 
   if (name === undefined || config.models[name] || config.aliases[name]) return;
   const file = config.file ?? 'config';
   const known = [...Object.keys(config.models), ...Object.keys(config.aliases)];
-  throw new DispatchError('config', `${file}: default "${name}" is not a configured model or alias`, {
-    location: locate(doc, lineCounter, ['default'], file),
-    hint: `Set default to one of: ${known.join(', ')}.`,
-  });
+  throw new DispatchError(
+    'config',
+    `${file}: default "${name}" is not a configured model or alias`,
+    {
+      location: locate(doc, lineCounter, ['default'], file),
+      hint: `Set default to one of: ${known.join(', ')}.`,
+    },
+  );
 }

@@ -30,9 +30,17 @@ export function renderConfig(input: RenderInput): string {
     'backends:',
   ];
   for (const backend of input.backends) {
-    lines.push(`  # ${backend.comment}`, `  ${backend.name}:`, `    command: ${scalar(backend.command)}`);
+    lines.push(
+      `  # ${backend.comment}`,
+      `  ${backend.name}:`,
+      `    command: ${scalar(backend.command)}`,
+    );
   }
-  lines.push('', '# Models by name, and the backend that runs each (`id:` sets what --model receives).', 'models:');
+  lines.push(
+    '',
+    '# Models by name, and the backend that runs each (`id:` sets what --model receives).',
+    'models:',
+  );
   for (const model of input.models) {
     const id = model.id && model.id !== model.name ? `, id: ${scalar(model.id)}` : '';
     lines.push(`  ${scalar(model.name)}: { backend: ${backendKey(model.backend)}${id} }`);
@@ -41,7 +49,9 @@ export function renderConfig(input: RenderInput): string {
     '',
     '# Aliases pick a model and add instructions, e.g.:',
     '# aliases:',
-    '#   reviewer: { model: ' + scalar(input.default) + ', prompt: "Review only; do not change code." }',
+    '#   reviewer: { model: ' +
+      scalar(input.default) +
+      ', prompt: "Review only; do not change code." }',
     '',
     '# Stop waiting for a silent worker after this many minutes (it is reported as timed out).',
     '# timeout_minutes: 30',

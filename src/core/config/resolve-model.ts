@@ -10,7 +10,10 @@ export interface ModelChoice {
   via: 'flag' | 'text' | 'default';
 }
 
-function lookup(config: Config, name: string): { model: ModelConfig; alias: AliasConfig | undefined } | undefined {
+function lookup(
+  config: Config,
+  name: string,
+): { model: ModelConfig; alias: AliasConfig | undefined } | undefined {
   const key = findKey(config, name);
   if (key === undefined) return undefined;
   const alias = config.aliases[key];
@@ -22,7 +25,9 @@ function lookup(config: Config, name: string): { model: ModelConfig; alias: Alia
 function findKey(config: Config, name: string): string | undefined {
   if (config.aliases[name] || config.models[name]) return name;
   const lower = name.toLowerCase();
-  return [...Object.keys(config.aliases), ...Object.keys(config.models)].find((key) => key.toLowerCase() === lower);
+  return [...Object.keys(config.aliases), ...Object.keys(config.models)].find(
+    (key) => key.toLowerCase() === lower,
+  );
 }
 
 export function knownModelNames(config: Config): string[] {
@@ -41,7 +46,10 @@ function escapeRegExp(text: string): string {
 export function mentionedModels(config: Config, text: string): { name: string; index: number }[] {
   const found: { name: string; index: number; length: number }[] = [];
   for (const name of knownModelNames(config)) {
-    const pattern = new RegExp(`(?<![A-Za-z0-9_.-])${escapeRegExp(name)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'gi');
+    const pattern = new RegExp(
+      `(?<![A-Za-z0-9_.-])${escapeRegExp(name)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`,
+      'gi',
+    );
     let last: RegExpExecArray | null = null;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) last = match;
     if (last) found.push({ name, index: last.index, length: name.length });
@@ -61,7 +69,10 @@ export function unknownModelError(config: Config, name: string): DispatchError {
  * Picks the model for a task: an explicit name wins; else the last configured name mentioned in
  * the task text; else the config's default.
  */
-export function resolveModel(config: Config, request: { explicit?: string; text?: string }): ModelChoice {
+export function resolveModel(
+  config: Config,
+  request: { explicit?: string; text?: string },
+): ModelChoice {
   let via: ModelChoice['via'];
   let name: string | undefined;
   if (request.explicit) {
@@ -82,9 +93,13 @@ export function resolveModel(config: Config, request: { explicit?: string; text?
   if (!found) throw unknownModelError(config, name);
   const backend = config.backends[found.model.backend];
   if (!backend) {
-    throw new DispatchError('config', `model "${found.model.name}" uses backend "${found.model.backend}", which is not configured`, {
-      hint: `Add a backends: entry named ${found.model.backend} to ${config.file ?? 'the config'}.`,
-    });
+    throw new DispatchError(
+      'config',
+      `model "${found.model.name}" uses backend "${found.model.backend}", which is not configured`,
+      {
+        hint: `Add a backends: entry named ${found.model.backend} to ${config.file ?? 'the config'}.`,
+      },
+    );
   }
   return { model: found.model, backend, alias: found.alias, via };
 }

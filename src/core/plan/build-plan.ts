@@ -10,7 +10,12 @@ export interface PlanSpec {
 /** Writes a fresh plan.md: a title and a checklist. The request itself goes into the prompt. */
 export function buildPlan(spec: PlanSpec): string {
   const items = spec.items && spec.items.length > 0 ? spec.items : [EXPAND_ITEM];
-  return [`# ${oneLine(spec.title)}`, '', ...items.map((item) => `- [ ] ${oneLine(item)}`), ''].join('\n');
+  return [
+    `# ${oneLine(spec.title)}`,
+    '',
+    ...items.map((item) => `- [ ] ${oneLine(item)}`),
+    '',
+  ].join('\n');
 }
 
 function oneLine(text: string): string {

@@ -34,7 +34,8 @@ export function setItemMarker(plan: Plan, index: number, marker: Marker, detail?
     // without a final newline still has none.
     const pad = ' '.repeat(item.indent + 2);
     const texts = detail.split(/\r?\n/).filter((text) => text.trim() !== '');
-    const blockEnding = /\r?\n$/.exec(plan.lines[item.line + item.detailLineCount] ?? '')?.[0] ?? '';
+    const blockEnding =
+      /\r?\n$/.exec(plan.lines[item.line + item.detailLineCount] ?? '')?.[0] ?? '';
     const head = replaced.slice(0, replaced.length - ending.length);
     const block = [head, ...texts.map((text) => `${pad}${text}`)].join(ending || eol) + blockEnding;
     lines.splice(item.line, 1 + item.detailLineCount, block);
@@ -45,7 +46,10 @@ export function setItemMarker(plan: Plan, index: number, marker: Marker, detail?
 /** The markdown of a dispatcher note; later lines stay inside the block quote. */
 export function formatNote(text: string): string {
   const [first = '', ...rest] = text.trim().split(/\r?\n/);
-  return [`> **Note from dispatcher:** ${first}`, ...rest.map((line) => (line ? `> ${line}` : '>'))].join('\n');
+  return [
+    `> **Note from dispatcher:** ${first}`,
+    ...rest.map((line) => (line ? `> ${line}` : '>')),
+  ].join('\n');
 }
 
 /** Appends a dispatcher note at the end of the plan, separated by a blank line. */

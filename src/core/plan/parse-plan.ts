@@ -78,7 +78,13 @@ export function parsePlan(text: string): Plan {
       const depth = indentStack.length;
       indentStack.push(indent);
       const marker = markerFromChar(item[3] ?? ' ') ?? 'pending';
-      const detailLineCount = countDetailLines(contents, fenced, i, indent, marker !== 'pending' && marker !== 'done');
+      const detailLineCount = countDetailLines(
+        contents,
+        fenced,
+        i,
+        indent,
+        marker !== 'pending' && marker !== 'done',
+      );
       const detailText = contents
         .slice(i + 1, i + 1 + detailLineCount)
         .map((line) => line.trim())
@@ -133,7 +139,11 @@ function countDetailLines(
   for (let j = itemLine + 1; j < contents.length; j++) {
     const content = contents[j] ?? '';
     if (isBlank(content)) break;
-    if (!fenced[j] && (ITEM_PATTERN.test(content) || HEADING_PATTERN.test(content) || NOTE_PATTERN.test(content))) break;
+    if (
+      !fenced[j] &&
+      (ITEM_PATTERN.test(content) || HEADING_PATTERN.test(content) || NOTE_PATTERN.test(content))
+    )
+      break;
     const lineIndent = indentWidth(/^\s*/.exec(content)?.[0] ?? '');
     const flushAllowed = wantsDetail && count === 0;
     if (lineIndent <= indent && !flushAllowed) break;

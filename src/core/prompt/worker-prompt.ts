@@ -25,10 +25,14 @@ export interface WorkerPromptInput {
   dispatchOnPath: boolean;
 }
 
+/** "90 seconds", "1 second", "2.5 minutes": exact, since a worker waits as long as it reads here. */
 export function formatDuration(minutes: number): string {
-  const seconds = Math.round(minutes * 60);
-  if (seconds < 120) return `${seconds} seconds`;
-  return `${Math.round(minutes)} minutes`;
+  const seconds = minutes * 60;
+  if (seconds < 120) {
+    const shown = Math.max(0.1, Number(seconds.toFixed(1)));
+    return `${shown} second${shown === 1 ? '' : 's'}`;
+  }
+  return `${Number(minutes.toFixed(2))} minutes`;
 }
 
 export function workerInstructions(input: WorkerPromptInput): string {
@@ -65,7 +69,11 @@ export function workerInstructions(input: WorkerPromptInput): string {
 }
 
 export function buildWorkerPrompt(input: WorkerPromptInput): string {
-  const parts = [workerInstructions(input), '', `Task: ${input.title} (id ${input.id})`];
+  const parts = [
+    workerInstructions(input),
+    '',
+    `Task: ${input.title.replace(/\s*\r?\n\s*/g, ' ')} (id ${input.id})`,
+  ];
   if (input.request.trim()) parts.push('', 'Request from the user:', input.request.trim());
   if (input.aliasPrompt?.trim()) parts.push('', input.aliasPrompt.trim());
   return parts.join('\n') + '\n';
@@ -84,18 +92,35 @@ export interface ResumeInput extends WorkerPromptInput {
  * user's answer) or on `dispatch retry`. It carries the plan, the context and the answer inline.
  */
 export function buildResumePrompt(input: ResumeInput): string {
-  const parts = [buildWorkerPrompt(input).trimEnd(), '', 'This task was started by an earlier worker that has stopped. Continue where it stopped: items marked [x] are done, do not redo them.'];
-  if (input.previousFailure) parts.push('', `The earlier worker stopped because: ${input.previousFailure}`);
+  const parts = [
+    buildWorkerPrompt(input).trimEnd(),
+    '',
+    'This task was started by an earlier worker that has stopped. Continue where it stopped: items marked [x] are done, do not redo them.',
+  ];
+  if (input.previousFailure)
+    parts.push('', `The earlier worker stopped because: ${input.previousFailure}`);
   if (input.answer) {
     parts.push(
       '',
-      `The earlier worker asked: ${input.answer.question}`,
-      `The user answered: ${input.answer.text}`,
+      'The earlier worker asked:',
+      '<<<',
+      input.answer.question.trim(),
+      '>>>',
+      'The user answered:',
+      '<<<',
+      input.answer.text.trim(),
+      '>>>',
       'Change the blocked "[?]" item back to "[ ]" (remove the question line under it) and continue with this answer.',
     );
   }
   if (input.contextText?.trim()) {
-    parts.push('', `The earlier worker's notes (context file):`, '<<<', input.contextText.trim(), '>>>');
+    parts.push(
+      '',
+      `The earlier worker's notes (context file):`,
+      '<<<',
+      input.contextText.trim(),
+      '>>>',
+    );
   }
   parts.push('', 'The plan as it stands:', '<<<', input.planText.trimEnd(), '>>>');
   return parts.join('\n') + '\n';

@@ -37,7 +37,12 @@ const FAILED: ReadonlySet<TaskState> = new Set(['failed', 'cancelled', 'timed-ou
 export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[] {
   return tasks
     .filter((task) => task.state === 'queued')
-    .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+        a.createdAt.localeCompare(b.createdAt) ||
+        a.id.localeCompare(b.id),
+    );
 }
 
 /**
@@ -45,12 +50,16 @@ export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[]
  * root's, the task's and its alias's parallel limits allow, once every dependency is done.
  * Pure: the runtime applies the plan under the scheduler lock.
  */
-export function planStarts(tasks: readonly SchedulableTask[], limits: ScheduleLimits): SchedulePlan {
+export function planStarts(
+  tasks: readonly SchedulableTask[],
+  limits: ScheduleLimits,
+): SchedulePlan {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   let running = tasks.filter((task) => RUNNING.has(task.state)).length;
   const runningByAlias = new Map<string, number>();
   for (const task of tasks) {
-    if (RUNNING.has(task.state) && task.alias) runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
+    if (RUNNING.has(task.state) && task.alias)
+      runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
   }
   const plan: SchedulePlan = { start: [], waiting: new Map(), skip: new Map(), order: [] };
   for (const task of queueOrder(tasks)) {
@@ -70,7 +79,10 @@ export function planStarts(tasks: readonly SchedulableTask[], limits: ScheduleLi
       continue;
     }
     if (task.maxParallel !== undefined && running >= task.maxParallel) {
-      plan.waiting.set(task.id, `${running} tasks running; this one starts below ${task.maxParallel} (--max-parallel)`);
+      plan.waiting.set(
+        task.id,
+        `${running} tasks running; this one starts below ${task.maxParallel} (--max-parallel)`,
+      );
       continue;
     }
     const aliasLimit = task.alias ? limits.aliasMaxParallel[task.alias] : undefined;
@@ -85,13 +97,18 @@ export function planStarts(tasks: readonly SchedulableTask[], limits: ScheduleLi
   return plan;
 }
 
-function dependencyBlocker(task: SchedulableTask, byId: Map<string, SchedulableTask>): { reason: string; fatal: boolean } | undefined {
+function dependencyBlocker(
+  task: SchedulableTask,
+  byId: Map<string, SchedulableTask>,
+): { reason: string; fatal: boolean } | undefined {
   for (const dep of task.after) {
     const other = byId.get(dep);
     if (!other) return { reason: `dependency ${dep} does not exist`, fatal: true };
-    if (FAILED.has(other.state)) return { reason: `dependency ${dep} ended ${other.state}`, fatal: true };
+    if (FAILED.has(other.state))
+      return { reason: `dependency ${dep} ended ${other.state}`, fatal: true };
   }
   const pending = task.after.filter((dep) => byId.get(dep)?.state !== 'done');
-  if (pending.length > 0) return { reason: `waiting for ${pending.join(', ')} to finish`, fatal: false };
+  if (pending.length > 0)
+    return { reason: `waiting for ${pending.join(', ')} to finish`, fatal: false };
   return undefined;
 }

@@ -2,7 +2,13 @@ import { planProgress, isPlanComplete } from '../plan/progress.js';
 import type { Progress } from '../plan/plan-types.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
-import type { ExitInfo, PendingQuestion, TaskSnapshot, TaskState, TaskStatus } from './task-status.js';
+import type {
+  ExitInfo,
+  PendingQuestion,
+  TaskSnapshot,
+  TaskState,
+  TaskStatus,
+} from './task-status.js';
 
 const EMPTY_PROGRESS: Progress = { done: 0, total: 0, blocked: [], errors: [], current: undefined };
 
@@ -32,10 +38,15 @@ export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
   };
 
   const spawned = find('spawned');
+  // A retry or an answer that is not started yet already says which attempt and model come next.
+  const resumed = find('resumed');
   const exited = spawned
-    ? (current.find((e) => e.type === 'exited' && e.attempt === spawned.attempt) as Of<'exited'> | undefined)
+    ? (current.find((e) => e.type === 'exited' && e.attempt === spawned.attempt) as
+        Of<'exited'> | undefined)
     : undefined;
-  const exit: ExitInfo | undefined = exited ? { code: exited.code, signal: signalFromExitCode(exited.code) } : undefined;
+  const exit: ExitInfo | undefined = exited
+    ? { code: exited.code, signal: signalFromExitCode(exited.code) }
+    : undefined;
   const cancelled = find('cancelled');
   const timedOut = find('timed-out');
   const skipped = find('skipped');
@@ -51,10 +62,10 @@ export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
     id: snapshot.id,
     title: snapshot.meta?.title ?? snapshot.plan?.title ?? snapshot.id,
     state: 'running',
-    model: spawned?.model ?? snapshot.meta?.model,
+    model: spawned?.model ?? resumed?.model ?? snapshot.meta?.model,
     progress,
     question: undefined,
-    attempt: spawned?.attempt ?? 0,
+    attempt: spawned?.attempt ?? resumed?.attempt ?? 0,
     pid: spawned?.pid,
     exit,
     reason: undefined,
@@ -64,23 +75,33 @@ export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
     legacy,
   };
 
-  const ended = (state: TaskState, reason: string | undefined, time: string | undefined): TaskStatus => ({
+  const ended = (
+    state: TaskState,
+    reason: string | undefined,
+    time: string | undefined,
+  ): TaskStatus => ({
     ...status,
     state,
     reason,
     endedAt: time ?? exited?.time,
   });
 
-  if (cancelled) return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
+  if (cancelled)
+    return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
   if (ipc.complete) return ended('done', undefined, exited?.time);
   if (skipped) return ended('not-started', skipped.reason, skipped.time);
   if (!legacy && !spawned) {
-    if (spawnFailed) return ended('failed', `worker failed to start: ${spawnFailed.error}`, spawnFailed.time);
+    if (spawnFailed)
+      return ended('failed', `worker failed to start: ${spawnFailed.error}`, spawnFailed.time);
     return { ...status, state: 'queued' };
   }
   if (workerAlive) {
     if (timedOut && Date.parse(timedOut.time) >= snapshot.lastActivityMs) {
-      return { ...status, state: 'timed-out', reason: `no activity for ${timedOut.idleMinutes} minutes` };
+      return {
+        ...status,
+        state: 'timed-out',
+        reason: `no activity for ${timedOut.idleMinutes} minutes`,
+      };
     }
     if (question) return { ...status, state: 'waiting', question };
     return status;
@@ -88,12 +109,24 @@ export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
   if (snapshot.plan && isPlanComplete(snapshot.plan)) {
     return ended('done', 'all items checked; the worker did not write ipc/.done', undefined);
   }
-  if (question) return { ...ended('blocked', 'the worker is no longer waiting; answering starts a new worker', undefined), question };
-  if (timedOut) return ended('timed-out', `no activity for ${timedOut.idleMinutes} minutes`, timedOut.time);
+  if (question)
+    return {
+      ...ended(
+        'blocked',
+        'the worker is no longer waiting; answering starts a new worker',
+        undefined,
+      ),
+      question,
+    };
+  if (timedOut)
+    return ended('timed-out', `no activity for ${timedOut.idleMinutes} minutes`, timedOut.time);
   return ended('failed', failureReason(snapshot, progress, exit), undefined);
 }
 
-function pendingQuestion(snapshot: TaskSnapshot, workerAlive: boolean): PendingQuestion | undefined {
+function pendingQuestion(
+  snapshot: TaskSnapshot,
+  workerAlive: boolean,
+): PendingQuestion | undefined {
   const seq = snapshot.ipc.unanswered[0];
   if (seq !== undefined) return { seq, text: snapshot.questions[seq] ?? '', live: workerAlive };
   if (workerAlive || !snapshot.plan) return undefined;
@@ -101,7 +134,11 @@ function pendingQuestion(snapshot: TaskSnapshot, workerAlive: boolean): PendingQ
   return blocked ? { seq: undefined, text: blocked.question, live: false } : undefined;
 }
 
-function failureReason(snapshot: TaskSnapshot, progress: Progress, exit: ExitInfo | undefined): string {
+function failureReason(
+  snapshot: TaskSnapshot,
+  progress: Progress,
+  exit: ExitInfo | undefined,
+): string {
   const parts: string[] = [];
   const firstError = progress.errors[0];
   if (firstError) parts.push(`error on item ${firstError.index + 1}: ${firstError.description}`);
@@ -109,6 +146,7 @@ function failureReason(snapshot: TaskSnapshot, progress: Progress, exit: ExitInf
   else if (exit) parts.push(`worker exited with code ${exit.code}`);
   else parts.push('worker process is gone and left no exit status');
   if (snapshot.planProblem) parts.push(snapshot.planProblem);
-  else if (progress.total > progress.done) parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);
+  else if (progress.total > progress.done)
+    parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);
   return parts.join('; ');
 }

@@ -50,7 +50,11 @@ export function parseEvents(text: string): { events: TaskEvent[]; badLines: numb
     if (!line.trim()) return;
     try {
       const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') {
+      if (
+        value &&
+        typeof value === 'object' &&
+        typeof (value as { type?: unknown }).type === 'string'
+      ) {
         events.push(value as TaskEvent);
       } else {
         badLines.push(index + 1);

@@ -23,4 +23,10 @@ export function backendFor(type: BackendType): Backend {
 }
 
 /** The agent CLIs worth detecting, in the order `dispatch init` offers them. */
-export const AGENT_BACKENDS: readonly Backend[] = [claudeBackend, cursorBackend, codexBackend, geminiBackend, opencodeBackend];
+export const AGENT_BACKENDS: readonly Backend[] = [
+  claudeBackend,
+  cursorBackend,
+  codexBackend,
+  geminiBackend,
+  opencodeBackend,
+];

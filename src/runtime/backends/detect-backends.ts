@@ -26,7 +26,11 @@ export function detectBackends(env: NodeJS.ProcessEnv = process.env): DetectedBa
 
 /** Models Cursor's agent offers (`agent models`), one id per line; empty if it cannot tell. */
 export function listCursorModels(program: string): string[] {
-  const result = spawnSync(program, ['models'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(program, ['models'], {
+    encoding: 'utf8',
+    timeout: 15_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (result.status !== 0 || !result.stdout) return [];
   const ids: string[] = [];
   for (const line of result.stdout.split('\n')) {

@@ -2,7 +2,10 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
 /** The full path of an executable as the shell would find it on PATH, or undefined. */
-export function findOnPath(program: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findOnPath(
+  program: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (program.includes('/')) return isExecutable(program) ? program : undefined;
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;

@@ -2,8 +2,16 @@ import type { Backend } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 
 const GEMINI_FAILURES: FailurePattern[] = [
-  { kind: 'auth', pattern: /(GEMINI_API_KEY|auth method|Please set an Auth method)/i, advice: 'Set GEMINI_API_KEY or log in with `gemini`, then `dispatch retry`.' },
-  { kind: 'rate-limit', pattern: /(RESOURCE_EXHAUSTED|Quota exceeded)/i, advice: 'Gemini quota reached: `dispatch retry ID --model OTHER`.' },
+  {
+    kind: 'auth',
+    pattern: /(GEMINI_API_KEY|auth method|Please set an Auth method)/i,
+    advice: 'Set GEMINI_API_KEY or log in with `gemini`, then `dispatch retry`.',
+  },
+  {
+    kind: 'rate-limit',
+    pattern: /(RESOURCE_EXHAUSTED|Quota exceeded)/i,
+    advice: 'Gemini quota reached: `dispatch retry ID --model OTHER`.',
+  },
 ];
 
 /**

@@ -14,7 +14,10 @@ export const simBackend: Backend = {
   programs: [],
   defaultCommand: 'dispatch-sim',
   invocation: ({ command, prompt }) => ({
-    command: command === 'dispatch-sim' ? `${shellQuote(process.execPath)} ${shellQuote(simWorkerPath())}` : command,
+    command:
+      command === 'dispatch-sim'
+        ? `${shellQuote(process.execPath)} ${shellQuote(simWorkerPath())}`
+        : command,
     args: [prompt],
   }),
   classifyFailure: () => undefined,

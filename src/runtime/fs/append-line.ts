@@ -8,7 +8,9 @@ export function appendJsonLine(path: string, value: unknown, mode = 0o644): void
   const line = `${JSON.stringify(value)}\n`;
   const bytes = Buffer.byteLength(line);
   if (bytes > MAX_ATOMIC_LINE) {
-    throw new Error(`refusing to append a ${bytes}-byte line to ${path}: lines must stay under ${MAX_ATOMIC_LINE} bytes`);
+    throw new Error(
+      `refusing to append a ${bytes}-byte line to ${path}: lines must stay under ${MAX_ATOMIC_LINE} bytes`,
+    );
   }
   appendFileSync(path, line, { mode });
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -14,7 +22,10 @@ export interface WriteOptions {
 }
 
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 function writeTemp(target: string, data: string | Uint8Array, options: WriteOptions): string {
@@ -35,7 +46,11 @@ function writeTemp(target: string, data: string | Uint8Array, options: WriteOpti
 }
 
 /** Replaces `target` atomically. */
-export function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+export function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): void {
   const temp = writeTemp(target, data, options);
   try {
     renameSync(temp, target);
@@ -49,17 +64,45 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
  * Creates `target` atomically and only if it does not exist yet (hard link of the temp file,
  * which fails with EEXIST instead of replacing). Returns false when the target already existed.
  */
-export function writeFileExclusive(target: string, data: string | Uint8Array, options: WriteOptions = {}): boolean {
+export function writeFileExclusive(
+  target: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): boolean {
   const temp = writeTemp(target, data, options);
   try {
     linkSync(temp, target);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // File systems without hard links: an exclusive create still never replaces an existing file.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
+      return createExclusive(target, data, options);
     throw error;
   } finally {
     unlinkQuietly(temp);
   }
+}
+
+function createExclusive(
+  target: string,
+  data: string | Uint8Array,
+  options: WriteOptions,
+): boolean {
+  let fd: number;
+  try {
+    fd = openSync(target, 'wx', options.mode ?? 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 export function unlinkQuietly(path: string): void {

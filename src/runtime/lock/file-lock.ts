@@ -42,7 +42,10 @@ function isStale(path: string, staleAfterMs: number | undefined): boolean {
 }
 
 /** Takes the lock if free (or stale). Returns a release function, or undefined when held. */
-export function tryLock(path: string, options: { staleAfterMs?: number } = {}): (() => void) | undefined {
+export function tryLock(
+  path: string,
+  options: { staleAfterMs?: number } = {},
+): (() => void) | undefined {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /**
  * A process's start time, so a pid that the kernel has since handed to another process is never
@@ -11,7 +11,10 @@ export function processStartTime(pid: number): string | null {
   if (stat) return stat.startTime;
   if (process.platform === 'linux') return null;
   try {
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return out.trim() || null;
   } catch {
     return null;
@@ -54,12 +57,37 @@ export function isProcessAlive(pid: number, startTime?: string | null): boolean 
   return true;
 }
 
-/** Whether any process of the group still exists. */
+/**
+ * Whether any process of the group still runs. Zombies do not count: an orphaned worker is
+ * reaped by whatever init the system has, sometimes only seconds later.
+ */
 export function isGroupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (process.platform !== 'linux') return true;
+  return liveGroupMembers(pgid) > 0;
+}
+
+function liveGroupMembers(pgid: number): number {
+  let count = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 1;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') count++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return count;
 }

@@ -30,6 +30,7 @@ export async function stopProcessGroup(pgid: number, graceMs = 3000): Promise<St
   }
   signalGroup(pgid, 'SIGKILL');
   const killDeadline = Date.now() + 2000;
-  while (Date.now() < killDeadline && isGroupAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (Date.now() < killDeadline && isGroupAlive(pgid))
+    await new Promise((resolve) => setTimeout(resolve, 10));
   return { escalated: true, stopped: !isGroupAlive(pgid) };
 }

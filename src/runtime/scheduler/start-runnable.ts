@@ -1,5 +1,9 @@
 import type { Config } from '../../core/config/config-types.js';
-import { planStarts, type SchedulableTask, type SchedulePlan } from '../../core/schedule/plan-starts.js';
+import {
+  planStarts,
+  type SchedulableTask,
+  type SchedulePlan,
+} from '../../core/schedule/plan-starts.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
@@ -13,7 +17,10 @@ export interface ScheduleOutcome {
   plan: SchedulePlan;
 }
 
-export function schedulableTasks(store: TaskStore): { tasks: SchedulableTask[]; metas: Map<string, TaskMeta> } {
+export function schedulableTasks(store: TaskStore): {
+  tasks: SchedulableTask[];
+  metas: Map<string, TaskMeta>;
+} {
   const tasks: SchedulableTask[] = [];
   const metas = new Map<string, TaskMeta>();
   for (const id of store.listIds()) {
@@ -42,7 +49,9 @@ export function schedulableTasks(store: TaskStore): { tasks: SchedulableTask[]; 
 export function scheduleLimits(config: Config) {
   return {
     maxParallel: config.maxParallel,
-    aliasMaxParallel: Object.fromEntries(Object.values(config.aliases).map((alias) => [alias.name, alias.maxParallel])),
+    aliasMaxParallel: Object.fromEntries(
+      Object.values(config.aliases).map((alias) => [alias.name, alias.maxParallel]),
+    ),
   };
 }
 
@@ -50,7 +59,8 @@ export function scheduleLimits(config: Config) {
 export function nextAttempt(store: TaskStore, id: string): number {
   const events = store.snapshot(id).events;
   let max = 0;
-  for (const event of events) if ('attempt' in event && typeof event.attempt === 'number') max = Math.max(max, event.attempt);
+  for (const event of events)
+    if ('attempt' in event && typeof event.attempt === 'number') max = Math.max(max, event.attempt);
   return max + 1;
 }
 
@@ -84,5 +94,10 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
 /** Whether a queued task can start without looking at any other task. */
 export function isUnconstrained(meta: TaskMeta, config: Config): boolean {
   const aliasLimit = meta.alias ? config.aliases[meta.alias]?.maxParallel : undefined;
-  return config.maxParallel === undefined && meta.maxParallel === undefined && meta.after.length === 0 && aliasLimit === undefined;
+  return (
+    config.maxParallel === undefined &&
+    meta.maxParallel === undefined &&
+    meta.after.length === 0 &&
+    aliasLimit === undefined
+  );
 }

@@ -38,11 +38,16 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
   if (!existsSync(cwd)) {
     const error = `working directory ${cwd} does not exist`;
     store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error });
-    throw new DispatchError('state', `cannot start ${meta.id}: ${error}`, { hint: 'Recreate the folder or dispatch the task again with --cwd.' });
+    throw new DispatchError('state', `cannot start ${meta.id}: ${error}`, {
+      hint: 'Recreate the folder or dispatch the task again with --cwd.',
+    });
   }
   const { command, args } = workerInvocation(meta, prompt);
   const log = openSync(files.log, 'a', 0o600);
-  writeSync(log, `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`);
+  writeSync(
+    log,
+    `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
+  );
   let child;
   try {
     child = spawn('/bin/sh', ['-c', workerWrapperScript(command), WRAPPER_NAME, ...args], {
@@ -56,7 +61,10 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
     const message = (error as Error).message;
     store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: message });
     throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
-      hint: (error as NodeJS.ErrnoException).code === 'E2BIG' ? 'The prompt is too long for one argument (128 KiB): shorten the request and put long context in a file the plan points to.' : undefined,
+      hint:
+        (error as NodeJS.ErrnoException).code === 'E2BIG'
+          ? 'The prompt is too long for one argument (128 KiB): shorten the request and put long context in a file the plan points to.'
+          : undefined,
     });
   }
   closeSync(log);
@@ -64,11 +72,25 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
   child.unref();
   const pid = child.pid;
   if (pid === undefined) {
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: 'the system could not start /bin/sh' });
-    throw new DispatchError('backend', `cannot start the worker of ${meta.id}`, { hint: 'Check that /bin/sh exists and the process limit is not reached.' });
+    store.appendEvent(meta.id, {
+      type: 'spawn-failed',
+      attempt,
+      error: 'the system could not start /bin/sh',
+    });
+    throw new DispatchError('backend', `cannot start the worker of ${meta.id}`, {
+      hint: 'Check that /bin/sh exists and the process limit is not reached.',
+    });
   }
   const startTime = processStartTime(pid);
-  store.appendEvent(meta.id, { type: 'spawned', attempt, pid, startTime, model: meta.model, backend: meta.backend, prompt: files.prompt(attempt).slice(files.taskDir.length + 1) });
+  store.appendEvent(meta.id, {
+    type: 'spawned',
+    attempt,
+    pid,
+    startTime,
+    model: meta.model,
+    backend: meta.backend,
+    prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
+  });
   return { pid, startTime };
 }
 

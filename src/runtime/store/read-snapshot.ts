@@ -50,8 +50,12 @@ export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
   const ipc = readIpcState(listDir(files.ipc));
   const questions: Record<number, string> = {};
   for (const seq of ipc.unanswered) {
-    const read = readTextFile(files.ipcFile(ipcFileName(seq, 'question')), MAX_QUESTION_BYTES, { truncate: true });
-    questions[seq] = read.ok ? read.text.trim() + (read.truncated ? ' […truncated]' : '') : `(unreadable question: ${read.problem})`;
+    const read = readTextFile(files.ipcFile(ipcFileName(seq, 'question')), MAX_QUESTION_BYTES, {
+      truncate: true,
+    });
+    questions[seq] = read.ok
+      ? read.text.trim() + (read.truncated ? ' […truncated]' : '')
+      : `(unreadable question: ${read.problem})`;
   }
   return {
     id,

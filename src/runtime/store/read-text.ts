@@ -3,7 +3,8 @@ import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 export const MAX_PLAN_BYTES = 1024 * 1024;
 export const MAX_QUESTION_BYTES = 64 * 1024;
 
-export type TextRead = { ok: true; text: string; truncated: boolean } | { ok: false; problem: string; missing: boolean };
+export type TextRead =
+  { ok: true; text: string; truncated: boolean } | { ok: false; problem: string; missing: boolean };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -11,18 +12,30 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Reads a text file the program does not control (the worker writes it): refuses binary, non-UTF-8
  * or oversized content with a message instead of throwing, and reads at most `limit` bytes.
  */
-export function readTextFile(path: string, limit: number, options: { truncate?: boolean } = {}): TextRead {
+export function readTextFile(
+  path: string,
+  limit: number,
+  options: { truncate?: boolean } = {},
+): TextRead {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, missing: code === 'ENOENT', problem: code === 'ENOENT' ? `${path} is missing` : `cannot read ${path}: ${code}` };
+    return {
+      ok: false,
+      missing: code === 'ENOENT',
+      problem: code === 'ENOENT' ? `${path} is missing` : `cannot read ${path}: ${code}`,
+    };
   }
   try {
     const size = statSync(path).size;
     if (size > limit && !options.truncate) {
-      return { ok: false, missing: false, problem: `${path} is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for this file; it was left untouched` };
+      return {
+        ok: false,
+        missing: false,
+        problem: `${path} is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for this file; it was left untouched`,
+      };
     }
     const buffer = Buffer.alloc(Math.min(size, limit));
     let read = 0;
@@ -32,7 +45,12 @@ export function readTextFile(path: string, limit: number, options: { truncate?: 
       read += n;
     }
     const bytes = buffer.subarray(0, read);
-    if (bytes.includes(0)) return { ok: false, missing: false, problem: `${path} contains binary data (NUL bytes), not text` };
+    if (bytes.includes(0))
+      return {
+        ok: false,
+        missing: false,
+        problem: `${path} contains binary data (NUL bytes), not text`,
+      };
     try {
       // A truncated read may cut a multi-byte character: drop an incomplete tail before decoding.
       const text = decoder.decode(size > limit ? trimPartialUtf8(bytes) : bytes);
@@ -48,7 +66,8 @@ export function readTextFile(path: string, limit: number, options: { truncate?: 
 function trimPartialUtf8(bytes: Buffer): Buffer {
   let end = bytes.length;
   let back = 0;
-  while (end - back - 1 >= 0 && back < 4 && ((bytes[end - back - 1] as number) & 0xc0) === 0x80) back++;
+  while (end - back - 1 >= 0 && back < 4 && ((bytes[end - back - 1] as number) & 0xc0) === 0x80)
+    back++;
   const lead = bytes[end - back - 1];
   if (lead !== undefined && lead >= 0xc0) {
     const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;

@@ -39,7 +39,10 @@ export class TaskStore {
     if (!existsSync(files.taskDir)) {
       const ids = this.listIds();
       throw new DispatchError('not-found', `no task "${id}" in ${this.paths.tasks}`, {
-        hint: ids.length > 0 ? `Existing tasks: ${ids.slice(-10).join(', ')}. See \`dispatch list\`.` : 'There are no tasks here yet: start one with `dispatch run`.',
+        hint:
+          ids.length > 0
+            ? `Existing tasks: ${ids.slice(-10).join(', ')}. See \`dispatch list\`.`
+            : 'There are no tasks here yet: start one with `dispatch run`.',
       });
     }
     return files;

@@ -40,10 +40,15 @@ function main(): void {
   const supervisor = new Supervisor(new TaskStore(root), cachedConfigLoader(), {
     idleExitMs: Number(process.env.DISPATCH_SUPERVISOR_IDLE_MS) || undefined,
   });
-  supervisor.on('log', (message) => process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`));
-  supervisor.on('task', (kind, status) => process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${status.id}: ${kind}\n`));
+  supervisor.on('log', (message) =>
+    process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`),
+  );
+  supervisor.on('task', (kind, status) =>
+    process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${status.id}: ${kind}\n`),
+  );
   supervisor.on('exit', () => process.exit(0));
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => supervisor.stop());
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+    process.on(signal, () => supervisor.stop());
   if (!supervisor.start()) process.exit(0);
 }
 

@@ -16,7 +16,8 @@ import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 
-export type SupervisorEventKind = 'question' | 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'blocked' | 'started';
+export type SupervisorEventKind =
+  'question' | 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'blocked' | 'started';
 
 export interface SupervisorEvents {
   task: [SupervisorEventKind, TaskStatus];
@@ -96,7 +97,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.watcher?.close();
-    for (const timer of [this.livenessTimer, this.timeoutTimer, this.idleTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.livenessTimer, this.timeoutTimer, this.idleTimer])
+      if (timer) clearTimeout(timer);
     this.releaseLock?.();
     this.emit('exit');
   }
@@ -141,17 +143,24 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!startup && before && before.state !== status.state) {
       const kind = KIND_OF_STATE[status.state];
       if (kind && kind !== 'blocked') this.emit('task', kind, status);
-      if (kind === 'blocked' && status.question?.seq === undefined) this.emit('task', 'blocked', status);
-      if (status.state === 'running' && before.state === 'queued') this.emit('task', 'started', status);
+      if (kind === 'blocked' && status.question?.seq === undefined)
+        this.emit('task', 'blocked', status);
+      if (status.state === 'running' && before.state === 'queued')
+        this.emit('task', 'started', status);
       if (!ACTIVE.has(status.state) || status.state !== before.state) this.scheduleQueued();
     }
-    if (files === undefined || files.has('plan.md') || files.has('.')) this.restoreNotes(id, snapshot.events, status);
+    if (files === undefined || files.has('plan.md') || files.has('.'))
+      this.restoreNotes(id, snapshot.events, status);
     this.armTimeouts();
     this.updateIdle();
   }
 
   /** Puts back dispatcher notes that a worker's concurrent rewrite of plan.md dropped. */
-  private restoreNotes(id: string, events: ReturnType<typeof readTaskSnapshot>['events'], status: TaskStatus): void {
+  private restoreNotes(
+    id: string,
+    events: ReturnType<typeof readTaskSnapshot>['events'],
+    status: TaskStatus,
+  ): void {
     if (TERMINAL_STATES.has(status.state)) return;
     const noteIds = events.filter((e) => e.type === 'note').map((e) => (e as { id: string }).id);
     if (noteIds.length === 0) return;
@@ -175,7 +184,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     if (restored.length === 0) return;
     writeFileAtomic(files.plan, text, { mode: 0o600 });
-    for (const noteId of restored) this.store.appendEvent(id, { type: 'note-restored', id: noteId });
+    for (const noteId of restored)
+      this.store.appendEvent(id, { type: 'note-restored', id: noteId });
     this.log(`${id}: restored ${restored.length} dispatcher note(s) dropped by a plan rewrite`);
   }
 
@@ -192,7 +202,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private checkLiveness(): void {
     for (const [id, status] of this.known) {
-      if ((status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out') && status.pid !== undefined && !isProcessAlive(status.pid)) {
+      if (
+        (status.state === 'running' ||
+          status.state === 'waiting' ||
+          status.state === 'timed-out') &&
+        status.pid !== undefined &&
+        !isProcessAlive(status.pid)
+      ) {
         this.examine(id);
       }
     }
@@ -208,13 +224,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (deadline !== undefined) earliest = Math.min(earliest, deadline);
     }
     if (earliest === Infinity) return;
-    this.timeoutTimer = setTimeout(() => this.enforceTimeouts(), Math.max(0, earliest - Date.now()) + 10);
+    this.timeoutTimer = setTimeout(
+      () => this.enforceTimeouts(),
+      Math.max(0, earliest - Date.now()) + 10,
+    );
   }
 
   private deadline(id: string): number | undefined {
     const status = this.known.get(id);
     const entry = this.activity.get(id);
-    if (!status || !entry || (status.state !== 'running' && status.state !== 'waiting')) return undefined;
+    if (!status || !entry || (status.state !== 'running' && status.state !== 'waiting'))
+      return undefined;
     return entry.lastMs + entry.timeoutMinutes * 60_000;
   }
 
@@ -231,7 +251,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const status = this.known.get(id);
       this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
-      if (stop && status?.pid !== undefined) void stopProcessGroup(status.pid).then(() => this.examine(id));
+      if (stop && status?.pid !== undefined)
+        void stopProcessGroup(status.pid).then(() => this.examine(id));
       this.examine(id);
     }
     this.armTimeouts();

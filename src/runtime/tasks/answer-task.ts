@@ -32,12 +32,22 @@ export interface AnswerResult {
 export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResult {
   const files = store.require(request.id);
   const text = request.text;
-  if (!text.trim()) throw new DispatchError('usage', 'the answer is empty', { hint: 'Give the answer text: dispatch answer ID "Use PostgreSQL"' });
+  if (!text.trim())
+    throw new DispatchError('usage', 'the answer is empty', {
+      hint: 'Give the answer text: dispatch answer ID "Use PostgreSQL"',
+    });
   const status = store.status(request.id);
   if (TERMINAL_STATES.has(status.state)) {
-    throw new DispatchError('state', `task ${request.id} is ${status.state}; it has no question to answer`, {
-      hint: status.state === 'done' ? 'Nothing to do.' : `Start it again with \`dispatch retry ${request.id}\`.`,
-    });
+    throw new DispatchError(
+      'state',
+      `task ${request.id} is ${status.state}; it has no question to answer`,
+      {
+        hint:
+          status.state === 'done'
+            ? 'Nothing to do.'
+            : `Start it again with \`dispatch retry ${request.id}\`.`,
+      },
+    );
   }
   const snapshot = store.snapshot(request.id);
   let seq = request.seq;
@@ -46,7 +56,10 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     if (!existsSync(question)) {
       const pending = snapshot.ipc.unanswered.map(formatSeq);
       throw new DispatchError('not-found', `task ${request.id} has no question ${formatSeq(seq)}`, {
-        hint: pending.length > 0 ? `Unanswered: ${pending.join(', ')}.` : 'It has no unanswered question.',
+        hint:
+          pending.length > 0
+            ? `Unanswered: ${pending.join(', ')}.`
+            : 'It has no unanswered question.',
       });
     }
   } else {
@@ -58,16 +71,25 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     const body = text.endsWith('\n') ? text : `${text}\n`;
     if (!writeFileExclusive(answerFile, body, { mode: 0o600 })) {
       const previous = readFileSync(answerFile, 'utf8');
-      throw new DispatchError('conflict', `question ${formatSeq(seq)} of ${request.id} is already answered: "${preview(previous, 80)}"`, {
-        hint: 'Answers are final once written; add more context with `dispatch note`.',
-      });
+      throw new DispatchError(
+        'conflict',
+        `question ${formatSeq(seq)} of ${request.id} is already answered: "${preview(previous, 80)}"`,
+        {
+          hint: 'Answers are final once written; add more context with `dispatch note`.',
+        },
+      );
     }
     store.appendEvent(request.id, { type: 'answered', seq, by, preview: preview(text) });
-    if (status.question?.live !== false && status.state === 'waiting') return { seq, resumed: false, status: store.status(request.id) };
+    if (status.question?.live !== false && status.state === 'waiting')
+      return { seq, resumed: false, status: store.status(request.id) };
   } else if (status.state !== 'blocked') {
-    throw new DispatchError('state', `task ${request.id} has no pending question (it is ${status.state})`, {
-      hint: 'See `dispatch status` for what it is doing; add context with `dispatch note`.',
-    });
+    throw new DispatchError(
+      'state',
+      `task ${request.id} has no pending question (it is ${status.state})`,
+      {
+        hint: 'See `dispatch status` for what it is doing; add context with `dispatch note`.',
+      },
+    );
   } else {
     store.appendEvent(request.id, { type: 'answered', seq: null, by, preview: preview(text) });
   }

@@ -31,9 +31,13 @@ export async function askQuestion(options: AskOptions): Promise<AskResult> {
   while (!writeFileExclusive(join(ipc, ipcFileName(seq, 'question')), body)) seq++;
   const answer = await waitForFile(ipc, ipcFileName(seq, 'answer'), options.timeoutMs);
   if (answer === undefined) {
-    throw new DispatchError('timeout', `no answer to question ${formatSeq(seq)} within ${Math.round(options.timeoutMs / 1000)} s`, {
-      hint: 'The question stays in the IPC folder. Follow the fallback: write context.md, mark the item [?] with the question, and exit.',
-    });
+    throw new DispatchError(
+      'timeout',
+      `no answer to question ${formatSeq(seq)} within ${Math.round(options.timeoutMs / 1000)} s`,
+      {
+        hint: 'The question stays in the IPC folder. Follow the fallback: write context.md, mark the item [?] with the question, and exit.',
+      },
+    );
   }
   writeFileAtomic(join(ipc, ipcFileName(seq, 'done')), '');
   return { seq, answer };

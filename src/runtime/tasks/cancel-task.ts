@@ -13,15 +13,28 @@ export interface CancelResult {
  * Cancels a task: records who and why first (so the worker's exit is not taken for a failure),
  * then stops the worker's whole process group, SIGTERM then SIGKILL. The task folder is kept.
  */
-export async function cancelTask(store: TaskStore, id: string, options: { by?: string; reason?: string } = {}): Promise<CancelResult> {
+export async function cancelTask(
+  store: TaskStore,
+  id: string,
+  options: { by?: string; reason?: string } = {},
+): Promise<CancelResult> {
   store.require(id);
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
-    throw new DispatchError('state', `task ${id} is already ${status.state}`, { hint: 'Nothing to cancel.' });
+    throw new DispatchError('state', `task ${id} is already ${status.state}`, {
+      hint: 'Nothing to cancel.',
+    });
   }
-  store.appendEvent(id, { type: 'cancelled', by: options.by ?? 'user', reason: options.reason ?? 'no reason given' });
+  store.appendEvent(id, {
+    type: 'cancelled',
+    by: options.by ?? 'user',
+    reason: options.reason ?? 'no reason given',
+  });
   let killed = false;
-  if (status.pid !== undefined && (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')) {
+  if (
+    status.pid !== undefined &&
+    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')
+  ) {
     killed = (await stopProcessGroup(status.pid)).escalated;
   }
   return { status: store.status(id), killed };

@@ -37,12 +37,19 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
   if (task.id !== undefined) {
     assertValidTaskId(task.id);
     if (store.exists(task.id)) {
-      throw new DispatchError('conflict', `a task "${task.id}" already exists`, { hint: 'Pick another --id, or leave it out to get a unique one from the title.' });
+      throw new DispatchError('conflict', `a task "${task.id}" already exists`, {
+        hint: 'Pick another --id, or leave it out to get a unique one from the title.',
+      });
     }
   }
   for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
-    const id = task.id ?? uniqueTaskId(task.title, (candidate) => existsSync(join(store.paths.tasks, candidate)));
-    const staging = join(store.paths.tasks, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+    const id =
+      task.id ??
+      uniqueTaskId(task.title, (candidate) => existsSync(join(store.paths.tasks, candidate)));
+    const staging = join(
+      store.paths.tasks,
+      `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     const meta = writeStaging(staging, store.files(id), id, task);
     try {
       renameSync(staging, store.files(id).taskDir);
@@ -52,12 +59,16 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
       const code = (error as NodeJS.ErrnoException).code;
       if ((code === 'ENOTEMPTY' || code === 'EEXIST') && task.id === undefined) continue;
       if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        throw new DispatchError('conflict', `a task "${id}" already exists`, { hint: 'Pick another --id.' });
+        throw new DispatchError('conflict', `a task "${id}" already exists`, {
+          hint: 'Pick another --id.',
+        });
       }
       throw error;
     }
   }
-  throw new DispatchError('conflict', `could not find a free task id for "${task.title}"`, { hint: 'Pass --id.' });
+  throw new DispatchError('conflict', `could not find a free task id for "${task.title}"`, {
+    hint: 'Pass --id.',
+  });
 }
 
 function writeStaging(staging: string, final: TaskFiles, id: string, task: NewTask): TaskMeta {

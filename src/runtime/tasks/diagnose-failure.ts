@@ -35,7 +35,12 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
   const backend = backendFor((meta?.backendType ?? 'generic') as BackendType);
   const cause = backend.classifyFailure(tail.join('\n'));
   const alternatives = Object.values(config.models)
-    .filter((model) => model.name !== status.model && backendAvailable(config, model.backend) && model.backend !== meta?.backend)
+    .filter(
+      (model) =>
+        model.name !== status.model &&
+        backendAvailable(config, model.backend) &&
+        model.backend !== meta?.backend,
+    )
     .map((model) => model.name);
   return { cause, logTail: tail, alternatives };
 }

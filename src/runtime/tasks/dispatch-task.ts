@@ -43,9 +43,16 @@ export interface DispatchResult {
 const MAX_TITLE = 80;
 
 function titleFrom(request: DispatchRequest, plan: Plan | undefined): string {
-  const raw = request.title ?? plan?.title ?? request.task?.split(/\r?\n/).find((line) => line.trim()) ?? request.items?.[0];
-  if (!raw?.trim()) throw new DispatchError('usage', 'nothing to dispatch: give a task, --item, or --plan-file', { hint: 'Example: dispatch run "Review the auth module for security issues"' });
-  const title = raw.trim();
+  const raw =
+    request.title ??
+    plan?.title ??
+    request.task?.split(/\r?\n/).find((line) => line.trim()) ??
+    request.items?.[0];
+  if (!raw?.trim())
+    throw new DispatchError('usage', 'nothing to dispatch: give a task, --item, or --plan-file', {
+      hint: 'Example: dispatch run "Review the auth module for security issues"',
+    });
+  const title = raw.replace(/\s*\r?\n\s*/g, ' ').trim();
   return title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title;
 }
 
@@ -71,19 +78,31 @@ function existingDir(path: string): string {
   } catch {
     // reported below
   }
-  throw new DispatchError('usage', `working directory ${dir} does not exist`, { hint: 'Pass an existing folder to --cwd.' });
+  throw new DispatchError('usage', `working directory ${dir} does not exist`, {
+    hint: 'Pass an existing folder to --cwd.',
+  });
 }
 
 /**
  * `dispatch run`: writes the plan and the task folder atomically, starts the worker unless the
  * scheduling rules make it wait, and returns at once.
  */
-export function dispatchTask(store: TaskStore, config: Config, request: DispatchRequest): DispatchResult {
-  const givenPlan = request.planText !== undefined ? checkPlan(request.planText, request.planSource ?? 'the plan') : undefined;
+export function dispatchTask(
+  store: TaskStore,
+  config: Config,
+  request: DispatchRequest,
+): DispatchResult {
+  const givenPlan =
+    request.planText !== undefined
+      ? checkPlan(request.planText, request.planSource ?? 'the plan')
+      : undefined;
   const title = titleFrom(request, givenPlan);
   const planText = planFor(request, title);
   const plan = givenPlan ?? checkPlan(planText, 'the plan');
-  const choice = resolveModel(config, { explicit: request.model, text: request.task ?? request.planText ?? request.items?.join('\n') });
+  const choice = resolveModel(config, {
+    explicit: request.model,
+    text: request.task ?? request.planText ?? request.items?.join('\n'),
+  });
   const cwd = existingDir(request.cwd ?? store.paths.project);
   for (const dep of request.after ?? []) {
     assertValidTaskId(dep);
@@ -114,8 +133,19 @@ export function dispatchTask(store: TaskStore, config: Config, request: Dispatch
       timeoutMinutes: config.timeoutMinutes,
     },
     argvFor: (placeholder) => {
-      const invocation = backend.invocation({ command: choice.backend.command, modelId: choice.model.id, passModel: choice.model.passModel, prompt: placeholder });
-      return ['/bin/sh', '-c', workerWrapperScript(invocation.command), WRAPPER_NAME, ...invocation.args];
+      const invocation = backend.invocation({
+        command: choice.backend.command,
+        modelId: choice.model.id,
+        passModel: choice.model.passModel,
+        prompt: placeholder,
+      });
+      return [
+        '/bin/sh',
+        '-c',
+        workerWrapperScript(invocation.command),
+        WRAPPER_NAME,
+        ...invocation.args,
+      ];
     },
   });
   if (isUnconstrained(meta, config)) {

@@ -16,7 +16,10 @@ import type { TaskStore } from '../store/task-store.js';
  */
 export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
   const files = store.require(id);
-  if (!text.trim()) throw new DispatchError('usage', 'the note is empty', { hint: 'dispatch note ID "The admin panel uses legacy-auth.js"' });
+  if (!text.trim())
+    throw new DispatchError('usage', 'the note is empty', {
+      hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',
+    });
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
     throw new DispatchError('state', `task ${id} is ${status.state}; no worker will read a note`, {
@@ -24,7 +27,10 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
     });
   }
   const plan = readTextFile(files.plan, MAX_PLAN_BYTES);
-  if (!plan.ok) throw new DispatchError('plan', `cannot add a note to ${id}: ${plan.problem}`, { hint: 'The plan file was left as it is.' });
+  if (!plan.ok)
+    throw new DispatchError('plan', `cannot add a note to ${id}: ${plan.problem}`, {
+      hint: 'The plan file was left as it is.',
+    });
   const noteId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   mkdirSync(files.notes, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });

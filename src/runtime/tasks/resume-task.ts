@@ -25,12 +25,19 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
   const files = store.require(id);
   const meta = options.meta ?? store.meta(id);
   if (!meta) {
-    throw new DispatchError('state', `task ${id} has no task.json (it was made by another dispatcher)`, {
-      hint: `Dispatch it again: dispatch run --plan-file ${files.plan}`,
-    });
+    throw new DispatchError(
+      'state',
+      `task ${id} has no task.json (it was made by another dispatcher)`,
+      {
+        hint: `Dispatch it again: dispatch run --plan-file ${files.plan}`,
+      },
+    );
   }
   const plan = readTextFile(files.plan, MAX_PLAN_BYTES);
-  if (!plan.ok) throw new DispatchError('plan', `cannot resume ${id}: ${plan.problem}`, { hint: 'Fix or replace plan.md, then try again.' });
+  if (!plan.ok)
+    throw new DispatchError('plan', `cannot resume ${id}: ${plan.problem}`, {
+      hint: 'Fix or replace plan.md, then try again.',
+    });
   let contextText: string | undefined;
   try {
     contextText = readFileSync(files.context, 'utf8');

@@ -21,16 +21,29 @@ export interface RetryResult {
  * done) and the earlier context. With another model, task.json is rewritten to the new model and
  * backend; the history of attempts stays in events.jsonl.
  */
-export async function retryTask(store: TaskStore, config: Config, id: string, options: { model?: string } = {}): Promise<RetryResult> {
+export async function retryTask(
+  store: TaskStore,
+  config: Config,
+  id: string,
+  options: { model?: string } = {},
+): Promise<RetryResult> {
   const files = store.require(id);
   const status = store.status(id);
   if (!RETRYABLE.has(status.state)) {
-    throw new DispatchError('state', `task ${id} is ${status.state}; only a failed, timed-out, cancelled, blocked or not-started task can be retried`, {
-      hint: status.state === 'done' ? 'It is finished.' : `Cancel it first: dispatch cancel ${id}`,
-    });
+    throw new DispatchError(
+      'state',
+      `task ${id} is ${status.state}; only a failed, timed-out, cancelled, blocked or not-started task can be retried`,
+      {
+        hint:
+          status.state === 'done' ? 'It is finished.' : `Cancel it first: dispatch cancel ${id}`,
+      },
+    );
   }
   let meta = store.meta(id);
-  if (!meta) throw new DispatchError('state', `task ${id} has no task.json`, { hint: `Dispatch it again: dispatch run --plan-file ${files.plan}` });
+  if (!meta)
+    throw new DispatchError('state', `task ${id} has no task.json`, {
+      hint: `Dispatch it again: dispatch run --plan-file ${files.plan}`,
+    });
   if (status.state === 'timed-out' && status.pid !== undefined) await stopProcessGroup(status.pid);
   if (options.model) {
     const choice = resolveModel(config, { explicit: options.model });

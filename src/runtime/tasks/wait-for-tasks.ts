@@ -27,7 +27,10 @@ function hasQuestion(status: TaskStatus): boolean {
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
  * watched task that finished, failed or stopped. Driven by file events, not by polling.
  */
-export function waitForAttention(store: TaskStore, options: WaitOptions = {}): Promise<WaitOutcome> {
+export function waitForAttention(
+  store: TaskStore,
+  options: WaitOptions = {},
+): Promise<WaitOutcome> {
   const explicit = options.ids && options.ids.length > 0;
   if (explicit) for (const id of options.ids ?? []) store.require(id);
   const statuses = new Map<string, TaskStatus>();
@@ -39,10 +42,17 @@ export function waitForAttention(store: TaskStore, options: WaitOptions = {}): P
     }
   }
   // Without ids: the tasks still unfinished now, plus any that appear while waiting.
-  const watched = new Set(explicit ? statuses.keys() : [...statuses.values()].filter((s) => !TERMINAL_STATES.has(s.state)).map((s) => s.id));
+  const watched = new Set(
+    explicit
+      ? statuses.keys()
+      : [...statuses.values()].filter((s) => !TERMINAL_STATES.has(s.state)).map((s) => s.id),
+  );
 
   const attention = (): TaskStatus[] =>
-    [...statuses.values()].filter((status) => hasQuestion(status) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)));
+    [...statuses.values()].filter(
+      (status) =>
+        hasQuestion(status) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
+    );
 
   const initial = attention();
   if (initial.length > 0) return Promise.resolve({ kind: 'attention', tasks: initial });
@@ -82,12 +92,26 @@ export function waitForAttention(store: TaskStore, options: WaitOptions = {}): P
     if (settled) return;
     const liveness = setInterval(() => {
       for (const status of statuses.values()) {
-        if ((status.state === 'running' || status.state === 'waiting') && status.pid !== undefined && !isProcessAlive(status.pid)) refresh(status.id);
+        if (
+          (status.state === 'running' || status.state === 'waiting') &&
+          status.pid !== undefined &&
+          !isProcessAlive(status.pid)
+        )
+          refresh(status.id);
       }
     }, options.livenessMs ?? 1000);
     timers.push(liveness);
     if (options.timeoutMs !== undefined) {
-      timers.push(setTimeout(() => finish({ kind: 'timeout', tasks: [...statuses.values()].filter((s) => watched.has(s.id)) }), options.timeoutMs));
+      timers.push(
+        setTimeout(
+          () =>
+            finish({
+              kind: 'timeout',
+              tasks: [...statuses.values()].filter((s) => watched.has(s.id)),
+            }),
+          options.timeoutMs,
+        ),
+      );
     }
     options.signal?.addEventListener('abort', onAbort);
   });

@@ -70,7 +70,9 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
   }
 
   private wantedIds(): string[] {
-    const ids = listDir(this.tasksDir).filter((name) => !name.startsWith('.') && isValidTaskId(name));
+    const ids = listDir(this.tasksDir).filter(
+      (name) => !name.startsWith('.') && isValidTaskId(name),
+    );
     return this.options.ids ? ids.filter((id) => this.options.ids?.includes(id)) : ids;
   }
 

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The `dispatch ask` shortcut the prompt may offer: the command writes the question, waits,
+ * acknowledges and prints the answer. Run with an argv array, never a shell string, so the
+ * question reaches it verbatim.
+ */
+export type AskResult =
+  | { kind: 'answered'; answer: string }
+  | { kind: 'no-answer'; code: number | null; stderr: string }
+  /** `dispatch` could not be started at all (not on PATH). */
+  | { kind: 'unavailable'; error: string };
+
+export function runDispatchAsk(
+  question: string,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<AskResult> {
+  return new Promise((resolve) => {
+    const child = spawn('dispatch', ['ask', question, '--timeout', String(timeoutSeconds)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') resolve({ kind: 'unavailable', error: error.message });
+      else resolve({ kind: 'no-answer', code: null, stderr: error.message });
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve({ kind: 'answered', answer: stdout.trim() });
+      else resolve({ kind: 'no-answer', code, stderr: stderr.trim() });
+    });
+  });
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import type { Plan } from '../core/plan/plan-types.js';
+import { parseDirective } from './directives.js';
+import { finish } from './finish.js';
+import { BANNER, complain, say } from './log.js';
+import type { Outcome } from './outcome.js';
+import { markItem, readPlanFile, refOf } from './plan-file.js';
+import type { ItemRef } from './plan-file.js';
+import { readPrompt } from './prompt-reader.js';
+import { applyResumeAnswer } from './resume.js';
+import { runItem } from './run-item.js';
+import type { SimState } from './sim-state.js';
+import { stepMsFromEnv } from './sim-state.js';
+
+/**
+ * The simulated worker: a stand-in for an agent CLI such as `claude -p PROMPT`. It reads only
+ * its prompt (the last argument; earlier ones such as `--model x` are ignored) and works the plan
+ * by the directives at the start of each item. Exit codes: 0 done or stopped at the fallback,
+ * 1 an item failed, 2 unusable prompt, 3 (or chosen) `crash`, 70 internal error, 143 SIGTERM.
+ */
+const EXIT_BAD_PROMPT = 2;
+const EXIT_INTERNAL = 70;
+
+function showNewNotes(plan: Plan, state: SimState): void {
+  for (const note of plan.notes) {
+    if (state.notesSeen.has(note.text)) continue;
+    state.notesSeen.add(note.text);
+    say(`saw note: ${note.text}`);
+  }
+}
+
+/** Writes the item's new marker; false when the item has vanished from the plan. */
+function recordOutcome(plan: string, ref: ItemRef, step: string, outcome: Outcome): boolean {
+  if (outcome.kind === 'done') return markItem(plan, ref, 'done');
+  if (outcome.kind !== 'error') return true;
+  say(`item ${step} failed: ${outcome.reason}`);
+  return markItem(plan, ref, 'error', outcome.reason);
+}
+
+async function main(argv: string[], controller: AbortController): Promise<number> {
+  const text = argv[argv.length - 1];
+  if (!text) {
+    complain('no prompt: pass the worker prompt as the last argument');
+    return EXIT_BAD_PROMPT;
+  }
+  const prompt = readPrompt(text, process.cwd());
+  if (!prompt) {
+    complain(
+      'the prompt (last argument) has no "Plan file: <path>" line, so the plan cannot be found',
+    );
+    return EXIT_BAD_PROMPT;
+  }
+  process.stdout.write(`${BANNER}\n`);
+  if (!existsSync(prompt.plan)) {
+    complain(`plan file not found: ${prompt.plan} (named by the "Plan file:" line of the prompt)`);
+    return EXIT_BAD_PROMPT;
+  }
+  const state: SimState = {
+    prompt,
+    answers: [],
+    notesSeen: new Set(),
+    stepMs: stepMsFromEnv(process.env.DISPATCH_SIM_STEP_MS),
+    signal: controller.signal,
+  };
+  if (prompt.resume) applyResumeAnswer(state, prompt.resume.answer, prompt.resume.question);
+
+  for (;;) {
+    // Fresh from disk before every item: notes appended meanwhile are seen, never dropped.
+    const plan = readPlanFile(prompt.plan);
+    showNewNotes(plan, state);
+    const item = plan.items.find((candidate) => candidate.marker === 'pending');
+    if (!item) return finish(plan, state);
+    const step = `${item.index + 1}/${plan.items.length}`;
+    const ref = refOf(item);
+    say(`item ${step}: ${item.text}`);
+    const outcome = await runItem(state, ref, step, parseDirective(item.text));
+    if (outcome.kind === 'exit') return outcome.code;
+    if (outcome.kind === 'stopped') return 0;
+    if (!recordOutcome(prompt.plan, ref, step, outcome)) {
+      say(`item ${step} is no longer in the plan; moving on`);
+    }
+  }
+}
+
+const controller = new AbortController();
+// A killed worker must go promptly; aborting also stops a running `dispatch ask` child.
+process.on('SIGTERM', () => {
+  controller.abort();
+  process.exit(143);
+});
+process.on('SIGINT', () => {
+  controller.abort();
+  process.exit(130);
+});
+
+main(process.argv.slice(2), controller).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    complain(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(EXIT_INTERNAL);
+  },
+);
