@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
+import { runningInGroup } from '../helpers/processes.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -130,7 +131,7 @@ describe('dispatch run → wait → answer → wait', () => {
     const pid = run.pid as number;
     const cancelled = await sandbox.cli(['cancel', run.id, '--reason', 'changed my mind']);
     expect(cancelled.code).toBe(0);
-    expect(() => process.kill(-pid, 0)).toThrow();
+    expect(runningInGroup(pid)).toEqual([]);
     const status = await sandbox.status(run.id);
     expect(status.state).toBe('cancelled');
     expect(status.reason).toBe('cancelled by user: changed my mind');

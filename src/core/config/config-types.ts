@@ -13,6 +13,8 @@ export interface ModelConfig {
   id: string;
   /** Old-format agents carry the model in their own command, so nothing is appended. */
   passModel: boolean;
+  /** The built-in simulated worker: chosen only by name (--model sim) or as the default. */
+  builtin?: boolean;
 }
 
 export interface AliasConfig {

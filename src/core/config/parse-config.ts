@@ -57,7 +57,13 @@ function emptyConfig(file: string | undefined, format: Config['format']): Config
 function addSim(config: Config): void {
   config.backends.sim ??= { name: 'sim', command: 'dispatch-sim', type: 'sim' };
   if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
-    config.models[SIM_MODEL] = { name: SIM_MODEL, backend: 'sim', id: SIM_MODEL, passModel: false };
+    config.models[SIM_MODEL] = {
+      name: SIM_MODEL,
+      backend: 'sim',
+      id: SIM_MODEL,
+      passModel: false,
+      builtin: true,
+    };
   }
 }
 

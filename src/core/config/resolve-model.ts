@@ -46,6 +46,8 @@ function escapeRegExp(text: string): string {
 export function mentionedModels(config: Config, text: string): { name: string; index: number }[] {
   const found: { name: string; index: number; length: number }[] = [];
   for (const name of knownModelNames(config)) {
+    // "Fix SIM card detection" must not go to the simulated worker.
+    if (config.models[name]?.builtin) continue;
     const pattern = new RegExp(
       `(?<![A-Za-z0-9_.-])${escapeRegExp(name)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`,
       'gi',
