@@ -14,6 +14,7 @@ export const EXIT = {
   config: 5,
   state: 6,
   backend: 7,
+  unhealthy: 8,
   internal: 70,
 } as const;
 
@@ -42,4 +43,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  no such task
   5  configuration error
   6  the task's state does not allow it (already answered, already finished)
-  7  the worker CLI could not be started`;
+  7  the worker CLI could not be started
+  8  dispatch doctor found problems`;

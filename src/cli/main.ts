@@ -7,6 +7,7 @@ import { registerAnswer } from './commands/answer-command.js';
 import { registerAsk } from './commands/ask-command.js';
 import { registerCancel } from './commands/cancel-command.js';
 import { registerConfig } from './commands/config-command.js';
+import { registerDoctor } from './commands/doctor-command.js';
 import { registerInit } from './commands/init-command.js';
 import { registerLogs } from './commands/logs-command.js';
 import { registerNote } from './commands/note-command.js';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAsk(program, ctx);
   registerInit(program, ctx);
   registerConfig(program, ctx);
+  registerDoctor(program, ctx);
   for (const command of program.commands)
     command.showHelpAfterError('(add --help for usage and examples)');
   program.exitOverride();

@@ -9,3 +9,29 @@ export function runningInGroup(pgid: number): string[] {
     .filter((fields) => Number(fields[1]) === pgid && !(fields[2] ?? '').startsWith('Z'))
     .map((fields) => fields.join(' '));
 }
+
+/** Direct children of a process, as ps sees them. */
+export function childPids(ppid: number): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, parent]) => parent === ppid)
+    .map(([pid]) => pid as number);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+      encoding: 'utf8',
+    }).trim();
+    return stat !== '' && !stat.startsWith('Z');
+  } catch {
+    return false;
+  }
+}

@@ -32,7 +32,9 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       const text = textArgument(words);
       if (!text.trim()) throw new DispatchError('usage', 'the answer is empty');
       const result = answerTask(ctx.store, { id, seq, text, by: 'cli' });
-      if (result.resumed) ensureSupervisor(ctx.store);
+      // Also when the worker still waits: should it give up before reading the answer, the
+      // supervisor hands the answer to a new worker.
+      ensureSupervisor(ctx.store);
       if (options.json) {
         ctx.json({
           id,

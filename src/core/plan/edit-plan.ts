@@ -52,15 +52,24 @@ export function formatNote(text: string): string {
   ].join('\n');
 }
 
+/**
+ * The text to add at the end of the plan for a dispatcher note: a line break if the file lacks
+ * one, a blank line to separate it from the checklist, then the note. Appending exactly this
+ * (in one O_APPEND write) never replaces the file, so a worker's own edits are never undone.
+ */
+export function noteAppendix(planText: string, note: string): string {
+  const eol = planText.includes('\r\n') ? '\r\n' : '\n';
+  let prefix = '';
+  if (planText.length > 0 && !planText.endsWith('\n')) prefix += eol;
+  const lines = splitLines(planText);
+  const last = lines.length > 0 ? lineContent(lines[lines.length - 1] ?? '') : '';
+  if (planText.length > 0 && last.trim() !== '' && !NOTE_PATTERN.test(last)) prefix += eol;
+  return prefix + formatNote(note).replace(/\n/g, eol) + eol;
+}
+
 /** Appends a dispatcher note at the end of the plan, separated by a blank line. */
 export function appendNote(planText: string, note: string): string {
-  const eol = planText.includes('\r\n') ? '\r\n' : '\n';
-  let text = planText;
-  if (text.length > 0 && !text.endsWith('\n')) text += eol;
-  const lines = splitLines(text);
-  const last = lines.length > 0 ? lineContent(lines[lines.length - 1] ?? '') : '';
-  if (text.length > 0 && last.trim() !== '' && !NOTE_PATTERN.test(last)) text += eol;
-  return text + formatNote(note).replace(/\n/g, eol) + eol;
+  return planText + noteAppendix(planText, note);
 }
 
 /** Whether the plan still carries a note with this text (workers may rewrite the file). */

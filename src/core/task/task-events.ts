@@ -21,6 +21,11 @@ export type TaskEvent =
   /** Written by the worker's shell wrapper itself, so the status survives the supervisor. */
   | { type: 'exited'; time: string; attempt: number; code: number }
   | { type: 'question'; time: string; seq: number }
+  /** The worker wrote NNN.done: it has read the answer. */
+  | { type: 'acknowledged'; time: string; seq: number }
+  /** Recorded once when the supervisor first sees the task done (or failed), for notifications. */
+  | { type: 'completed'; time: string }
+  | { type: 'failed'; time: string; reason: string }
   | { type: 'answered'; time: string; seq: number | null; by: string; preview: string }
   | { type: 'note'; time: string; id: string; preview: string }
   | { type: 'note-restored'; time: string; id: string }

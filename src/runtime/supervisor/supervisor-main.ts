@@ -43,7 +43,7 @@ function main(): void {
   supervisor.on('log', (message) =>
     process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`),
   );
-  supervisor.on('task', (kind, status) =>
+  supervisor.on('notify', (kind, status) =>
     process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${status.id}: ${kind}\n`),
   );
   supervisor.on('exit', () => process.exit(0));

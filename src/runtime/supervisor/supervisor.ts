@@ -1,26 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { NotifyEvent } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
-import { appendNote, planHasNote } from '../../core/plan/edit-plan.js';
-import { parsePlan } from '../../core/plan/parse-plan.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
-import { TERMINAL_STATES, type TaskState, type TaskStatus } from '../../core/status/task-status.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { missingObservations } from '../../core/status/observations.js';
+import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
 import { tryLock } from '../lock/file-lock.js';
+import { Notifier } from '../notify/notifier.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { startRunnableTasks } from '../scheduler/start-runnable.js';
 import { readTaskSnapshot } from '../store/read-snapshot.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
-
-export type SupervisorEventKind =
-  'question' | 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'blocked' | 'started';
+import { restoreDroppedNotes } from './restore-notes.js';
+import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 
 export interface SupervisorEvents {
-  task: [SupervisorEventKind, TaskStatus];
+  notify: [NotifyEvent, TaskStatus];
   log: [string];
   exit: [];
 }
@@ -32,32 +28,25 @@ export interface SupervisorOptions {
   livenessMs?: number;
 }
 
+const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
+
 function onlyLogOrTemp(files: Set<string>): boolean {
   for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
   return true;
 }
 
-const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
-
-const KIND_OF_STATE: Partial<Record<TaskState, SupervisorEventKind>> = {
-  done: 'completed',
-  failed: 'failed',
-  'timed-out': 'timed-out',
-  cancelled: 'cancelled',
-  'not-started': 'failed',
-  blocked: 'blocked',
-};
-
 /**
- * One per `.dispatch/` root: watches every task, records questions as they appear, starts
- * queued tasks when slots free up, enforces the inactivity timeout, puts back dispatcher notes a
- * worker's rewrite dropped, and reports transitions. It holds no state that the files do not:
- * killed and restarted, it picks everything up again from the task folders.
+ * One per `.dispatch/` root: watches every task, records what the files show (questions,
+ * acknowledgments, the end) in each task's history, notifies once per event, starts queued tasks
+ * when slots free up, enforces the inactivity timeout, puts back dispatcher notes a worker's
+ * rewrite dropped, and hands an answer the worker never read to a new worker. It keeps no state
+ * the files do not have: killed and restarted, it picks everything up again from the task folders.
  */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly known = new Map<string, TaskStatus>();
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
   private readonly activity = new Map<string, { lastMs: number; timeoutMinutes: number }>();
+  private readonly notifier: Notifier;
   private watcher: TasksWatcher | undefined;
   private releaseLock: (() => void) | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
@@ -71,6 +60,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     private readonly options: SupervisorOptions = {},
   ) {
     super();
+    this.notifier = new Notifier(
+      () => this.loadConfig().notify,
+      store.root,
+      (message) => this.log(message),
+    );
   }
 
   /** Takes the root's supervisor lock; false if another supervisor holds it. */
@@ -85,7 +79,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.known.delete(id);
       this.activity.delete(id);
     });
-    for (const id of this.store.listIds()) this.examine(id, undefined, true);
+    for (const id of this.store.listIds()) this.examine(id);
     this.scheduleQueued();
     this.livenessTimer = setInterval(() => this.checkLiveness(), this.options.livenessMs ?? 2000);
     this.updateIdle();
@@ -107,12 +101,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.emit('log', message);
   }
 
-  private config(): Config {
-    return this.loadConfig();
+  private notify(event: NotifyEvent, status: TaskStatus): void {
+    this.emit('notify', event, status);
+    this.notifier.notify(event, status);
   }
 
-  /** Re-derives one task's status and acts on what changed. */
-  private examine(id: string, files?: Set<string>, startup = false): void {
+  /** Re-derives one task's status from its files and acts on what changed. */
+  private examine(id: string, files?: Set<string>): void {
     if (this.stopped) return;
     if (files && onlyLogOrTemp(files)) {
       // The worker is writing its log: that is activity, but nothing the status depends on.
@@ -120,7 +115,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (entry) entry.lastMs = Date.now();
       return;
     }
-    let snapshot;
+    let snapshot: TaskSnapshot;
     try {
       snapshot = readTaskSnapshot(id, this.store.files(id));
     } catch {
@@ -132,67 +127,51 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.known.set(id, status);
     this.activity.set(id, {
       lastMs: snapshot.lastActivityMs,
-      timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.config().timeoutMinutes,
+      timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
     });
-
-    const seq = status.question?.seq;
-    if (seq !== undefined && !snapshot.events.some((e) => e.type === 'question' && e.seq === seq)) {
-      this.store.appendEvent(id, { type: 'question', seq });
-      this.emit('task', 'question', status);
+    if (snapshot.meta || snapshot.events.length > 0) this.record(snapshot, status, before);
+    if (before && before.state !== status.state && status.state === 'cancelled')
+      this.notify('cancelled', status);
+    if (files === undefined || files.has('plan.md') || files.has('.')) this.restoreNotes(id);
+    if (resumeWithUnreadAnswer(this.store, snapshot, status)) {
+      this.log(
+        `${id}: the worker stopped before reading its answer; a new worker continues with it`,
+      );
+      this.examine(id);
+      return;
     }
-    if (!startup && before && before.state !== status.state) {
-      const kind = KIND_OF_STATE[status.state];
-      if (kind && kind !== 'blocked') this.emit('task', kind, status);
-      if (kind === 'blocked' && status.question?.seq === undefined)
-        this.emit('task', 'blocked', status);
-      if (status.state === 'running' && before.state === 'queued')
-        this.emit('task', 'started', status);
-      if (!ACTIVE.has(status.state) || status.state !== before.state) this.scheduleQueued();
-    }
-    if (files === undefined || files.has('plan.md') || files.has('.'))
-      this.restoreNotes(id, snapshot.events, status);
+    if (!before || before.state !== status.state) this.scheduleQueued();
     this.armTimeouts();
     this.updateIdle();
   }
 
-  /** Puts back dispatcher notes that a worker's concurrent rewrite of plan.md dropped. */
-  private restoreNotes(
-    id: string,
-    events: ReturnType<typeof readTaskSnapshot>['events'],
-    status: TaskStatus,
-  ): void {
-    if (TERMINAL_STATES.has(status.state)) return;
-    const noteIds = events.filter((e) => e.type === 'note').map((e) => (e as { id: string }).id);
-    if (noteIds.length === 0) return;
-    const files = this.store.files(id);
-    const read = readTextFile(files.plan, MAX_PLAN_BYTES);
-    if (!read.ok) return;
-    let text = read.text;
-    const restored: string[] = [];
-    let plan = parsePlan(text);
-    for (const noteId of noteIds) {
-      let note: string;
-      try {
-        note = readFileSync(join(files.notes, `${noteId}.md`), 'utf8');
-      } catch {
-        continue;
-      }
-      if (planHasNote(plan, note)) continue;
-      text = appendNote(text, note);
-      plan = parsePlan(text);
-      restored.push(noteId);
+  /** Appends what the history lacks (questions, acknowledgments, the end) and notifies once. */
+  private record(snapshot: TaskSnapshot, status: TaskStatus, before: TaskStatus | undefined): void {
+    for (const observation of missingObservations(snapshot.events, snapshot.ipc, status)) {
+      this.store.appendEvent(status.id, observation);
+      if (observation.type === 'question') this.notify('question', status);
+      if (observation.type === 'completed') this.notify('completed', status);
+      if (observation.type === 'failed') this.notify('failed', status);
     }
-    if (restored.length === 0) return;
-    writeFileAtomic(files.plan, text, { mode: 0o600 });
-    for (const noteId of restored)
-      this.store.appendEvent(id, { type: 'note-restored', id: noteId });
-    this.log(`${id}: restored ${restored.length} dispatcher note(s) dropped by a plan rewrite`);
+    // A question left only in the plan ([?] without an IPC file) is announced when it appears.
+    const planQuestion = status.state === 'blocked' && status.question?.seq === undefined;
+    if (planQuestion && before && before.state !== 'blocked') this.notify('question', status);
+  }
+
+  private restoreNotes(id: string): void {
+    try {
+      const restored = restoreDroppedNotes(this.store, id);
+      if (restored > 0)
+        this.log(`${id}: restored ${restored} dispatcher note(s) dropped by a plan rewrite`);
+    } catch (error) {
+      this.log(`${id}: could not check notes: ${(error as Error).message}`);
+    }
   }
 
   private scheduleQueued(): void {
     if (![...this.known.values()].some((status) => status.state === 'queued')) return;
     try {
-      const outcome = startRunnableTasks(this.store, this.config());
+      const outcome = startRunnableTasks(this.store, this.loadConfig());
       for (const id of [...outcome.started, ...outcome.skipped]) this.examine(id);
       for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
     } catch (error) {
@@ -202,32 +181,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private checkLiveness(): void {
     for (const [id, status] of this.known) {
-      if (
-        (status.state === 'running' ||
-          status.state === 'waiting' ||
-          status.state === 'timed-out') &&
-        status.pid !== undefined &&
-        !isProcessAlive(status.pid)
-      ) {
-        this.examine(id);
-      }
+      const live =
+        status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out';
+      if (live && status.pid !== undefined && !isProcessAlive(status.pid)) this.examine(id);
     }
-  }
-
-  /** One timer for the earliest inactivity deadline among running tasks. */
-  private armTimeouts(): void {
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    this.timeoutTimer = undefined;
-    let earliest = Infinity;
-    for (const [id] of this.known) {
-      const deadline = this.deadline(id);
-      if (deadline !== undefined) earliest = Math.min(earliest, deadline);
-    }
-    if (earliest === Infinity) return;
-    this.timeoutTimer = setTimeout(
-      () => this.enforceTimeouts(),
-      Math.max(0, earliest - Date.now()) + 10,
-    );
   }
 
   private deadline(id: string): number | undefined {
@@ -238,22 +195,37 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return entry.lastMs + entry.timeoutMinutes * 60_000;
   }
 
+  /** One timer for the earliest inactivity deadline among running tasks. */
+  private armTimeouts(): void {
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = undefined;
+    let earliest = Infinity;
+    for (const id of this.known.keys())
+      earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
+    if (earliest === Infinity || this.stopped) return;
+    this.timeoutTimer = setTimeout(
+      () => this.enforceTimeouts(),
+      Math.max(0, earliest - Date.now()) + 10,
+    );
+  }
+
   private enforceTimeouts(): void {
-    const stop = this.config().stopOnTimeout;
-    for (const [id] of this.known) {
-      let deadline = this.deadline(id);
+    const stop = this.loadConfig().stopOnTimeout;
+    for (const id of [...this.known.keys()]) {
+      const deadline = this.deadline(id);
       if (deadline === undefined || deadline > Date.now()) continue;
       // The cached activity may be stale: confirm from the files before declaring a timeout.
       this.examine(id);
-      deadline = this.deadline(id);
-      if (deadline === undefined || deadline > Date.now()) continue;
-      const minutes = this.activity.get(id)?.timeoutMinutes ?? this.config().timeoutMinutes;
-      const status = this.known.get(id);
+      const confirmed = this.deadline(id);
+      if (confirmed === undefined || confirmed > Date.now()) continue;
+      const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
+      const pid = this.known.get(id)?.pid;
       this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
-      if (stop && status?.pid !== undefined)
-        void stopProcessGroup(status.pid).then(() => this.examine(id));
       this.examine(id);
+      const status = this.known.get(id);
+      if (status) this.notify('timed-out', status);
+      if (stop && pid !== undefined) void stopProcessGroup(pid).then(() => this.examine(id));
     }
     this.armTimeouts();
   }

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
-import { appendNote } from '../../core/plan/edit-plan.js';
+import { noteAppendix } from '../../core/plan/edit-plan.js';
+import { appendToExistingFile } from '../fs/append-text.js';
 import { preview } from '../../core/task/task-events.js';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -11,8 +12,8 @@ import type { TaskStore } from '../store/task-store.js';
 
 /**
  * Adds a dispatcher note to a task's plan (the contract's only dispatcher-to-worker channel).
- * The note is also kept in notes/ and recorded as an event, so the supervisor can put it back if
- * a worker's concurrent rewrite of plan.md drops it.
+ * The note is also kept in notes/ and recorded as an event before it is appended, so the
+ * supervisor can put it back if a worker's concurrent rewrite of plan.md drops it.
  */
 export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
   const files = store.require(id);
@@ -35,6 +36,8 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
   mkdirSync(files.notes, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });
   store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
-  writeFileAtomic(files.plan, appendNote(plan.text, text), { mode: 0o600 });
+  // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a note
+  // its rewrite drops is put back by the supervisor (it is kept in notes/ and in the events).
+  appendToExistingFile(files.plan, noteAppendix(plan.text, text));
   return { noteId };
 }

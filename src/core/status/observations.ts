@@ -1,0 +1,46 @@
+import type { TaskEvent } from '../task/task-events.js';
+import type { IpcState } from '../ipc/ipc-protocol.js';
+import type { TaskStatus } from './task-status.js';
+
+/** An event the history lacks, without its time (the store adds it). */
+export type Observation =
+  | { type: 'question'; seq: number }
+  | { type: 'acknowledged'; seq: number }
+  | { type: 'completed' }
+  | { type: 'failed'; reason: string };
+
+function since(events: readonly TaskEvent[]): readonly TaskEvent[] {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const type = events[i]?.type;
+    if (type === 'queued' || type === 'resumed') return events.slice(i);
+  }
+  return events;
+}
+
+/**
+ * What the files show that events.jsonl does not record yet: questions asked, answers
+ * acknowledged, and the task's end. Recording each exactly once makes the history complete and
+ * lets notifications fire once, even for things that happened while no supervisor was running.
+ */
+export function missingObservations(
+  events: readonly TaskEvent[],
+  ipc: IpcState,
+  status: TaskStatus,
+): Observation[] {
+  const found: Observation[] = [];
+  const has = (type: string, seq?: number) =>
+    events.some((e) => e.type === type && (seq === undefined || ('seq' in e && e.seq === seq)));
+  for (const exchange of ipc.exchanges) {
+    if (exchange.hasQuestion && !has('question', exchange.seq))
+      found.push({ type: 'question', seq: exchange.seq });
+    if (exchange.hasAck && !has('acknowledged', exchange.seq))
+      found.push({ type: 'acknowledged', seq: exchange.seq });
+  }
+  const current = since(events);
+  if (status.state === 'done' && !current.some((e) => e.type === 'completed'))
+    found.push({ type: 'completed' });
+  if (status.state === 'failed' && !current.some((e) => e.type === 'failed')) {
+    found.push({ type: 'failed', reason: status.reason ?? 'failed' });
+  }
+  return found;
+}

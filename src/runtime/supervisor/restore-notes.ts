@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { noteAppendix, planHasNote } from '../../core/plan/edit-plan.js';
+import { parsePlan } from '../../core/plan/parse-plan.js';
+import { appendToExistingFile } from '../fs/append-text.js';
+import { readEvents } from '../store/read-snapshot.js';
+import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
+import type { TaskStore } from '../store/task-store.js';
+
+/**
+ * Puts back dispatcher notes that a worker's concurrent rewrite of plan.md dropped: a worker that
+ * read the plan before the note was appended and renamed its copy over it afterwards. Every note
+ * is kept in notes/ and recorded as an event, so the check is exact. Returns how many were put back.
+ */
+export function restoreDroppedNotes(store: TaskStore, id: string): number {
+  const files = store.files(id);
+  const noteIds = readEvents(files).flatMap((e) => (e.type === 'note' ? [e.id] : []));
+  if (noteIds.length === 0) return 0;
+  const read = readTextFile(files.plan, MAX_PLAN_BYTES);
+  if (!read.ok) return 0;
+  const plan = parsePlan(read.text);
+  let text = read.text;
+  let restored = 0;
+  for (const noteId of noteIds) {
+    let note: string;
+    try {
+      note = readFileSync(join(files.notes, `${noteId}.md`), 'utf8');
+    } catch {
+      continue;
+    }
+    if (planHasNote(plan, note)) continue;
+    // Appended in place like the original note, so a worker's edit meanwhile is kept; if this
+    // append is dropped by yet another rewrite, the next plan change brings the check back here.
+    const appendix = noteAppendix(text, note);
+    appendToExistingFile(files.plan, appendix);
+    text += appendix;
+    store.appendEvent(id, { type: 'note-restored', id: noteId });
+    restored++;
+  }
+  return restored;
+}
