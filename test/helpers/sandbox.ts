@@ -114,7 +114,7 @@ export class Sandbox {
     } catch {
       // none
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 

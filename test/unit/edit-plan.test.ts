@@ -380,3 +380,18 @@ describe('planHasNote', () => {
     expect(planHasNote(parsePlan(rewritten), 'keep me')).toBe(false);
   });
 });
+
+describe('noteAppendix', () => {
+  it('is exactly what appendNote adds, so an in-place append gives the same file', async () => {
+    const { appendNote, noteAppendix } = await import('../../src/core/plan/edit-plan.js');
+    for (const plan of [
+      '',
+      '# T\n\n- [ ] a\n',
+      '# T\n- [ ] a',
+      '- [ ] a\r\n',
+      '- [ ] a\n\n> **Note from dispatcher:** x\n',
+    ]) {
+      expect(plan + noteAppendix(plan, 'hello\nworld')).toBe(appendNote(plan, 'hello\nworld'));
+    }
+  });
+});

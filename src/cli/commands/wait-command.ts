@@ -3,6 +3,7 @@ import { DispatchError } from '../../core/errors.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { waitForAttention } from '../../runtime/tasks/wait-for-tasks.js';
+import { diagnoseFailure, type Diagnosis } from '../../runtime/tasks/diagnose-failure.js';
 import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -10,7 +11,7 @@ import { statusJson } from '../format/status-json.js';
 
 const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
 
-function describe(status: TaskStatus): string {
+function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':
@@ -21,8 +22,13 @@ function describe(status: TaskStatus): string {
     }
     case 'done':
       return `${status.id}: done (${progress} items). Results: dispatch status ${status.id}`;
-    default:
-      return `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}`;
+    default: {
+      const cause = diagnosis?.cause
+        ? `\n  cause: ${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n  ${diagnosis.cause.advice}`
+        : '';
+      const other = diagnosis?.alternatives[0] ? ` --model ${diagnosis.alternatives[0]}` : '';
+      return `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}${other}`;
+    }
   }
 }
 
@@ -53,8 +59,24 @@ export function registerWait(program: Command, ctx: CliContext): void {
       const store = ctx.store;
       ensureSupervisorIfActive(ctx, store.statuses());
       const outcome = await waitForAttention(store, { ids, timeoutMs });
+      const diagnoses = new Map<string, Diagnosis>();
+      for (const task of outcome.tasks) {
+        if (task.state !== 'failed') continue;
+        try {
+          diagnoses.set(task.id, diagnoseFailure(store, ctx.config, task));
+        } catch {
+          // a broken config must not hide the failure itself
+        }
+      }
       if (options.json) {
-        ctx.json({ event: outcome.kind, tasks: outcome.tasks.map(statusJson) });
+        ctx.json({
+          event: outcome.kind,
+          tasks: outcome.tasks.map((task) => ({
+            ...statusJson(task),
+            cause: diagnoses.get(task.id)?.cause ?? null,
+            alternatives: diagnoses.get(task.id)?.alternatives ?? null,
+          })),
+        });
       } else if (outcome.kind === 'idle') {
         ctx.out('Nothing to wait for: no task is running or queued.');
       } else if (outcome.kind === 'timeout') {
@@ -62,7 +84,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
           `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
         );
       } else {
-        ctx.out(outcome.tasks.map(describe).join('\n'));
+        ctx.out(outcome.tasks.map((task) => describe(task, diagnoses.get(task.id))).join('\n'));
       }
       if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
       else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))

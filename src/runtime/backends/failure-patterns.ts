@@ -10,7 +10,7 @@ export interface FailurePattern {
 export const COMMON_FAILURES: readonly FailurePattern[] = [
   {
     kind: 'not-installed',
-    pattern: /(command not found|not found: |No such file or directory|ENOENT)/i,
+    pattern: /(command not found|not found: |:\s*not found\s*$|No such file or directory|ENOENT)/i,
     advice: 'Install the CLI or fix the command in the config (dispatch doctor checks it).',
   },
   {
