@@ -304,3 +304,30 @@ describe('bad input is refused clearly and damages nothing', () => {
     void childPids;
   });
 });
+
+describe('desktop notifications', () => {
+  it('calls notify-send with the text as separate arguments where it exists', async () => {
+    const bin = join(sandbox.dir, 'bin');
+    mkdirSync(bin);
+    const record = join(sandbox.dir, 'notify-send.args');
+    writeFileSync(
+      join(bin, 'notify-send'),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> ${JSON.stringify(record)}\n`,
+      { mode: 0o755 },
+    );
+    sandbox.writeConfig('default: sim\nnotify:\n  desktop: true\n');
+    const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const run = await sandbox.cli(['run', '--json', '--item', 'ask: Deploy $(rm -rf ~) now?'], {
+      env,
+    });
+    const id = JSON.parse(run.stdout).id as string;
+    const args = await waitForFile(record, (text) => text.includes('Question 001'));
+    expect(args.split('\n')).toEqual(
+      expect.arrayContaining([
+        '--app-name=dispatch',
+        `dispatch: ${id}`,
+        'Question 001: Deploy $(rm -rf ~) now?',
+      ]),
+    );
+  });
+});
