@@ -620,3 +620,27 @@ describe('deriveStatus: title', () => {
     );
   });
 });
+
+describe('folders written by another dispatcher', () => {
+  it('age into timed-out after the default timeout of silence, since no pid can be checked', async () => {
+    const { deriveStatus } = await import('../../src/core/status/derive-status.js');
+    const { parsePlan } = await import('../../src/core/plan/parse-plan.js');
+    const { readIpcState } = await import('../../src/core/ipc/ipc-protocol.js');
+    const snapshot = {
+      id: 'old',
+      meta: undefined,
+      events: [],
+      plan: parsePlan('# Old\n\n- [x] a\n- [ ] b\n'),
+      planProblem: undefined,
+      ipc: readIpcState([]),
+      questions: {},
+      hasContext: false,
+      liveness: 'unknown' as const,
+      lastActivityMs: 1_000_000,
+    };
+    expect(deriveStatus({ ...snapshot, readAtMs: 1_000_000 + 60_000 }).state).toBe('running');
+    const stale = deriveStatus({ ...snapshot, readAtMs: 1_000_000 + 31 * 60_000 });
+    expect(stale.state).toBe('timed-out');
+    expect(stale.reason).toContain('not started by agent-dispatch');
+  });
+});

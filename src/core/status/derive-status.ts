@@ -2,6 +2,7 @@ import { planProgress, isPlanComplete } from '../plan/progress.js';
 import type { Progress } from '../plan/plan-types.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
+import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -96,6 +97,17 @@ export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
     return { ...status, state: 'queued' };
   }
   if (workerAlive) {
+    // A folder of another dispatcher has no pid to check: after the default timeout of silence
+    // its worker is presumed gone rather than shown as running forever.
+    const silentMs =
+      snapshot.readAtMs !== undefined ? snapshot.readAtMs - snapshot.lastActivityMs : 0;
+    if (legacy && !question && silentMs > DEFAULT_TIMEOUT_MINUTES * 60_000) {
+      return {
+        ...status,
+        state: 'timed-out',
+        reason: `not started by agent-dispatch and silent for over ${DEFAULT_TIMEOUT_MINUTES} minutes`,
+      };
+    }
     if (timedOut && Date.parse(timedOut.time) >= snapshot.lastActivityMs) {
       return {
         ...status,

@@ -34,6 +34,8 @@ export interface TaskSnapshot {
   liveness: Liveness;
   /** Latest modification time of plan, IPC folder and log, in ms since the epoch. */
   lastActivityMs: number;
+  /** When the snapshot was read (ms since the epoch); lets untracked tasks age into a timeout. */
+  readAtMs?: number;
 }
 
 export interface PendingQuestion {

@@ -68,6 +68,7 @@ export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
     hasContext: existsSync(files.context),
     liveness: workerLiveness(events),
     lastActivityMs: Math.max(mtimeMs(files.plan), mtimeMs(files.ipc), mtimeMs(files.log)),
+    readAtMs: Date.now(),
   };
 }
 
