@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', 'src/ui/assets/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -68,7 +68,45 @@ export default tseslint.config(
     },
   },
   {
+    // The library API sits under every interface; the MCP server is one of them and uses the API.
+    files: ['src/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli/**', '**/mcp/**', '**/ui/**'],
+              message: 'the library API must not import interfaces',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/mcp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli/**', '**/ui/**'],
+              message: 'the MCP server must not import other interfaces',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { sourceType: 'module' },
+  },
+  {
+    // The dashboard's page scripts run in the browser, shipped as they are (no build step).
+    files: ['src/ui/web/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -171,4 +171,86 @@ describe('planStarts', () => {
     expect([...plan.order].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(plan.start).toEqual(['d']);
   });
+
+  it('skips a whole chain at once when the head failed', () => {
+    const plan = planStarts(
+      [
+        task('c', { after: ['b'] }),
+        task('b', { after: ['a'] }),
+        task('a', { state: 'failed' }),
+        task('d', { after: ['c'] }),
+      ],
+      NO_LIMITS,
+    );
+    expect(plan.skip.get('b')).toBe('dependency a ended failed');
+    expect(plan.skip.get('c')).toBe('dependency b will not start');
+    expect(plan.skip.get('d')).toBe('dependency c will not start');
+    expect(plan.start).toEqual([]);
+  });
+
+  it('does not count a skipped task as waiting or as taking a slot', () => {
+    const plan = planStarts([task('gone', { after: ['ghost'] }), task('next')], {
+      maxParallel: 1,
+      aliasMaxParallel: {},
+    });
+    expect(plan.start).toEqual(['next']);
+    expect(plan.order).toEqual(['gone', 'next']);
+  });
+});
+
+describe('planStarts: capabilities', () => {
+  const limits: ScheduleLimits = {
+    maxParallel: undefined,
+    aliasMaxParallel: { researcher: 1, analyst: 1, helper: undefined },
+  };
+
+  it('gives each capability task the first candidate alias with a free slot', () => {
+    const candidates = ['researcher', 'analyst'];
+    const plan = planStarts(
+      [
+        task('r1', { candidates, capability: 'research' }),
+        task('r2', { candidates, capability: 'research' }),
+        task('r3', { candidates, capability: 'research' }),
+      ],
+      limits,
+    );
+    expect(plan.start).toEqual(['r1', 'r2']);
+    expect(plan.assign).toEqual(
+      new Map([
+        ['r1', 'researcher'],
+        ['r2', 'analyst'],
+      ]),
+    );
+    expect(plan.waiting.get('r3')).toBe(
+      'all slots of researcher (1), analyst (1) busy (capability research)',
+    );
+  });
+
+  it('counts running tasks of an alias, whether dispatched by capability or by name', () => {
+    const plan = planStarts(
+      [
+        task('busy', { state: 'running', alias: 'researcher' }),
+        task('named', { alias: 'analyst' }),
+        task('cap', { candidates: ['researcher', 'analyst', 'helper'], capability: 'research' }),
+      ],
+      limits,
+    );
+    expect(plan.start).toEqual(['named', 'cap']);
+    expect(plan.assign.get('cap')).toBe('helper');
+  });
+
+  it('keeps the global limit above the capability', () => {
+    const plan = planStarts(
+      [task('r', { state: 'running' }), task('cap', { candidates: ['helper'] })],
+      { ...limits, maxParallel: 1 },
+    );
+    expect(plan.start).toEqual([]);
+    expect(plan.waiting.get('cap')).toContain('max_parallel');
+  });
+
+  it('says so when no alias has the capability any more', () => {
+    const plan = planStarts([task('cap', { candidates: [], capability: 'art' })], limits);
+    expect(plan.start).toEqual([]);
+    expect(plan.waiting.get('cap')).toContain('no configured alias has capability art');
+  });
 });

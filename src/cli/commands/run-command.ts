@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
+import type { SplitMode } from '../../core/fanout/split-tasks.js';
 import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
-import { dispatchTask } from '../../runtime/tasks/dispatch-task.js';
+import { dispatchTasks, type DispatchResult } from '../../runtime/tasks/dispatch-task.js';
+import { expandRequest } from '../../runtime/tasks/expand-request.js';
+import { previewDispatch } from '../../runtime/tasks/preview-dispatch.js';
 import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
 import type { CliContext } from '../cli-context.js';
+import { dispatchedLines, previewLines } from '../format/dispatch-view.js';
 import { statusJson } from '../format/status-json.js';
-import { paint } from '../format/style.js';
 
 interface RunOptions {
   model?: string;
@@ -20,6 +23,11 @@ interface RunOptions {
   priority?: string;
   after: string[];
   maxParallel?: string;
+  worktree?: boolean;
+  capability?: string;
+  dryRun?: boolean;
+  single?: boolean;
+  split?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,6 +55,31 @@ function parsePriority(value: string | undefined): Priority | undefined {
     'usage',
     `--priority must be one of ${PRIORITIES.join(', ')}, not "${value}"`,
   );
+}
+
+function splitMode(options: RunOptions): SplitMode {
+  if (options.single && options.split)
+    throw new DispatchError('usage', '--single and --split contradict each other', {
+      hint: 'Give one of them, or neither to let the plan decide (see docs/parallel-work.md).',
+    });
+  return options.single ? 'single' : options.split ? 'split' : 'auto';
+}
+
+function resultJson(ctx: CliContext, result: DispatchResult) {
+  const { meta, choice, status, plan } = result;
+  return {
+    ...statusJson(status),
+    backend: meta.backend,
+    modelVia: result.candidates ? 'capability' : choice.via,
+    alias: meta.alias ?? null,
+    capability: meta.capability ?? null,
+    worktree: meta.worktree ?? null,
+    priority: meta.priority,
+    after: meta.after,
+    taskDir: ctx.store.files(meta.id).taskDir,
+    planFile: ctx.store.files(meta.id).plan,
+    items: plan.items.map((item) => item.text),
+  };
 }
 
 function parseCount(value: string | undefined, flag: string): number | undefined {
@@ -80,14 +113,28 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--priority <level>', 'high, normal or low: queued tasks start by priority')
     .option('--after <id>', 'start only when this task is done (repeat for several)', collect, [])
     .option('--max-parallel <n>', 'start only while fewer than N tasks of this folder run')
-    .option('--json', 'print one JSON object')
+    .option('-w, --worktree', 'run in a new git worktree on branch dispatch/<id>')
+    .option('--no-worktree', 'never a worktree, even if the task text asks for one')
+    .option('--capability <name>', 'let the scheduler pick an alias with this capability')
+    .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
+    .option('--single', 'one task, even if the plan or request looks like several')
+    .option('--split', 'one task per top-level numbered entry, even without indented lines')
+    .option('--json', 'print JSON (an array when several tasks are dispatched)')
     .addHelpText(
       'after',
       `
+A plan file (or request) with several "# " sections, or with top-level numbered entries that each
+have indented lines under them, is fanned out: one task per section, each with its own plan, and
+the model and "in a worktree" it names. See docs/parallel-work.md.
+
 Examples:
   dispatch run "Review src/auth for security issues and write findings to output.md"
   dispatch run --model sonnet --item "Add input validation to login.ts" --item "Write tests for it"
   dispatch run --plan-file plan.md --model opus
+  dispatch run --plan-file sprint.md --dry-run                 # several tasks? see them first
+  dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
+  dispatch run --capability research --priority high "Compare async frameworks"
+  dispatch run --after build-api "Write the API docs"
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
     .action((words: string[], options: RunOptions) => {
@@ -104,59 +151,39 @@ Examples:
           hint: 'Give a task description, --item TEXT (repeatable) or --plan-file FILE. See dispatch run --help.',
         });
       }
-      const result = dispatchTask(ctx.store, ctx.config, {
-        task,
-        items: options.item,
-        planText: plan?.text,
-        planSource: plan?.source,
-        title: options.title,
-        id: options.id,
-        model: options.model,
-        cwd: options.cwd !== undefined ? resolve(ctx.cwd, options.cwd) : undefined,
-        priority: parsePriority(options.priority),
-        after: options.after,
-        maxParallel: parseCount(options.maxParallel, '--max-parallel'),
-      });
-      ensureSupervisor(ctx.store);
-      const { meta, plan: parsed, choice, status } = result;
-      if (options.json) {
-        ctx.json({
-          ...statusJson(status),
-          backend: meta.backend,
-          modelVia: choice.via,
-          taskDir: ctx.store.files(meta.id).taskDir,
-          planFile: ctx.store.files(meta.id).plan,
-          items: parsed.items.map((item) => item.text),
-        });
+      const requests = expandRequest(
+        ctx.config,
+        {
+          task,
+          items: options.item,
+          planText: plan?.text,
+          planSource: plan?.source,
+          title: options.title,
+          id: options.id,
+          model: options.model,
+          cwd: options.cwd !== undefined ? resolve(ctx.cwd, options.cwd) : undefined,
+          priority: parsePriority(options.priority),
+          after: options.after,
+          maxParallel: parseCount(options.maxParallel, '--max-parallel'),
+          worktree: options.worktree,
+          capability: options.capability,
+        },
+        splitMode(options),
+      );
+      if (options.dryRun) {
+        const previews = previewDispatch(ctx.store, ctx.config, requests);
+        const shown = previews.map((preview) => ({ dryRun: true, ...preview }));
+        if (options.json) ctx.json(shown.length === 1 ? shown[0] : shown);
+        else ctx.out(previewLines(previews).join('\n'));
         return;
       }
-      const started = status.state === 'queued' ? paint('Queued', 'yellow') : 'Dispatched';
-      const via =
-        choice.via === 'text'
-          ? ' (named in the task)'
-          : choice.via === 'default'
-            ? ' (default)'
-            : '';
-      const lines = [
-        `${started} ${paint(meta.id, 'bold')} using ${meta.model}${via} on ${meta.backend}. Plan:`,
-      ];
-      parsed.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item.text}`));
-      if (status.state === 'queued')
-        lines.push(`It starts when a slot is free: dispatch status ${meta.id}`);
-      else if (status.state === 'failed')
-        lines.push(paint(`The worker did not start: ${status.reason ?? ''}`, 'red'));
-      else
-        lines.push(
-          `Worker started (pid ${status.pid}). Follow it: dispatch status ${meta.id} · dispatch wait ${meta.id}`,
-        );
-      if (ctx.config.format === 'builtin' && meta.backendType === 'sim') {
-        lines.push(
-          paint(
-            'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',
-            'dim',
-          ),
-        );
+      const results = dispatchTasks(ctx.store, ctx.config, requests);
+      ensureSupervisor(ctx.store);
+      if (options.json) {
+        const shown = results.map((result) => resultJson(ctx, result));
+        ctx.json(shown.length === 1 ? shown[0] : shown);
+        return;
       }
-      ctx.out(lines.join('\n'));
+      ctx.out(dispatchedLines(results, ctx.config).join('\n'));
     });
 }

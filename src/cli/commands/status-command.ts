@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
+import { queueReport, type QueueEntry } from '../../runtime/scheduler/queue-report.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
-import { diagnoseFailure } from '../../runtime/tasks/diagnose-failure.js';
+import { summarizeUsage } from '../../core/task/task-usage.js';
+import { readEvents } from '../../runtime/store/read-snapshot.js';
+import { diagnoseFailure, diagnoseRunning } from '../../runtime/tasks/diagnose-failure.js';
 import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 import { statusJson } from '../format/status-json.js';
-import { questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
+import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
 import { paint } from '../format/style.js';
+import { usageText } from '../format/usage-text.js';
 
 const FAILED = new Set(['failed', 'timed-out', 'not-started']);
 
@@ -18,6 +22,13 @@ export function overviewOrder(statuses: TaskStatus[]): TaskStatus[] {
   return [...statuses].sort(
     (a, b) => rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
   );
+}
+
+/** A queued task's place in the queue and why it waits, for --json. */
+function queueJson(entry: QueueEntry | undefined, length: number) {
+  return entry
+    ? { position: entry.position, of: length, reason: entry.reason, outlook: entry.outlook }
+    : null;
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -40,11 +51,22 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         const diagnosis = FAILED.has(status.state)
           ? diagnoseFailure(store, ctx.config, status)
           : undefined;
+        // A worker that keeps retrying a refused or unreachable service says why in its log.
+        const problem =
+          status.state === 'running' || status.state === 'waiting'
+            ? diagnoseRunning(store, status)
+            : undefined;
+        const cause = diagnosis?.cause ?? problem;
+        const usage = summarizeUsage(readEvents(files));
+        const queue = status.state === 'queued' ? queueReport(store, ctx.config) : undefined;
+        const entry = queue?.entries.find((e) => e.id === id);
         if (options.json) {
           ctx.json({
             ...statusJson(status),
+            queue: queueJson(entry, queue?.entries.length ?? 0),
             planFile: files.plan,
-            cause: diagnosis?.cause ?? null,
+            cause: cause ?? null,
+            usage: usage ?? null,
             logTail: diagnosis?.logTail ?? null,
             alternatives: diagnosis?.alternatives ?? null,
           });
@@ -52,10 +74,13 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         }
         let text = taskDetail(status, read.ok ? parsePlan(read.text) : undefined, {
           planPath: files.plan,
+          queue: entry,
+          queueLength: queue?.entries.length,
           logTail: diagnosis?.logTail,
-          cause: diagnosis?.cause
-            ? `${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n            ${diagnosis.cause.advice}`
+          cause: cause
+            ? `${cause.label}${problem ? ' (the worker keeps retrying)' : ''}: ${cause.evidence}\n            ${cause.advice}`
             : undefined,
+          usage: usage ? usageText(usage) : undefined,
         });
         if (diagnosis && diagnosis.alternatives.length > 0) {
           text += `\n  retry     dispatch retry ${id} --model ${diagnosis.alternatives[0]}   (installed: ${diagnosis.alternatives.join(', ')})`;
@@ -69,8 +94,20 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       }
       const statuses = overviewOrder(store.statuses());
       ensureSupervisorIfActive(ctx, statuses);
+      const queue = statuses.some((s) => s.state === 'queued')
+        ? queueReport(store, ctx.config)
+        : undefined;
       if (options.json) {
-        ctx.json(statuses.map(statusJson));
+        const length = queue?.entries.length ?? 0;
+        ctx.json(
+          statuses.map((status) => ({
+            ...statusJson(status),
+            queue: queueJson(
+              queue?.entries.find((e) => e.id === status.id),
+              length,
+            ),
+          })),
+        );
         return;
       }
       if (statuses.length === 0) {
@@ -89,6 +126,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       }
       const widths = rowWidths(statuses);
       for (const status of statuses) lines.push(taskRow(status, widths));
+      if (queue && queue.entries.length > 0) lines.push('', ...queueLines(queue));
       ctx.out(lines.join('\n'));
     });
 }

@@ -1,6 +1,7 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { Plan } from '../../core/plan/plan-types.js';
+import type { QueueEntry, QueueReport } from '../../runtime/scheduler/queue-report.js';
 import { elapsedMs, formatElapsed } from './durations.js';
 import { progressBar } from './progress-bar.js';
 import { stateLabel, stateSentence } from './state-label.js';
@@ -40,7 +41,15 @@ export function questionLines(status: TaskStatus): string[] {
 export function taskDetail(
   status: TaskStatus,
   plan: Plan | undefined,
-  extra: { planPath: string; logTail?: string[]; cause?: string },
+  extra: {
+    planPath: string;
+    logTail?: string[];
+    cause?: string;
+    /** Tokens and cost the agent CLI reported. */
+    usage?: string;
+    queue?: QueueEntry;
+    queueLength?: number;
+  },
 ): string {
   const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
@@ -49,6 +58,11 @@ export function taskDetail(
     `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`,
   );
   if (status.reason) row('reason', status.reason);
+  if (extra.queue)
+    row(
+      'queue',
+      `${extra.queue.position} of ${extra.queueLength ?? '?'} (${extra.queue.priority}) — ${extra.queue.reason}`,
+    );
   if (extra.cause) row('cause', extra.cause);
   const worker = [
     status.model ?? '?',
@@ -71,6 +85,7 @@ export function taskDetail(
   );
   const elapsed = elapsedMs(status.startedAt, status.endedAt);
   if (elapsed !== undefined) row('elapsed', formatElapsed(elapsed));
+  if (extra.usage) row('usage', extra.usage);
   row('plan', extra.planPath);
   lines.push(...questionLines(status));
   lines.push('  items');
@@ -80,6 +95,20 @@ export function taskDetail(
     lines.push(...extra.logTail.map((line) => `    ${paint(line, 'dim')}`));
   }
   return lines.join('\n');
+}
+
+/** The queue in start order with why each task waits, for the `dispatch status` overview. */
+export function queueLines(report: QueueReport): string[] {
+  if (report.entries.length === 0) return [];
+  const limit = report.maxParallel !== undefined ? `, max_parallel ${report.maxParallel}` : '';
+  const width = Math.max(...report.entries.map((entry) => entry.id.length));
+  return [
+    paint(`Queue, in start order (${report.running} running${limit}):`, 'bold'),
+    ...report.entries.map(
+      (entry) =>
+        `  ${String(entry.position).padStart(2)}. ${entry.id.padEnd(width)}  ${entry.priority.padEnd(6)}  ${paint(entry.reason, 'dim')}`,
+    ),
+  ];
 }
 
 /** One line per task for `dispatch list` and the overview. */

@@ -33,7 +33,7 @@ function isBlank(content: string): boolean {
  * not items, headings or notes. A fence that is never closed hides nothing, so one stray ``` in a
  * plan cannot make the rest of the checklist disappear.
  */
-function fencedLines(contents: string[]): boolean[] {
+export function fencedLines(contents: string[]): boolean[] {
   const fenced = contents.map(() => false);
   for (let i = 0; i < contents.length; i++) {
     const open = FENCE_PATTERN.exec(contents[i] ?? '');

@@ -12,6 +12,13 @@ export interface SchedulableTask {
   maxParallel: number | undefined;
   /** The alias the model was chosen through, for the alias's own parallel limit. */
   alias: string | undefined;
+  /**
+   * For a task dispatched by capability that has not started yet: the aliases that can run it,
+   * in order of preference. The first with a free slot is assigned when it starts.
+   */
+  candidates?: string[];
+  /** The capability asked for, for the wait reason. */
+  capability?: string;
 }
 
 export interface ScheduleLimits {
@@ -28,6 +35,8 @@ export interface SchedulePlan {
   skip: Map<string, string>;
   /** Queue order of every queued task (start first). */
   order: string[];
+  /** The alias chosen for each capability task in `start`. */
+  assign: Map<string, string>;
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
@@ -47,33 +56,41 @@ export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[]
 
 /**
  * Decides which queued tasks start now: by priority, then first come first served, while the
- * root's, the task's and its alias's parallel limits allow, once every dependency is done.
- * Pure: the runtime applies the plan under the scheduler lock.
+ * root's, the task's and its alias's parallel limits allow, once every dependency is done. A task
+ * dispatched by capability takes the first of its candidate aliases with a free slot. Pure: the
+ * runtime applies the plan under the scheduler lock.
  */
 export function planStarts(
   tasks: readonly SchedulableTask[],
   limits: ScheduleLimits,
 ): SchedulePlan {
   const byId = new Map(tasks.map((task) => [task.id, task]));
+  const skip = fatalBlockers(tasks, byId);
   let running = tasks.filter((task) => RUNNING.has(task.state)).length;
   const runningByAlias = new Map<string, number>();
   for (const task of tasks) {
     if (RUNNING.has(task.state) && task.alias)
       runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
   }
-  const plan: SchedulePlan = { start: [], waiting: new Map(), skip: new Map(), order: [] };
+  const aliasFree = (alias: string) => {
+    const limit = limits.aliasMaxParallel[alias];
+    return limit === undefined || (runningByAlias.get(alias) ?? 0) < limit;
+  };
+  const plan: SchedulePlan = {
+    start: [],
+    waiting: new Map(),
+    skip,
+    order: [],
+    assign: new Map(),
+  };
   for (const task of queueOrder(tasks)) {
     plan.order.push(task.id);
-    const blocker = dependencyBlocker(task, byId);
-    if (blocker?.fatal) {
-      plan.skip.set(task.id, blocker.reason);
+    if (skip.has(task.id)) continue;
+    const pending = task.after.filter((dep) => byId.get(dep)?.state !== 'done');
+    if (pending.length > 0) {
+      plan.waiting.set(task.id, `waiting for ${pending.join(', ')} to finish`);
       continue;
     }
-    if (blocker) {
-      plan.waiting.set(task.id, blocker.reason);
-      continue;
-    }
-    const aliasRunning = task.alias ? (runningByAlias.get(task.alias) ?? 0) : 0;
     if (limits.maxParallel !== undefined && running >= limits.maxParallel) {
       plan.waiting.set(task.id, `all ${limits.maxParallel} slots busy (max_parallel)`);
       continue;
@@ -85,30 +102,59 @@ export function planStarts(
       );
       continue;
     }
-    const aliasLimit = task.alias ? limits.aliasMaxParallel[task.alias] : undefined;
-    if (aliasLimit !== undefined && aliasRunning >= aliasLimit) {
-      plan.waiting.set(task.id, `all ${aliasLimit} slots of ${task.alias} busy`);
+    let alias = task.alias;
+    if (task.candidates) {
+      alias = task.candidates.find(aliasFree);
+      if (alias === undefined) {
+        plan.waiting.set(task.id, candidatesBusy(task, limits));
+        continue;
+      }
+      plan.assign.set(task.id, alias);
+    } else if (alias !== undefined && !aliasFree(alias)) {
+      plan.waiting.set(task.id, `all ${limits.aliasMaxParallel[alias]} slots of ${alias} busy`);
       continue;
     }
     plan.start.push(task.id);
     running++;
-    if (task.alias) runningByAlias.set(task.alias, aliasRunning + 1);
+    if (alias !== undefined) runningByAlias.set(alias, (runningByAlias.get(alias) ?? 0) + 1);
   }
   return plan;
 }
 
-function dependencyBlocker(
-  task: SchedulableTask,
+function candidatesBusy(task: SchedulableTask, limits: ScheduleLimits): string {
+  const capability = task.capability ? `capability ${task.capability}` : 'its capability';
+  if (!task.candidates || task.candidates.length === 0)
+    return `no configured alias has ${capability}; add it to an alias's capabilities or cancel the task`;
+  const slots = task.candidates.map((alias) => `${alias} (${limits.aliasMaxParallel[alias]})`);
+  return `all slots of ${slots.join(', ')} busy (${capability})`;
+}
+
+/**
+ * Queued tasks that can never start, with the reason: a dependency that does not exist or ended
+ * without finishing, also through a chain (a task after one that is skipped now is skipped too).
+ */
+function fatalBlockers(
+  tasks: readonly SchedulableTask[],
   byId: Map<string, SchedulableTask>,
-): { reason: string; fatal: boolean } | undefined {
-  for (const dep of task.after) {
-    const other = byId.get(dep);
-    if (!other) return { reason: `dependency ${dep} does not exist`, fatal: true };
-    if (FAILED.has(other.state))
-      return { reason: `dependency ${dep} ended ${other.state}`, fatal: true };
+): Map<string, string> {
+  const skip = new Map<string, string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const task of tasks) {
+      if (task.state !== 'queued' || skip.has(task.id)) continue;
+      for (const dep of task.after) {
+        const other = byId.get(dep);
+        let reason: string | undefined;
+        if (!other) reason = `dependency ${dep} does not exist`;
+        else if (FAILED.has(other.state)) reason = `dependency ${dep} ended ${other.state}`;
+        else if (skip.has(dep)) reason = `dependency ${dep} will not start`;
+        if (reason !== undefined) {
+          skip.set(task.id, reason);
+          changed = true;
+          break;
+        }
+      }
+    }
   }
-  const pending = task.after.filter((dep) => byId.get(dep)?.state !== 'done');
-  if (pending.length > 0)
-    return { reason: `waiting for ${pending.join(', ')} to finish`, fatal: false };
-  return undefined;
+  return skip;
 }

@@ -33,7 +33,31 @@ export type TaskEvent =
   | { type: 'cancelled'; time: string; by: string; reason: string }
   | { type: 'skipped'; time: string; reason: string }
   | { type: 'resumed'; time: string; attempt: number; reason: 'answer' | 'retry'; model: string }
-  | { type: 'adopted'; time: string; attempt: number };
+  | { type: 'adopted'; time: string; attempt: number }
+  /** What `dispatch merge` / `dispatch discard` did to the task's git worktree and branch. */
+  | {
+      type: 'worktree';
+      time: string;
+      action: 'committed' | 'merged' | 'discarded';
+      branch: string;
+      commit: string | null;
+    }
+  /**
+   * Tokens and cost one attempt used, as the agent CLI reported them in its JSON output;
+   * appended by the worker's log filter when the CLI's output ends.
+   */
+  | ({ type: 'usage'; time: string; attempt: number } & TokenUsage);
+
+/** Token counts and cost as an agent CLI reports them; fields it does not report are absent. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
+  costUsd?: number;
+}
 
 export type TaskEventType = TaskEvent['type'];
 

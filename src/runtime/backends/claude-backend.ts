@@ -1,39 +1,74 @@
 import type { Backend } from './backend.js';
+import { claudeEvents } from './claude-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
+import { hasOption, optionValue } from './parse-command.js';
+
+const ROOT_ADVICE =
+  'Claude Code refuses --dangerously-skip-permissions as root. Run dispatch as a normal user, or, if this machine is a sandbox, put IS_SANDBOX=1 in the backend command (e.g. `env IS_SANDBOX=1 claude -p …`); dispatch never sets it for you.';
 
 const CLAUDE_FAILURES: FailurePattern[] = [
   {
     kind: 'permission',
     pattern: /--dangerously-skip-permissions cannot be used with root/i,
-    advice:
-      'Claude Code refuses to skip permissions as root. Run as a normal user, or set IS_SANDBOX=1 in the backend command if this machine is a sandbox.',
+    advice: ROOT_ADVICE,
   },
   {
     kind: 'auth',
-    pattern: /(Invalid API key|Please run \/login|OAuth token has expired)/i,
+    pattern: /(Invalid API key|Please run \/login|OAuth token has expired|Not logged in)/i,
     advice: 'Run `claude` once and log in (or set ANTHROPIC_API_KEY), then `dispatch retry`.',
   },
   {
     kind: 'rate-limit',
-    pattern: /(Claude AI usage limit reached|usage limit reached)/i,
+    pattern: /(usage limit reached|credit balance is too low|Request rejected \(429\))/i,
     advice:
-      'Claude usage limit reached: `dispatch retry ID --model OTHER` with a model of another backend.',
+      'Claude usage or rate limit reached: wait, or `dispatch retry ID --model OTHER` with a model of another backend.',
   },
 ];
 
 /**
- * Claude Code: `claude -p PROMPT`. We append `--model <id>` (the original dispatcher did not, so
- * opus and sonnet ran the same worker); ids such as opus, sonnet, haiku or full model ids work.
+ * Claude Code: `claude -p PROMPT`. We add `--output-format stream-json --verbose` (unless the
+ * command picks an output format) so tool calls show in worker.log as they happen and the final
+ * usage and cost are recorded, and `--model <id>` (the original dispatcher did not pass it, so
+ * opus and sonnet ran the same worker).
  */
 export const claudeBackend: Backend = {
   type: 'claude',
   label: 'Claude Code',
   programs: ['claude'],
+  install: 'npm install -g @anthropic-ai/claude-code',
+  helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
-  invocation: ({ command, modelId, passModel, prompt }) => ({
-    command,
-    args: passModel ? ['--model', modelId, prompt] : [prompt],
-  }),
+  invocation: ({ command, modelId, passModel, prompt }) => {
+    const chosen = /(^|\s)--output-format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
+    const output = chosen ? [] : ['--output-format', 'stream-json', '--verbose'];
+    return {
+      command,
+      args: [...output, ...(passModel ? ['--model', modelId] : []), prompt],
+      jsonEvents: chosen === undefined || chosen === 'stream-json' || chosen === 'json',
+    };
+  },
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
+  events: claudeEvents,
+  checkCommand: ({ assignments, args }, { env, isRoot }) => {
+    const problems = [];
+    if (!hasOption(args, '-p', '--print'))
+      problems.push({
+        message: 'the command has no -p (--print): Claude Code would start an interactive session',
+        fix: 'Add -p: `claude -p --dangerously-skip-permissions`.',
+      });
+    const sandboxed = (assignments.IS_SANDBOX ?? env.IS_SANDBOX) === '1';
+    if (isRoot && hasOption(args, '--dangerously-skip-permissions') && !sandboxed)
+      problems.push({
+        message:
+          'running as root: Claude Code refuses --dangerously-skip-permissions unless IS_SANDBOX=1 is set',
+        fix: ROOT_ADVICE,
+      });
+    if (optionValue(args, '--output-format') === 'stream-json' && !hasOption(args, '--verbose'))
+      problems.push({
+        message: 'Claude Code requires --verbose with --output-format stream-json in -p mode',
+        fix: 'Add --verbose, or leave --output-format out (dispatch adds it with --verbose).',
+      });
+    return problems;
+  },
 };

@@ -1,35 +1,83 @@
-import type { Backend } from './backend.js';
+import type { Backend, BackendProblem } from './backend.js';
+import { codexEvents } from './codex-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
+import { hasOption, optionValue } from './parse-command.js';
+
+const AUTO_APPROVAL =
+  '--dangerously-bypass-approvals-and-sandbox (or --sandbox workspace-write with --skip-git-repo-check)';
 
 const CODEX_FAILURES: FailurePattern[] = [
   {
-    kind: 'permission',
+    kind: 'bad-command',
     pattern: /unexpected argument '--full-auto'/i,
-    advice:
-      'This Codex no longer accepts --full-auto: use `codex exec --dangerously-bypass-approvals-and-sandbox` (or `--sandbox workspace-write`) in the config.',
+    advice: `This Codex no longer accepts --full-auto: use ${AUTO_APPROVAL} in the config.`,
   },
   {
     kind: 'permission',
-    pattern: /Not inside a trusted directory|--skip-git-repo-check/i,
+    pattern: /Not inside a trusted directory and --skip-git-repo-check/i,
     advice:
       'Codex refuses to run outside a git repository: add --skip-git-repo-check to the codex command.',
   },
   {
     kind: 'auth',
-    pattern: /(OPENAI_API_KEY|codex login|Not signed in)/i,
-    advice: 'Run `codex login` (or set OPENAI_API_KEY), then `dispatch retry`.',
+    pattern: /(OPENAI_API_KEY|codex login|Not signed in|401 Unauthorized)/i,
+    advice: 'Run `codex login` (or set the provider key), then `dispatch retry`.',
+  },
+  {
+    kind: 'service-error',
+    pattern: /currently experiencing high demand/i,
+    advice: 'The model service failed (Codex reports a 5xx as "high demand"); `dispatch retry` later or with another model.',
   },
 ];
 
-/** Codex: `codex exec --model <id> PROMPT`. */
+/**
+ * Codex: `codex exec --model <id> PROMPT`. We add `--json` (unless the command has it) so
+ * worker.log shows each command as it runs and every turn's token usage is recorded. The
+ * command needs --skip-git-repo-check outside a git repository and an auto-approval flag;
+ * current Codex rejects the old --full-auto.
+ */
 export const codexBackend: Backend = {
   type: 'codex',
   label: 'Codex',
   programs: ['codex'],
+  install: 'npm install -g @openai/codex',
+  helpArgs: ['exec', '--help'],
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
-  invocation: ({ command, modelId, passModel, prompt }) => ({
-    command,
-    args: passModel ? ['--model', modelId, prompt] : [prompt],
-  }),
+  invocation: ({ command, modelId, passModel, prompt }) => {
+    const json = /(^|\s)--json(\s|$)/.test(command);
+    return {
+      command,
+      args: [...(json ? [] : ['--json']), ...(passModel ? ['--model', modelId] : []), prompt],
+      jsonEvents: true,
+    };
+  },
   classifyFailure: (log) => classifyWith([...CODEX_FAILURES, ...COMMON_FAILURES], log),
+  events: codexEvents,
+  checkCommand: ({ args }, { flags }) => {
+    const problems: BackendProblem[] = [];
+    if (args[0] !== 'exec' && args[0] !== 'e')
+      problems.push({
+        message: 'the command does not run `codex exec`: Codex would start its interactive terminal UI',
+        fix: 'Use `codex exec …`.',
+      });
+    if (hasOption(args, '--full-auto') && !flags?.has('--full-auto'))
+      problems.push({
+        message: 'this Codex rejects --full-auto ("unexpected argument")',
+        fix: `Replace --full-auto with ${AUTO_APPROVAL}.`,
+      });
+    const bypass = hasOption(args, '--dangerously-bypass-approvals-and-sandbox');
+    const sandbox = optionValue(args, '--sandbox', '-s');
+    if (!bypass && sandbox !== 'workspace-write' && sandbox !== 'danger-full-access')
+      problems.push({
+        message: 'no auto-approval: in exec mode Codex then runs read-only and cannot check off the plan',
+        fix: `Add ${AUTO_APPROVAL}.`,
+      });
+    if (!bypass && !hasOption(args, '--skip-git-repo-check'))
+      problems.push({
+        message:
+          'no --skip-git-repo-check: outside a git repository Codex exits with "Not inside a trusted directory"',
+        fix: 'Add --skip-git-repo-check.',
+      });
+    return problems;
+  },
 };

@@ -1,22 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import type { Backend } from './backend.js';
 import { AGENT_BACKENDS } from './backend-registry.js';
+import { cliFacts } from './cli-facts.js';
 import { findOnPath } from './find-on-path.js';
 
 export interface DetectedBackend {
   backend: Backend;
   program: string;
   path: string;
+  /** From `<program> --version`, cached per binary; undefined if it did not tell. */
+  version: string | undefined;
 }
 
-/** The agent CLIs installed on PATH. */
+/** The agent CLIs installed on PATH, with their versions. */
 export function detectBackends(env: NodeJS.ProcessEnv = process.env): DetectedBackend[] {
   const found: DetectedBackend[] = [];
   for (const backend of AGENT_BACKENDS) {
     for (const program of backend.programs) {
       const path = findOnPath(program, env);
       if (path) {
-        found.push({ backend, program, path });
+        found.push({ backend, program, path, version: cliFacts(path, backend.helpArgs, env).version });
         break;
       }
     }

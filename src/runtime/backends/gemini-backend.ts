@@ -1,32 +1,66 @@
-import type { Backend } from './backend.js';
+import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
+import { geminiEvents } from './gemini-events.js';
+import { hasOption, optionValue } from './parse-command.js';
 
 const GEMINI_FAILURES: FailurePattern[] = [
   {
+    kind: 'permission',
+    pattern: /not running in a trusted directory/i,
+    advice:
+      'Gemini CLI refuses an untrusted folder in headless mode: add --skip-trust to the gemini command (or set GEMINI_CLI_TRUST_WORKSPACE=true).',
+  },
+  {
     kind: 'auth',
-    pattern: /(GEMINI_API_KEY|auth method|Please set an Auth method)/i,
+    pattern: /(GEMINI_API_KEY|Please set an Auth method|API key not valid)/i,
     advice: 'Set GEMINI_API_KEY or log in with `gemini`, then `dispatch retry`.',
   },
   {
     kind: 'rate-limit',
-    pattern: /(RESOURCE_EXHAUSTED|Quota exceeded)/i,
-    advice: 'Gemini quota reached: `dispatch retry ID --model OTHER`.',
+    pattern: /(RESOURCE_EXHAUSTED|Quota exceeded|RetryableQuotaError)/i,
+    advice: 'Gemini quota or rate limit reached: wait, or `dispatch retry ID --model OTHER`.',
   },
 ];
 
 /**
  * Gemini CLI: headless with `--prompt PROMPT`. When the configured command already ends in
  * `-p`/`--prompt`, the prompt must come right after it, so the model flag follows the prompt.
+ * We add `--output-format stream-json` (unless the command picks a format) for tool calls in
+ * worker.log and the session's token stats. `--yolo` lets it use its write and shell tools
+ * headless; `--skip-trust` lets it run in a folder not trusted before.
  */
 export const geminiBackend: Backend = {
   type: 'gemini',
   label: 'Gemini CLI',
   programs: ['gemini'],
-  defaultCommand: 'gemini --yolo',
+  install: 'npm install -g @google/gemini-cli',
+  helpArgs: ['--help'],
+  defaultCommand: 'gemini --yolo --skip-trust',
   invocation: ({ command, modelId, passModel, prompt }) => {
+    const chosen = /(^|\s)(--output-format|-o)[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[3];
+    const output = chosen ? [] : ['--output-format', 'stream-json'];
     const model = passModel ? ['--model', modelId] : [];
-    if (/\s(-p|--prompt)\s*$/.test(command)) return { command, args: [prompt, ...model] };
-    return { command, args: [...model, '--prompt', prompt] };
+    const jsonEvents = chosen === undefined || chosen === 'stream-json' || chosen === 'json';
+    if (/\s(-p|--prompt)\s*$/.test(command))
+      return { command, args: [prompt, ...output, ...model], jsonEvents };
+    return { command, args: [...output, ...model, '--prompt', prompt], jsonEvents };
   },
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
+  events: geminiEvents,
+  checkCommand: ({ args }, { env, flags }) => {
+    const problems: BackendProblem[] = [];
+    if (!hasOption(args, '--yolo', '-y') && optionValue(args, '--approval-mode') !== 'yolo')
+      problems.push({
+        message: 'no --yolo: headless Gemini CLI then cannot use its write and shell tools',
+        fix: 'Add --yolo (or --approval-mode yolo).',
+      });
+    const trusted = env.GEMINI_CLI_TRUST_WORKSPACE === 'true';
+    if (!hasOption(args, '--skip-trust') && !trusted && (flags === undefined || flags.has('--skip-trust')))
+      problems.push({
+        message:
+          'no --skip-trust: in a folder not trusted before, headless Gemini CLI exits with code 55',
+        fix: 'Add --skip-trust (or set GEMINI_CLI_TRUST_WORKSPACE=true).',
+      });
+    return problems;
+  },
 };

@@ -9,7 +9,10 @@ export const genericBackend: Backend = {
   type: 'generic',
   label: 'command',
   programs: [],
+  install: 'install the program the command runs',
+  helpArgs: [],
   defaultCommand: '',
-  invocation: ({ command, prompt }) => ({ command, args: [prompt] }),
+  invocation: ({ command, prompt }) => ({ command, args: [prompt], jsonEvents: false }),
   classifyFailure: (log) => classifyWith(COMMON_FAILURES, log),
+  checkCommand: () => [],
 };

@@ -1,15 +1,62 @@
-import type { Backend } from './backend.js';
-import { COMMON_FAILURES, classifyWith } from './failure-patterns.js';
+import type { Backend, BackendProblem } from './backend.js';
+import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
+import { opencodeEvents } from './opencode-events.js';
+import { hasOption } from './parse-command.js';
 
-/** opencode: `opencode run --model <provider/id> PROMPT`. */
+const OPENCODE_FAILURES: FailurePattern[] = [
+  {
+    kind: 'model-unavailable',
+    pattern: /(ProviderModelNotFoundError|Model not found)/i,
+    advice: 'Name the model as provider/model (see `opencode models`), then `dispatch retry`.',
+  },
+  {
+    kind: 'auth',
+    pattern: /(Incorrect API key|ProviderAuthError|opencode auth login)/i,
+    advice: 'Set the provider key (`opencode auth login`), then `dispatch retry`.',
+  },
+];
+
+/**
+ * opencode: `opencode run --model <provider/id> PROMPT`. `--auto` approves its tools without a
+ * person. We add `--format json` (unless the command picks a format) for tool calls in
+ * worker.log and each step's tokens and cost, and `--print-logs --log-level ERROR`: opencode
+ * retries a failing provider silently for a minute or more, and only its log says why.
+ */
 export const opencodeBackend: Backend = {
   type: 'opencode',
   label: 'opencode',
   programs: ['opencode'],
-  defaultCommand: 'opencode run',
-  invocation: ({ command, modelId, passModel, prompt }) => ({
-    command,
-    args: passModel ? ['--model', modelId, prompt] : [prompt],
-  }),
-  classifyFailure: (log) => classifyWith(COMMON_FAILURES, log),
+  install: 'npm install -g opencode-ai',
+  helpArgs: ['run', '--help'],
+  defaultCommand: 'opencode run --auto',
+  invocation: ({ command, modelId, passModel, prompt }) => {
+    const chosen = /(^|\s)--format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
+    const logs = /(^|\s)--print-logs(\s|$)/.test(command) ? [] : ['--print-logs', '--log-level', 'ERROR'];
+    return {
+      command,
+      args: [
+        ...(chosen ? [] : ['--format', 'json']),
+        ...logs,
+        ...(passModel ? ['--model', modelId] : []),
+        prompt,
+      ],
+      jsonEvents: chosen === undefined || chosen === 'json',
+    };
+  },
+  classifyFailure: (log) => classifyWith([...OPENCODE_FAILURES, ...COMMON_FAILURES], log),
+  events: opencodeEvents,
+  checkCommand: ({ args }) => {
+    const problems: BackendProblem[] = [];
+    if (args[0] !== 'run')
+      problems.push({
+        message: 'the command does not run `opencode run`: opencode would start its terminal UI',
+        fix: 'Use `opencode run --auto`.',
+      });
+    if (!hasOption(args, '--auto'))
+      problems.push({
+        message: 'no --auto: `opencode run` then asks for permission nobody can give, and tools are refused',
+        fix: 'Add --auto.',
+      });
+    return problems;
+  },
 };

@@ -12,6 +12,8 @@ export const simBackend: Backend = {
   type: 'sim',
   label: 'simulated worker',
   programs: [],
+  install: 'built in',
+  helpArgs: [],
   defaultCommand: 'dispatch-sim',
   invocation: ({ command, prompt }) => ({
     command:
@@ -19,6 +21,8 @@ export const simBackend: Backend = {
         ? `${shellQuote(process.execPath)} ${shellQuote(simWorkerPath())}`
         : command,
     args: [prompt],
+    jsonEvents: false,
   }),
   classifyFailure: () => undefined,
+  checkCommand: () => [],
 };

@@ -1,14 +1,18 @@
 import type { Config } from '../../core/config/config-types.js';
+import { aliasesWithCapability } from '../../core/schedule/capability-aliases.js';
 import {
   planStarts,
+  type ScheduleLimits,
   type SchedulableTask,
   type SchedulePlan,
 } from '../../core/schedule/plan-starts.js';
+import type { TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
-import { readMeta, readTaskStatus } from '../store/read-snapshot.js';
+import { readEvents, readMeta, readTaskStatus } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
+import { assignAlias } from './assign-alias.js';
 
 export interface ScheduleOutcome {
   started: string[];
@@ -17,12 +21,39 @@ export interface ScheduleOutcome {
   plan: SchedulePlan;
 }
 
-export function schedulableTasks(store: TaskStore): {
+/** How long the writer of a `resumed` event has to start that attempt before it counts as lost. */
+const RESUME_GRACE_MS = 60_000;
+
+/**
+ * A task whose latest attempt was announced by a `resumed` event (an answer after the fallback, a
+ * retry) is being started by whoever wrote that event: the scheduler must not start it a second
+ * time, and it already takes a slot. Only if that writer died before starting it (no `spawned`
+ * within a minute) does the scheduler start the announced attempt itself.
+ */
+function pendingResume(events: TaskEvent[]): { attempt: number; fresh: boolean } | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event?.type === 'resumed')
+      return {
+        attempt: event.attempt,
+        fresh: Date.now() - Date.parse(event.time) < RESUME_GRACE_MS,
+      };
+    if (event?.type === 'queued' || event?.type === 'spawned') return undefined;
+  }
+  return undefined;
+}
+
+export interface SchedulableSet {
   tasks: SchedulableTask[];
   metas: Map<string, TaskMeta>;
-} {
+  /** The attempt a queued task starts as, when not simply the next one (a lost resume). */
+  attempts: Map<string, number>;
+}
+
+export function schedulableTasks(store: TaskStore, config?: Config): SchedulableSet {
   const tasks: SchedulableTask[] = [];
   const metas = new Map<string, TaskMeta>();
+  const attempts = new Map<string, number>();
   for (const id of store.listIds()) {
     const files = store.files(id);
     const meta = readMeta(files);
@@ -33,20 +64,31 @@ export function schedulableTasks(store: TaskStore): {
       continue;
     }
     if (meta) metas.set(id, meta);
+    const events = status.state === 'queued' ? readEvents(files) : [];
+    const neverStarted = !events.some((event) => event.type === 'spawned');
+    const byCapability = meta?.capability !== undefined && neverStarted && config !== undefined;
+    const resume = pendingResume(events);
+    if (resume && !resume.fresh) attempts.set(id, resume.attempt);
     tasks.push({
       id,
-      state: status.state,
+      state: resume?.fresh ? 'running' : status.state,
       priority: meta?.priority ?? 'normal',
       createdAt: meta?.createdAt ?? status.createdAt ?? '',
       after: meta?.after ?? [],
       maxParallel: meta?.maxParallel,
       alias: meta?.alias,
+      ...(byCapability && meta?.capability
+        ? {
+            capability: meta.capability,
+            candidates: aliasesWithCapability(config, meta.capability),
+          }
+        : {}),
     });
   }
-  return { tasks, metas };
+  return { tasks, metas, attempts };
 }
 
-export function scheduleLimits(config: Config) {
+export function scheduleLimits(config: Config): ScheduleLimits {
   return {
     maxParallel: config.maxParallel,
     aliasMaxParallel: Object.fromEntries(
@@ -66,11 +108,12 @@ export function nextAttempt(store: TaskStore, id: string): number {
 
 /**
  * Starts every queued task the scheduling rules allow, under the root's scheduler lock so that
- * separate `dispatch run` processes and the supervisor never exceed a limit together.
+ * separate `dispatch run` processes and the supervisor never exceed a limit together. Tasks whose
+ * dependencies can no longer finish get a `skipped` event (state not-started, with the reason).
  */
 export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOutcome {
   return withLock(store.paths.schedulerLock, 10_000, () => {
-    const { tasks, metas } = schedulableTasks(store);
+    const { tasks, metas, attempts } = schedulableTasks(store, config);
     const plan = planStarts(tasks, scheduleLimits(config));
     const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
     for (const [id, reason] of plan.skip) {
@@ -78,10 +121,13 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
       outcome.skipped.push(id);
     }
     for (const id of plan.start) {
-      const meta = metas.get(id);
+      let meta = metas.get(id);
       if (!meta) continue;
       try {
-        launchWorker(store, meta, nextAttempt(store, id));
+        const alias = plan.assign.get(id);
+        if (alias !== undefined && alias !== meta.alias)
+          meta = assignAlias(store, config, meta, alias);
+        launchWorker(store, meta, attempts.get(id) ?? nextAttempt(store, id));
         outcome.started.push(id);
       } catch (error) {
         outcome.failed.push({ id, error: (error as Error).message });
@@ -98,6 +144,7 @@ export function isUnconstrained(meta: TaskMeta, config: Config): boolean {
     config.maxParallel === undefined &&
     meta.maxParallel === undefined &&
     meta.after.length === 0 &&
+    meta.capability === undefined &&
     aliasLimit === undefined
   );
 }

@@ -8,6 +8,7 @@ import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { processStartTime } from '../process/process-info.js';
 import type { TaskStore } from '../store/task-store.js';
+import { logFilterCommand } from './log-filter-command.js';
 import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
@@ -28,7 +29,8 @@ export function workerInvocation(meta: TaskMeta, prompt: string) {
 /**
  * Starts the worker of one attempt, detached in its own process group (so cancel can stop it and
  * all it started), stdin from /dev/null (several agent CLIs hang on an open stdin), stdout and
- * stderr appended to worker.log. Records the `spawned` event with pid and process start time.
+ * stderr appended to worker.log (stdout through the log filter when the CLI prints JSON events).
+ * Records the `spawned` event with pid and process start time.
  */
 export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number): LaunchResult {
   const files: TaskFiles = store.files(meta.id);
@@ -42,7 +44,8 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
   }
-  const { command, args } = workerInvocation(meta, prompt);
+  const { command, args, jsonEvents } = workerInvocation(meta, prompt);
+  const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
   const log = openSync(files.log, 'a', 0o600);
   writeSync(
     log,
@@ -50,7 +53,7 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
   );
   let child;
   try {
-    child = spawn('/bin/sh', ['-c', workerWrapperScript(command), WRAPPER_NAME, ...args], {
+    child = spawn('/bin/sh', ['-c', workerWrapperScript(command, filter), WRAPPER_NAME, ...args], {
       cwd,
       detached: true,
       stdio: ['ignore', log, log],

@@ -3,11 +3,26 @@
  * shell parses; the prompt and model arrive as "$@", so nothing the user or a model wrote is
  * ever interpreted by a shell. When the worker ends, the wrapper appends its exit status to
  * events.jsonl itself, so the status survives even if no dispatch process is alive to see it.
+ *
+ * With a log filter (a CLI printing JSON events), the CLI's standard output goes through the
+ * filter into worker.log (its standard error still goes straight there). The pipeline is built
+ * so that the status recorded is the CLI's, not the filter's, and only after the filter has
+ * written everything: a reader that sees `exited` also sees the whole log and the `usage` event.
+ * fd 4 carries the CLI's status out of the pipeline; neither the CLI nor the filter keeps it
+ * open, so a background process the CLI leaves behind cannot hold the wrapper up.
  */
-export function workerWrapperScript(command: string): string {
+export function workerWrapperScript(command: string, filter?: string): string {
+  const run = filter
+    ? [
+        'exec 3>&1',
+        `s=$( { { ${command} "$@" 3>&- 4>&-; echo $? >&4; } | ${filter} >&3 3>&- 4>&-; } 4>&1 )`,
+        'exec 3>&-',
+        // No status at all means the subshell itself was killed: not a success.
+        's=${s:-1}',
+      ]
+    : [`${command} "$@"`, 's=$?'];
   return [
-    `${command} "$@"`,
-    's=$?',
+    ...run,
     `printf '{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DISPATCH_ATTEMPT" "$s" >> "$DISPATCH_TASK_DIR/events.jsonl"`,
     'exit "$s"',
   ].join('\n');

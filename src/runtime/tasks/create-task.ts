@@ -4,13 +4,22 @@ import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
 import { buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
 import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
-import type { TaskMeta } from '../../core/task/task-meta.js';
+import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { listDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
+import { addWorktree, worktreeTaken } from '../worktree/add-worktree.js';
+import { removeWorktree } from '../worktree/remove-worktree.js';
+import type { Repository } from '../worktree/repository.js';
+import {
+  claimWorktreeId,
+  cleanOrphanWorktrees,
+  isClaimed,
+  type WorktreeClaim,
+} from '../worktree/worktree-claim.js';
 
 const STAGING_PREFIX = '.staging-';
 const MAX_ID_ATTEMPTS = 20;
@@ -24,58 +33,125 @@ export interface NewTask {
   fallbackMinutes: number;
   /** The display argv for task.json, given the task's prompt file name. */
   argvFor: (promptPlaceholder: string) => string[];
+  /** Run the task in a new git worktree of this repository (branched from its HEAD). */
+  worktreeOf?: Repository;
 }
 
 /**
  * Creates a task folder atomically: everything is written into a staging folder inside tasks/
  * and renamed into place in one step, so an interrupted run leaves a whole task or none. Leftover
  * staging folders of dead processes are removed first.
+ *
+ * With a worktree, the order is: claim the id (worktree-claim.ts), `git worktree add`, write the
+ * staging folder naming the worktree, rename it into place, drop the claim. If anything fails
+ * after the worktree is made, it is removed again before the error is reported; if the process
+ * is killed in between, the claim lets the next `dispatch run` remove the orphan.
  */
 export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
   store.ensureRoot();
   cleanStaging(store.paths.tasks);
+  const repo = task.worktreeOf;
+  if (repo) cleanOrphanWorktrees(store.paths);
+  const taken = (candidate: string) =>
+    existsSync(join(store.paths.tasks, candidate)) ||
+    (repo !== undefined &&
+      (isClaimed(store.paths, candidate) || worktreeTaken(store.paths, candidate, repo)));
   if (task.id !== undefined) {
     assertValidTaskId(task.id);
-    if (store.exists(task.id)) {
-      throw new DispatchError('conflict', `a task "${task.id}" already exists`, {
-        hint: 'Pick another --id, or leave it out to get a unique one from the title.',
-      });
+    if (taken(task.id)) {
+      throw new DispatchError(
+        'conflict',
+        store.exists(task.id)
+          ? `a task "${task.id}" already exists`
+          : `the worktree or branch dispatch/${task.id} already exists`,
+        { hint: 'Pick another --id, or leave it out to get a unique one from the title.' },
+      );
     }
   }
   for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
-    const id =
-      task.id ??
-      uniqueTaskId(task.title, (candidate) => existsSync(join(store.paths.tasks, candidate)));
-    const staging = join(
-      store.paths.tasks,
-      `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
-    );
-    const meta = writeStaging(staging, store.files(id), id, task);
-    try {
-      renameSync(staging, store.files(id).taskDir);
-      return meta;
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      const code = (error as NodeJS.ErrnoException).code;
-      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && task.id === undefined) continue;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        throw new DispatchError('conflict', `a task "${id}" already exists`, {
-          hint: 'Pick another --id.',
-        });
+    const id = task.id ?? uniqueTaskId(task.title, taken);
+    let claim: WorktreeClaim | undefined;
+    if (repo) {
+      claim = claimWorktreeId(store.paths, id);
+      if (!claim) {
+        if (task.id !== undefined) throw idTaken(id);
+        continue;
       }
-      throw error;
     }
+    const made = createWithClaim(store, task, id, claim);
+    if (made) return made;
+    if (task.id !== undefined) throw idTaken(id);
   }
   throw new DispatchError('conflict', `could not find a free task id for "${task.title}"`, {
     hint: 'Pass --id.',
   });
 }
 
-function writeStaging(staging: string, final: TaskFiles, id: string, task: NewTask): TaskMeta {
+function idTaken(id: string): DispatchError {
+  return new DispatchError('conflict', `a task "${id}" already exists`, {
+    hint: 'Pick another --id.',
+  });
+}
+
+/** One try at an id: undefined when another process took it meanwhile. */
+function createWithClaim(
+  store: TaskStore,
+  task: NewTask,
+  id: string,
+  claim: WorktreeClaim | undefined,
+): TaskMeta | undefined {
+  let worktree: WorktreeInfo | undefined;
+  let keepClaim = false;
+  try {
+    if (task.worktreeOf && claim) worktree = addWorktree(store.paths, id, task.worktreeOf, claim);
+    const staging = join(
+      store.paths.tasks,
+      `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
+    try {
+      const meta = writeStaging(staging, store.files(id), id, task, worktree);
+      renameSync(staging, store.files(id).taskDir);
+      return meta;
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        keepClaim = !undoWorktree(worktree);
+        return undefined;
+      }
+      throw error;
+    }
+  } catch (error) {
+    keepClaim ||= !undoWorktree(worktree);
+    throw error;
+  } finally {
+    if (!keepClaim) claim?.release();
+  }
+}
+
+/** Removes a worktree made for a task that did not come to be; false when that failed. */
+function undoWorktree(worktree: WorktreeInfo | undefined): boolean {
+  if (!worktree) return true;
+  try {
+    removeWorktree(worktree);
+    return true;
+  } catch {
+    return false; // the claim stays, so the next run removes it
+  }
+}
+
+function writeStaging(
+  staging: string,
+  final: TaskFiles,
+  id: string,
+  task: NewTask,
+  worktree: WorktreeInfo | undefined,
+): TaskMeta {
   const files = new TaskFiles(staging);
   mkdirSync(files.ipc, { recursive: true, mode: 0o700 });
   const meta: TaskMeta = {
     ...task.meta,
+    ...(worktree ? { worktree } : {}),
     id,
     argv: task.argvFor('<prompt.md>'),
     createdAt: new Date().toISOString(),

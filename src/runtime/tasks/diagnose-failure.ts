@@ -1,9 +1,10 @@
 import type { BackendType } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import type { FailureCause } from '../backends/backend.js';
+import { FAILURE_LABELS, type FailureCause } from '../backends/backend.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { findOnPath } from '../backends/find-on-path.js';
+import { parseCommand } from '../backends/parse-command.js';
 import { commandProgram } from '../../core/config/backend-inference.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logTail } from './read-log.js';
@@ -25,15 +26,18 @@ export function backendAvailable(config: Config, backendName: string): boolean {
 }
 
 /**
- * Why a task's worker failed, from its log (the usual messages of each CLI), with the log tail
- * and the configured models that could take over.
+ * Why a task's worker failed, from its log (the messages each real CLI prints, see
+ * docs/backends.md), with the log tail and the configured models that could take over. When
+ * the log names nothing and the task's program is not on PATH, the cause is "not installed".
  */
 export function diagnoseFailure(store: TaskStore, config: Config, status: TaskStatus): Diagnosis {
   const files = store.files(status.id);
   const tail = logTail(files.log, 12);
   const meta = store.meta(status.id);
   const backend = backendFor((meta?.backendType ?? 'generic') as BackendType);
-  const cause = backend.classifyFailure(tail.join('\n'));
+  const cause =
+    backend.classifyFailure(logTail(files.log, 60).join('\n')) ??
+    (meta && meta.backendType !== 'sim' ? missingProgram(meta.command) : undefined);
   const alternatives = Object.values(config.models)
     .filter(
       (model) =>
@@ -43,4 +47,35 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
     )
     .map((model) => model.name);
   return { cause, logTail: tail, alternatives };
+}
+
+/**
+ * Lines an agent CLI prints about its own trouble while it keeps running (Codex reconnecting,
+ * opencode retrying a provider, a rendered `[cli] error:` line) — not the worker's tool output.
+ */
+const LIVE_ERROR = /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
+
+/**
+ * A problem a still-running worker reports: an agent CLI that cannot reach its service or is
+ * refused keeps retrying (Codex waits for the network indefinitely, opencode retries a 429 or
+ * 500 for minutes), and only its recent error lines say why. Undefined when the newest of
+ * those lines names no known cause.
+ */
+export function diagnoseRunning(store: TaskStore, status: TaskStatus): FailureCause | undefined {
+  const meta = store.meta(status.id);
+  if (!meta) return undefined;
+  const errors = logTail(store.files(status.id).log, 12).filter((line) => LIVE_ERROR.test(line));
+  const last = errors.at(-1);
+  return last ? backendFor(meta.backendType as BackendType).classifyFailure(last) : undefined;
+}
+
+function missingProgram(command: string): FailureCause | undefined {
+  const program = parseCommand(command).program;
+  if (!program || program.includes('$') || findOnPath(program)) return undefined;
+  return {
+    kind: 'not-installed',
+    label: FAILURE_LABELS['not-installed'],
+    evidence: `${program} is not on PATH`,
+    advice: 'Install the CLI or fix the command in the config, then `dispatch retry`.',
+  };
 }

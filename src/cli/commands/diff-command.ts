@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { assertValidTaskId } from '../../core/task/task-id.js';
+import { requireTaskWorktree } from '../../runtime/worktree/task-worktree.js';
+import { worktreeDiff } from '../../runtime/worktree/worktree-diff.js';
+import type { CliContext } from '../cli-context.js';
+import { paint, useColor } from '../format/style.js';
+
+export function registerDiff(program: Command, ctx: CliContext): void {
+  program
+    .command('diff')
+    .summary("show a worktree task's changes: committed on its branch, and uncommitted")
+    .argument('<id>', 'task id')
+    .option('--stat', 'a summary per file instead of the full patch')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nTwo parts: the commits on branch dispatch/<id> since it was made, then what the worker\nleft uncommitted in its worktree (new files included). Nothing is committed or changed.\n\nExamples:\n  dispatch diff refactor-parser\n  dispatch diff refactor-parser --stat',
+    )
+    .action((id: string, options: { stat?: boolean; json?: boolean }) => {
+      const { worktree } = requireTaskWorktree(ctx.store, assertValidTaskId(id));
+      const diff = worktreeDiff(worktree, {
+        stat: options.stat,
+        color: !options.json && useColor(),
+      });
+      if (options.json) {
+        ctx.json({ id, ...diff });
+        return;
+      }
+      const base = worktree.base.slice(0, 7);
+      const lines = [
+        `${paint(id, 'bold')}: branch ${worktree.branch} from ${base}, worktree ${diff.present ? worktree.path : '(removed)'}`,
+        '',
+        paint(
+          `== Committed on ${worktree.branch} since ${base}: ${diff.commits.length} commit${diff.commits.length === 1 ? '' : 's'} ==`,
+          'bold',
+        ),
+        ...diff.commits.map((commit) => `  ${commit}`),
+        diff.branchExists ? diff.committed.trimEnd() || '(no changes)' : '(the branch is gone)',
+        '',
+        paint(
+          `== Uncommitted in the worktree: ${diff.uncommittedFiles.length} file${diff.uncommittedFiles.length === 1 ? '' : 's'} (dispatch merge commits them first) ==`,
+          'bold',
+        ),
+        diff.present ? diff.uncommitted.trimEnd() || '(none)' : '(the worktree is gone)',
+      ];
+      ctx.out(lines.join('\n'));
+    });
+}

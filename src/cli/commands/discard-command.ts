@@ -1,0 +1,47 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { assertValidTaskId } from '../../core/task/task-id.js';
+import { discardTaskWorktree } from '../../runtime/worktree/discard-worktree.js';
+import type { CliContext } from '../cli-context.js';
+
+/** A yes/no question on the terminal; only offered when both ends are one. */
+async function askYesNo(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function registerDiscard(program: Command, ctx: CliContext): void {
+  program
+    .command('discard')
+    .summary("remove a worktree task's worktree and branch")
+    .argument('<id>', 'task id')
+    .option('-y, --yes', 'delete even uncommitted or unmerged work without asking')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nRemoves .dispatch/worktrees/<id> and branch dispatch/<id>; the task folder stays. If they hold\nwork found nowhere else (uncommitted changes, commits not merged into the current branch),\nit asks on a terminal, and elsewhere refuses unless --yes is given.\n\nExamples:\n  dispatch discard refactor-parser\n  dispatch discard refactor-parser --yes',
+    )
+    .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
+      const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+      const result = await discardTaskWorktree(ctx.store, assertValidTaskId(id), {
+        yes: options.yes,
+        confirm: interactive ? askYesNo : undefined,
+      });
+      if (options.json) {
+        ctx.json(result);
+        return;
+      }
+      const lost =
+        result.lost.uncommitted + result.lost.unmerged > 0
+          ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
+          : '';
+      ctx.out(
+        `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${ctx.store.files(id).taskDir}.`,
+      );
+    });
+}

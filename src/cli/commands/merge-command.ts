@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { assertValidTaskId } from '../../core/task/task-id.js';
+import { mergeTaskWorktree } from '../../runtime/worktree/merge-worktree.js';
+import type { CliContext } from '../cli-context.js';
+
+export function registerMerge(program: Command, ctx: CliContext): void {
+  program
+    .command('merge')
+    .summary("merge a worktree task's branch into the current branch")
+    .argument('<id>', 'task id')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nRuns git merge --no-ff dispatch/<id> in the main repository. Changes the worker left\nuncommitted in its worktree are first committed on its branch (and the output says so).\nOn a conflict the repository is left as git leaves it and the conflicted files are named\n(exit 6): resolve and commit, or git merge --abort. The worktree stays until dispatch discard.\n\nExample:\n  dispatch merge refactor-parser',
+    )
+    .action((id: string, options: { json?: boolean }) => {
+      const result = mergeTaskWorktree(ctx.store, assertValidTaskId(id));
+      if (options.json) {
+        ctx.json(result);
+        return;
+      }
+      const lines: string[] = [];
+      if (result.committed)
+        lines.push(
+          `Committed the changes the worker left uncommitted on ${result.branch} as ${result.committed.slice(0, 7)} (on your behalf).`,
+        );
+      lines.push(
+        result.outcome === 'merged'
+          ? `Merged ${result.branch} into ${result.into} in ${result.repo} (now ${result.head.slice(0, 7)}).`
+          : `Nothing to merge: ${result.into} already contains ${result.branch}.`,
+      );
+      lines.push(`The worktree stays; remove it with: dispatch discard ${id}`);
+      ctx.out(lines.join('\n'));
+    });
+}

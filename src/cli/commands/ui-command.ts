@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { DispatchError } from '../../core/errors.js';
+import { loadConfig } from '../../runtime/config-file.js';
+import { untilSignal } from '../../ui/shared/until-signal.js';
+import { DashboardServer } from '../../ui/web/dashboard-server.js';
+import { openBrowser } from '../../ui/web/open-browser.js';
+import { ensureSupervisorIfActive } from '../supervise.js';
+import type { CliContext } from '../cli-context.js';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535)
+    throw new DispatchError('usage', `--port takes a number from 0 to 65535, not "${value}"`, {
+      hint: 'Leave it out (or use 0) for any free port.',
+    });
+  return port;
+}
+
+export function registerUi(program: Command, ctx: CliContext): void {
+  program
+    .command('ui')
+    .summary('serve a live web dashboard on 127.0.0.1 (answer questions in the browser)')
+    .description(
+      'Serve a live dashboard of every task on 127.0.0.1 only. The URL it prints carries a random token; requests without it are refused. Ctrl-C stops it.',
+    )
+    .option('--port <n>', 'port to listen on (0: any free port)', '0')
+    .option('--open', 'open the dashboard in the default browser')
+    .addHelpText('after', '\nExamples:\n  dispatch ui\n  dispatch ui --port 8765 --open')
+    .action(async (options: { port: string; open?: boolean }) => {
+      const port = parsePort(options.port);
+      const store = ctx.store;
+      store.ensureRoot();
+      ensureSupervisorIfActive(ctx, store.statuses());
+      const server = new DashboardServer({
+        store,
+        port,
+        loadConfig: () => loadConfig(ctx.env),
+        log: (line) => ctx.err(line),
+      });
+      const { url } = await server.start();
+      const stopped = untilSignal(['SIGINT', 'SIGTERM']);
+      ctx.out(
+        `Dashboard for ${store.paths.project}:\n  ${url}\nOnly this URL opens it (the token is its password); it listens on 127.0.0.1 only. Ctrl-C stops it.`,
+      );
+      if (options.open) openBrowser(url);
+      await stopped;
+      await server.stop();
+      ctx.out('Dashboard stopped.');
+    });
+}

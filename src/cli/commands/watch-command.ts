@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { loadConfig } from '../../runtime/config-file.js';
+import { runLineWatch } from '../../ui/terminal/line-watch.js';
+import { runWatchView } from '../../ui/terminal/watch-view.js';
+import { ensureSupervisorIfActive } from '../supervise.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { useColor } from '../format/style.js';
+
+export function registerWatch(program: Command, ctx: CliContext): void {
+  program
+    .command('watch')
+    .summary('live view of tasks: progress, questions; answer, note and cancel from the keyboard')
+    .description(
+      'A live full-screen view, one row per task, redrawn on file events. Keys: up/down (j/k) move, Enter or p opens the plan (Esc back), a answers, n adds a note, c cancels, r retries, q quits. When standard output (or input) is not a terminal it prints one line per change instead and exits when every watched task is finished (exit 3 if one failed, timed out or was cancelled).',
+    )
+    .argument('[ids...]', 'tasks to watch (default: all, including new ones)')
+    .option('--no-bell', 'do not ring the terminal bell on a new question or a finished task')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dispatch watch\n  dispatch watch security-review --no-bell\n  dispatch watch > progress.log',
+    )
+    .action(async (ids: string[], options: { bell: boolean }) => {
+      const store = ctx.store;
+      // Unknown or malformed ids fail here, before the screen is taken over.
+      for (const id of ids) store.require(id);
+      const watched = ids.length > 0 ? ids : undefined;
+      ensureSupervisorIfActive(
+        ctx,
+        watched ? watched.map((id) => store.status(id)) : store.statuses(),
+      );
+      if (process.stdout.isTTY && process.stdin.isTTY) {
+        await runWatchView({
+          store,
+          ids: watched,
+          bell: options.bell,
+          loadConfig: () => loadConfig(ctx.env),
+          input: process.stdin,
+          output: process.stdout,
+          styles: useColor(process.stdout) ? 'full' : 'attributes',
+        });
+        return;
+      }
+      const result = await runLineWatch({ store, ids: watched, output: process.stdout });
+      const failed = result.tasks.some(
+        (task) => TERMINAL_STATES.has(task.state) && task.state !== 'done',
+      );
+      if (result.reason === 'finished' && failed) process.exitCode = EXIT.taskFailed;
+    });
+}

@@ -1,0 +1,227 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Dispatcher } from '../api/dispatcher.js';
+import {
+  answerInput,
+  cancelInput,
+  logsInput,
+  noteInput,
+  retryInput,
+  runInput,
+  statusInput,
+  waitInput,
+} from './input-schemas.js';
+import {
+  answerOutput,
+  cancelOutput,
+  listOutput,
+  logsOutput,
+  modelsOutput,
+  noteOutput,
+  retryOutput,
+  runOutput,
+  statusOutput,
+  waitOutput,
+} from './output-schemas.js';
+import { keepAliveWithProgress } from './progress-keepalive.js';
+import { toolError } from './tool-errors.js';
+import {
+  answerText,
+  listText,
+  logsText,
+  modelsText,
+  retryText,
+  runText,
+  statusText,
+  waitText,
+} from './tool-text.js';
+
+const DEFAULT_WAIT_SECONDS = 50;
+
+/** Runs one operation and turns its result into text plus structured output, or a tool error. */
+async function respond<T extends object>(
+  work: () => Promise<T>,
+  text: (value: T) => string,
+): Promise<CallToolResult> {
+  try {
+    const value = await work();
+    return {
+      content: [{ type: 'text', text: text(value) }],
+      structuredContent: value as unknown as Record<string, unknown>,
+    };
+  } catch (error) {
+    return toolError(error);
+  }
+}
+
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
+
+/** The tools: one per dispatch operation, each a thin call into the library API. */
+export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher): void {
+  server.registerTool(
+    'dispatch_run',
+    {
+      title: 'Dispatch a task',
+      description:
+        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. Then call dispatch_wait to learn when the worker asks a question or finishes.',
+      inputSchema: runInput,
+      outputSchema: runOutput,
+      annotations: { openWorldHint: true },
+    },
+    (args) =>
+      respond(
+        () =>
+          dispatcher.run({
+            task: args.task,
+            title: args.title,
+            items: args.items,
+            planText: args.plan,
+            planSource: 'the plan argument',
+            model: args.model,
+            cwd: args.cwd,
+            worktree: args.worktree,
+            id: args.id,
+            priority: args.priority,
+            after: args.after,
+          }),
+        runText,
+      ),
+  );
+
+  server.registerTool(
+    'dispatch_status',
+    {
+      title: 'Status of a task',
+      description:
+        'One task in detail: state, progress, current item, pending question; after a failure also the cause, the log tail and installed models to retry with.',
+      inputSchema: statusInput,
+      outputSchema: statusOutput,
+      annotations: READ_ONLY,
+    },
+    ({ id }) => respond(() => dispatcher.status(id), statusText),
+  );
+
+  server.registerTool(
+    'dispatch_list',
+    {
+      title: 'Status of all tasks',
+      description: 'Every task with its state and progress, pending questions first.',
+      outputSchema: listOutput,
+      annotations: READ_ONLY,
+    },
+    () =>
+      respond(
+        async () => ({ tasks: await dispatcher.status() }),
+        ({ tasks }) => listText(tasks),
+      ),
+  );
+
+  server.registerTool(
+    'dispatch_wait',
+    {
+      title: 'Wait for the next event',
+      description:
+        'Block until a worker asks a question or a task finishes, fails or stops (event "attention", with those tasks), or until the timeout (event "timeout": call again). Returns at once if something already needs you.',
+      inputSchema: waitInput,
+      outputSchema: waitOutput,
+      annotations: READ_ONLY,
+    },
+    async ({ ids, timeoutSeconds }, extra) => {
+      const seconds = timeoutSeconds ?? DEFAULT_WAIT_SECONDS;
+      const stop = keepAliveWithProgress(extra, 'waiting for a question or a finished task');
+      try {
+        return await respond(
+          () => dispatcher.wait({ ids, timeoutMs: seconds * 1000, signal: extra.signal }),
+          (result) => waitText(result, seconds),
+        );
+      } finally {
+        stop();
+      }
+    },
+  );
+
+  server.registerTool(
+    'dispatch_answer',
+    {
+      title: "Answer a worker's question",
+      description:
+        "Pass the user's answer to a worker's pending question; the worker continues with its context. Answers are final once written.",
+      inputSchema: answerInput,
+      outputSchema: answerOutput,
+      annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    ({ id, text, seq }) => respond(() => dispatcher.answer(id, text, { seq }), answerText),
+  );
+
+  server.registerTool(
+    'dispatch_note',
+    {
+      title: 'Add context to a running task',
+      description:
+        "Append a note to the task's plan; the worker reads it before its next item. Use it for context, not for answering questions.",
+      inputSchema: noteInput,
+      outputSchema: noteOutput,
+      annotations: { destructiveHint: false, openWorldHint: false },
+    },
+    ({ id, text }) =>
+      respond(
+        () => dispatcher.note(id, text),
+        (result) => `Added a note to ${result.id}'s plan.`,
+      ),
+  );
+
+  server.registerTool(
+    'dispatch_cancel',
+    {
+      title: 'Cancel a task',
+      description:
+        'Stop the worker and everything it started (SIGTERM, then SIGKILL after 3 s). The task and its files stay; dispatch_retry starts it again.',
+      inputSchema: cancelInput,
+      outputSchema: cancelOutput,
+      annotations: { destructiveHint: true, openWorldHint: false },
+    },
+    ({ id, reason }) =>
+      respond(
+        () => dispatcher.cancel(id, { reason }),
+        (result) =>
+          `Cancelled ${result.id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}.`,
+      ),
+  );
+
+  server.registerTool(
+    'dispatch_retry',
+    {
+      title: 'Retry a task',
+      description:
+        'Start a failed, timed-out, cancelled or blocked task again where it stopped (done items stay done), optionally with another model.',
+      inputSchema: retryInput,
+      outputSchema: retryOutput,
+      annotations: { destructiveHint: false, openWorldHint: true },
+    },
+    ({ id, model }) => respond(() => dispatcher.retry(id, { model }), retryText),
+  );
+
+  server.registerTool(
+    'dispatch_logs',
+    {
+      title: "Read a worker's output",
+      description: "The last lines of the worker's standard output and error.",
+      inputSchema: logsInput,
+      outputSchema: logsOutput,
+      annotations: READ_ONLY,
+    },
+    ({ id, lines }) => respond(() => dispatcher.logs(id, { lines }), logsText),
+  );
+
+  server.registerTool(
+    'dispatch_models',
+    {
+      title: 'Configured models',
+      description:
+        'The models and aliases a task can run with, whether each CLI is installed, and the default. Confirm the default with the user when the request names no model.',
+      outputSchema: modelsOutput,
+      annotations: READ_ONLY,
+    },
+    () => respond(() => dispatcher.models(), modelsText),
+  );
+}

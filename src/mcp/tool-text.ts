@@ -1,0 +1,124 @@
+import type {
+  AnswerResult,
+  LogsResult,
+  ModelsResult,
+  RetryResult,
+  RunResult,
+  TaskDetail,
+  WaitResult,
+} from '../api/api-types.js';
+import type { TaskSummary } from '../api/task-summary.js';
+import { formatSeq } from '../core/ipc/ipc-protocol.js';
+
+/** The short text each tool returns beside its structured output, for the host model to relay. */
+
+function progress(task: TaskSummary): string {
+  return `${task.progress.done}/${task.progress.total}`;
+}
+
+function questionLine(task: TaskSummary): string {
+  const q = task.question;
+  if (!q) return '';
+  const seq = q.seq !== null ? ` ${formatSeq(q.seq)}` : '';
+  const how = q.seq !== null ? `, seq ${q.seq}` : '';
+  return `${task.id}: question${seq}: ${q.text}\n  answer with dispatch_answer (id "${task.id}"${how})`;
+}
+
+/** One line per task, the way `dispatch wait` reports what needs the user. */
+export function describeAttention(task: TaskSummary): string {
+  if (task.question) return questionLine(task);
+  if (task.state === 'done')
+    return `${task.id}: done (${progress(task)} items). Results: the dispatch://tasks/${task.id}/output resource or dispatch_status.`;
+  return `${task.id}: ${task.state} (${progress(task)} items)${task.reason ? `: ${task.reason}` : ''}\n  details: dispatch_status · start again: dispatch_retry`;
+}
+
+export function runText(result: RunResult): string {
+  const via =
+    result.modelVia === 'text'
+      ? ' (named in the task)'
+      : result.modelVia === 'default'
+        ? ' (default)'
+        : result.modelVia === 'capability'
+          ? ` (by capability ${result.capability ?? ''})`
+          : '';
+  const verb = result.state === 'queued' ? 'Queued' : 'Dispatched';
+  const lines = [
+    `${verb} ${result.id} using ${result.model ?? '?'}${via} on ${result.backend}. Plan:`,
+  ];
+  result.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item}`));
+  if (result.worktree)
+    lines.push(
+      `Worktree: ${result.worktree.path} (branch ${result.worktree.branch}); review with \`dispatch diff ${result.id}\`, bring in with \`dispatch merge ${result.id}\`.`,
+    );
+  if (result.state === 'queued')
+    lines.push(`It starts when a slot is free${result.reason ? ` (${result.reason})` : ''}.`);
+  else if (result.state === 'failed')
+    lines.push(`The worker did not start: ${result.reason ?? ''}`);
+  else
+    lines.push(
+      'The worker runs in the background. dispatch_wait returns when it asks a question or finishes.',
+    );
+  return lines.join('\n');
+}
+
+export function statusText(task: TaskDetail): string {
+  const lines = [`${task.id}: ${task.state}, ${progress(task)} items — ${task.title}`];
+  if (task.progress.current && task.state !== 'done')
+    lines.push(`  current: ${task.progress.current}`);
+  if (task.question) lines.push(questionLine(task));
+  for (const error of task.progress.errors) lines.push(`  [!] ${error.text}: ${error.description}`);
+  if (task.reason && !task.question) lines.push(`  reason: ${task.reason}`);
+  if (task.cause)
+    lines.push(`  cause: ${task.cause.kind}: ${task.cause.evidence}\n  ${task.cause.advice}`);
+  if (task.logTail && task.logTail.length > 0)
+    lines.push('  log tail:', ...task.logTail.map((line) => `    ${line}`));
+  if (task.alternatives && task.alternatives.length > 0)
+    lines.push(`  installed models to retry with: ${task.alternatives.join(', ')}`);
+  lines.push(`  plan: ${task.planFile}`);
+  return lines.join('\n');
+}
+
+export function listText(tasks: TaskSummary[]): string {
+  if (tasks.length === 0) return 'No tasks yet. Start one with dispatch_run.';
+  return tasks
+    .map((task) => {
+      const line = `${task.id}  ${task.state}  ${progress(task)}  ${task.title}`;
+      return task.question ? `${line}\n  ${questionLine(task).replace(/\n/g, '\n  ')}` : line;
+    })
+    .join('\n');
+}
+
+export function answerText(result: AnswerResult): string {
+  const which = result.seq !== null ? `question ${formatSeq(result.seq)}` : 'the blocked question';
+  return result.resumed
+    ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with the answer.`
+    : `Answered ${which} of ${result.id}; the worker continues.`;
+}
+
+export function retryText(result: RetryResult): string {
+  return `Retrying ${result.id} (attempt ${result.attempt}) with ${result.model}.`;
+}
+
+export function logsText(result: LogsResult): string {
+  return result.lines.length > 0 ? result.lines.join('\n') : `${result.id} has no output yet.`;
+}
+
+export function waitText(result: WaitResult, timeoutSeconds: number): string {
+  if (result.event === 'idle') return 'Nothing to wait for: no task is running or queued.';
+  if (result.event === 'timeout') {
+    const tasks = result.tasks.map((t) => `${t.id} (${t.state}, ${progress(t)})`).join(', ');
+    return `Nothing needed you within ${timeoutSeconds} s; still working: ${tasks || 'nothing'}. Call dispatch_wait again to keep waiting.`;
+  }
+  return result.tasks.map(describeAttention).join('\n');
+}
+
+export function modelsText(result: ModelsResult): string {
+  const lines = [`config: ${result.configFile ?? 'none (only the simulated worker "sim")'}`];
+  for (const model of result.models)
+    lines.push(
+      `  ${model.name} on ${model.backend}: ${model.ready ? 'ready' : 'CLI not found'}${model.isDefault ? ' (default)' : ''}`,
+    );
+  for (const alias of result.aliases)
+    lines.push(`  ${alias.name} → ${alias.model}${alias.isDefault ? ' (default)' : ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+import type { EventRenderer } from './backend.js';
+import { count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
+
+/**
+ * Claude Code's `--output-format stream-json --verbose` events as text: the assistant's words,
+ * its tool calls and their results, API errors, and the final result, whose usage and
+ * total_cost_usd cover the whole session.
+ */
+export const claudeEvents: EventRenderer = {
+  render(event, state) {
+    const lines = flushText(state);
+    const message = record(event.message);
+    const blocks = Array.isArray(message.content) ? message.content.map(record) : [];
+    switch (event.type) {
+      case 'system':
+        if (event.subtype === 'init')
+          lines.push(`[claude] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`);
+        break;
+      case 'assistant': {
+        const error = event.error !== undefined || event.is_api_error_message === true;
+        for (const block of blocks) {
+          if (block.type === 'text' && typeof block.text === 'string')
+            lines.push(...(error ? [`[claude] error: ${oneLine(block.text, 300)}`] : block.text.split('\n')));
+          if (block.type === 'tool_use') lines.push(toolCall(block.name, block.input));
+        }
+        break;
+      }
+      case 'user':
+        for (const block of blocks) {
+          if (block.type !== 'tool_result') continue;
+          const content = Array.isArray(block.content)
+            ? block.content.map((part) => String(record(part).text ?? '')).join('\n')
+            : block.content;
+          lines.push(...toolOutput(block.is_error ? `error: ${String(content)}` : content));
+        }
+        break;
+      case 'result': {
+        const usage = record(event.usage);
+        const cacheRead = count(usage.cache_read_input_tokens);
+        const cacheWrite = count(usage.cache_creation_input_tokens);
+        state.total = {
+          inputTokens: count(usage.input_tokens) + cacheRead + cacheWrite,
+          outputTokens: count(usage.output_tokens),
+          cacheReadTokens: cacheRead,
+          cacheWriteTokens: cacheWrite,
+          ...(typeof event.total_cost_usd === 'number' ? { costUsd: event.total_cost_usd } : {}),
+        };
+        const status = event.api_error_status ? ` (HTTP ${String(event.api_error_status)})` : '';
+        lines.push(
+          event.is_error
+            ? `[claude] error: ${oneLine(event.result, 300)}${status}`
+            : `[claude] finished after ${count(event.num_turns)} turns`,
+        );
+        break;
+      }
+    }
+    return lines;
+  },
+};

@@ -1,0 +1,38 @@
+import type { Config } from '../../core/config/config-types.js';
+import { resolveModel } from '../../core/config/resolve-model.js';
+import { buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { TaskStore } from '../store/task-store.js';
+import { displayArgv, modelFields } from '../tasks/model-fields.js';
+
+/**
+ * A task dispatched by capability gets its alias when it starts: the scheduler picks one with a
+ * free slot, and this writes that choice into task.json (and the alias's instructions into
+ * prompt.md) just before the launch, under the scheduler lock. Each file is replaced atomically,
+ * and both are rewritten again if the launch is retried, so an interruption leaves a queued task
+ * that the next pass assigns anew. The `spawned` event then records the model that ran.
+ */
+export function assignAlias(
+  store: TaskStore,
+  config: Config,
+  meta: TaskMeta,
+  alias: string,
+): TaskMeta {
+  const fields = modelFields(resolveModel(config, { explicit: alias }));
+  const { alias: _oldAlias, aliasPrompt: _oldPrompt, ...rest } = meta;
+  const updated: TaskMeta = { ...rest, ...fields, argv: displayArgv(fields, '<prompt.md>') };
+  const files = store.files(meta.id);
+  const prompt = buildWorkerPrompt({
+    id: meta.id,
+    title: meta.title,
+    paths: files,
+    request: meta.request,
+    aliasPrompt: updated.aliasPrompt,
+    fallbackMinutes: config.fallbackMinutes,
+    dispatchOnPath: true,
+  });
+  writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });
+  writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
+  return updated;
+}

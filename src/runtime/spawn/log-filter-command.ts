@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { backendFor } from '../backends/backend-registry.js';
+import { BACKEND_TYPES, type BackendType } from '../../core/config/config-schema.js';
+import { shellQuote } from '../backends/shell-quote.js';
+
+/** The compiled log filter, found relative to this file in dist/. */
+export function logFilterPath(): string {
+  return fileURLToPath(new URL('./log-filter-main.js', import.meta.url));
+}
+
+/**
+ * The shell text that starts the log filter for a backend's JSON events, run with this very
+ * Node.js; undefined for a backend without a renderer. Every word is chosen by the program.
+ */
+export function logFilterCommand(backendType: string, attempt: number): string | undefined {
+  if (!BACKEND_TYPES.includes(backendType as BackendType)) return undefined;
+  if (!backendFor(backendType as BackendType).events) return undefined;
+  return [process.execPath, logFilterPath(), backendType, String(attempt)]
+    .map(shellQuote)
+    .join(' ');
+}

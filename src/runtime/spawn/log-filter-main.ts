@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { BACKEND_TYPES, type BackendType } from '../../core/config/config-schema.js';
+import { backendFor } from '../backends/backend-registry.js';
+import { appendJsonLine } from '../fs/append-line.js';
+import { LogFilter } from './log-filter.js';
+
+/**
+ * The log filter process: `node log-filter-main.js <backend-type> <attempt>` between a worker
+ * CLI's standard output and worker.log (see worker-wrapper.ts). It renders the CLI's JSON events
+ * as text and, when the output ends (or the worker is stopped), appends the attempt's `usage`
+ * event to $DISPATCH_TASK_DIR/events.jsonl. It never exits early: the CLI must never write into
+ * a closed pipe.
+ */
+const [type, attemptText] = process.argv.slice(2);
+const renderer = BACKEND_TYPES.includes(type as BackendType)
+  ? backendFor(type as BackendType).events
+  : undefined;
+const filter = renderer ? new LogFilter(renderer) : undefined;
+const attempt = Number(attemptText) || 1;
+let finished = false;
+
+function write(lines: string[]): void {
+  if (lines.length === 0) return;
+  try {
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } catch {
+    // worker.log gone: keep reading so the CLI is not killed by SIGPIPE
+  }
+}
+
+function finish(): void {
+  if (finished) return;
+  finished = true;
+  write(filter?.end() ?? []);
+  const usage = filter?.usage();
+  const taskDir = process.env.DISPATCH_TASK_DIR;
+  // A CLI that failed before its first request reports zeros: nothing was used.
+  const used = usage && (usage.inputTokens > 0 || usage.outputTokens > 0 || (usage.costUsd ?? 0) > 0);
+  if (used && taskDir) {
+    try {
+      appendJsonLine(join(taskDir, 'events.jsonl'), {
+        type: 'usage',
+        time: new Date().toISOString(),
+        attempt,
+        ...usage,
+      }, 0o600);
+    } catch {
+      // the task folder is gone; nothing to record into
+    }
+  }
+}
+
+process.stdout.on('error', () => undefined);
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => write(filter ? filter.line(line) : [line]));
+lines.on('close', finish);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    finish();
+    process.exit(0);
+  });
+}

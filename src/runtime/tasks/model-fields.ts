@@ -1,0 +1,48 @@
+import type { BackendType } from '../../core/config/config-schema.js';
+import type { ModelChoice } from '../../core/config/resolve-model.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { backendFor } from '../backends/backend-registry.js';
+import { WRAPPER_NAME, workerWrapperScript } from '../spawn/worker-wrapper.js';
+
+export type ModelFields = Pick<
+  TaskMeta,
+  | 'model'
+  | 'modelId'
+  | 'backend'
+  | 'backendType'
+  | 'command'
+  | 'passModel'
+  | 'alias'
+  | 'aliasPrompt'
+>;
+
+/** The task.json fields that say which model, backend and alias run a task. */
+export function modelFields(choice: ModelChoice): ModelFields {
+  return {
+    model: choice.model.name,
+    modelId: choice.model.id,
+    backend: choice.backend.name,
+    backendType: choice.backend.type,
+    command: choice.backend.command,
+    passModel: choice.model.passModel,
+    ...(choice.alias ? { alias: choice.alias.name } : {}),
+    ...(choice.alias?.prompt ? { aliasPrompt: choice.alias.prompt } : {}),
+  };
+}
+
+/** The argv a worker of this model runs with, the prompt shown as a placeholder (for people). */
+export function displayArgv(fields: ModelFields, promptPlaceholder: string): string[] {
+  const invocation = backendFor(fields.backendType as BackendType).invocation({
+    command: fields.command,
+    modelId: fields.modelId,
+    passModel: fields.passModel,
+    prompt: promptPlaceholder,
+  });
+  return [
+    '/bin/sh',
+    '-c',
+    workerWrapperScript(invocation.command),
+    WRAPPER_NAME,
+    ...invocation.args,
+  ];
+}

@@ -1,0 +1,36 @@
+import { DispatchError } from '../../core/errors.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
+import type { TaskStore } from '../store/task-store.js';
+
+export interface TaskWorktree {
+  meta: TaskMeta;
+  worktree: WorktreeInfo;
+  status: TaskStatus;
+}
+
+const ACTIVE = new Set(['queued', 'running', 'waiting']);
+
+/** The worktree of a task, or a clear error for a task that runs in the main folder. */
+export function requireTaskWorktree(store: TaskStore, id: string): TaskWorktree {
+  store.require(id);
+  const meta = store.meta(id);
+  if (!meta?.worktree) {
+    throw new DispatchError('state', `task ${id} does not run in a worktree`, {
+      hint: `Its changes are in ${meta?.cwd ?? 'the project folder'} already. Dispatch with --worktree to isolate a task.`,
+    });
+  }
+  return { meta, worktree: meta.worktree, status: store.status(id) };
+}
+
+/** Refuses while a worker may still write into the worktree. */
+export function assertSettled(task: TaskWorktree, action: string): void {
+  if (!ACTIVE.has(task.status.state)) return;
+  throw new DispatchError(
+    'state',
+    `task ${task.meta.id} is ${task.status.state}; cannot ${action} it yet`,
+    {
+      hint: `Wait for it (dispatch wait ${task.meta.id}) or stop it first (dispatch cancel ${task.meta.id}).`,
+    },
+  );
+}

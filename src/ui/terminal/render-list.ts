@@ -1,0 +1,98 @@
+import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { elapsedMs, formatElapsed } from '../../cli/format/durations.js';
+import { progressBar } from '../../cli/format/progress-bar.js';
+import { stateLabel } from '../../cli/format/state-label.js';
+import { STATE_STYLE } from './state-style.js';
+import { seg, withStyle, type StyledLine } from './styled-line.js';
+import { cleanText, fit, textWidth, wrap } from './text-width.js';
+
+/** Column widths for the task table, fitted to the terminal width. */
+export interface Columns {
+  id: number;
+  model: number;
+  state: number;
+  bar: number;
+  elapsed: number;
+  current: number;
+}
+
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+
+export function listColumns(tasks: readonly TaskStatus[], width: number): Columns {
+  const id = clamp(Math.max(2, ...tasks.map((t) => textWidth(cleanText(t.id)))), 2, 28);
+  // Narrow terminals drop the model, then the bar, before the current item gets too short.
+  const model =
+    width >= 72 ? clamp(Math.max(5, ...tasks.map((t) => textWidth(t.model ?? '-'))), 5, 14) : 0;
+  const bar = width >= 60 ? (width >= 110 ? 12 : 8) : 0;
+  const state = 11;
+  const elapsed = 7;
+  const used =
+    2 + id + 2 + (model ? model + 2 : 0) + state + 2 + (bar ? bar + 1 : 0) + 5 + elapsed + 2;
+  return { id, model, state, bar, elapsed, current: Math.max(0, width - used) };
+}
+
+function currentText(task: TaskStatus): { text: string; style?: 'dim' | 'red' } {
+  if (task.state === 'done') return { text: cleanText(task.title), style: 'dim' };
+  if (task.reason && task.state !== 'running' && task.state !== 'waiting')
+    return { text: cleanText(task.reason), style: task.state === 'queued' ? 'dim' : 'red' };
+  return { text: cleanText(task.progress.current?.text ?? task.title) };
+}
+
+export function headingLine(columns: Columns): StyledLine {
+  const cells = [
+    '  ',
+    fit('ID', columns.id),
+    '  ',
+    columns.model ? `${fit('MODEL', columns.model)}  ` : '',
+    fit('STATE', columns.state),
+    '  ',
+    fit(columns.bar ? 'PROGRESS' : 'DONE', columns.bar ? columns.bar + 6 : 5),
+    'ELAPSED'.padStart(columns.elapsed),
+    '  ',
+    'CURRENT ITEM',
+  ];
+  return [seg(cells.join(''), 'dim')];
+}
+
+/** One task's row, and under it its pending question (wrapped to at most two lines). */
+export function taskLines(
+  task: TaskStatus,
+  columns: Columns,
+  options: { selected: boolean; now: number; width: number },
+): StyledLine[] {
+  const { done, total } = task.progress;
+  const elapsed = elapsedMs(task.startedAt, task.endedAt, options.now);
+  const current = currentText(task);
+  const row: StyledLine = [
+    seg(options.selected ? '> ' : '  ', 'bold'),
+    seg(fit(cleanText(task.id), columns.id), 'bold'),
+    seg('  '),
+  ];
+  if (columns.model) row.push(seg(fit(cleanText(task.model ?? '-'), columns.model) + '  '));
+  row.push(seg(fit(stateLabel(task, false), columns.state), STATE_STYLE[task.state]), seg('  '));
+  if (columns.bar) row.push(seg(`${progressBar(done, total, columns.bar - 2)} `));
+  row.push(
+    seg(`${done}/${total}`.padStart(5)),
+    seg((elapsed === undefined ? '-' : formatElapsed(elapsed)).padStart(columns.elapsed)),
+    seg('  '),
+    current.style ? seg(current.text, current.style) : seg(current.text),
+  );
+  const lines = [options.selected ? withStyle(row, 'inverse') : row];
+  if (task.question) {
+    const label =
+      task.question.seq !== undefined ? `? ${formatSeq(task.question.seq)} ` : '? blocked ';
+    const indent = 4 + label.length;
+    const wrapped = wrap(cleanText(task.question.text), Math.max(10, options.width - indent));
+    const shown = wrapped.slice(0, 2);
+    if (wrapped.length > 2) shown[1] = `${shown[1] ?? ''}…`;
+    shown.forEach((text, index) => {
+      lines.push([
+        seg('    '),
+        seg(index === 0 ? label : ' '.repeat(label.length), 'magenta', 'bold'),
+        seg(text, 'magenta', 'bold'),
+      ]);
+    });
+  }
+  return lines;
+}

@@ -1,0 +1,81 @@
+// The dashboard page: picks the view from the path, keeps the task list current from the
+// server-sent events (one stream, fed by the same file watching as `dispatch watch`).
+import { getJson } from './api.js';
+import { homePage } from './home-page.js';
+import { taskPage } from './task-page.js';
+import { announce, refreshElapsedTimes } from './widgets.js';
+import { seqLabel } from './format.js';
+
+// The token has set a cookie; take it out of the address bar, history and bookmarks.
+if (new URLSearchParams(location.search).has('token')) {
+  history.replaceState(null, '', location.pathname);
+}
+
+const app = document.getElementById('app');
+const connection = document.getElementById('connection');
+const match = /^\/task\/([^/]+)$/.exec(location.pathname);
+const view = match ? taskPage(app, decodeURIComponent(match[1])) : homePage(app);
+
+const tasks = new Map();
+let renderQueued = false;
+function render() {
+  if (renderQueued) return;
+  renderQueued = true;
+  // A timer rather than an animation frame: a page in a background tab still updates its title.
+  setTimeout(() => {
+    renderQueued = false;
+    const all = [...tasks.values()];
+    view.render(all);
+    const asking = all.filter((task) => task.question).length;
+    document.title = `${asking ? `(${asking}) ` : ''}${document.title.replace(/^\(\d+\) /, '')}`;
+  }, 0);
+}
+
+function apply(event) {
+  switch (event.kind) {
+    case 'snapshot':
+      tasks.clear();
+      for (const task of event.tasks) tasks.set(task.id, task);
+      break;
+    case 'removed':
+      tasks.delete(event.id);
+      break;
+    default:
+      tasks.set(event.task.id, event.task);
+  }
+  if (event.kind === 'question') {
+    const q = event.task.question;
+    announce(
+      `New question from ${event.task.id}${q.seq !== null ? ` (${seqLabel(q.seq)})` : ''}: ${q.text}`,
+    );
+  } else if (event.kind === 'finished') {
+    announce(`${event.task.id} finished: ${event.task.state}.`);
+  }
+  view.onTaskEvent(event);
+  render();
+}
+
+function setConnection(text, ok) {
+  connection.textContent = text;
+  connection.classList.toggle('offline', !ok);
+}
+
+const source = new EventSource('/events');
+source.addEventListener('open', () => setConnection('Live', true));
+source.addEventListener('error', () =>
+  setConnection(
+    source.readyState === EventSource.CLOSED
+      ? 'Disconnected: open the URL `dispatch ui` printed'
+      : 'Reconnecting…',
+    false,
+  ),
+);
+source.addEventListener('message', (message) => apply(JSON.parse(message.data)));
+
+getJson('/api/tasks').then(
+  (data) => (document.getElementById('project').textContent = data.project),
+  () => undefined,
+);
+
+// Only elapsed times change with the clock; everything else changes on feed events.
+setInterval(() => refreshElapsedTimes(), 1000);

@@ -1,0 +1,267 @@
+// One task: its state, question with an answer box, the plan with its markers, notes, actions
+// (note, cancel, retry) and the log tail. Status updates come live; the plan, notes and log are
+// fetched again whenever the feed reports a change to this task.
+import { ApiError, getJson, postJson, taskPath } from './api.js';
+import { el, setText } from './dom.js';
+import { TERMINAL, seqLabel, stateSentence } from './format.js';
+import { taskControls } from './task-controls.js';
+import {
+  actionForm,
+  answerForm,
+  elapsedNode,
+  progressBlock,
+  stateBadge,
+  textField,
+  updateBadge,
+  updateElapsed,
+  updateProgress,
+} from './widgets.js';
+
+const MARKERS = {
+  done: { mark: '[x]', label: 'Done: ' },
+  pending: { mark: '[ ]', label: 'To do: ' },
+  blocked: { mark: '[?]', label: 'Blocked: ' },
+  error: { mark: '[!]', label: 'Error: ' },
+};
+
+function fact(label, ...value) {
+  const dd = el('dd', {}, ...value);
+  return { nodes: [el('dt', { text: label }), dd], dd };
+}
+
+function section(id, title, ...children) {
+  const heading = el('h2', { attrs: { id }, text: title });
+  return el(
+    'section',
+    { className: 'panel', attrs: { 'aria-labelledby': id } },
+    heading,
+    ...children,
+  );
+}
+
+function planItem(item, current) {
+  const marker = MARKERS[item.marker] ?? MARKERS.pending;
+  const li = el(
+    'li',
+    {
+      className: `item marker-${item.marker} depth-${Math.min(item.depth, 4)}${current ? ' current' : ''}`,
+    },
+    el('span', { className: 'marker', attrs: { 'aria-hidden': 'true' }, text: marker.mark }),
+    el('span', { className: 'visually-hidden', text: marker.label }),
+    el('span', { className: 'item-text', text: item.text }),
+  );
+  if (current) li.append(el('span', { className: 'current-tag', text: 'current' }));
+  if (item.detail) li.append(el('p', { className: 'item-detail', text: item.detail }));
+  return li;
+}
+
+export function taskPage(app, id) {
+  const title = el('h1', { text: id });
+  const badge = stateBadge();
+  const sentence = el('span', { className: 'state-sentence' });
+  const model = el('span');
+  const progress = progressBlock('task-progress-text');
+  const elapsed = elapsedNode();
+  const state = fact('State', badge, ' ', sentence);
+  const modelFact = fact('Model', model);
+  const progressFact = fact('Progress', progress.node);
+  const elapsedFact = fact('Elapsed', elapsed);
+  const reasonFact = fact('Reason');
+  const exitFact = fact('Exit');
+  const facts = el(
+    'dl',
+    { className: 'facts' },
+    ...state.nodes,
+    ...modelFact.nodes,
+    ...progressFact.nodes,
+    ...elapsedFact.nodes,
+    ...reasonFact.nodes,
+    ...exitFact.nodes,
+  );
+
+  const questionLabel = el('p', { className: 'question-label' });
+  const questionText = el('p', { className: 'question-text' });
+  const questionForm = el('div');
+  const question = el(
+    'section',
+    { className: 'panel question-card', attrs: { 'aria-labelledby': 'question-heading' } },
+    el('h2', { attrs: { id: 'question-heading' }, text: 'Question' }),
+    questionLabel,
+    questionText,
+    questionForm,
+  );
+  let questionKey = '';
+
+  const planFile = el('p', { className: 'plan-file' });
+  const planList = el('ol', { className: 'plan' });
+  const planProblem = el('p', { className: 'form-error' });
+  let planKey = '';
+  const notesList = el('ul', { className: 'notes' });
+  const noNotes = el('p', { className: 'muted', text: 'No notes yet.' });
+
+  const note = textField({
+    id: 'note-text',
+    label: 'Add a note for the worker',
+    hint: 'Appended to the plan as "Note from dispatcher"; the worker reads it before its next item.',
+    required: true,
+  });
+  const noteForm = actionForm({
+    className: 'note-form',
+    fields: [note.node],
+    button: { text: 'Add note' },
+    send: () => postJson(`${taskPath(id)}/note`, { text: note.input.value }),
+    done: () => {
+      note.input.value = '';
+      void load();
+    },
+  });
+
+  const controls = taskControls(id);
+
+  const log = el('pre', { className: 'log', attrs: { tabindex: '0', 'aria-label': 'Worker log' } });
+  const reloadLog = el('button', {
+    attrs: { type: 'button' },
+    text: 'Reload log',
+    on: { click: () => void load() },
+  });
+
+  const missing = el('div', { className: 'panel', attrs: { hidden: true } });
+  const body = el(
+    'div',
+    { className: 'task-body' },
+    question,
+    section('plan-heading', 'Plan', planFile, planProblem, planList),
+    section('notes-heading', 'Notes from the dispatcher', noNotes, notesList, noteForm.form),
+    section('actions-heading', 'Actions', controls.node),
+    section(
+      'log-heading',
+      'Log',
+      el('p', { className: 'muted', text: 'The last lines of worker.log.' }),
+      log,
+      el('div', { className: 'form-row' }, reloadLog),
+    ),
+  );
+  app.replaceChildren(
+    el(
+      'nav',
+      { attrs: { 'aria-label': 'Breadcrumb' } },
+      el('a', { attrs: { href: '/' }, text: '← All tasks' }),
+    ),
+    title,
+    el('p', { className: 'task-id', text: id }),
+    facts,
+    body,
+    missing,
+  );
+
+  let detail;
+  let live;
+
+  function showStatus(task) {
+    setText(title, task.title);
+    document.title = `dispatch: ${task.title}`;
+    updateBadge(badge, task);
+    setText(sentence, stateSentence(task));
+    setText(
+      model,
+      `${task.model ?? 'no model'}${task.attempt > 1 ? `, attempt ${task.attempt}` : ''}`,
+    );
+    updateProgress(progress, task);
+    updateElapsed(elapsed, task);
+    setText(reasonFact.dd, task.reason ?? '');
+    reasonFact.nodes.forEach((node) => (node.hidden = !task.reason));
+    const exit = task.exit
+      ? task.exit.signal
+        ? `killed by ${task.exit.signal} (code ${task.exit.code})`
+        : `code ${task.exit.code}`
+      : '';
+    setText(exitFact.dd, exit);
+    exitFact.nodes.forEach((node) => (node.hidden = !exit));
+
+    const q = task.question;
+    question.hidden = !q;
+    const key = q ? `${q.seq}\u0000${q.text}` : '';
+    if (key !== questionKey) {
+      questionKey = key;
+      questionForm.replaceChildren(q ? answerForm(task, 'task') : '');
+    }
+    if (q) {
+      setText(
+        questionLabel,
+        q.seq !== null
+          ? `Question ${seqLabel(q.seq)}${q.live ? ', the worker is waiting' : ''}`
+          : 'The worker stopped waiting for this answer',
+      );
+      setText(questionText, q.text);
+    }
+
+    noteForm.form.hidden = TERMINAL.has(task.state);
+    controls.update(task);
+  }
+
+  function showDetail() {
+    setText(planFile, detail.planFile);
+    setText(planProblem, detail.planProblem ?? '');
+    planProblem.hidden = !detail.planProblem;
+    const items = detail.plan?.items ?? [];
+    const currentIndex = TERMINAL.has(detail.state)
+      ? -1
+      : items.find((i) => i.marker !== 'done')?.index;
+    const key = JSON.stringify([items, currentIndex]);
+    if (key !== planKey) {
+      planKey = key;
+      planList.replaceChildren(...items.map((item) => planItem(item, item.index === currentIndex)));
+    }
+    notesList.replaceChildren(
+      ...detail.notes.map((text) => el('li', {}, el('blockquote', { text }))),
+    );
+    noNotes.hidden = detail.notes.length > 0;
+    setText(log, detail.logTail.length ? detail.logTail.join('\n') : '(nothing yet)');
+  }
+
+  let loading = false;
+  let again = false;
+  async function load() {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    try {
+      detail = await getJson(taskPath(id));
+      missing.hidden = true;
+      body.hidden = false;
+      facts.hidden = false;
+      showStatus(live ?? detail);
+      showDetail();
+    } catch (error) {
+      const notFound = error instanceof ApiError && error.status === 404;
+      body.hidden = notFound;
+      facts.hidden = notFound;
+      missing.hidden = false;
+      missing.replaceChildren(
+        el('h2', { text: notFound ? 'No such task' : 'Could not read the task' }),
+        el('p', { text: error.message }),
+        error.hint ? el('p', { text: error.hint }) : '',
+      );
+    } finally {
+      loading = false;
+      if (again) {
+        again = false;
+        void load();
+      }
+    }
+  }
+  void load();
+
+  return {
+    render(tasks) {
+      live = tasks.find((task) => task.id === id);
+      if (live && detail) showStatus(live);
+    },
+    onTaskEvent(event) {
+      const eventId = event.kind === 'removed' ? event.id : event.task?.id;
+      if (event.kind === 'snapshot' || eventId === id) void load();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../../core/config/config-types.js';
+import { DispatchError } from '../../core/errors.js';
+import { TaskFeed } from '../../runtime/feed/task-feed.js';
+import type { TaskStore } from '../../runtime/store/task-store.js';
+import { getTask, listTasks, postAction, type ApiContext } from './api-routes.js';
+import { EventStreams } from './event-streams.js';
+import { feedEventJson } from './feed-json.js';
+import { errorResponse, HttpError } from './http-error.js';
+import { readJsonBody } from './read-json-body.js';
+import { authorize, cookieName } from './request-auth.js';
+import { sendBody, sendJson, setSecurityHeaders } from './responses.js';
+import { matchRoute, type Route } from './routes.js';
+import { StaticAssets } from './static-assets.js';
+import { createToken } from './token.js';
+
+/** Loopback only: the dashboard can answer questions and cancel workers. */
+export const HOST = '127.0.0.1';
+
+export interface DashboardOptions {
+  store: TaskStore;
+  /** 0 picks a free port. */
+  port: number;
+  loadConfig: () => Config;
+  /** Where unexpected errors are reported (the terminal that runs `dispatch ui`). */
+  log: (line: string) => void;
+  token?: string;
+  assets?: StaticAssets;
+}
+
+/**
+ * The local web dashboard: pages, a JSON API and server-sent events, all fed by one TaskFeed and
+ * acting through the runtime operations the CLI uses. Every request needs the token.
+ */
+export class DashboardServer {
+  readonly token: string;
+  private readonly server: Server;
+  private readonly feed: TaskFeed;
+  private readonly streams = new EventStreams();
+  private readonly assets: StaticAssets;
+  private readonly api: ApiContext;
+  private port = 0;
+
+  constructor(private readonly options: DashboardOptions) {
+    this.token = options.token ?? createToken();
+    this.assets = options.assets ?? new StaticAssets();
+    this.feed = new TaskFeed(options.store);
+    this.api = {
+      store: options.store,
+      feed: this.feed,
+      actions: { store: options.store, loadConfig: options.loadConfig, by: 'dashboard' },
+    };
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  get url(): string {
+    return `http://${HOST}:${this.port}/?token=${this.token}`;
+  }
+
+  async start(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new DispatchError('conflict', `port ${this.options.port} is already in use`, {
+                hint: 'Choose another with --port N, or leave --port out for a free one.',
+              })
+            : error,
+        );
+      };
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, HOST, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    this.feed.on('event', (event) => this.streams.send(feedEventJson(event)));
+    this.feed.start();
+    return { url: this.url, port: this.port };
+  }
+
+  /** Ends the event streams, stops listening, closes idle connections and the feed. */
+  async stop(): Promise<void> {
+    this.streams.close();
+    this.feed.stop();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      // A request still running (a cancel waits up to 3 s for its worker) gets a little time.
+      setTimeout(() => this.server.closeAllConnections(), 5000).unref();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
+    try {
+      const method = req.method ?? 'GET';
+      const url = new URL(req.url ?? '/', `http://${HOST}`);
+      const source = authorize(method, req.headers, url.searchParams, this.token, this.port);
+      if (source === 'query')
+        res.setHeader(
+          'Set-Cookie',
+          `${cookieName(this.port)}=${this.token}; Path=/; HttpOnly; SameSite=Strict`,
+        );
+      await this.serve(matchRoute(method, url.pathname), req, res);
+    } catch (error) {
+      // A person who opened a page without the token reads text; programs get JSON.
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      this.fail(res, error, path.startsWith('/api/') || path === '/events');
+    }
+  }
+
+  private async serve(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    switch (route.kind) {
+      case 'page': {
+        const page = this.assets.page(this.token);
+        const missing = route.taskId !== undefined && !this.options.store.exists(route.taskId);
+        // A missing task still gets the page, which says so; the status tells scripts.
+        return sendBody(res, missing ? 404 : 200, page.type, page.body);
+      }
+      case 'asset': {
+        const asset = this.assets.get(route.name);
+        if (!asset) throw new HttpError(404, `no file ${route.name}`);
+        return sendBody(res, 200, asset.type, asset.body);
+      }
+      case 'events':
+        if (req.method === 'HEAD') return sendBody(res, 200, 'text/event-stream', '');
+        return this.streams.open(
+          res,
+          feedEventJson({ kind: 'snapshot', tasks: this.feed.tasks() }),
+        );
+      case 'list':
+        return sendJson(res, 200, listTasks(this.api));
+      case 'task':
+        return sendJson(res, 200, getTask(this.api, route.taskId));
+      case 'action': {
+        const body = await readJsonBody(req);
+        return sendJson(res, 200, await postAction(this.api, route.taskId, route.action, body));
+      }
+    }
+  }
+
+  private fail(res: ServerResponse, error: unknown, json: boolean): void {
+    const known = errorResponse(error);
+    if (!known)
+      this.options.log(`dispatch ui: internal error: ${(error as Error).stack ?? String(error)}`);
+    const { status, body } = known ?? {
+      status: 500,
+      body: { error: 'internal error', hint: 'See the terminal running `dispatch ui`.' },
+    };
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    // After a refused upload the rest of it is not read: close the connection instead.
+    if (status === 413) res.setHeader('Connection', 'close');
+    if (json) sendJson(res, status, body);
+    else
+      sendBody(
+        res,
+        status,
+        'text/plain; charset=utf-8',
+        `${status} ${body.error}\n\n${body.hint ?? ''}\n`,
+      );
+  }
+}

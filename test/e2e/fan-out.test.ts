@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Sandbox } from '../helpers/sandbox.js';
+import { waitForCondition } from '../helpers/wait-for.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = new Sandbox();
+  sandbox.writeConfig(
+    [
+      'default: m1',
+      'models:',
+      ...['m1', 'm2', 'm3', 'm4', 'm5'].map((name) => `  ${name}: { backend: sim }`),
+    ].join('\n'),
+  );
+});
+afterEach(() => sandbox.cleanup());
+
+type RunJson = { id: string; model: string; state: string; items: string[]; modelVia: string };
+
+function taskIds(): string[] {
+  const dir = join(sandbox.root, 'tasks');
+  return existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith('.')) : [];
+}
+
+function allDone(ids: string[]): Promise<true> {
+  return waitForCondition(
+    join(sandbox.root, 'tasks'),
+    () =>
+      ids.every((id) => existsSync(join(sandbox.taskDir(id), 'ipc', '.done'))) ? true : undefined,
+    60_000,
+    () => ids.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`).join('\n'),
+  );
+}
+
+const FIVE = [
+  'Sprint tasks. Each worker writes one file.',
+  '',
+  ...[1, 2, 3, 4, 5].flatMap((n) => [
+    `# Part ${n}`,
+    // The last model named wins: "m1" in part 5's text is overridden by the later "m5".
+    n === 5 ? 'Not m1: use m5.' : `Use m${n}.`,
+    `- [ ] write: part-${n}.txt = written by part ${n}`,
+    '- [ ] Check the file',
+    '',
+  ]),
+].join('\n');
+
+describe('fan-out', () => {
+  it('dispatches five tasks from one plan file, each with its own plan and model', async () => {
+    writeFileSync(join(sandbox.project, 'sprint.md'), FIVE);
+
+    const dry = await sandbox.cli(['run', '--plan-file', 'sprint.md', '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    const previews = JSON.parse(dry.stdout) as RunJson[];
+    expect(previews.map((p) => [p.id, p.model, p.modelVia])).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [`part-${n}`, `m${n}`, 'text']),
+    );
+    expect(previews[0]?.items).toEqual(['write: part-1.txt = written by part 1', 'Check the file']);
+    expect(taskIds()).toEqual([]);
+    const dryText = await sandbox.cli(['run', '--plan-file', 'sprint.md', '--dry-run']);
+    expect(dryText.stdout).toContain('Would dispatch 5 tasks');
+    expect(dryText.stdout).toContain('part-3 — Part 3');
+    expect(dryText.stdout).toContain('model     m3 (named in the task) on sim');
+    expect(taskIds()).toEqual([]);
+
+    const runs = (await sandbox.run(['--plan-file', 'sprint.md'])) as unknown as RunJson[];
+    expect(Array.isArray(runs)).toBe(true);
+    expect(runs.map((r) => [r.id, r.model])).toEqual(
+      [1, 2, 3, 4, 5].map((n) => [`part-${n}`, `m${n}`]),
+    );
+    await allDone(runs.map((r) => r.id));
+
+    for (const n of [1, 2, 3, 4, 5]) {
+      const id = `part-${n}`;
+      const meta = JSON.parse(sandbox.read(id, 'task.json'));
+      expect(meta).toMatchObject({ model: `m${n}`, backend: 'sim', title: `Part ${n}` });
+      expect(meta.request).toBe('Sprint tasks. Each worker writes one file.');
+      expect(sandbox.events(id).find((e) => e.type === 'spawned')?.model).toBe(`m${n}`);
+      // Its own section, as written, is its plan.
+      expect(sandbox.read(id, 'plan.md')).toMatch(new RegExp(`^# Part ${n}\\n`));
+      expect(sandbox.read(id, 'plan.md')).not.toContain(`Part ${n === 1 ? 2 : 1}`);
+      expect(readFileSync(join(sandbox.project, `part-${n}.txt`), 'utf8')).toBe(
+        `written by part ${n}\n`,
+      );
+    }
+    const status = await sandbox.cli(['status']);
+    for (const n of [1, 2, 3, 4, 5]) expect(status.stdout).toMatch(new RegExp(`part-${n}\\s+done`));
+  });
+
+  it('fans out a request text of numbered entries with lines under them', async () => {
+    const request = [
+      'Two independent jobs:',
+      '1. Write the greeting',
+      '   Use m2; the file says hello.',
+      '2. Write the farewell',
+      '   With m3 this time.',
+    ].join('\n');
+    const runs = (await sandbox.run([request])) as unknown as RunJson[];
+    expect(runs.map((r) => [r.id, r.model, r.items.length])).toEqual([
+      ['write-the-greeting', 'm2', 1],
+      ['write-the-farewell', 'm3', 1],
+    ]);
+    const meta = JSON.parse(sandbox.read('write-the-farewell', 'task.json'));
+    expect(meta.request).toBe('Two independent jobs:\n\nWrite the farewell\n\nWith m3 this time.');
+    // --single keeps the same text one task.
+    const one = await sandbox.run(['--single', '--model', 'm4', request]);
+    expect(Array.isArray(one)).toBe(false);
+    expect(one.id).toBe('two-independent-jobs');
+  });
+
+  it('keeps numbered one-liners one task unless --split is given', async () => {
+    const request = 'Fix the login bug:\n1. reproduce it\n2. fix it with m2';
+    const dry = await sandbox.cli(['run', '--dry-run', '--json', request]);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, id: 'fix-the-login-bug' });
+    const split = await sandbox.cli(['run', '--dry-run', '--json', '--split', request]);
+    expect((JSON.parse(split.stdout) as RunJson[]).map((p) => [p.id, p.model])).toEqual([
+      ['reproduce-it', 'm1'],
+      ['fix-it-with-m2', 'm2'],
+    ]);
+    expect(taskIds()).toEqual([]);
+  });
+
+  it('runs a single-task plan file exactly as before', async () => {
+    writeFileSync(join(sandbox.project, 'plan.md'), '# Only one\n\n- [ ] write: one.txt = 1\n');
+    const run = await sandbox.run(['--plan-file', 'plan.md']);
+    expect(Array.isArray(run)).toBe(false);
+    expect(run).toMatchObject({ id: 'only-one', model: 'm1' });
+    expect(sandbox.read('only-one', 'plan.md')).toBe('# Only one\n\n- [ ] write: one.txt = 1\n');
+  });
+
+  it('checks every task before creating any', async () => {
+    writeFileSync(
+      join(sandbox.project, 'bad.md'),
+      '# Fine\n- [ ] x\n\n# Broken\nThis section has no checklist but names no model either.\n\n# Also broken\n- [ ] y\n',
+    );
+    const withId = await sandbox.cli(['run', '--plan-file', 'bad.md', '--id', 'mine']);
+    expect(withId.code).toBe(2);
+    expect(withId.stderr).toContain('--id names one task, but');
+    expect(withId.stderr).toContain('holds 3 tasks');
+    const badDep = await sandbox.cli(['run', '--plan-file', 'bad.md', '--after', 'ghost']);
+    expect(badDep.code).toBe(4);
+    expect(taskIds()).toEqual([]);
+  });
+});

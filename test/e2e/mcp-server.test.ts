@@ -1,0 +1,310 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { LATEST_PROTOCOL_VERSION, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  AnswerResult,
+  CancelResult,
+  LogsResult,
+  ModelsResult,
+  NoteResult,
+  RetryResult,
+  RunResult,
+  TaskDetail,
+  TaskSummary,
+  WaitResult,
+} from 'agent-dispatch';
+import { CLI } from '../helpers/run-cli.js';
+import { Sandbox } from '../helpers/sandbox.js';
+import { waitForFile } from '../helpers/wait-for.js';
+
+let sandbox: Sandbox;
+let client: Client | undefined;
+let protocolErrors: Error[];
+let serverStderr: string;
+let rawServer: ChildProcess | undefined;
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+/** A real MCP client from the SDK, which spawns `node bin/dispatch mcp` in the sandbox project. */
+async function connect(): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp'],
+    cwd: sandbox.project,
+    env: definedEnv(sandbox.env),
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
+  const mcp = new Client({ name: 'agent-dispatch-test', version: '1.0.0' });
+  // Anything on the server's stdout that is not a protocol message ends up here.
+  mcp.onerror = (error) => protocolErrors.push(error);
+  await mcp.connect(transport);
+  client = mcp;
+  return mcp;
+}
+
+/** Calls a tool; `data` is its structured output, typed as the library's result for that tool. */
+async function call<T = Record<string, unknown>>(
+  mcp: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+) {
+  const result = (await mcp.callTool({ name, arguments: args }, undefined, {
+    timeout: 60_000,
+  })) as CallToolResult;
+  const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+  return { result, text, data: result.structuredContent as T };
+}
+
+beforeEach(() => {
+  sandbox = new Sandbox();
+  client = undefined;
+  rawServer = undefined;
+  protocolErrors = [];
+  serverStderr = '';
+});
+afterEach(async () => {
+  await client?.close();
+  if (rawServer && rawServer.exitCode === null && rawServer.signalCode === null)
+    rawServer.kill('SIGKILL');
+  sandbox.cleanup();
+});
+
+describe('dispatch mcp', () => {
+  it('takes a simulated task through a question to completion', async () => {
+    const mcp = await connect();
+    expect(mcp.getServerVersion()?.name).toBe('agent-dispatch');
+    expect(mcp.getInstructions()).toContain('dispatch_wait');
+
+    const { tools } = await mcp.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(
+      [
+        'dispatch_answer',
+        'dispatch_cancel',
+        'dispatch_list',
+        'dispatch_logs',
+        'dispatch_models',
+        'dispatch_note',
+        'dispatch_retry',
+        'dispatch_run',
+        'dispatch_status',
+        'dispatch_wait',
+      ].sort(),
+    );
+    const runTool = tools.find((tool) => tool.name === 'dispatch_run');
+    expect(Object.keys(runTool?.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(['task', 'title', 'items', 'plan', 'model', 'cwd']),
+    );
+    expect(runTool?.outputSchema?.properties).toHaveProperty('state');
+
+    const run = await call<RunResult>(mcp, 'dispatch_run', {
+      title: 'Greeting',
+      model: 'sim',
+      task: 'Write a greeting file',
+      items: [
+        'Look around',
+        'ask: Which name should the greeting use?',
+        'write: greeting.txt = hello',
+      ],
+    });
+    expect(run.result.isError).toBeFalsy();
+    expect(run.data).toMatchObject({
+      id: 'greeting',
+      model: 'sim',
+      backend: 'sim',
+      modelVia: 'flag',
+      items: [
+        'Look around',
+        'ask: Which name should the greeting use?',
+        'write: greeting.txt = hello',
+      ],
+    });
+    expect(['running', 'waiting', 'done']).toContain(run.data.state);
+    expect(run.text).toContain('Dispatched greeting using sim');
+
+    const asked = await call<WaitResult>(mcp, 'dispatch_wait', {
+      ids: ['greeting'],
+      timeoutSeconds: 30,
+    });
+    expect(asked.data.event).toBe('attention');
+    expect(asked.data.tasks[0]).toMatchObject({
+      id: 'greeting',
+      state: 'waiting',
+      question: { seq: 1, text: 'Which name should the greeting use?', live: true },
+    });
+    expect(asked.text).toContain('question 001: Which name should the greeting use?');
+
+    const { resources } = await mcp.listResources();
+    expect(resources.map((r) => r.uri)).toContain('dispatch://tasks/greeting/plan');
+    const plan = await mcp.readResource({ uri: 'dispatch://tasks/greeting/plan' });
+    const planText = String((plan.contents[0] as { text: string }).text);
+    expect(planText).toContain('# Greeting');
+    expect(planText).toContain('ask: Which name should the greeting use?');
+    expect(planText).toBe(sandbox.read('greeting', 'plan.md'));
+
+    const answered = await call<AnswerResult>(mcp, 'dispatch_answer', {
+      id: 'greeting',
+      text: 'Ada',
+    });
+    expect(answered.data).toMatchObject({ id: 'greeting', seq: 1, resumed: false });
+    expect(answered.text).toContain('Answered question 001 of greeting');
+    expect(sandbox.read('greeting', join('ipc', '001.answer'))).toBe('Ada\n');
+
+    const finished = await call<WaitResult>(mcp, 'dispatch_wait', {
+      ids: ['greeting'],
+      timeoutSeconds: 30,
+    });
+    expect(finished.data.event).toBe('attention');
+    expect(finished.data.tasks[0]).toMatchObject({
+      state: 'done',
+      progress: { done: 3, total: 3 },
+    });
+    expect(readFileSync(join(sandbox.project, 'greeting.txt'), 'utf8')).toBe('hello\n');
+    expect(existsSync(join(sandbox.taskDir('greeting'), 'ipc', '001.done'))).toBe(true);
+
+    // Done is judged from ipc/.done; the worker's exit status lands a moment later.
+    await waitForFile(join(sandbox.taskDir('greeting'), 'events.jsonl'), (text) =>
+      text.includes('"type":"exited"'),
+    );
+    const status = await call<TaskDetail>(mcp, 'dispatch_status', { id: 'greeting' });
+    expect(status.data).toMatchObject({ state: 'done', exit: { code: 0, signal: null } });
+    const output = await mcp.readResource({ uri: 'dispatch://tasks/greeting/output' });
+    expect((output.contents[0] as { text: string }).text).toContain('simulated worker');
+    const logs = await call<LogsResult>(mcp, 'dispatch_logs', { id: 'greeting', lines: 5 });
+    expect(logs.data.lines.join('\n')).toContain('[sim] done');
+    const list = await call<{ tasks: TaskSummary[] }>(mcp, 'dispatch_list');
+    expect(list.data.tasks.map((t) => t.id)).toEqual(['greeting']);
+
+    const answeredEvent = sandbox.events('greeting').find((e) => e.type === 'answered');
+    expect(answeredEvent).toMatchObject({ seq: 1, by: 'mcp' });
+    expect(protocolErrors).toEqual([]);
+  });
+
+  it('returns tool errors with the CLI message and hint', async () => {
+    const mcp = await connect();
+    const missing = await call<TaskDetail>(mcp, 'dispatch_status', { id: 'nope' });
+    expect(missing.result.isError).toBe(true);
+    expect(missing.result.structuredContent).toBeUndefined();
+    expect(missing.text).toContain(`no task "nope" in ${join(sandbox.root, 'tasks')}`);
+    expect(missing.text).toContain('There are no tasks here yet: start one with `dispatch run`.');
+
+    const badId = await call<AnswerResult>(mcp, 'dispatch_answer', { id: '../etc', text: 'x' });
+    expect(badId.result.isError).toBe(true);
+    expect(badId.text).toContain('invalid task id "../etc"');
+
+    const badArgs = await call<RunResult>(mcp, 'dispatch_run', { items: 'not a list' });
+    expect(badArgs.result.isError).toBe(true);
+    expect(badArgs.text).toMatch(/items/);
+
+    const nothing = await call<RunResult>(mcp, 'dispatch_run', {});
+    expect(nothing.result.isError).toBe(true);
+    expect(nothing.text).toContain('nothing to dispatch');
+
+    await expect(mcp.readResource({ uri: 'dispatch://tasks/nope/plan' })).rejects.toThrow(
+      /no task "nope"/,
+    );
+    expect(protocolErrors).toEqual([]);
+  });
+
+  it('times out a wait, notes, cancels and retries a running task', async () => {
+    const mcp = await connect();
+    const run = await call<RunResult>(mcp, 'dispatch_run', {
+      model: 'sim',
+      title: 'Forever',
+      items: ['hang'],
+    });
+    expect(run.data.id).toBe('forever');
+
+    const waited = await call<WaitResult>(mcp, 'dispatch_wait', { timeoutSeconds: 0.2 });
+    expect(waited.data.event).toBe('timeout');
+    expect(waited.data.tasks.map((t) => t.id)).toEqual(['forever']);
+    expect(waited.text).toContain('Call dispatch_wait again');
+
+    const noted = await call<NoteResult>(mcp, 'dispatch_note', {
+      id: 'forever',
+      text: 'Use the staging DB',
+    });
+    expect(noted.result.isError).toBeFalsy();
+    expect(sandbox.read('forever', 'plan.md')).toContain(
+      '> **Note from dispatcher:** Use the staging DB',
+    );
+
+    const cancelled = await call<CancelResult>(mcp, 'dispatch_cancel', {
+      id: 'forever',
+      reason: 'testing',
+    });
+    expect(cancelled.data).toMatchObject({ id: 'forever', state: 'cancelled' });
+    const retried = await call<RetryResult>(mcp, 'dispatch_retry', { id: 'forever' });
+    expect(retried.data).toMatchObject({ id: 'forever', attempt: 2, model: 'sim' });
+    expect(['running', 'queued']).toContain(retried.data.state);
+    const again = await call<CancelResult>(mcp, 'dispatch_cancel', { id: 'forever' });
+    expect(again.data.state).toBe('cancelled');
+
+    const models = await call<ModelsResult>(mcp, 'dispatch_models');
+    expect(models.data).toMatchObject({
+      configFile: null,
+      default: 'sim',
+      models: [{ name: 'sim', ready: true, isDefault: true }],
+    });
+    expect(protocolErrors).toEqual([]);
+  });
+
+  it('exits by itself when its input closes, even while a wait is pending', async () => {
+    await sandbox.run(['--model', 'sim', '--id', 'forever', '--item', 'hang']);
+    const server = spawn(process.execPath, [CLI, 'mcp'], {
+      cwd: sandbox.project,
+      env: sandbox.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    rawServer = server;
+    let stdout = '';
+    let stderr = '';
+    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      server.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    const responses = new Map<number, (message: unknown) => void>();
+    server.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of stdout.split('\n').slice(0, -1)) {
+        const message = JSON.parse(line) as { id?: number };
+        if (message.id !== undefined) responses.get(message.id)?.(message);
+      }
+      stdout = stdout.slice(stdout.lastIndexOf('\n') + 1);
+    });
+    const request = (id: number, method: string, params: unknown) => {
+      const reply = new Promise((resolve) => responses.set(id, resolve));
+      server.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      return reply;
+    };
+    await request(1, 'initialize', {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '1' },
+    });
+    server.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
+    );
+    const pendingWait = request(2, 'tools/call', {
+      name: 'dispatch_wait',
+      arguments: { ids: ['forever'], timeoutSeconds: 600 },
+    });
+    // Requests are handled in order: once the ping is answered, the wait has started.
+    await request(3, 'ping', {});
+    let waitAnswered = false;
+    void pendingWait.then(() => (waitAnswered = true));
+    server.stdin.end();
+    const exit = await exited;
+    expect(exit, stderr).toEqual({ code: 0, signal: null });
+    expect(waitAnswered).toBe(false);
+    expect(stdout).toBe('');
+  });
+});

@@ -1,0 +1,187 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { Sandbox } from '../helpers/sandbox.js';
+import { agentPath, configFor, type CliSetup } from './agent-clis.js';
+import {
+  REPLY_USAGE,
+  closedPort,
+  startModelServer,
+  type ApiAdapter,
+  type ModelServer,
+} from './model-server.js';
+import { QUESTION } from './worker-script.js';
+
+/**
+ * The two scenarios every real agent CLI goes through, driven only through the built `dispatch`
+ * CLI with real processes: a task completed with a question on the way, and each way the model
+ * service can fail.
+ */
+export const ITEMS = ['Survey the project', 'Ask which greeting to use', 'Write the summary to output.md'];
+
+/** Long enough for a slow CLI start (Gemini takes ~8 s on two busy cores), short enough to fail. */
+const STEP_TIMEOUT_S = 150;
+
+/** Writes a CLI's own files (its config, settings or home) into `dir` and says how to run it. */
+export type Setup = (baseUrl: string, dir: string) => CliSetup;
+
+interface Prepared {
+  sandbox: Sandbox;
+  /** The CLI's own files, outside the sandbox's project. */
+  cliDir: string;
+  cleanup(): void;
+}
+
+function prepare(setupFor: Setup, baseUrl: string): Prepared {
+  const cliDir = mkdtempSync(join(tmpdir(), 'dispatch-agent-cli-'));
+  const setup = setupFor(baseUrl, cliDir);
+  const sandbox = new Sandbox({ PATH: agentPath(), ...setup.env });
+  sandbox.writeConfig(configFor(setup));
+  return {
+    sandbox,
+    cliDir,
+    cleanup() {
+      sandbox.cleanup();
+      rmSync(cliDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** dispatch run → wait (question) → answer → wait (done), then checks files, log and usage. */
+export async function completesTaskWithQuestion(
+  api: ApiAdapter,
+  setupFor: Setup,
+): Promise<{ log: string; server: ModelServer }> {
+  const server = await startModelServer(api);
+  const prepared = prepare(setupFor, server.url);
+  const sandbox = prepared.sandbox;
+  try {
+    const run = await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
+    expect(run.id).toBe('greeting');
+
+    const asked = await sandbox.cli(['wait', 'greeting', '--json', '--timeout', String(STEP_TIMEOUT_S)], {
+      timeoutMs: (STEP_TIMEOUT_S + 20) * 1000,
+    });
+    const askedEvent = JSON.parse(asked.stdout || '{}');
+    expect(askedEvent.tasks?.[0]?.question?.text, describeTask(sandbox, 'greeting', asked.stdout)).toBe(QUESTION);
+    expect(askedEvent.tasks[0].state).toBe('waiting');
+    expect(askedEvent.tasks[0].progress).toMatchObject({ done: 1, total: 3 });
+
+    const answered = await sandbox.cli(['answer', 'greeting', 'Hello from the test']);
+    expect(answered.code, answered.stderr).toBe(0);
+
+    const finished = await sandbox.cli(['wait', 'greeting', '--timeout', String(STEP_TIMEOUT_S)], {
+      timeoutMs: (STEP_TIMEOUT_S + 20) * 1000,
+    });
+    expect(finished.code, describeTask(sandbox, 'greeting', finished.stdout)).toBe(0);
+    expect(finished.stdout).toContain('greeting: done (3/3 items)');
+
+    const task = sandbox.taskDir('greeting');
+    expect(readFileSync(join(task, 'output.md'), 'utf8')).toBe(
+      'Greeting chosen by the user: Hello from the test\n',
+    );
+    for (const name of ['001.question', '001.answer', '001.done', '.done'])
+      expect(existsSync(join(task, 'ipc', name)), name).toBe(true);
+    expect(sandbox.read('greeting', 'plan.md')).not.toContain('- [ ]');
+
+    const status = await sandbox.status('greeting');
+    expect(status.state).toBe('done');
+    expect(status.usage).toMatchObject({
+      inputTokens: server.replies * REPLY_USAGE.input,
+      outputTokens: server.replies * REPLY_USAGE.output,
+      attempts: 1,
+    });
+    const text = await sandbox.cli(['status', 'greeting']);
+    expect(text.stdout).toMatch(/usage\s+[\d,]+ tokens in/);
+
+    const log = sandbox.read('greeting', 'worker.log');
+    // The JSON events are rendered: tool calls as text, no raw event lines.
+    expect(log).toMatch(/^→ /m);
+    expect(log).not.toMatch(/^\{"type"/m);
+    return { log, server };
+  } finally {
+    prepared.cleanup();
+    await server.close();
+  }
+}
+
+export type FailureCase = 401 | 429 | 500 | 'unreachable';
+
+export interface FailureOutcome {
+  failure: FailureCase;
+  kind: string;
+  label: string;
+  evidence: string;
+  /** Seconds from `dispatch run` until `dispatch status` named the cause. */
+  seconds: number;
+  /** The state when it did: failed, or running for a CLI that keeps retrying. */
+  state: string;
+}
+
+/**
+ * The model service answers 401, 429 or 500, or nothing listens: `dispatch status` must name the
+ * cause within `limitSeconds`, and `dispatch retry --model sim` (after `cancel` when the CLI
+ * keeps retrying) must finish the task with another backend.
+ */
+export async function reportsFailure(
+  api: ApiAdapter,
+  setupFor: Setup,
+  failure: FailureCase,
+  expected: { state: 'failed' | 'running'; limitSeconds: number },
+): Promise<FailureOutcome> {
+  const server =
+    failure === 'unreachable' ? undefined : await startModelServer(api, { failWith: failure });
+  const baseUrl = server?.url ?? `http://127.0.0.1:${await closedPort()}`;
+  const prepared = prepare(setupFor, baseUrl);
+  const sandbox = prepared.sandbox;
+  try {
+    const started = Date.now();
+    const run = await sandbox.run(['--title', 'Doomed', ...ITEMS.flatMap((item) => ['--item', item])]);
+    let status: Record<string, unknown> = {};
+    let seconds: number | undefined;
+    while (Date.now() - started < expected.limitSeconds * 1000) {
+      status = await sandbox.status(run.id);
+      if (status.cause && seconds === undefined) seconds = (Date.now() - started) / 1000;
+      if (status.cause && status.state === expected.state) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const cause = status.cause as { kind: string; label: string; evidence: string } | undefined;
+    expect(
+      cause && status.state,
+      `no cause named in state ${expected.state} within ${expected.limitSeconds} s:\n${describeTask(sandbox, run.id, JSON.stringify(status))}`,
+    ).toBe(expected.state);
+    const outcome: FailureOutcome = {
+      failure,
+      kind: cause?.kind ?? '',
+      label: cause?.label ?? '',
+      evidence: cause?.evidence ?? '',
+      seconds: seconds ?? Number.NaN,
+      state: String(status.state),
+    };
+    if (status.state !== 'failed') {
+      const cancelled = await sandbox.cli(['cancel', run.id, '--reason', 'service down']);
+      expect(cancelled.code, cancelled.stderr).toBe(0);
+    }
+    const retried = await sandbox.cli(['retry', run.id, '--model', 'sim']);
+    expect(retried.code, retried.stderr).toBe(0);
+    const done = await sandbox.cli(['wait', run.id, '--timeout', '60'], { timeoutMs: 80_000 });
+    expect(done.code, describeTask(sandbox, run.id, done.stdout)).toBe(0);
+    expect((await sandbox.status(run.id)).state).toBe('done');
+    return outcome;
+  } finally {
+    prepared.cleanup();
+    await server?.close();
+  }
+}
+
+/** What a failed expectation shows: the command's output and the end of the worker's log. */
+function describeTask(sandbox: Sandbox, id: string, output: string): string {
+  let log = '(no worker.log)';
+  try {
+    log = sandbox.read(id, 'worker.log').slice(-4000);
+  } catch {
+    // no log yet
+  }
+  return `${output}\nworker.log:\n${log}`;
+}
