@@ -8,9 +8,9 @@
 //              new one after the answer, so one runs per running task);
 //   waiting  – the harness writes 001.question into every ipc/ (temp + rename): every task is
 //              "waiting"; the supervisor alone (a `dispatch wait` would return at once).
-// Memory: summed VmRSS, median of 11 samples over the window (PSS too, in details: RSS counts
-// shared pages once per process, which flatters neither side equally). CPU, scaled to 30 s:
-// ours, the run time of every thread of the process (/proc/<pid>/task/*/schedstat) between the
+// Memory: summed VmRSS, median of 11 samples over the window; PSS and USS too, in details, as
+// RSS counts shared pages (bash, node, libc) once in every process that maps them.
+// CPU, scaled to 30 s: ours, the run time of every thread of the process (/proc/<pid>/task/*/schedstat) between the
 // window's ends; the monitors, everything they and their `date`/`sleep` children used from start
 // to stop (getrusage through bash `times`), so it includes each monitor's start (~2 ms).
 // Why `hang` and not `ask:`: a sim worker waiting in `ask:` holds an inotify instance (128 per
@@ -66,6 +66,7 @@ async function measure(pidsOf, windowMs) {
   return {
     rss: describe(samples.map((s) => s.rssMiB)),
     pss: describe(samples.map((s) => s.pssMiB)),
+    uss: describe(samples.map((s) => s.ussMiB)),
     cpu: { ...describe(thirds), value: per30(first, last) },
     perProcessCpu: last.cpu.map(
       (c, i) => ((c - (first.cpu[i] ?? 0)) * 30_000) / (last.at - first.at),
@@ -149,6 +150,7 @@ export async function idleCost(sandbox, { tasks: wanted, windowMs, settleMs, not
   const detail = (m, what) => ({
     what,
     pssMiB: m.pss,
+    ussMiB: m.uss,
     processes: m.processes.value,
     cpuPer30sEach: m.perProcessCpu,
     rssMiBEach: m.rssEach,
@@ -165,7 +167,11 @@ export async function idleCost(sandbox, { tasks: wanted, windowMs, settleMs, not
       pass: running.rss.value < 100 && baseline.rss.value / running.rss.value >= 5,
       details: {
         ours: detail(running, 'supervisor, dispatch wait'),
-        baseline: { what: `${tasks} bash monitors and their children`, pssMiB: baseline.pss },
+        baseline: {
+          what: `${tasks} bash monitors and their children`,
+          pssMiB: baseline.pss,
+          ussMiB: baseline.uss,
+        },
       },
     },
     {

@@ -73,20 +73,33 @@ export function procStat(pid) {
   }
 }
 
-/** A /proc/<pid>/<file> field in kB ("VmRSS:" in status, "Pss:" in smaps_rollup); 0 if absent. */
-function kbField(pid, file, field) {
+/** Fields in kB of a /proc/<pid>/<file> ("VmRSS" in status, "Pss" in smaps_rollup); 0 if absent. */
+function kbFields(pid, file, fields) {
+  let text = '';
   try {
-    const match = readFileSync(`/proc/${pid}/${file}`, 'utf8').match(
-      new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'),
-    );
-    return match ? Number(match[1]) : 0;
+    text = readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
-    return 0;
+    // gone, or a zombie
   }
+  return fields.map((field) =>
+    Number(text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0),
+  );
 }
 
-export const rssKiB = (/** @type {number} */ pid) => kbField(pid, 'status', 'VmRSS');
-export const pssKiB = (/** @type {number} */ pid) => kbField(pid, 'smaps_rollup', 'Pss');
+/**
+ * RSS counts every resident page, shared ones (the bash or node binary, libc) in every process
+ * that maps them; PSS splits shared pages between their sharers; USS counts private pages only:
+ * what exiting would free.
+ */
+export function memoryKiB(pid) {
+  const [rss = 0] = kbFields(pid, 'status', ['VmRSS']);
+  const [pss = 0, clean = 0, dirty = 0] = kbFields(pid, 'smaps_rollup', [
+    'Pss',
+    'Private_Clean',
+    'Private_Dirty',
+  ]);
+  return { rss, pss, uss: clean + dirty };
+}
 
 /** Every process on the machine (pid → stat). */
 export function processTable() {
@@ -117,15 +130,21 @@ export function descendants(pid) {
   return [...found];
 }
 
-/** Summed VmRSS and PSS of some processes, in MiB. */
+/** Summed RSS, PSS and USS of some processes, in MiB. */
 export function memoryOf(pids) {
-  let rss = 0;
-  let pss = 0;
+  const sum = { rss: 0, pss: 0, uss: 0 };
   for (const pid of pids) {
-    rss += rssKiB(pid);
-    pss += pssKiB(pid);
+    const m = memoryKiB(pid);
+    sum.rss += m.rss;
+    sum.pss += m.pss;
+    sum.uss += m.uss;
   }
-  return { rssMiB: rss / 1024, pssMiB: pss / 1024, processes: pids.length };
+  return {
+    rssMiB: sum.rss / 1024,
+    pssMiB: sum.pss / 1024,
+    ussMiB: sum.uss / 1024,
+    processes: pids.length,
+  };
 }
 
 /**

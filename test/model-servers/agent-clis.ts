@@ -91,7 +91,9 @@ export function codexSetup(baseUrl: string, dir: string): CliSetup {
 /** Gemini CLI: GOOGLE_GEMINI_BASE_URL and GEMINI_API_KEY, settings in a temporary HOME. */
 export function geminiSetup(baseUrl: string, dir: string): CliSetup {
   const home = join(dir, 'home');
+  const tmp = join(dir, 'tmp');
   mkdirSync(join(home, '.gemini'), { recursive: true });
+  mkdirSync(tmp);
   writeFileSync(
     join(home, '.gemini', 'settings.json'),
     JSON.stringify(
@@ -114,7 +116,13 @@ export function geminiSetup(baseUrl: string, dir: string): CliSetup {
     backend: 'gemini',
     command: 'gemini --yolo --skip-trust',
     model: 'gemini-2.5-flash',
-    env: { HOME: home, GEMINI_API_KEY: 'scripted-test-key', GOOGLE_GEMINI_BASE_URL: baseUrl },
+    env: {
+      HOME: home,
+      GEMINI_API_KEY: 'scripted-test-key',
+      GOOGLE_GEMINI_BASE_URL: baseUrl,
+      // Its error reports ("Full report available at …") go here, not into the shared /tmp.
+      TMPDIR: tmp,
+    },
   };
 }
 

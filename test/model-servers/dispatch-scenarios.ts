@@ -18,7 +18,11 @@ import { QUESTION } from './worker-script.js';
  * CLI with real processes: a task completed with a question on the way, and each way the model
  * service can fail.
  */
-export const ITEMS = ['Survey the project', 'Ask which greeting to use', 'Write the summary to output.md'];
+export const ITEMS = [
+  'Survey the project',
+  'Ask which greeting to use',
+  'Write the summary to output.md',
+];
 
 /** Long enough for a slow CLI start (Gemini takes ~8 s on two busy cores), short enough to fail. */
 const STEP_TIMEOUT_S = 150;
@@ -57,14 +61,24 @@ export async function completesTaskWithQuestion(
   const prepared = prepare(setupFor, server.url);
   const sandbox = prepared.sandbox;
   try {
-    const run = await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
+    const run = await sandbox.run([
+      '--title',
+      'Greeting',
+      ...ITEMS.flatMap((item) => ['--item', item]),
+    ]);
     expect(run.id).toBe('greeting');
 
-    const asked = await sandbox.cli(['wait', 'greeting', '--json', '--timeout', String(STEP_TIMEOUT_S)], {
-      timeoutMs: (STEP_TIMEOUT_S + 20) * 1000,
-    });
+    const asked = await sandbox.cli(
+      ['wait', 'greeting', '--json', '--timeout', String(STEP_TIMEOUT_S)],
+      {
+        timeoutMs: (STEP_TIMEOUT_S + 20) * 1000,
+      },
+    );
     const askedEvent = JSON.parse(asked.stdout || '{}');
-    expect(askedEvent.tasks?.[0]?.question?.text, describeTask(sandbox, 'greeting', asked.stdout)).toBe(QUESTION);
+    expect(
+      askedEvent.tasks?.[0]?.question?.text,
+      describeTask(sandbox, 'greeting', asked.stdout),
+    ).toBe(QUESTION);
     expect(askedEvent.tasks[0].state).toBe('waiting');
     expect(askedEvent.tasks[0].progress).toMatchObject({ done: 1, total: 3 });
 
@@ -137,7 +151,11 @@ export async function reportsFailure(
   const sandbox = prepared.sandbox;
   try {
     const started = Date.now();
-    const run = await sandbox.run(['--title', 'Doomed', ...ITEMS.flatMap((item) => ['--item', item])]);
+    const run = await sandbox.run([
+      '--title',
+      'Doomed',
+      ...ITEMS.flatMap((item) => ['--item', item]),
+    ]);
     let status: Record<string, unknown> = {};
     let seconds: number | undefined;
     while (Date.now() - started < expected.limitSeconds * 1000) {

@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { REPLY_USAGE, sendJson, sendSse, type ApiAdapter, type ApiRequest } from './model-server.js';
+import {
+  REPLY_USAGE,
+  sendJson,
+  sendSse,
+  type ApiAdapter,
+  type ApiRequest,
+} from './model-server.js';
 import { nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
 
 /**
@@ -95,10 +101,7 @@ export const geminiApi: ApiAdapter = {
       status === 401
         ? ['API key not valid. Please pass a valid API key.', 'UNAUTHENTICATED']
         : status === 429
-          ? [
-              'Resource has been exhausted (e.g. check quota).',
-              'RESOURCE_EXHAUSTED',
-            ]
+          ? ['Resource has been exhausted (e.g. check quota).', 'RESOURCE_EXHAUSTED']
           : ['An internal error has occurred. Please retry or try again later.', 'INTERNAL'];
     return { error: { code: status, message, status: state } };
   },

@@ -68,7 +68,8 @@ export async function startModelServer(
       };
       state.requests.push(request);
       if (state.requests.length > maxRequests) return sendJson(res, 503, adapter.errorBody(503));
-      if (options.failWith) return sendJson(res, options.failWith, adapter.errorBody(options.failWith));
+      if (options.failWith)
+        return sendJson(res, options.failWith, adapter.errorBody(options.failWith));
       try {
         if (adapter.reply(request, res)) state.replies++;
       } catch (error) {
@@ -107,7 +108,10 @@ export async function closedPort(): Promise<number> {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

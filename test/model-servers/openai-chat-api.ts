@@ -66,7 +66,11 @@ function delta(action: ScriptAction): { delta: Record<string, unknown>; finish: 
 export const openaiChatApi: ApiAdapter = {
   name: 'OpenAI Chat Completions',
   reply(request: ApiRequest, res: ServerResponse) {
-    const body = (request.body ?? {}) as { messages?: ChatMessage[]; tools?: unknown[]; model?: string };
+    const body = (request.body ?? {}) as {
+      messages?: ChatMessage[];
+      tools?: unknown[];
+      model?: string;
+    };
     const { prompt, results } = conversation(body.messages ?? []);
     const step = body.tools?.length
       ? delta(nextAction(prompt, results))

@@ -20,7 +20,9 @@ export const QUESTION = 'Which greeting should the summary use?';
 export const FINAL_TEXT = 'All plan items are done.';
 
 /** Paths the worker prompt names ("Plan file: …"), or undefined if the prompt is not ours. */
-export function promptPaths(prompt: string): { plan: string; ipc: string; output: string } | undefined {
+export function promptPaths(
+  prompt: string,
+): { plan: string; ipc: string; output: string } | undefined {
   const field = (label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(prompt)?.[1]?.trim();
   const plan = field('Plan file');
   const ipc = field('IPC folder');

@@ -9,6 +9,7 @@ import {
   listCursorModels,
   SUGGESTED_MODELS,
 } from '../../runtime/backends/detect-backends.js';
+import { checkBackend } from '../../runtime/backends/check-backend.js';
 import { configPath } from '../../runtime/paths.js';
 import type { CliContext } from '../cli-context.js';
 import { paint } from '../format/style.js';
@@ -98,15 +99,21 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       const backends: RenderBackend[] = [];
       const models: { name: string; backend: string }[] = [];
-      for (const { backend, program, path } of detected) {
+      const warnings: string[] = [];
+      for (const { backend, program, path, version } of detected) {
         const command =
           program === backend.programs[0]
             ? backend.defaultCommand
             : backend.defaultCommand.replace(backend.programs[0] as string, program);
+        // The written command is checked against the installed version; what it would reject
+        // or what would stop it (Claude Code as root) is said now, not when a worker dies.
+        const check = checkBackend({ name: backend.type, command, type: backend.type }, ctx.env);
+        for (const problem of check.problems)
+          warnings.push(`${backend.type}: ${problem.message}\n    fix: ${problem.fix}`);
         backends.push({
           name: backend.type,
           command,
-          comment: `${backend.label}, found at ${path}`,
+          comment: `${backend.label}${version ? ` ${version}` : ''}, found at ${path}`,
         });
         const offered = backend.type === 'cursor' ? listCursorModels(program) : [];
         for (const name of offered.length > 0 ? offered : (SUGGESTED_MODELS[backend.type] ?? [])) {
@@ -127,7 +134,9 @@ export function registerInit(program: Command, ctx: CliContext): void {
       if (existsSync(file)) writeConfigFile(`${file}.bak`, readFileSync(file, 'utf8'));
       writeConfigFile(file, text);
       ctx.out(
-        `Wrote ${file}\n  backends: ${backends.map((b) => b.name).join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`,
+        `Wrote ${file}\n  backends: ${detected.map((d) => `${d.backend.type}${d.version ? ` ${d.version}` : ''}`).join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`,
       );
+      if (warnings.length > 0)
+        ctx.err(`${paint('Check before dispatching:', 'yellow')}\n  ${warnings.join('\n  ')}`);
     });
 }

@@ -40,6 +40,11 @@ export interface InvocationInput {
   modelId: string;
   passModel: boolean;
   prompt: string;
+  /**
+   * The task folder (plan, IPC, output), for CLIs that confine their file tools to the working
+   * folder and must be told about it; absent when only the argv is shown.
+   */
+  taskDir?: string;
 }
 
 export interface Invocation {

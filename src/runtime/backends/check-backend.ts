@@ -28,7 +28,8 @@ export function checkBackend(
   env: NodeJS.ProcessEnv = process.env,
 ): BackendCheck {
   const impl = backendFor(backend.type);
-  if (backend.type === 'sim') return { ok: true, version: undefined, path: undefined, problems: [] };
+  if (backend.type === 'sim')
+    return { ok: true, version: undefined, path: undefined, problems: [] };
   const parsed = parseCommand(backend.command);
   const program = parsed.program;
   const path = program && !program.includes('$') ? findOnPath(program, env) : undefined;
@@ -67,10 +68,11 @@ export function checkBackend(
       const name = option.replace(/=.*$/, '');
       if (flags.has(name) || own.some((problem) => problem.message.includes(name))) continue;
       problems.push({
-        message: `${impl.label} ${facts.version ?? ''} does not list ${name} in \`${program} ${impl.helpArgs.join(' ')}\`: it will likely reject it`.replace(
-          /\s+/g,
-          ' ',
-        ),
+        message:
+          `${impl.label} ${facts.version ?? ''} does not list ${name} in \`${program} ${impl.helpArgs.join(' ')}\`: it will likely reject it`.replace(
+            /\s+/g,
+            ' ',
+          ),
         fix: `Remove or replace ${name} in the command of backend ${backend.name}.`,
       });
     }

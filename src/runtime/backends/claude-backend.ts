@@ -44,7 +44,7 @@ export const claudeBackend: Backend = {
     const output = chosen ? [] : ['--output-format', 'stream-json', '--verbose'];
     return {
       command,
-      args: [...output, ...(passModel ? ['--model', modelId] : []), prompt],
+      args: [...(passModel ? ['--model', modelId] : []), ...output, prompt],
       jsonEvents: chosen === undefined || chosen === 'stream-json' || chosen === 'json',
     };
   },

@@ -14,13 +14,17 @@ export const claudeEvents: EventRenderer = {
     switch (event.type) {
       case 'system':
         if (event.subtype === 'init')
-          lines.push(`[claude] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`);
+          lines.push(
+            `[claude] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`,
+          );
         break;
       case 'assistant': {
         const error = event.error !== undefined || event.is_api_error_message === true;
         for (const block of blocks) {
           if (block.type === 'text' && typeof block.text === 'string')
-            lines.push(...(error ? [`[claude] error: ${oneLine(block.text, 300)}`] : block.text.split('\n')));
+            lines.push(
+              ...(error ? [`[claude] error: ${oneLine(block.text, 300)}`] : block.text.split('\n')),
+            );
           if (block.type === 'tool_use') lines.push(toolCall(block.name, block.input));
         }
         break;

@@ -27,7 +27,8 @@ export function parseVersion(output: string): string | undefined {
 /** The options a help text lists: words such as --yolo or -p at the start or after a comma. */
 export function parseHelpFlags(help: string): string[] {
   const flags = new Set<string>();
-  for (const match of help.matchAll(/(?:^|[\s,[(|])(--?[A-Za-z][\w-]*)/gm)) flags.add(match[1] as string);
+  for (const match of help.matchAll(/(?:^|[\s,[(|])(--?[A-Za-z][\w-]*)/gm))
+    flags.add(match[1] as string);
   return [...flags];
 }
 

@@ -26,7 +26,8 @@ const CODEX_FAILURES: FailurePattern[] = [
   {
     kind: 'service-error',
     pattern: /currently experiencing high demand/i,
-    advice: 'The model service failed (Codex reports a 5xx as "high demand"); `dispatch retry` later or with another model.',
+    advice:
+      'The model service failed (Codex reports a 5xx as "high demand"); `dispatch retry` later or with another model.',
   },
 ];
 
@@ -43,11 +44,19 @@ export const codexBackend: Backend = {
   install: 'npm install -g @openai/codex',
   helpArgs: ['exec', '--help'],
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
-  invocation: ({ command, modelId, passModel, prompt }) => {
+  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
     const json = /(^|\s)--json(\s|$)/.test(command);
+    // Its workspace-write sandbox allows writes under the working folder only.
+    const sandboxed = /(^|\s)(--sandbox|-s)[=\s]+workspace-write(\s|$)/.test(command);
+    const addDir = sandboxed && taskDir ? ['--add-dir', taskDir] : [];
     return {
       command,
-      args: [...(json ? [] : ['--json']), ...(passModel ? ['--model', modelId] : []), prompt],
+      args: [
+        ...(passModel ? ['--model', modelId] : []),
+        ...(json ? [] : ['--json']),
+        ...addDir,
+        prompt,
+      ],
       jsonEvents: true,
     };
   },
@@ -57,7 +66,8 @@ export const codexBackend: Backend = {
     const problems: BackendProblem[] = [];
     if (args[0] !== 'exec' && args[0] !== 'e')
       problems.push({
-        message: 'the command does not run `codex exec`: Codex would start its interactive terminal UI',
+        message:
+          'the command does not run `codex exec`: Codex would start its interactive terminal UI',
         fix: 'Use `codex exec …`.',
       });
     if (hasOption(args, '--full-auto') && !flags?.has('--full-auto'))
@@ -69,7 +79,8 @@ export const codexBackend: Backend = {
     const sandbox = optionValue(args, '--sandbox', '-s');
     if (!bypass && sandbox !== 'workspace-write' && sandbox !== 'danger-full-access')
       problems.push({
-        message: 'no auto-approval: in exec mode Codex then runs read-only and cannot check off the plan',
+        message:
+          'no auto-approval: in exec mode Codex then runs read-only and cannot check off the plan',
         fix: `Add ${AUTO_APPROVAL}.`,
       });
     if (!bypass && !hasOption(args, '--skip-git-repo-check'))

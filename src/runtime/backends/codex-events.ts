@@ -30,7 +30,9 @@ export const codexEvents: EventRenderer = {
             break;
           case 'file_change': {
             const changes = Array.isArray(item.changes) ? item.changes.map(record) : [];
-            lines.push(`→ edit: ${changes.map((c) => `${String(c.kind ?? '')} ${String(c.path ?? '')}`).join(', ')}`);
+            lines.push(
+              `→ edit: ${changes.map((c) => `${String(c.kind ?? '')} ${String(c.path ?? '')}`).join(', ')}`,
+            );
             break;
           }
           case 'mcp_tool_call':

@@ -19,7 +19,12 @@ export function detectBackends(env: NodeJS.ProcessEnv = process.env): DetectedBa
     for (const program of backend.programs) {
       const path = findOnPath(program, env);
       if (path) {
-        found.push({ backend, program, path, version: cliFacts(path, backend.helpArgs, env).version });
+        found.push({
+          backend,
+          program,
+          path,
+          version: cliFacts(path, backend.helpArgs, env).version,
+        });
         break;
       }
     }

@@ -47,7 +47,8 @@ export const COMMON_FAILURES: readonly FailurePattern[] = [
     kind: 'network',
     pattern:
       /(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|network error|unable to connect|cannot connect|connection (refused|error|reset|failed)|fetch failed|waiting for network)/i,
-    advice: 'Check the network or the service URL (a proxy, a base URL setting), then `dispatch retry`.',
+    advice:
+      'Check the network or the service URL (a proxy, a base URL setting), then `dispatch retry`.',
   },
   {
     kind: 'service-error',

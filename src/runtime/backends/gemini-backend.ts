@@ -27,7 +27,8 @@ const GEMINI_FAILURES: FailurePattern[] = [
  * `-p`/`--prompt`, the prompt must come right after it, so the model flag follows the prompt.
  * We add `--output-format stream-json` (unless the command picks a format) for tool calls in
  * worker.log and the session's token stats. `--yolo` lets it use its write and shell tools
- * headless; `--skip-trust` lets it run in a folder not trusted before.
+ * headless; `--skip-trust` lets it run in a folder not trusted before. Its file tools refuse
+ * paths outside the working folder, so the task folder is added with --include-directories.
  */
 export const geminiBackend: Backend = {
   type: 'gemini',
@@ -36,14 +37,16 @@ export const geminiBackend: Backend = {
   install: 'npm install -g @google/gemini-cli',
   helpArgs: ['--help'],
   defaultCommand: 'gemini --yolo --skip-trust',
-  invocation: ({ command, modelId, passModel, prompt }) => {
+  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
     const chosen = /(^|\s)(--output-format|-o)[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[3];
-    const output = chosen ? [] : ['--output-format', 'stream-json'];
+    // write_file refuses paths outside the workspace, and the task folder may be outside it.
+    const include = taskDir ? ['--include-directories', taskDir] : [];
+    const output = [...(chosen ? [] : ['--output-format', 'stream-json']), ...include];
     const model = passModel ? ['--model', modelId] : [];
     const jsonEvents = chosen === undefined || chosen === 'stream-json' || chosen === 'json';
     if (/\s(-p|--prompt)\s*$/.test(command))
-      return { command, args: [prompt, ...output, ...model], jsonEvents };
-    return { command, args: [...output, ...model, '--prompt', prompt], jsonEvents };
+      return { command, args: [prompt, ...model, ...output], jsonEvents };
+    return { command, args: [...model, ...output, '--prompt', prompt], jsonEvents };
   },
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
   events: geminiEvents,
@@ -55,7 +58,11 @@ export const geminiBackend: Backend = {
         fix: 'Add --yolo (or --approval-mode yolo).',
       });
     const trusted = env.GEMINI_CLI_TRUST_WORKSPACE === 'true';
-    if (!hasOption(args, '--skip-trust') && !trusted && (flags === undefined || flags.has('--skip-trust')))
+    if (
+      !hasOption(args, '--skip-trust') &&
+      !trusted &&
+      (flags === undefined || flags.has('--skip-trust'))
+    )
       problems.push({
         message:
           'no --skip-trust: in a folder not trusted before, headless Gemini CLI exits with code 55',

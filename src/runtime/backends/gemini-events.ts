@@ -16,7 +16,9 @@ export const geminiEvents: EventRenderer = {
     const lines = flushText(state);
     switch (event.type) {
       case 'init':
-        lines.push(`[gemini] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`);
+        lines.push(
+          `[gemini] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`,
+        );
         break;
       case 'tool_use':
         lines.push(toolCall(event.tool_name, event.parameters));

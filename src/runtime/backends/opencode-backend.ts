@@ -10,6 +10,12 @@ const OPENCODE_FAILURES: FailurePattern[] = [
     advice: 'Name the model as provider/model (see `opencode models`), then `dispatch retry`.',
   },
   {
+    kind: 'permission',
+    pattern: /(permission requested: .*auto-rejecting|rejected permission to use)/i,
+    advice:
+      'opencode refused a tool nobody could approve: add --auto to the opencode command, then `dispatch retry`.',
+  },
+  {
     kind: 'auth',
     pattern: /(Incorrect API key|ProviderAuthError|opencode auth login)/i,
     advice: 'Set the provider key (`opencode auth login`), then `dispatch retry`.',
@@ -31,13 +37,15 @@ export const opencodeBackend: Backend = {
   defaultCommand: 'opencode run --auto',
   invocation: ({ command, modelId, passModel, prompt }) => {
     const chosen = /(^|\s)--format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
-    const logs = /(^|\s)--print-logs(\s|$)/.test(command) ? [] : ['--print-logs', '--log-level', 'ERROR'];
+    const logs = /(^|\s)--print-logs(\s|$)/.test(command)
+      ? []
+      : ['--print-logs', '--log-level', 'ERROR'];
     return {
       command,
       args: [
+        ...(passModel ? ['--model', modelId] : []),
         ...(chosen ? [] : ['--format', 'json']),
         ...logs,
-        ...(passModel ? ['--model', modelId] : []),
         prompt,
       ],
       jsonEvents: chosen === undefined || chosen === 'json',
@@ -54,7 +62,8 @@ export const opencodeBackend: Backend = {
       });
     if (!hasOption(args, '--auto'))
       problems.push({
-        message: 'no --auto: `opencode run` then asks for permission nobody can give, and tools are refused',
+        message:
+          'no --auto: `opencode run` then rejects every permission request, such as writing the task folder outside the working folder',
         fix: 'Add --auto.',
       });
     return problems;

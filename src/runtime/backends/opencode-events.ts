@@ -1,5 +1,13 @@
 import type { EventRenderer } from './backend.js';
-import { addStep, count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
+import {
+  addStep,
+  count,
+  flushText,
+  oneLine,
+  record,
+  toolCall,
+  toolOutput,
+} from './render-helpers.js';
 
 /**
  * `opencode run --format json` events as text: text parts, tool calls with their result,
@@ -18,7 +26,9 @@ export const opencodeEvents: EventRenderer = {
         const tool = record(part.state);
         lines.push(toolCall(part.tool, tool.input));
         lines.push(
-          ...toolOutput(tool.status === 'error' ? `error: ${String(tool.error ?? '')}` : tool.output),
+          ...toolOutput(
+            tool.status === 'error' ? `error: ${String(tool.error ?? '')}` : tool.output,
+          ),
         );
         break;
       }
@@ -39,7 +49,9 @@ export const opencodeEvents: EventRenderer = {
       case 'error': {
         const error = record(event.error);
         const data = record(error.data);
-        lines.push(`[opencode] error: ${String(error.name ?? 'Error')}: ${oneLine(data.message ?? error.message, 300)}`);
+        lines.push(
+          `[opencode] error: ${String(error.name ?? 'Error')}: ${oneLine(data.message ?? error.message, 300)}`,
+        );
         break;
       }
     }

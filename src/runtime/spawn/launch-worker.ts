@@ -17,12 +17,13 @@ export interface LaunchResult {
 }
 
 /** The command and arguments a task's worker runs with, the prompt last. */
-export function workerInvocation(meta: TaskMeta, prompt: string) {
+export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: string) {
   return backendFor(meta.backendType as Parameters<typeof backendFor>[0]).invocation({
     command: meta.command,
     modelId: meta.modelId,
     passModel: meta.passModel,
     prompt,
+    taskDir,
   });
 }
 
@@ -44,7 +45,7 @@ export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number):
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
   }
-  const { command, args, jsonEvents } = workerInvocation(meta, prompt);
+  const { command, args, jsonEvents } = workerInvocation(meta, prompt, files.taskDir);
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
   const log = openSync(files.log, 'a', 0o600);
   writeSync(

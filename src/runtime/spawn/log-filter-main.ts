@@ -36,15 +36,20 @@ function finish(): void {
   const usage = filter?.usage();
   const taskDir = process.env.DISPATCH_TASK_DIR;
   // A CLI that failed before its first request reports zeros: nothing was used.
-  const used = usage && (usage.inputTokens > 0 || usage.outputTokens > 0 || (usage.costUsd ?? 0) > 0);
+  const used =
+    usage && (usage.inputTokens > 0 || usage.outputTokens > 0 || (usage.costUsd ?? 0) > 0);
   if (used && taskDir) {
     try {
-      appendJsonLine(join(taskDir, 'events.jsonl'), {
-        type: 'usage',
-        time: new Date().toISOString(),
-        attempt,
-        ...usage,
-      }, 0o600);
+      appendJsonLine(
+        join(taskDir, 'events.jsonl'),
+        {
+          type: 'usage',
+          time: new Date().toISOString(),
+          attempt,
+          ...usage,
+        },
+        0o600,
+      );
     } catch {
       // the task folder is gone; nothing to record into
     }

@@ -53,7 +53,8 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
  * Lines an agent CLI prints about its own trouble while it keeps running (Codex reconnecting,
  * opencode retrying a provider, a rendered `[cli] error:` line) — not the worker's tool output.
  */
-const LIVE_ERROR = /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
+const LIVE_ERROR =
+  /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
 
 /**
  * A problem a still-running worker reports: an agent CLI that cannot reach its service or is
