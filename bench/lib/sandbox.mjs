@@ -64,7 +64,7 @@ export class Sandbox {
     if (this.closed) return;
     this.closed = true;
     killEverythingIn(this.base);
-    rmSync(this.base, { recursive: true, force: true });
+    rmSync(this.base, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -209,3 +209,22 @@ describe('dispatch run → wait → answer → wait', () => {
     expect(followed.stdout).toContain('[sim] done');
   });
 });
+
+describe('starting workers', () => {
+  it('starts each worker exactly once while a supervisor is running', async () => {
+    await sandbox.run(['--model', 'sim', '--title', 'keeper', '--item', 'hang']);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++)
+      ids.push(
+        (await sandbox.run(['--model', 'sim', '--title', `quick ${i}`, '--item', 'sleep: 0.3'])).id,
+      );
+    for (const id of ids) {
+      expect((await sandbox.cli(['wait', id, '--timeout', '30'])).code).toBe(0);
+      expect(
+        sandbox.events(id).filter((e) => e.type === 'spawned'),
+        id,
+      ).toHaveLength(1);
+      expect(sandbox.read(id, 'worker.log').match(/simulated worker/g), id).toHaveLength(1);
+    }
+  });
+});

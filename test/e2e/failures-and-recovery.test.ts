@@ -29,7 +29,7 @@ describe('a worker that fails to start', () => {
     });
     expect(status.alternatives).toEqual(['sim']);
     const human = await sandbox.cli(['status', run.id]);
-    expect(human.stdout).toContain('auth: Error: authentication failed');
+    expect(human.stdout).toContain('authentication failed: Error: authentication failed');
     expect(human.stdout).toContain(`dispatch retry ${run.id} --model sim`);
 
     const retried = await sandbox.cli(['retry', run.id, '--model', 'sim', '--set-default']);

@@ -24,7 +24,7 @@ function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string 
       return `${status.id}: done (${progress} items). Results: dispatch status ${status.id}`;
     default: {
       const cause = diagnosis?.cause
-        ? `\n  cause: ${diagnosis.cause.kind}: ${diagnosis.cause.evidence}\n  ${diagnosis.cause.advice}`
+        ? `\n  cause: ${diagnosis.cause.label}: ${diagnosis.cause.evidence}\n  ${diagnosis.cause.advice}`
         : '';
       const other = diagnosis?.alternatives[0] ? ` --model ${diagnosis.alternatives[0]}` : '';
       return `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}${other}`;

@@ -127,8 +127,9 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
         const alias = plan.assign.get(id);
         if (alias !== undefined && alias !== meta.alias)
           meta = assignAlias(store, config, meta, alias);
-        launchWorker(store, meta, attempts.get(id) ?? nextAttempt(store, id));
-        outcome.started.push(id);
+        // Undefined: another process (a `dispatch run`, a resume) is starting it right now.
+        if (launchWorker(store, meta, attempts.get(id) ?? nextAttempt(store, id)))
+          outcome.started.push(id);
       } catch (error) {
         outcome.failed.push({ id, error: (error as Error).message });
       }

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { delimiter } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { processStartTime } from '../process/process-info.js';
+import { tryLock } from '../lock/file-lock.js';
+import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
@@ -31,10 +33,22 @@ export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: strin
  * Starts the worker of one attempt, detached in its own process group (so cancel can stop it and
  * all it started), stdin from /dev/null (several agent CLIs hang on an open stdin), stdout and
  * stderr appended to worker.log (stdout through the log filter when the CLI prints JSON events).
- * Records the `spawned` event with pid and process start time.
+ * Records the `spawned` event with pid and process start time. Returns undefined when another
+ * process is already starting this attempt.
  */
-export function launchWorker(store: TaskStore, meta: TaskMeta, attempt: number): LaunchResult {
+export function launchWorker(
+  store: TaskStore,
+  meta: TaskMeta,
+  attempt: number,
+): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
+  // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
+  // claim per attempt lets exactly one of them do it. The claim of a process that died before
+  // spawning is stale and taken over.
+  if (!tryLock(join(files.taskDir, `.attempt-${attempt}.claim`))) return undefined;
+  // A claim whose owner has exited looks stale even when that owner did start the worker.
+  if (readEvents(files).some((e) => e.type === 'spawned' && e.attempt === attempt))
+    return undefined;
   const promptFile = files.prompt(attempt);
   const prompt = readFileSync(promptFile, 'utf8');
   const cwd = meta.worktree?.path ?? meta.cwd;
