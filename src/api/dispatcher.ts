@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../core/config/config-types.js';
 import { DispatchError } from '../core/errors.js';
 import type { TaskStatus } from '../core/status/task-status.js';
-import { loadConfig } from '../runtime/config-file.js';
+import { loadConfig, prepareConfig } from '../runtime/config-file.js';
 import type { FeedEvent } from '../runtime/feed/feed-events.js';
 import { TaskFeed } from '../runtime/feed/task-feed.js';
 import { findDispatchRoot } from '../runtime/paths.js';
@@ -90,6 +90,11 @@ export class Dispatcher {
     return loadConfig(this.env);
   }
 
+  /** The YAML parser is loaded only when the config changed since it was last cached. */
+  private async ready(): Promise<void> {
+    await prepareConfig(this.env);
+  }
+
   /** Readers also bring back a supervisor for active tasks that have none (after a crash). */
   private superviseIfActive(statuses: TaskStatus[]): void {
     if (
@@ -104,6 +109,7 @@ export class Dispatcher {
    * it wait, and returns at once. A relative `cwd` is resolved against the dispatcher's folder.
    */
   async run(request: DispatchRequest): Promise<RunResult> {
+    await this.ready();
     if (request.planText !== undefined && request.items && request.items.length > 0)
       throw new DispatchError('usage', 'give checklist items or a whole plan, not both', {
         hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
@@ -136,6 +142,7 @@ export class Dispatcher {
   /** One task in detail; after a failure also the cause, the log tail and models to retry with. */
   async status(id: string): Promise<TaskDetail>;
   async status(id?: string): Promise<TaskSummary[] | TaskDetail> {
+    await this.ready();
     const store = this.store;
     if (id === undefined) {
       const statuses = overviewOrder(store.statuses());
@@ -159,6 +166,7 @@ export class Dispatcher {
    * given up waiting, a new worker continues with the plan, its context and the answer.
    */
   async answer(id: string, text: string, options: { seq?: number } = {}): Promise<AnswerResult> {
+    await this.ready();
     const store = this.store;
     const result = answerTask(store, { id, seq: options.seq, text, by: this.by });
     if (result.resumed) ensureSupervisor(store);
@@ -182,6 +190,7 @@ export class Dispatcher {
    * optionally with another model (a model or alias name from the config).
    */
   async retry(id: string, options: { model?: string } = {}): Promise<RetryResult> {
+    await this.ready();
     const store = this.store;
     const result = await retryTask(store, this.config(), id, { model: options.model });
     ensureSupervisor(store);
@@ -252,6 +261,7 @@ export class Dispatcher {
 
   /** The configured models and aliases, whether each model's CLI is installed, and the default. */
   async models(): Promise<ModelsResult> {
+    await this.ready();
     return modelList(this.config());
   }
 }

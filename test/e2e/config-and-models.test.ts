@@ -206,3 +206,18 @@ describe('first run', () => {
     }
   });
 });
+
+describe('the config cache', () => {
+  it('sees every edit of the file, including one that breaks it', async () => {
+    const base = 'backends:\n  claude: { command: claude -p }\nmodels:\n  opus: {}\n  sonnet: {}\n';
+    sandbox.writeConfig(`default: opus\n${base}`);
+    expect((await sandbox.cli(['config', 'show'])).stdout).toContain('default:  opus');
+    expect((await sandbox.cli(['config', 'show'])).stdout).toContain('default:  opus');
+    sandbox.writeConfig(`default: sonnet\n${base}`);
+    expect((await sandbox.cli(['config', 'show'])).stdout).toContain('default:  sonnet');
+    const file = sandbox.writeConfig(`default: sonnet\n${base}  haiku: [\n`);
+    const broken = await sandbox.cli(['config', 'show']);
+    expect(broken.code).toBe(5);
+    expect(broken.stderr).toContain(file);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
-import { loadConfig } from '../../runtime/config-file.js';
+import { loadConfig, loadConfigParser } from '../../runtime/config-file.js';
 import { untilSignal } from '../../ui/shared/until-signal.js';
 import { DashboardServer } from '../../ui/web/dashboard-server.js';
 import { openBrowser } from '../../ui/web/open-browser.js';
@@ -27,6 +27,8 @@ export function registerUi(program: Command, ctx: CliContext): void {
     .option('--open', 'open the dashboard in the default browser')
     .addHelpText('after', '\nExamples:\n  dispatch ui\n  dispatch ui --port 8765 --open')
     .action(async (options: { port: string; open?: boolean }) => {
+      // Long-running: it must be able to read the config again after the user edits it.
+      await loadConfigParser();
       const port = parsePort(options.port);
       const store = ctx.store;
       store.ensureRoot();

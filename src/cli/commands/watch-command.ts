@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
-import { loadConfig } from '../../runtime/config-file.js';
+import { loadConfig, loadConfigParser } from '../../runtime/config-file.js';
 import { runLineWatch } from '../../ui/terminal/line-watch.js';
 import { runWatchView } from '../../ui/terminal/watch-view.js';
 import { ensureSupervisorIfActive } from '../supervise.js';
@@ -22,6 +22,8 @@ export function registerWatch(program: Command, ctx: CliContext): void {
       '\nExamples:\n  dispatch watch\n  dispatch watch security-review --no-bell\n  dispatch watch > progress.log',
     )
     .action(async (ids: string[], options: { bell: boolean }) => {
+      // Long-running: it must be able to read the config again after the user edits it.
+      await loadConfigParser();
       const store = ctx.store;
       // Unknown or malformed ids fail here, before the screen is taken over.
       for (const id of ids) store.require(id);

@@ -1,4 +1,4 @@
-import { BACKEND_TYPES, type BackendType } from './config-schema.js';
+import { BACKEND_TYPES, type BackendType } from './config-constants.js';
 
 const PROGRAM_TYPES: Record<string, BackendType> = {
   claude: 'claude',

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { BACKEND_TYPES } from './config-constants.js';
+
+export {
+  BACKEND_TYPES,
+  NOTIFY_EVENTS,
+  type BackendType,
+  type NotifyEvent,
+} from './config-constants.js';
 
 /**
  * ~/.dispatch/config.yaml. Two formats are accepted:
@@ -6,17 +14,6 @@ import { z } from 'zod';
  *   old: default + agents (name → command), from the first version of the dispatch skill.
  */
 const commandString = z.string().trim().min(1, 'a command must not be empty');
-
-export const BACKEND_TYPES = [
-  'claude',
-  'cursor',
-  'codex',
-  'gemini',
-  'opencode',
-  'generic',
-  'sim',
-] as const;
-export type BackendType = (typeof BACKEND_TYPES)[number];
 
 const backendSchema = z.union([
   commandString,
@@ -47,9 +44,6 @@ const aliasSchema = z.union([
     max_parallel: positiveInt.optional(),
   }),
 ]);
-
-export const NOTIFY_EVENTS = ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 const notifySchema = z.strictObject({
   desktop: z.boolean().optional(),

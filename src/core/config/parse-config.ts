@@ -16,8 +16,6 @@ import {
   type OldConfigInput,
 } from './config-schema.js';
 import {
-  DEFAULT_FALLBACK_MINUTES,
-  DEFAULT_TIMEOUT_MINUTES,
   SIM_MODEL,
   type AliasConfig,
   type BackendConfig,
@@ -26,46 +24,12 @@ import {
   type NotifyConfig,
 } from './config-types.js';
 
+import { addSim, emptyConfig } from './builtin-config.js';
+
+export { builtinConfig } from './builtin-config.js';
+
 const FIX_HINT =
   'Fix the file, or run `dispatch config path` to see which file is used and `dispatch init` to write a fresh one.';
-
-/** The configuration used when there is no config file: only the simulated worker. */
-export function builtinConfig(): Config {
-  const config = emptyConfig(undefined, 'builtin');
-  addSim(config);
-  config.default = SIM_MODEL;
-  return config;
-}
-
-function emptyConfig(file: string | undefined, format: Config['format']): Config {
-  return {
-    file,
-    format,
-    default: undefined,
-    backends: {},
-    models: {},
-    aliases: {},
-    maxParallel: undefined,
-    timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
-    stopOnTimeout: false,
-    fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
-    notify: { desktop: false, hooks: {} },
-  };
-}
-
-/** The built-in `sim` backend and model, unless the user's config defines those names itself. */
-function addSim(config: Config): void {
-  config.backends.sim ??= { name: 'sim', command: 'dispatch-sim', type: 'sim' };
-  if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
-    config.models[SIM_MODEL] = {
-      name: SIM_MODEL,
-      backend: 'sim',
-      id: SIM_MODEL,
-      passModel: false,
-      builtin: true,
-    };
-  }
-}
 
 /**
  * Parses and validates a config file's text. Every problem is a DispatchError naming the file,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { backendFor } from '../backends/backend-registry.js';
-import { BACKEND_TYPES, type BackendType } from '../../core/config/config-schema.js';
+import { BACKEND_TYPES, type BackendType } from '../../core/config/config-constants.js';
 import { shellQuote } from '../backends/shell-quote.js';
 
 /** The compiled log filter, found relative to this file in dist/. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BACKEND_TYPES, type BackendType } from '../../core/config/config-schema.js';
+import { BACKEND_TYPES, type BackendType } from '../../core/config/config-constants.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { LogFilter } from './log-filter.js';

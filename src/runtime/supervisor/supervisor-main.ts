@@ -1,7 +1,6 @@
-import { statSync } from 'node:fs';
 import type { Config } from '../../core/config/config-types.js';
-import { loadConfig } from '../config-file.js';
-import { configPath } from '../paths.js';
+import { builtinConfig } from '../../core/config/builtin-config.js';
+import { loadConfig, loadConfigParser, prepareConfig } from '../config-file.js';
 import { TaskStore } from '../store/task-store.js';
 import { Supervisor } from './supervisor.js';
 
@@ -10,34 +9,35 @@ import { Supervisor } from './supervisor.js';
  * by any dispatch command; exits quietly if another supervisor holds the root, and by itself once
  * nothing is left to supervise.
  */
-function cachedConfigLoader(): () => Config {
-  let cached: { config: Config; stamp: number } | undefined;
+function lastGoodConfigLoader(): () => Config {
+  let last: Config | undefined;
   return () => {
-    let stamp = 0;
     try {
-      stamp = statSync(configPath()).mtimeMs;
-    } catch {
-      // no config file: built-in configuration
-    }
-    if (!cached || cached.stamp !== stamp) {
-      try {
-        cached = { config: loadConfig(), stamp };
-      } catch (error) {
-        // Keep supervising with the last good config; the user sees the error on their next command.
-        if (!cached) throw error;
+      last = loadConfig();
+    } catch (error) {
+      // The file changed: load the parser for next time (it is loaded only when needed, to keep
+      // the idle supervisor small) and keep supervising with the last good config meanwhile. A
+      // broken config is reported to the user by their next command.
+      void loadConfigParser();
+      if (!last) {
+        process.stdout.write(
+          `${new Date().toISOString()} [${process.pid}] config: ${(error as Error).message}; using the defaults until it is fixed\n`,
+        );
+        return builtinConfig();
       }
     }
-    return cached.config;
+    return last;
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = process.argv[2];
   if (!root) {
     process.stderr.write('usage: supervisor-main.js <.dispatch root>\n');
     process.exit(2);
   }
-  const supervisor = new Supervisor(new TaskStore(root), cachedConfigLoader(), {
+  await prepareConfig();
+  const supervisor = new Supervisor(new TaskStore(root), lastGoodConfigLoader(), {
     idleExitMs: Number(process.env.DISPATCH_SUPERVISOR_IDLE_MS) || undefined,
   });
   supervisor.on('log', (message) =>
@@ -52,4 +52,4 @@ function main(): void {
   if (!supervisor.start()) process.exit(0);
 }
 
-main();
+await main();

@@ -8,6 +8,7 @@ import { nextAttempt } from '../scheduler/start-runnable.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { loadConfig } from '../config-file.js';
+import { DEFAULT_FALLBACK_MINUTES } from '../../core/config/config-types.js';
 
 export interface ResumeOptions {
   reason: 'answer' | 'retry';
@@ -21,6 +22,15 @@ export interface ResumeOptions {
  * Starts a new attempt of a task whose worker has stopped: its prompt carries the plan as it
  * stands, the earlier worker's context.md and, after a fallback, the user's answer.
  */
+/** The configured fallback wait; the default when the config cannot be read right now. */
+function configuredFallbackMinutes(): number {
+  try {
+    return loadConfig().fallbackMinutes;
+  } catch {
+    return DEFAULT_FALLBACK_MINUTES;
+  }
+}
+
 export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): number {
   const files = store.require(id);
   const meta = options.meta ?? store.meta(id);
@@ -51,7 +61,7 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
     paths: files,
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
-    fallbackMinutes: loadConfig().fallbackMinutes,
+    fallbackMinutes: configuredFallbackMinutes(),
     dispatchOnPath: true,
     planText: plan.text,
     contextText,

@@ -1,0 +1,44 @@
+import {
+  DEFAULT_FALLBACK_MINUTES,
+  DEFAULT_TIMEOUT_MINUTES,
+  SIM_MODEL,
+  type Config,
+} from './config-types.js';
+
+/** The configuration used when there is no config file: only the simulated worker. */
+export function builtinConfig(): Config {
+  const config = emptyConfig(undefined, 'builtin');
+  addSim(config);
+  config.default = SIM_MODEL;
+  return config;
+}
+
+export function emptyConfig(file: string | undefined, format: Config['format']): Config {
+  return {
+    file,
+    format,
+    default: undefined,
+    backends: {},
+    models: {},
+    aliases: {},
+    maxParallel: undefined,
+    timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
+    stopOnTimeout: false,
+    fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
+    notify: { desktop: false, hooks: {} },
+  };
+}
+
+/** The built-in `sim` backend and model, unless the user's config defines those names itself. */
+export function addSim(config: Config): void {
+  config.backends.sim ??= { name: 'sim', command: 'dispatch-sim', type: 'sim' };
+  if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
+    config.models[SIM_MODEL] = {
+      name: SIM_MODEL,
+      backend: 'sim',
+      id: SIM_MODEL,
+      passModel: false,
+      builtin: true,
+    };
+  }
+}
