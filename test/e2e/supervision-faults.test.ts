@@ -209,7 +209,7 @@ describe('an interrupted `dispatch run`', () => {
       expect(done.code, `${id}: ${done.stdout}`).toBe(0);
       expect((await sandbox.status(id)).state, id).toBe('done');
     }
-  });
+  }, 120_000);
 });
 
 describe('questions are never lost', () => {

@@ -1,3 +1,4 @@
+import { waitForCondition } from '../helpers/wait-for.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,11 @@ export async function completesTaskWithQuestion(
       expect(existsSync(join(task, 'ipc', name)), name).toBe(true);
     expect(sandbox.read('greeting', 'plan.md')).not.toContain('- [ ]');
 
+    // The task is done when ipc/.done appears; the CLI's usage is recorded when its output ends,
+    // and the wrapper records the exit after that.
+    await waitForCondition(task, () =>
+      sandbox.events('greeting').some((e) => e.type === 'exited') ? true : undefined,
+    );
     const status = await sandbox.status('greeting');
     expect(status.state).toBe('done');
     expect(status.usage).toMatchObject({
