@@ -130,7 +130,7 @@ describe('notifications', () => {
     const run = await sandbox.run(['--item', 'ask: Ready?']);
     const question = JSON.parse(
       await waitForFile(join(out, 'question.json'), (t) => t.endsWith('}')),
-    ) as Record<string, any>;
+    ) as Record<string, unknown>;
     expect(question).toMatchObject({
       event: 'question',
       task: { id: run.id, state: 'waiting', question: { seq: 1, text: 'Ready?' } },
@@ -138,7 +138,7 @@ describe('notifications', () => {
     await sandbox.cli(['answer', run.id, 'yes']);
     const completed = JSON.parse(
       await waitForFile(join(out, 'completed.json'), (t) => t.endsWith('}')),
-    ) as Record<string, any>;
+    ) as Record<string, unknown>;
     expect(completed).toMatchObject({
       event: 'completed',
       task: { id: run.id, state: 'done', progress: { done: 1, total: 1 } },
@@ -146,7 +146,7 @@ describe('notifications', () => {
     const failing = await sandbox.run(['--item', 'crash']);
     const failed = JSON.parse(
       await waitForFile(join(out, 'failed.json'), (t) => t.endsWith('}')),
-    ) as Record<string, any>;
+    ) as Record<string, unknown>;
     expect(failed).toMatchObject({
       event: 'failed',
       task: { id: failing.id, state: 'failed', exit: { code: 3 } },

@@ -27,10 +27,10 @@ describe('a .dispatch/ folder written by the original dispatcher', () => {
     });
     originalTask('update-deps', '# Update deps\n\n- [x] Bump\n- [x] Test\n', { '.done': '' });
 
-    const list = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as Record<
-      string,
-      any
-    >[];
+    const list = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as {
+      id: string;
+      question: unknown;
+    }[];
     const review = list.find((t) => t.id === 'security-review');
     expect(review).toMatchObject({
       state: 'waiting',

@@ -160,7 +160,7 @@ describe('a worker dies', () => {
 
 describe('an interrupted `dispatch run`', () => {
   it('leaves one whole task or none, and the next run cleans up', async () => {
-    const delays = Array.from({ length: 16 }, (_, i) => i * 25);
+    const delays = Array.from({ length: 20 }, (_, i) => i * 12);
     for (const [i, delay] of delays.entries()) {
       const child = spawn(
         process.execPath,
@@ -180,9 +180,10 @@ describe('an interrupted `dispatch run`', () => {
           stdio: 'ignore',
         },
       );
+      const exited = new Promise((resolve) => child.on('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
+      await exited;
     }
     const tasksDir = join(sandbox.root, 'tasks');
     const names = existsSync(tasksDir) ? readdirSync(tasksDir) : [];
@@ -190,7 +191,7 @@ describe('an interrupted `dispatch run`', () => {
     for (const id of tasks) {
       const dir = join(tasksDir, id);
       expect(JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8')).id, id).toBe(id);
-      expect(readFileSync(join(dir, 'plan.md'), 'utf8'), id).toContain('- [ ] only step');
+      expect(readFileSync(join(dir, 'plan.md'), 'utf8'), id).toMatch(/- \[[ x]\] only step/);
       expect(readFileSync(join(dir, 'prompt.md'), 'utf8'), id).toContain(`${id}/plan.md`);
       expect(
         sandbox

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
-import { isProcessAlive } from '../process/process-info.js';
+import { LivenessCheck } from '../process/liveness-check.js';
+import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import type { FeedEvent } from './feed-events.js';
@@ -36,7 +37,7 @@ function visible(status: TaskStatus): string {
 export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
   private readonly statuses = new Map<string, TaskStatus>();
   private watcher: TasksWatcher | undefined;
-  private liveness: NodeJS.Timeout | undefined;
+  private liveness: LivenessCheck | undefined;
 
   constructor(
     private readonly store: TaskStore,
@@ -71,8 +72,14 @@ export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
     this.watcher.start();
     // Changes between the first read and the watch starting would be missed: read once more.
     for (const id of this.statuses.keys()) this.refresh(id);
-    this.liveness = setInterval(() => this.checkLiveness(), this.options.livenessMs ?? 1000);
-    this.liveness.unref();
+    this.liveness = new LivenessCheck(
+      () => this.statuses.values(),
+      (id) => this.refresh(id),
+      {
+        intervalMs: this.options.livenessMs ?? 1000,
+        supervised: () => supervisorState(this.store).running,
+      },
+    ).start();
     const tasks = this.tasks();
     this.emit('event', { kind: 'snapshot', tasks });
     return tasks;
@@ -80,7 +87,7 @@ export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
 
   stop(): void {
     this.watcher?.close();
-    if (this.liveness) clearInterval(this.liveness);
+    this.liveness?.stop();
   }
 
   tasks(): TaskStatus[] {
@@ -116,17 +123,5 @@ export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
     if (newQuestion) this.emit('event', { kind: 'question', task: status });
     if (TERMINAL_STATES.has(status.state) && !TERMINAL_STATES.has(previous.state))
       this.emit('event', { kind: 'finished', task: status });
-  }
-
-  private checkLiveness(): void {
-    for (const status of this.statuses.values()) {
-      if (
-        (status.state === 'running' || status.state === 'waiting') &&
-        status.pid !== undefined &&
-        !isProcessAlive(status.pid)
-      ) {
-        this.refresh(status.id);
-      }
-    }
   }
 }

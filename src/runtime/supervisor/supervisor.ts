@@ -6,7 +6,7 @@ import { missingObservations } from '../../core/status/observations.js';
 import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
 import { tryLock } from '../lock/file-lock.js';
 import { Notifier } from '../notify/notifier.js';
-import { isProcessAlive } from '../process/process-info.js';
+import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { startRunnableTasks } from '../scheduler/start-runnable.js';
 import { readTaskSnapshot } from '../store/read-snapshot.js';
@@ -49,9 +49,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly notifier: Notifier;
   private watcher: TasksWatcher | undefined;
   private releaseLock: (() => void) | undefined;
-  private livenessTimer: NodeJS.Timeout | undefined;
+  private liveness: LivenessCheck | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
+  private queueTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -81,7 +83,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     for (const id of this.store.listIds()) this.examine(id);
     this.scheduleQueued();
-    this.livenessTimer = setInterval(() => this.checkLiveness(), this.options.livenessMs ?? 2000);
+    this.liveness = new LivenessCheck(
+      () => this.known.values(),
+      (id) => this.examine(id),
+      {
+        intervalMs: this.options.livenessMs ?? 2000,
+      },
+    ).start();
+    this.queueTimer = setInterval(() => this.scheduleQueued(), this.options.livenessMs ?? 2000);
     this.updateIdle();
     this.log(`supervising ${this.store.root} (${this.known.size} tasks)`);
     return true;
@@ -91,7 +100,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.watcher?.close();
-    for (const timer of [this.livenessTimer, this.timeoutTimer, this.idleTimer])
+    this.liveness?.stop();
+    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer])
       if (timer) clearTimeout(timer);
     this.releaseLock?.();
     this.emit('exit');
@@ -176,14 +186,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
     } catch (error) {
       this.log(`scheduling failed: ${(error as Error).message}`);
-    }
-  }
-
-  private checkLiveness(): void {
-    for (const [id, status] of this.known) {
-      const live =
-        status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out';
-      if (live && status.pid !== undefined && !isProcessAlive(status.pid)) this.examine(id);
     }
   }
 

@@ -1,6 +1,7 @@
 import { DispatchError } from '../../core/errors.js';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
-import { isProcessAlive } from '../process/process-info.js';
+import { LivenessCheck } from '../process/liveness-check.js';
+import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 
@@ -61,12 +62,14 @@ export function waitForAttention(
   return new Promise((resolve, reject) => {
     const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
     const timers: NodeJS.Timeout[] = [];
+    const stoppers: (() => void)[] = [];
     let settled = false;
     const finish = (outcome: WaitOutcome | Error) => {
       if (settled) return;
       settled = true;
       watcher.close();
       for (const timer of timers) clearTimeout(timer);
+      for (const stop of stoppers) stop();
       options.signal?.removeEventListener('abort', onAbort);
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
@@ -90,17 +93,11 @@ export function waitForAttention(
     // Events between the first read and the watch starting would be missed: read once more.
     for (const id of watched) refresh(id);
     if (settled) return;
-    const liveness = setInterval(() => {
-      for (const status of statuses.values()) {
-        if (
-          (status.state === 'running' || status.state === 'waiting') &&
-          status.pid !== undefined &&
-          !isProcessAlive(status.pid)
-        )
-          refresh(status.id);
-      }
-    }, options.livenessMs ?? 1000);
-    timers.push(liveness);
+    const liveness = new LivenessCheck(() => statuses.values(), refresh, {
+      intervalMs: options.livenessMs ?? 1000,
+      supervised: () => supervisorState(store).running,
+    }).start();
+    stoppers.push(() => liveness.stop());
     if (options.timeoutMs !== undefined) {
       timers.push(
         setTimeout(
