@@ -80,11 +80,6 @@ const ev = {
     reason,
     model,
   }),
-  adopted: (attempt: number, min: number): TaskEvent => ({
-    type: 'adopted',
-    time: at(min),
-    attempt,
-  }),
 };
 
 const PLAN_IN_PROGRESS =
@@ -191,8 +186,13 @@ describe('deriveStatus: while the worker runs', () => {
     expect(status({ events: STARTED, liveness: 'unknown' }).state).toBe('running');
   });
 
-  it('is running after a re-adoption by a new supervisor', () => {
-    expect(status({ events: [...STARTED, ev.adopted(1, 5)] }).state).toBe('running');
+  it('is running after the supervisor recorded an answered and acknowledged question', () => {
+    const observed: TaskEvent[] = [
+      ...STARTED,
+      { type: 'question', time: at(5), seq: 1 },
+      { type: 'acknowledged', time: at(6), seq: 1 },
+    ];
+    expect(status({ events: observed }).state).toBe('running');
   });
 
   it('stays running when every item is checked but the worker has not finished', () => {

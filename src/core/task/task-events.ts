@@ -33,7 +33,6 @@ export type TaskEvent =
   | { type: 'cancelled'; time: string; by: string; reason: string }
   | { type: 'skipped'; time: string; reason: string }
   | { type: 'resumed'; time: string; attempt: number; reason: 'answer' | 'retry'; model: string }
-  | { type: 'adopted'; time: string; attempt: number }
   /** What `dispatch merge` / `dispatch discard` did to the task's git worktree and branch. */
   | {
       type: 'worktree';
