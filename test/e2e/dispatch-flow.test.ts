@@ -228,3 +228,28 @@ describe('starting workers', () => {
     }
   });
 });
+
+describe('listing many tasks', () => {
+  it('serves finished tasks from the status cache only while their files are unchanged', async () => {
+    const run = await sandbox.run(['--model', 'sim', '--item', 'crash']);
+    await sandbox.cli(['wait', run.id, '--timeout', '20']);
+    const first = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as {
+      id: string;
+      state: string;
+    }[];
+    expect(first.find((t) => t.id === run.id)?.state).toBe('failed');
+    expect(readFileSync(join(sandbox.root, 'status-cache.json'), 'utf8')).toContain(run.id);
+    // A retry changes the task's files, so the cached "failed" no longer counts.
+    sandbox.writeConfig('default: sim\n');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(sandbox.taskDir(run.id), 'plan.md'), '# crash\n\n- [ ] now fine\n');
+    expect((await sandbox.cli(['retry', run.id])).code).toBe(0);
+    await sandbox.cli(['wait', run.id, '--timeout', '20']);
+    const second = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as {
+      id: string;
+      state: string;
+      attempt: number;
+    }[];
+    expect(second.find((t) => t.id === run.id)).toMatchObject({ state: 'done', attempt: 2 });
+  });
+});

@@ -1,9 +1,17 @@
 /** Terminal colours only when writing to a terminal that wants them (NO_COLOR, FORCE_COLOR). */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  if (process.env.NO_COLOR) return false;
-  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
+  let answer = decided.get(stream);
+  if (answer === undefined) {
+    if (process.env.NO_COLOR) answer = false;
+    else if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') answer = true;
+    else answer = stream.isTTY === true;
+    decided.set(stream, answer);
+  }
+  return answer;
 }
+
+/** Decided once per stream: reading the environment is slow enough to show in long listings. */
+const decided = new WeakMap<NodeJS.WriteStream, boolean>();
 
 const CODES = {
   bold: [1, 22],

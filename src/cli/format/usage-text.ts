@@ -1,6 +1,10 @@
 import type { UsageSummary } from '../../core/task/task-usage.js';
 
-const number = new Intl.NumberFormat('en-US');
+// Created on first use: setting up number formatting costs tens of milliseconds at start-up.
+let numberFormat: Intl.NumberFormat | undefined;
+const number = {
+  format: (value: number) => (numberFormat ??= new Intl.NumberFormat('en-US')).format(value),
+};
 
 /** "12,400 in (2,000 cached), 380 out, $0.0153" — tokens and cost as the agent CLI reported them. */
 export function usageText(usage: UsageSummary): string {

@@ -6,6 +6,7 @@ import { DispatchError } from '../../core/errors.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
 import { listDir } from './read-text.js';
+import { StatusCache } from './status-cache.js';
 import { readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
 import { existsSync } from 'node:fs';
 
@@ -77,16 +78,31 @@ export class TaskStore {
     return readMeta(this.require(id));
   }
 
-  /** Every task's status; tasks whose folder vanished meanwhile are skipped. */
+  /**
+   * Every task's status; tasks whose folder vanished meanwhile are skipped. Finished tasks come
+   * from the status cache while their files are unchanged (see StatusCache).
+   */
   statuses(): TaskStatus[] {
+    const cache = StatusCache.forRoot(this.root);
+    const ids = this.listIds();
     const result: TaskStatus[] = [];
-    for (const id of this.listIds()) {
+    for (const id of ids) {
+      const files = this.files(id);
+      const stamp = StatusCache.stamp(files);
+      const cached = cache.get(id, stamp);
+      if (cached) {
+        result.push(cached);
+        continue;
+      }
       try {
-        result.push(readTaskStatus(id, this.files(id)));
+        const status = readTaskStatus(id, files);
+        cache.remember(id, stamp, status);
+        result.push(status);
       } catch {
         // removed while listing
       }
     }
+    cache.save(new Set(ids));
     return result;
   }
 }
