@@ -8,8 +8,8 @@ import { tryLock } from '../lock/file-lock.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
-import { startRunnableTasks } from '../scheduler/start-runnable.js';
-import { readTaskSnapshot } from '../store/read-snapshot.js';
+import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
+import { readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
@@ -27,6 +27,9 @@ export interface SupervisorOptions {
   /** How often to check that workers without an exit record still run (a killed wrapper writes none). */
   livenessMs?: number;
 }
+
+/** How long the creator of an unconstrained task has to start it before the supervisor does. */
+const CREATOR_GRACE_MS = 3000;
 
 const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
 
@@ -179,14 +182,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private scheduleQueued(): void {
-    if (![...this.known.values()].some((status) => status.state === 'queued')) return;
+    const queued = [...this.known.values()].filter((status) => status.state === 'queued');
+    if (queued.length === 0) return;
+    const config = this.loadConfig();
+    // A task without limits is started by the `dispatch run` that created it; scheduling reads
+    // every task, so a burst of new tasks must not trigger it for each one. Such a task is taken
+    // over only if it is still queued a little later (its creator died before starting it).
+    if (queued.every((status) => this.startedByCreator(status.id, config))) return;
     try {
-      const outcome = startRunnableTasks(this.store, this.loadConfig());
+      const outcome = startRunnableTasks(this.store, config);
       for (const id of [...outcome.started, ...outcome.skipped]) this.examine(id);
       for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
     } catch (error) {
       this.log(`scheduling failed: ${(error as Error).message}`);
     }
+  }
+
+  private startedByCreator(id: string, config: Config): boolean {
+    const meta = readMeta(this.store.files(id));
+    if (!meta || !isUnconstrained(meta, config)) return false;
+    return Date.now() - Date.parse(meta.createdAt) < CREATOR_GRACE_MS;
   }
 
   private deadline(id: string): number | undefined {
