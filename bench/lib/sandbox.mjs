@@ -139,10 +139,6 @@ export async function until(what, test, timeoutMs = 60_000, everyMs = 10) {
 /**
  * Dispatches a simulated worker that hangs (idle, like an agent waiting on an answer) and
  * resolves when it has reached the hang, with ipc/ created so watchers see it from the start.
- *
- * `--max-parallel` puts the start under the scheduler lock. Without it, while a supervisor runs,
- * the CLI and the supervisor can both start the new task (two workers): seen on this tree,
- * reported on issue 7. Remove the flag once that is fixed.
  */
 export async function dispatchHangingTask(sandbox, project, id) {
   await sandbox.cliOk(project, [
@@ -153,8 +149,6 @@ export async function dispatchHangingTask(sandbox, project, id) {
     id,
     '--item',
     'hang',
-    '--max-parallel',
-    '1000000',
   ]);
   const log = join(taskDir(project, id), 'worker.log');
   const read = () => {

@@ -90,7 +90,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       () => this.known.values(),
       (id) => this.examine(id),
       {
-        intervalMs: this.options.livenessMs ?? 2000,
+        intervalMs: this.options.livenessMs ?? 5000,
       },
     ).start();
     this.queueTimer = setInterval(() => this.scheduleQueued(), this.options.livenessMs ?? 2000);
