@@ -81,7 +81,7 @@ export class Dispatcher {
   }
 
   private get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env));
+    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
     return this.storeCache;
   }
 

@@ -15,7 +15,7 @@ export class CliContext {
   ) {}
 
   get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env));
+    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
     return this.storeCache;
   }
 

@@ -72,7 +72,7 @@ export function launchWorker(
       cwd,
       detached: true,
       stdio: ['ignore', log, log],
-      env: workerEnv(files, meta, attempt),
+      env: workerEnv(store.env, files, meta, attempt),
     });
   } catch (error) {
     closeSync(log);
@@ -112,8 +112,13 @@ export function launchWorker(
   return { pid, startTime };
 }
 
-function workerEnv(files: TaskFiles, meta: TaskMeta, attempt: number): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+function workerEnv(
+  base: NodeJS.ProcessEnv,
+  files: TaskFiles,
+  meta: TaskMeta,
+  attempt: number,
+): NodeJS.ProcessEnv {
+  const env = { ...base };
   // A worker started from inside Claude Code must not believe it is nested in that session.
   delete env.CLAUDECODE;
   delete env.CLAUDE_CODE_ENTRYPOINT;

@@ -18,7 +18,14 @@ export type NewEvent = DistributiveOmit<TaskEvent, 'time'>;
 export class TaskStore {
   readonly paths: RootPaths;
 
-  constructor(root: string) {
+  /**
+   * @param env the environment workers and the supervisor started for these tasks inherit (and
+   *   the config is looked up in): the caller's, so a library user can pass its own.
+   */
+  constructor(
+    root: string,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.paths = new RootPaths(root);
   }
 

@@ -30,7 +30,7 @@ export function ensureSupervisor(store: TaskStore): SupervisorState {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: store.paths.project,
-      env: { ...process.env, DISPATCH_ROOT: store.root },
+      env: { ...store.env, DISPATCH_ROOT: store.root },
     });
     child.on('error', () => undefined);
     child.unref();

@@ -23,9 +23,9 @@ export interface ResumeOptions {
  * stands, the earlier worker's context.md and, after a fallback, the user's answer.
  */
 /** The configured fallback wait; the default when the config cannot be read right now. */
-function configuredFallbackMinutes(): number {
+function configuredFallbackMinutes(env: NodeJS.ProcessEnv): number {
   try {
-    return loadConfig().fallbackMinutes;
+    return loadConfig(env).fallbackMinutes;
   } catch {
     return DEFAULT_FALLBACK_MINUTES;
   }
@@ -61,7 +61,7 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
     paths: files,
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
-    fallbackMinutes: configuredFallbackMinutes(),
+    fallbackMinutes: configuredFallbackMinutes(store.env),
     dispatchOnPath: true,
     planText: plan.text,
     contextText,
