@@ -163,3 +163,20 @@ describe('the library API', () => {
     expect((await dispatcher.models()).default).toBe('sim');
   });
 });
+
+describe('the env option', () => {
+  it('is the environment the workers inherit', async () => {
+    const box = new Sandbox({ DISPATCH_TEST_MARKER: 'from-the-caller' });
+    try {
+      box.writeConfig(
+        'default: env\nbackends:\n  env: { command: \'printf %s "$DISPATCH_TEST_MARKER" > marker.txt; :\' }\nmodels:\n  env: {}\n',
+      );
+      const dispatcher = new Dispatcher({ cwd: box.project, env: box.env });
+      await dispatcher.run({ items: ['write the marker'] });
+      expect(await waitForFile(join(box.project, 'marker.txt'))).toBe('from-the-caller');
+      expect(process.env.DISPATCH_TEST_MARKER).toBeUndefined();
+    } finally {
+      box.cleanup();
+    }
+  });
+});
