@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-/** The package's own folders, found relative to this compiled file (dist/runtime/). */
+/**
+ * The package's own files. This module is compiled to dist/runtime/ and also bundled into
+ * dist/bundle/; both are two levels below the package root, so the root is found the same way,
+ * and every other entry point is named from the root rather than from this file.
+ */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const PACKAGE_BIN = fileURLToPath(new URL('../../bin/', import.meta.url));
-export const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-export const SUPERVISOR_ENTRY = fileURLToPath(
-  new URL('./supervisor/supervisor-main.js', import.meta.url),
-);
+export const PACKAGE_BIN = join(PACKAGE_ROOT, 'bin');
+const DIST = join(PACKAGE_ROOT, 'dist');
+export const CLI_ENTRY = join(DIST, 'cli', 'main.js');
+export const SUPERVISOR_ENTRY = join(DIST, 'runtime', 'supervisor', 'supervisor-main.js');
+export const SIM_WORKER_ENTRY = join(DIST, 'sim', 'sim-worker.js');
+export const LOG_FILTER_ENTRY = join(DIST, 'runtime', 'spawn', 'log-filter-main.js');
+export const DASHBOARD_ASSETS = join(DIST, 'ui', 'web', 'assets');

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import { SIM_WORKER_ENTRY } from '../package-paths.js';
 import type { Backend } from './backend.js';
 import { shellQuote } from './shell-quote.js';
 
-/** The compiled simulated worker, found relative to this file in dist/. */
+/** The compiled simulated worker in dist/. */
 export function simWorkerPath(): string {
-  return fileURLToPath(new URL('../../sim/sim-worker.js', import.meta.url));
+  return SIM_WORKER_ENTRY;
 }
 
 /** The built-in simulated worker: runs with this very Node.js, needs no install and no model. */

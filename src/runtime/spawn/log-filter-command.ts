@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
+import { LOG_FILTER_ENTRY } from '../package-paths.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { BACKEND_TYPES, type BackendType } from '../../core/config/config-constants.js';
 import { shellQuote } from '../backends/shell-quote.js';
 
-/** The compiled log filter, found relative to this file in dist/. */
+/** The compiled log filter in dist/. */
 export function logFilterPath(): string {
-  return fileURLToPath(new URL('./log-filter-main.js', import.meta.url));
+  return LOG_FILTER_ENTRY;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DASHBOARD_ASSETS } from '../../runtime/package-paths.js';
 
-/** Beside this file in src/ and, after `npm run build`, in dist/ (scripts/copy-assets.mjs). */
-export const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+/** Copied to dist/ by `npm run build` (scripts/copy-assets.mjs). */
+export const ASSETS_DIR = DASHBOARD_ASSETS;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
