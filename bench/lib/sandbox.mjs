@@ -141,15 +141,7 @@ export async function until(what, test, timeoutMs = 60_000, everyMs = 10) {
  * resolves when it has reached the hang, with ipc/ created so watchers see it from the start.
  */
 export async function dispatchHangingTask(sandbox, project, id) {
-  await sandbox.cliOk(project, [
-    'run',
-    '--model',
-    'sim',
-    '--id',
-    id,
-    '--item',
-    'hang',
-  ]);
+  await sandbox.cliOk(project, ['run', '--model', 'sim', '--id', id, '--item', 'hang']);
   const log = join(taskDir(project, id), 'worker.log');
   const read = () => {
     try {

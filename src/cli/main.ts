@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { formatLocation, isDispatchError } from '../core/errors.js';
+import { isDispatchError, locatedMessage } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
 import { prepareConfig } from '../runtime/config-file.js';
@@ -57,12 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isDispatchError(error)) {
-      const where = error.location ? `${formatLocation(error.location)}: ` : '';
-      const message =
-        error.location && error.message.startsWith(error.location.file)
-          ? error.message.slice(error.location.file.length).replace(/^:\s*/, '')
-          : error.message;
-      ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${where}${message}`);
+      ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${locatedMessage(error)}`);
       if (error.hint) ctx.err(`  ${error.hint}`);
       return exitCodeFor(error.code);
     }

@@ -52,3 +52,15 @@ export function formatLocation(location: SourceLocation): string {
 export function isDispatchError(error: unknown): error is DispatchError {
   return error instanceof DispatchError;
 }
+
+/**
+ * "file:line:col: message" for an error that has a location (without the file named twice when
+ * the message already starts with it), else the message: how every interface words an error.
+ */
+export function locatedMessage(error: DispatchError): string {
+  if (!error.location) return error.message;
+  const message = error.message.startsWith(error.location.file)
+    ? error.message.slice(error.location.file.length).replace(/^:\s*/, '')
+    : error.message;
+  return `${formatLocation(error.location)}: ${message}`;
+}

@@ -1,16 +1,11 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { formatLocation, isDispatchError } from '../core/errors.js';
+import { isDispatchError, locatedMessage } from '../core/errors.js';
 
 /** The message and hint of an error, worded as the CLI prints them (location first, hint after). */
 export function errorText(error: unknown): string {
   if (isDispatchError(error)) {
-    const where = error.location ? `${formatLocation(error.location)}: ` : '';
-    const message =
-      error.location && error.message.startsWith(error.location.file)
-        ? error.message.slice(error.location.file.length).replace(/^:\s*/, '')
-        : error.message;
-    return `Error: ${where}${message}${error.hint ? `\n${error.hint}` : ''}`;
+    return `Error: ${locatedMessage(error)}${error.hint ? `\n${error.hint}` : ''}`;
   }
   return `Internal error: ${error instanceof Error ? error.message : String(error)}\nThis is a bug in agent-dispatch: please report it with the tool call that caused it.`;
 }

@@ -2,7 +2,8 @@ import type { TaskState, TaskStatus } from '../../core/status/task-status.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import { paint, type StyleName } from './style.js';
 
-const STYLE: Record<TaskState, StyleName> = {
+/** The colour of each state, shared by `dispatch status` and the terminal view. */
+export const STATE_STYLE: Record<TaskState, StyleName> = {
   queued: 'dim',
   running: 'cyan',
   waiting: 'magenta',
@@ -19,7 +20,7 @@ export function stateLabel(status: TaskStatus, color?: boolean): string {
   let label: string = status.state;
   if (status.state === 'waiting' && status.question?.seq !== undefined)
     label = `waiting ${formatSeq(status.question.seq)}`;
-  return paint(label, STYLE[status.state], color);
+  return paint(label, STATE_STYLE[status.state], color);
 }
 
 /** Long state for the detail view. */

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from './resume-task.js';
+import { displayArgv, modelFields } from './model-fields.js';
 
 const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
 
@@ -47,15 +48,9 @@ export async function retryTask(
   if (status.state === 'timed-out' && status.pid !== undefined) await stopProcessGroup(status.pid);
   if (options.model) {
     const choice = resolveModel(config, { explicit: options.model });
-    const updated: TaskMeta = {
-      ...meta,
-      model: choice.model.name,
-      modelId: choice.model.id,
-      backend: choice.backend.name,
-      backendType: choice.backend.type,
-      command: choice.backend.command,
-      passModel: choice.model.passModel,
-    };
+    const { alias: _alias, aliasPrompt: _aliasPrompt, ...kept } = meta;
+    const fields = modelFields(choice);
+    const updated: TaskMeta = { ...kept, ...fields, argv: displayArgv(fields, '<prompt.md>') };
     writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
     meta = updated;
   }
