@@ -32,7 +32,7 @@ import type {
   WaitResult,
 } from './api-types.js';
 import { modelList } from './model-list.js';
-import { overviewOrder } from './overview-order.js';
+import { overviewOrder } from '../core/status/overview-order.js';
 import { taskDetail } from './task-detail.js';
 import { statusJson, type TaskSummary } from './task-summary.js';
 

@@ -1,3 +1,4 @@
+import { elapsedMs } from '../core/status/elapsed.js';
 import type { TaskState, TaskStatus } from '../core/status/task-status.js';
 
 /**
@@ -40,13 +41,6 @@ export interface TaskSummary {
   legacy: boolean;
 }
 
-function elapsedMs(startedAt: string | undefined, endedAt: string | undefined): number | null {
-  if (!startedAt) return null;
-  const start = Date.parse(startedAt);
-  const end = endedAt ? Date.parse(endedAt) : Date.now();
-  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null;
-}
-
 /** The stable JSON shape of a task's status. */
 export function statusJson(status: TaskStatus): TaskSummary {
   return {
@@ -79,7 +73,7 @@ export function statusJson(status: TaskStatus): TaskSummary {
     createdAt: status.createdAt ?? null,
     startedAt: status.startedAt ?? null,
     endedAt: status.endedAt ?? null,
-    elapsedMs: elapsedMs(status.startedAt, status.endedAt),
+    elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
   };
 }

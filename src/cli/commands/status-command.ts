@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { parsePlan } from '../../core/plan/parse-plan.js';
-import type { TaskStatus } from '../../core/status/task-status.js';
 import { queueReport, type QueueEntry } from '../../runtime/scheduler/queue-report.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
 import { summarizeUsage } from '../../core/task/task-usage.js';
 import { readEvents } from '../../runtime/store/read-snapshot.js';
 import { diagnoseFailure, diagnoseRunning } from '../../runtime/tasks/diagnose-failure.js';
 import { ensureSupervisorIfActive } from '../supervise.js';
+import { overviewOrder } from '../../core/status/overview-order.js';
 import type { CliContext } from '../cli-context.js';
 import { statusJson } from '../format/status-json.js';
 import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
@@ -14,15 +14,6 @@ import { paint } from '../format/style.js';
 import { usageText } from '../format/usage-text.js';
 
 const FAILED = new Set(['failed', 'timed-out', 'not-started']);
-
-/** Pending questions first, then unfinished tasks, then finished ones; newest last in each group. */
-export function overviewOrder(statuses: TaskStatus[]): TaskStatus[] {
-  const rank = (s: TaskStatus) =>
-    s.question ? 0 : ['running', 'queued'].includes(s.state) ? 1 : 2;
-  return [...statuses].sort(
-    (a, b) => rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
-  );
-}
 
 /** A queued task's place in the queue and why it waits, for --json. */
 function queueJson(entry: QueueEntry | undefined, length: number) {

@@ -10,13 +10,4 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
 }
 
-export function elapsedMs(
-  startedAt: string | undefined,
-  endedAt: string | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!startedAt) return undefined;
-  const start = Date.parse(startedAt);
-  const end = endedAt ? Date.parse(endedAt) : now;
-  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : undefined;
-}
+export { elapsedMs } from '../../core/status/elapsed.js';

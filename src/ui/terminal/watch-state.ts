@@ -1,6 +1,6 @@
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import type { TaskDetail } from '../shared/task-detail.js';
-import { orderTasks } from '../shared/task-order.js';
+import { overviewOrder } from '../../core/status/overview-order.js';
 import type { Editor } from './line-editor.js';
 
 /** The prompt line at the bottom of the screen, when one is open. */
@@ -16,7 +16,7 @@ export interface Message {
 
 /** Everything the terminal view shows; the screen is a pure function of it. */
 export interface WatchState {
-  /** In display order (see orderTasks). */
+  /** In display order (see overviewOrder). */
   tasks: TaskStatus[];
   selectedId: string | undefined;
   /** First line of the task list on screen (kept so the selection stays visible). */
@@ -71,7 +71,7 @@ export function isFinished(task: TaskStatus): boolean {
 
 /** New task statuses in; the selection stays on the same task, or its neighbour if it went. */
 export function withTasks(state: WatchState, statuses: readonly TaskStatus[]): WatchState {
-  const tasks = orderTasks(statuses);
+  const tasks = overviewOrder(statuses);
   let selectedId = state.selectedId;
   if (!tasks.some((task) => task.id === selectedId)) {
     const before = state.tasks.findIndex((task) => task.id === selectedId);

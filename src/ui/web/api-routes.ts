@@ -11,7 +11,7 @@ import {
   type ActionContext,
 } from '../shared/task-actions.js';
 import { readTaskDetail } from '../shared/task-detail.js';
-import { orderTasks } from '../shared/task-order.js';
+import { overviewOrder } from '../../core/status/overview-order.js';
 import { taskDetailJson } from './feed-json.js';
 import { HttpError } from './http-error.js';
 import { stringField } from './read-json-body.js';
@@ -26,7 +26,10 @@ export interface ApiContext {
 const LOG_LINES = 30;
 
 export function listTasks(ctx: ApiContext) {
-  return { project: ctx.store.paths.project, tasks: orderTasks(ctx.feed.tasks()).map(statusJson) };
+  return {
+    project: ctx.store.paths.project,
+    tasks: overviewOrder(ctx.feed.tasks()).map(statusJson),
+  };
 }
 
 export function getTask(ctx: ApiContext, id: string) {

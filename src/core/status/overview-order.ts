@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../core/status/task-status.js';
+import type { TaskStatus } from './task-status.js';
 
 function rank(status: TaskStatus): number {
   if (status.question) return 0;
@@ -6,8 +6,11 @@ function rank(status: TaskStatus): number {
   return 2;
 }
 
-/** Pending questions first, then unfinished tasks, then finished ones; oldest first in each group. */
-export function orderTasks(tasks: readonly TaskStatus[]): TaskStatus[] {
+/**
+ * The order every overview shows tasks in: pending questions first, then unfinished tasks, then
+ * finished ones; oldest first in each group, then by id so the order is stable.
+ */
+export function overviewOrder(tasks: readonly TaskStatus[]): TaskStatus[] {
   return [...tasks].sort(
     (a, b) =>
       rank(a) - rank(b) ||
