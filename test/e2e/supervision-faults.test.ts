@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TaskStore } from '../../src/runtime/store/task-store.js';
+import { resumeTask } from '../../src/runtime/tasks/resume-task.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { childPids, isAlive } from '../helpers/processes.js';
@@ -267,6 +269,30 @@ describe('questions are never lost', () => {
     expect(readFileSync(join(sandbox.project, 'db.txt'), 'utf8')).toBe('chosen\n');
     // Items done by the first worker were not redone.
     expect(sandbox.read(run.id, 'worker.log').match(/item \d\/3: first/g)).toHaveLength(1);
+  });
+
+  it('starts one new worker when two processes continue the same stopped worker', async () => {
+    // `dispatch answer` and the supervisor both continue a task after the same answer, or two
+    // retries run at once: each decided from the history it read, and only the first one starts.
+    sandbox.writeConfig('default: sim\nfallback_minutes: 0.02\n');
+    const run = await sandbox.run([
+      '--item',
+      'ask: Which database?',
+      '--item',
+      'write: db.txt = chosen',
+    ]);
+    await waitForEvent(run.id, 'exited');
+    expect((await sandbox.status(run.id)).state).toBe('blocked');
+    const store = new TaskStore(sandbox.root, sandbox.env);
+    const answer = { question: 'Which database?', text: 'SQLite' };
+    const first = resumeTask(store, run.id, { reason: 'answer', attempt: 2, answer });
+    const second = resumeTask(store, run.id, { reason: 'answer', attempt: 2, answer });
+    expect(first).toEqual({ attempt: 2, started: true });
+    expect(second).toEqual({ attempt: 2, started: false });
+    expect((await sandbox.cli(['wait', run.id, '--timeout', '20'])).code).toBe(0);
+    expect(await sandbox.status(run.id)).toMatchObject({ state: 'done', attempt: 2 });
+    expect(sandbox.events(run.id).filter((e) => e.type === 'resumed')).toHaveLength(1);
+    expect(sandbox.events(run.id).filter((e) => e.type === 'spawned')).toHaveLength(2);
   });
 
   it('gives defined results for duplicate, unknown and late answers', async () => {

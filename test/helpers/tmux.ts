@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,7 +14,7 @@ export class Tmux {
     private readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    // Keep a pane whose program exited, so its exit status can be read.
+    // Keep a pane whose program exited, so its last screen can still be read.
     this.config = join(dir, 'tmux.conf');
     writeFileSync(this.config, 'set -g remain-on-exit on\nset -g history-limit 0\n');
   }
@@ -26,7 +26,11 @@ export class Tmux {
     });
   }
 
-  /** Starts `argv` (no shell) in a new detached session of the given size. */
+  /**
+   * Starts `argv` in a new detached session of the given size. A small sh parent records the exit
+   * status in a file: tmux sometimes leaves an exited pane program unreaped (a zombie whose status
+   * it never reports), so its own exit status cannot be relied on.
+   */
   start(session: string, argv: string[], options: { cwd: string; width: number; height: number }) {
     this.tmux(
       'new-session',
@@ -40,8 +44,16 @@ export class Tmux {
       '-c',
       options.cwd,
       '--',
+      'sh',
+      '-c',
+      '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"',
+      this.exitFile(session),
       ...argv,
     );
+  }
+
+  private exitFile(session: string): string {
+    return join(this.dir, `tmux-${session}.exit`);
   }
 
   screen(session: string): string {
@@ -93,8 +105,11 @@ export class Tmux {
   async waitForExit(session: string, timeoutMs = 20_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [dead, status] = this.format(session, '#{pane_dead} #{pane_dead_status}').split(' ');
-      if (dead === '1') return Number(status);
+      try {
+        return Number(readFileSync(this.exitFile(session), 'utf8').trim());
+      } catch {
+        // not exited yet
+      }
       if (Date.now() > deadline)
         throw new Error(
           `the program did not exit within ${timeoutMs} ms:\n${this.screen(session)}`,

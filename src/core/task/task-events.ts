@@ -60,6 +60,14 @@ export interface TokenUsage {
 
 export type TaskEventType = TaskEvent['type'];
 
+/** The next attempt number of a task: one more than any attempt its history mentions. */
+export function nextAttempt(events: readonly TaskEvent[]): number {
+  let max = 0;
+  for (const event of events)
+    if ('attempt' in event && typeof event.attempt === 'number') max = Math.max(max, event.attempt);
+  return max + 1;
+}
+
 /** Keeps a preview short enough that the event line stays well under 4 KiB. */
 export function preview(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();

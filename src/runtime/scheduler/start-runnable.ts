@@ -6,7 +6,7 @@ import {
   type SchedulableTask,
   type SchedulePlan,
 } from '../../core/schedule/plan-starts.js';
-import type { TaskEvent } from '../../core/task/task-events.js';
+import { nextAttempt, type TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
@@ -97,15 +97,6 @@ export function scheduleLimits(config: Config): ScheduleLimits {
   };
 }
 
-/** The next attempt number of a task: one more than any attempt it had. */
-export function nextAttempt(store: TaskStore, id: string): number {
-  const events = store.snapshot(id).events;
-  let max = 0;
-  for (const event of events)
-    if ('attempt' in event && typeof event.attempt === 'number') max = Math.max(max, event.attempt);
-  return max + 1;
-}
-
 /**
  * Starts every queued task the scheduling rules allow, under the root's scheduler lock so that
  * separate `dispatch run` processes and the supervisor never exceed a limit together. Tasks whose
@@ -128,7 +119,7 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
         if (alias !== undefined && alias !== meta.alias)
           meta = assignAlias(store, config, meta, alias);
         // Undefined: another process (a `dispatch run`, a resume) is starting it right now.
-        if (launchWorker(store, meta, attempts.get(id) ?? nextAttempt(store, id)))
+        if (launchWorker(store, meta, attempts.get(id) ?? nextAttempt(readEvents(store.files(id)))))
           outcome.started.push(id);
       } catch (error) {
         outcome.failed.push({ id, error: (error as Error).message });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ipcFileName } from '../../core/ipc/ipc-protocol.js';
+import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from '../tasks/resume-task.js';
@@ -35,6 +36,10 @@ export function resumeWithUnreadAnswer(
   } catch {
     return false;
   }
-  resumeTask(store, snapshot.id, { reason: 'answer', answer: { question, text: answer } });
-  return true;
+  // `dispatch answer` continues the task itself: whichever of the two comes first starts it.
+  return resumeTask(store, snapshot.id, {
+    reason: 'answer',
+    attempt: nextAttempt(events),
+    answer: { question, text: answer },
+  }).started;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
-import { preview } from '../../core/task/task-events.js';
+import { nextAttempt, preview } from '../../core/task/task-events.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { writeFileExclusive } from '../fs/atomic-write.js';
@@ -50,6 +50,8 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     );
   }
   const snapshot = store.snapshot(request.id);
+  // Read before the answer is recorded: the supervisor may continue the task as soon as it is.
+  const attempt = nextAttempt(snapshot.events);
   let seq = request.seq;
   if (seq !== undefined) {
     const question = files.ipcFile(ipcFileName(seq, 'question'));
@@ -95,6 +97,6 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
   }
   // The worker that asked is gone: a new one continues with the plan, its context and this answer.
   const question = status.question?.text ?? '';
-  resumeTask(store, request.id, { reason: 'answer', answer: { question, text } });
+  resumeTask(store, request.id, { reason: 'answer', attempt, answer: { question, text } });
   return { seq, resumed: true, status: store.status(request.id) };
 }

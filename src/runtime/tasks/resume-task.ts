@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
-import { nextAttempt } from '../scheduler/start-runnable.js';
+import { nextAttempt } from '../../core/task/task-events.js';
+import { readEvents } from '../store/read-snapshot.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { loadConfig } from '../config-file.js';
@@ -12,16 +15,18 @@ import { DEFAULT_FALLBACK_MINUTES } from '../../core/config/config-types.js';
 
 export interface ResumeOptions {
   reason: 'answer' | 'retry';
+  /**
+   * The attempt the caller means to start, from the history it read before deciding (see
+   * `nextAttempt`). When another process started that attempt meanwhile (`dispatch answer` and the
+   * supervisor both continuing after the same answer, two retries at once), nothing more starts.
+   */
+  attempt: number;
   answer?: { question: string; text: string };
   previousFailure?: string;
   /** Run the new attempt with another model (retry --model). */
   meta?: TaskMeta;
 }
 
-/**
- * Starts a new attempt of a task whose worker has stopped: its prompt carries the plan as it
- * stands, the earlier worker's context.md and, after a fallback, the user's answer.
- */
 /** The configured fallback wait; the default when the config cannot be read right now. */
 function configuredFallbackMinutes(env: NodeJS.ProcessEnv): number {
   try {
@@ -31,7 +36,28 @@ function configuredFallbackMinutes(env: NodeJS.ProcessEnv): number {
   }
 }
 
-export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): number {
+export interface ResumeOutcome {
+  /** The attempt that continues the task: the caller's, or the one another process started. */
+  attempt: number;
+  /** False when another process had already started the attempt. */
+  started: boolean;
+}
+
+/**
+ * Starts a new attempt of a task whose worker has stopped: its prompt carries the plan as it
+ * stands, the earlier worker's context.md and, after a fallback, the user's answer. Deciding and
+ * recording the attempt happen under the task's resume lock, so one stop leads to one new worker.
+ */
+export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): ResumeOutcome {
+  const files = store.require(id);
+  return withLock(join(files.taskDir, '.resume.lock'), 10_000, () => {
+    const latest = nextAttempt(readEvents(files)) - 1;
+    if (latest >= options.attempt) return { attempt: latest, started: false };
+    return { attempt: startAttempt(store, id, options), started: true };
+  });
+}
+
+function startAttempt(store: TaskStore, id: string, options: ResumeOptions): number {
   const files = store.require(id);
   const meta = options.meta ?? store.meta(id);
   if (!meta) {
@@ -54,7 +80,7 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
   } catch {
     contextText = undefined;
   }
-  const attempt = nextAttempt(store, id);
+  const attempt = options.attempt;
   const prompt = buildResumePrompt({
     id,
     title: meta.title,

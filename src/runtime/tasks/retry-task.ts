@@ -3,6 +3,7 @@ import type { Config } from '../../core/config/config-types.js';
 import { resolveModel } from '../../core/config/resolve-model.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import { nextAttempt } from '../../core/task/task-events.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -29,6 +30,7 @@ export async function retryTask(
   options: { model?: string } = {},
 ): Promise<RetryResult> {
   const files = store.require(id);
+  const snapshot = store.snapshot(id);
   const status = store.status(id);
   if (!RETRYABLE.has(status.state)) {
     throw new DispatchError(
@@ -54,6 +56,15 @@ export async function retryTask(
     writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
     meta = updated;
   }
-  const attempt = resumeTask(store, id, { reason: 'retry', previousFailure: status.reason, meta });
+  const { attempt, started } = resumeTask(store, id, {
+    reason: 'retry',
+    attempt: nextAttempt(snapshot.events),
+    previousFailure: status.reason,
+    meta,
+  });
+  if (!started)
+    throw new DispatchError('conflict', `task ${id} was just started again (attempt ${attempt})`, {
+      hint: `Follow it with: dispatch wait ${id}`,
+    });
   return { attempt, model: meta.model, status: store.status(id) };
 }
