@@ -8,6 +8,8 @@ import { join } from 'node:path';
  */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PACKAGE_BIN = join(PACKAGE_ROOT, 'bin');
+/** The `dispatch` command itself, named in worker prompts for `dispatch ask`. */
+export const DISPATCH_COMMAND = join(PACKAGE_BIN, 'dispatch');
 const DIST = join(PACKAGE_ROOT, 'dist');
 export const CLI_ENTRY = join(DIST, 'cli', 'main.js');
 export const SUPERVISOR_ENTRY = join(DIST, 'runtime', 'supervisor', 'supervisor-main.js');

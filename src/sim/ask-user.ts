@@ -23,7 +23,7 @@ export interface Asking {
  */
 export async function askUser(state: SimState, asking: Asking, viaCli: boolean): Promise<Outcome> {
   if (!viaCli) return askThroughFiles(state, asking);
-  if (!state.prompt.dispatchAsk) {
+  if (state.prompt.dispatchAsk.length === 0) {
     say(`item ${asking.step}: the prompt offers no \`dispatch ask\`; using the IPC files`);
     return askThroughFiles(state, asking);
   }
@@ -45,24 +45,28 @@ async function askThroughFiles(state: SimState, asking: Asking): Promise<Outcome
 
 async function askThroughCli(state: SimState, asking: Asking): Promise<Outcome> {
   const seconds = state.prompt.fallbackSeconds;
-  say(
-    `item ${asking.step}: running \`dispatch ask\` (waits up to ${seconds} s): ${asking.question}`,
-  );
-  const result = await runDispatchAsk(asking.question, seconds, state.signal);
-  switch (result.kind) {
-    case 'answered':
-      say(`answer from dispatch ask: ${result.answer}`);
-      state.answers.push({ seq: undefined, question: asking.question, answer: result.answer });
-      return { kind: 'done' };
-    case 'no-answer':
-      say(
-        `dispatch ask exited with code ${result.code ?? 'none'}: ${result.stderr || 'no answer'}`,
-      );
-      return fallBack(state, asking, undefined);
-    case 'unavailable':
-      say(`\`dispatch\` could not be started (${result.error}); using the IPC files`);
-      return askThroughFiles(state, asking);
+  // Like an agent whose shell cannot find `dispatch`: the full path the prompt gives comes next.
+  for (const command of state.prompt.dispatchAsk) {
+    say(
+      `item ${asking.step}: running \`${command} ask\` (waits up to ${seconds} s): ${asking.question}`,
+    );
+    const result = await runDispatchAsk(command, asking.question, seconds, state.signal);
+    switch (result.kind) {
+      case 'answered':
+        say(`answer from dispatch ask: ${result.answer}`);
+        state.answers.push({ seq: undefined, question: asking.question, answer: result.answer });
+        return { kind: 'done' };
+      case 'no-answer':
+        say(
+          `dispatch ask exited with code ${result.code ?? 'none'}: ${result.stderr || 'no answer'}`,
+        );
+        return fallBack(state, asking, undefined);
+      case 'unavailable':
+        say(`\`${command}\` could not be started (${result.error})`);
+    }
   }
+  say('no `dispatch` command could be started; using the IPC files');
+  return askThroughFiles(state, asking);
 }
 
 /** The prompt's step 5: context file first, then the `[?]` marker, then stop. */

@@ -8,16 +8,17 @@ import { spawn } from 'node:child_process';
 export type AskResult =
   | { kind: 'answered'; answer: string }
   | { kind: 'no-answer'; code: number | null; stderr: string }
-  /** `dispatch` could not be started at all (not on PATH). */
+  /** The command could not be started at all (not on PATH, no such file). */
   | { kind: 'unavailable'; error: string };
 
 export function runDispatchAsk(
+  command: string,
   question: string,
   timeoutSeconds: number,
   signal: AbortSignal,
 ): Promise<AskResult> {
   return new Promise((resolve) => {
-    const child = spawn('dispatch', ['ask', question, '--timeout', String(timeoutSeconds)], {
+    const child = spawn(command, ['ask', question, '--timeout', String(timeoutSeconds)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       signal,
     });

@@ -11,8 +11,11 @@ export interface PromptInfo {
   context: string;
   /** How long to wait for an answer before the fallback. */
   fallbackSeconds: number;
-  /** The prompt offers the `dispatch ask` shortcut. */
-  dispatchAsk: boolean;
+  /**
+   * The commands the prompt offers for the `dispatch ask` shortcut, to try in order: `dispatch`
+   * from the PATH, then the full path it names. Empty when it offers none.
+   */
+  dispatchAsk: string[];
   title: string | undefined;
   taskId: string | undefined;
   /** Set for a task resumed after the fallback with the user's answer. */
@@ -26,6 +29,7 @@ const FALLBACK =
   /If no answer comes within (\d+(?:\.\d+)?|\.\d+)\s*(seconds?|secs?|s|minutes?|mins?|m)\b/i;
 const TASK_LINE = /^Task: (.*) \(id ([^()\s]+)\)[ \t]*$/m;
 const DISPATCH_ASK = /run `dispatch ask\b/;
+const DISPATCH_FULL_PATH = /if `dispatch` is not found, run `('(?:[^']|'\\'')*'|\S+) ask\b/;
 const RESUME_START = 'This task was started by an earlier worker';
 
 /** The text after `Label: ` on the first line that starts with it. */
@@ -86,9 +90,20 @@ export function readPrompt(text: string, cwd: string): PromptInfo | undefined {
     output: path('Output file', join(taskDir, 'output.md')),
     context: path('Context file', join(taskDir, 'context.md')),
     fallbackSeconds: readFallbackSeconds(text),
-    dispatchAsk: DISPATCH_ASK.test(text),
+    dispatchAsk: readDispatchAsk(text),
     title: task?.[1]?.trim(),
     taskId: task?.[2],
     resume: readResume(text),
   };
+}
+
+function readDispatchAsk(text: string): string[] {
+  if (!DISPATCH_ASK.test(text)) return [];
+  const fullPath = DISPATCH_FULL_PATH.exec(text)?.[1];
+  if (!fullPath) return ['dispatch'];
+  // The path is quoted for sh when it has to be: 'it'\''s here' stands for it's here.
+  const unquoted = fullPath.startsWith("'")
+    ? fullPath.slice(1, -1).replace(/'\\''/g, "'")
+    : fullPath;
+  return ['dispatch', unquoted];
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { runningInGroup } from '../helpers/processes.js';
 
@@ -80,6 +81,26 @@ describe('dispatch run → wait → answer → wait', () => {
     expect(done.code).toBe(0);
     expect(sandbox.read(run.id, 'worker.log')).toContain('spaces');
     expect(existsSync(join(sandbox.taskDir(run.id), 'ipc', '001.done'))).toBe(true);
+  });
+
+  it('lets a worker whose shell lost `dispatch` from its PATH ask through the full path', async () => {
+    // Like Codex, whose tools run in a login shell that resets PATH: only node is left on it.
+    const bare = join(sandbox.dir, 'bare-bin');
+    mkdirSync(bare);
+    symlinkSync(process.execPath, join(bare, 'node'));
+    const command = `env PATH=${bare} node ${join(REPO_ROOT, 'dist/sim/sim-worker.js')}`;
+    sandbox.writeConfig(
+      `default: bare\nbackends:\n  bare: { command: ${JSON.stringify(command)}, type: generic }\nmodels:\n  bare: { backend: bare }\n`,
+    );
+    const run = await sandbox.run(['--item', 'ask-cli: Tabs or spaces?']);
+    const asked = await sandbox.cli(['wait', run.id, '--json', '--timeout', '20']);
+    expect(JSON.parse(asked.stdout).tasks[0].question.text).toBe('Tabs or spaces?');
+    expect((await sandbox.cli(['answer', run.id, '1', 'tabs'])).code).toBe(0);
+    expect((await sandbox.cli(['wait', run.id, '--timeout', '20'])).code).toBe(0);
+    const log = sandbox.read(run.id, 'worker.log');
+    expect(log).toContain('`dispatch` could not be started');
+    expect(log).toContain(`running \`${join(REPO_ROOT, 'bin', 'dispatch')} ask\``);
+    expect(log).toContain('answer from dispatch ask: tabs');
   });
 
   it('reports a crashed worker as failed with its exit code', async () => {

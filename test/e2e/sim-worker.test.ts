@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendNote } from '../../src/core/plan/edit-plan.js';
 import { buildResumePrompt, buildWorkerPrompt } from '../../src/core/prompt/worker-prompt.js';
@@ -50,14 +50,14 @@ function makeTask(planText: string): Task {
   return task;
 }
 
-function promptFor(task: Task, fallbackMinutes = 3, dispatchOnPath = false): string {
+function promptFor(task: Task, fallbackMinutes = 3, dispatchCommand?: string): string {
   return buildWorkerPrompt({
     id: 'sim-test',
     title: 'Sim test',
     paths: { taskDir: task.dir, ...task },
     request: 'Exercise the simulated worker.',
     fallbackMinutes,
-    dispatchOnPath,
+    dispatchCommand,
   });
 }
 
@@ -169,25 +169,40 @@ describe('simulated worker', () => {
     );
   });
 
-  it('asks through `dispatch ask` when the prompt offers it', async () => {
-    const task = makeTask('# Sim test\n\n- [ ] ask-cli: Which port?\n');
-    const bin = join(task.dir, '..', 'bin');
+  /** A stand-in `dispatch` that records its arguments and answers 8080. */
+  function fakeDispatch(task: Task, folder: string): { command: string; argsFile: string } {
+    const bin = join(task.dir, '..', folder);
     mkdirSync(bin);
     const argsFile = join(task.dir, '..', 'args.txt');
-    writeFileSync(
-      join(bin, 'dispatch'),
-      `#!/bin/sh\nprintf '%s|' "$@" > '${argsFile}'\necho 8080\n`,
-      {
-        mode: 0o755,
-      },
-    );
-    const sim = startSim([promptFor(task, 3, true)], task.dir, {
-      PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+    const command = join(bin, 'dispatch');
+    writeFileSync(command, `#!/bin/sh\nprintf '%s|' "$@" > '${argsFile}'\necho 8080\n`, {
+      mode: 0o755,
+    });
+    return { command, argsFile };
+  }
+
+  it('asks through `dispatch ask` when the prompt offers it', async () => {
+    const task = makeTask('# Sim test\n\n- [ ] ask-cli: Which port?\n');
+    const { command, argsFile } = fakeDispatch(task, 'bin');
+    const sim = startSim([promptFor(task, 3, '/nowhere/dispatch')], task.dir, {
+      PATH: `${dirname(command)}${delimiter}${process.env.PATH ?? ''}`,
     });
     const run = await sim.exited;
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|--timeout|180|');
     expect(run.stdout).toContain('[sim] answer from dispatch ask: 8080');
+    expect(readFileSync(task.plan, 'utf8')).toBe('# Sim test\n\n- [x] ask-cli: Which port?\n');
+  });
+
+  it('runs `dispatch ask` by the full path the prompt gives when it is not on the PATH', async () => {
+    const task = makeTask('# Sim test\n\n- [ ] ask-cli: Which port?\n');
+    const { command, argsFile } = fakeDispatch(task, "it's my bin");
+    const sim = startSim([promptFor(task, 3, command)], task.dir, { PATH: '/nonexistent' });
+    const run = await sim.exited;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('`dispatch` could not be started');
+    expect(run.stdout).toContain(`running \`${command} ask\``);
+    expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|--timeout|180|');
     expect(readFileSync(task.plan, 'utf8')).toBe('# Sim test\n\n- [x] ask-cli: Which port?\n');
   });
 
@@ -213,7 +228,6 @@ describe('simulated worker', () => {
       paths: { taskDir: task.dir, ...task },
       request: '',
       fallbackMinutes: 3,
-      dispatchOnPath: false,
       planText,
       contextText: 'asked about the port',
       answer: { question: 'Which port?', text: '8080' },

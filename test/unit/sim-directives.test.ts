@@ -29,7 +29,6 @@ function input(overrides: Partial<WorkerPromptInput> = {}): WorkerPromptInput {
     },
     request: 'The login form rejects valid passwords.',
     fallbackMinutes: 3,
-    dispatchOnPath: false,
     ...overrides,
   };
 }
@@ -108,14 +107,17 @@ describe('parseDirective', () => {
 
 describe('readPrompt', () => {
   it('finds the paths, fallback, title and shortcut in the worker prompt', () => {
-    const info = readPrompt(buildWorkerPrompt(input({ dispatchOnPath: true })), '/elsewhere');
+    const info = readPrompt(
+      buildWorkerPrompt(input({ dispatchCommand: '/opt/agent-dispatch/bin/dispatch' })),
+      '/elsewhere',
+    );
     expect(info).toEqual({
       plan: `${dir}/plan.md`,
       ipc: `${dir}/ipc`,
       output: `${dir}/output.md`,
       context: `${dir}/context.md`,
       fallbackSeconds: 180,
-      dispatchAsk: true,
+      dispatchAsk: ['dispatch', '/opt/agent-dispatch/bin/dispatch'],
       title: 'Fix the login bug',
       taskId: 'fix-login',
       resume: undefined,
@@ -123,7 +125,16 @@ describe('readPrompt', () => {
   });
 
   it('knows when the dispatch ask shortcut is not offered', () => {
-    expect(readPrompt(buildWorkerPrompt(input()), '/')?.dispatchAsk).toBe(false);
+    expect(readPrompt(buildWorkerPrompt(input()), '/')?.dispatchAsk).toEqual([]);
+  });
+
+  it('reads back a full path to dispatch that had to be quoted', () => {
+    const dispatchCommand = "/home/o'brien/my tools/bin/dispatch";
+    const prompt = buildWorkerPrompt(input({ dispatchCommand }));
+    expect(prompt).toContain(
+      `run \`'/home/o'\\''brien/my tools/bin/dispatch' ask "your question"\``,
+    );
+    expect(readPrompt(prompt, '/')?.dispatchAsk).toEqual(['dispatch', dispatchCommand]);
   });
 
   it('reads short and fractional fallback waits', () => {

@@ -22,7 +22,6 @@ const INPUT: WorkerPromptInput = {
   },
   request: 'Review the auth module for security problems.',
   fallbackMinutes: 3,
-  dispatchOnPath: false,
 };
 
 describe('formatDuration', () => {
@@ -92,13 +91,21 @@ describe('workerInstructions', () => {
     expect(text).toContain('output file');
   });
 
-  it('leaves out the dispatch ask shortcut when dispatch is not on the PATH', () => {
+  it('leaves out the dispatch ask shortcut when no dispatch command is given', () => {
     expect(text).not.toContain('dispatch ask');
   });
 
-  it('offers the dispatch ask shortcut when dispatch is on the PATH, with the same duration', () => {
-    const withAsk = workerInstructions({ ...INPUT, dispatchOnPath: true, fallbackMinutes: 1.5 });
-    expect(withAsk).toContain('dispatch ask "your question"');
+  it('offers the dispatch ask shortcut, with its full path and the same duration', () => {
+    const withAsk = workerInstructions({
+      ...INPUT,
+      dispatchCommand: '/usr/lib/node_modules/agent-dispatch/bin/dispatch',
+      fallbackMinutes: 1.5,
+    });
+    expect(withAsk).toContain('run `dispatch ask "your question"`');
+    // A login shell may reset PATH (Codex runs its tools in one): the full path still works.
+    expect(withAsk).toContain(
+      'if `dispatch` is not found, run `/usr/lib/node_modules/agent-dispatch/bin/dispatch ask "your question"`',
+    );
     expect(withAsk).toContain('no answer came within 90 seconds: follow step 5');
     // The file protocol is still described in full.
     expect(withAsk).toContain('NNN.question.tmp');

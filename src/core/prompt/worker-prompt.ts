@@ -1,3 +1,5 @@
+import { shellQuote } from '../text/shell-quote.js';
+
 /**
  * The instructions a worker CLI receives. They are the compatibility contract written for a
  * model: plan markers, the worker-initiated IPC exchange with atomic writes, the fallback when no
@@ -21,8 +23,12 @@ export interface WorkerPromptInput {
   /** Extra instructions from the alias the model was chosen through. */
   aliasPrompt?: string;
   fallbackMinutes: number;
-  /** The worker can run `dispatch ask`. */
-  dispatchOnPath: boolean;
+  /**
+   * The absolute path of the `dispatch` command, offered to the worker for `dispatch ask`; no
+   * shortcut when absent. The worker's PATH names it, but some CLIs run their tools in a login
+   * shell that resets PATH, so the prompt gives the full path as well.
+   */
+  dispatchCommand?: string;
 }
 
 /** "90 seconds", "1 second", "2.5 minutes": exact, since a worker waits as long as it reads here. */
@@ -38,10 +44,10 @@ export function formatDuration(minutes: number): string {
 export function workerInstructions(input: WorkerPromptInput): string {
   const { paths } = input;
   const wait = formatDuration(input.fallbackMinutes);
-  const askTool = input.dispatchOnPath
+  const askTool = input.dispatchCommand
     ? [
         '',
-        `   Shortcut: run \`dispatch ask "your question"\`. It does all of the above (write, wait, acknowledge) and prints the answer. If it exits with a non-zero status, no answer came within ${wait}: follow step 5.`,
+        `   Shortcut: run \`dispatch ask "your question"\` (if \`dispatch\` is not found, run \`${shellQuote(input.dispatchCommand)} ask "your question"\`). It does all of the above (write, wait, acknowledge) and prints the answer. If it exits with a non-zero status, no answer came within ${wait}: follow step 5.`,
       ]
     : [];
   return [

@@ -1,6 +1,6 @@
 import { SIM_WORKER_ENTRY } from '../package-paths.js';
 import type { Backend } from './backend.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
 
 /** The compiled simulated worker in dist/. */
 export function simWorkerPath(): string {

@@ -5,6 +5,7 @@ import type { TaskMeta } from '../../core/task/task-meta.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskStore } from '../store/task-store.js';
 import { displayArgv, modelFields } from '../tasks/model-fields.js';
+import { DISPATCH_COMMAND } from '../package-paths.js';
 
 /**
  * A task dispatched by capability gets its alias when it starts: the scheduler picks one with a
@@ -30,7 +31,7 @@ export function assignAlias(
     request: meta.request,
     aliasPrompt: updated.aliasPrompt,
     fallbackMinutes: config.fallbackMinutes,
-    dispatchOnPath: true,
+    dispatchCommand: DISPATCH_COMMAND,
   });
   writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });
   writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });

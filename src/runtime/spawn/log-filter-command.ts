@@ -1,7 +1,7 @@
 import { LOG_FILTER_ENTRY } from '../package-paths.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { BACKEND_TYPES, type BackendType } from '../../core/config/config-constants.js';
-import { shellQuote } from '../backends/shell-quote.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
 
 /** The compiled log filter in dist/. */
 export function logFilterPath(): string {

@@ -20,6 +20,7 @@ import {
   isClaimed,
   type WorktreeClaim,
 } from '../worktree/worktree-claim.js';
+import { DISPATCH_COMMAND } from '../package-paths.js';
 
 const STAGING_PREFIX = '.staging-';
 const MAX_ID_ATTEMPTS = 20;
@@ -164,7 +165,7 @@ function writeStaging(
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
     fallbackMinutes: task.fallbackMinutes,
-    dispatchOnPath: true,
+    dispatchCommand: DISPATCH_COMMAND,
   });
   writeFileAtomic(files.plan, task.planText, { mode: 0o600 });
   writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });

@@ -12,6 +12,7 @@ import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { loadConfig } from '../config-file.js';
 import { DEFAULT_FALLBACK_MINUTES } from '../../core/config/config-types.js';
+import { DISPATCH_COMMAND } from '../package-paths.js';
 
 export interface ResumeOptions {
   reason: 'answer' | 'retry';
@@ -88,7 +89,7 @@ function startAttempt(store: TaskStore, id: string, options: ResumeOptions): num
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
     fallbackMinutes: configuredFallbackMinutes(store.env),
-    dispatchOnPath: true,
+    dispatchCommand: DISPATCH_COMMAND,
     planText: plan.text,
     contextText,
     answer: options.answer,
