@@ -163,6 +163,43 @@ describe('queue', () => {
     await waitUntil(() => (existsSync(doneFile('second')) ? true : undefined), 'second done');
     expect(interval('second').start).toBeGreaterThanOrEqual(interval('first').end);
   }, 60_000);
+
+  it('holds max_parallel for answers after the fallback and for retries too', async () => {
+    sandbox.writeConfig('default: sim\nmax_parallel: 1\nfallback_minutes: 0.02\n');
+    // "blocked" gives up waiting for its answer and stops, so "holder" can take the only slot.
+    await sandbox.run(['--id', 'blocked', '--item', 'ask: Which database?', '--item', 'x']);
+    await waitUntil(() => eventOf('blocked', 'exited'), 'blocked gives up');
+    expect((await sandbox.status('blocked')).state).toBe('blocked');
+    const holder = await sandbox.run(['--id', 'holder', '--item', 'hang']);
+    expect(holder.state).not.toBe('queued');
+
+    // The answer's new worker waits for the slot instead of running beside "holder".
+    const answered = await sandbox.cli(['answer', 'blocked', 'PostgreSQL']);
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toContain('It starts when a slot is free: dispatch status blocked');
+    expect(await sandbox.status('blocked')).toMatchObject({ state: 'queued', attempt: 2 });
+    expect(sandbox.events('blocked').filter((e) => e.type === 'spawned')).toHaveLength(1);
+    expect(sandbox.events('blocked').at(-1)).toMatchObject({ type: 'resumed', queued: true });
+
+    // Cancelling the holder frees the slot: the answered task goes on, and is done.
+    expect((await sandbox.cli(['cancel', 'holder'])).code).toBe(0);
+    await waitUntil(() => (existsSync(doneFile('blocked')) ? true : undefined), 'blocked done');
+    expect(await sandbox.status('blocked')).toMatchObject({ state: 'done', attempt: 2 });
+
+    // A retry of the cancelled holder takes its turn the same way, behind a running task.
+    const busy = await sandbox.run(['--id', 'busy', '--item', 'hang']);
+    expect(busy.state).not.toBe('queued');
+    const retried = await sandbox.cli(['retry', 'holder']);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain('It starts when a slot is free: dispatch status holder');
+    expect((await sandbox.status('holder')).state).toBe('queued');
+    expect((await sandbox.cli(['cancel', 'busy'])).code).toBe(0);
+    await waitUntil(
+      () => sandbox.events('holder').find((e) => e.type === 'spawned' && e.attempt === 2),
+      'holder restarted',
+    );
+    expect((await sandbox.status('holder')).state).toBe('running');
+  }, 60_000);
 });
 
 describe('dependencies', () => {

@@ -46,10 +46,12 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       }
       const which =
         result.seq !== undefined ? `question ${formatSeq(result.seq)}` : 'the blocked question';
+      if (!result.resumed) return ctx.out(`Answered ${which} of ${id}; the worker continues.`);
+      const line = `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.`;
       ctx.out(
-        result.resumed
-          ? `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.`
-          : `Answered ${which} of ${id}; the worker continues.`,
+        result.status.state === 'queued'
+          ? `${line} It starts when a slot is free: dispatch status ${id}`
+          : line,
       );
     });
 }

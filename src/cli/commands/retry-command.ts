@@ -22,6 +22,8 @@ export function registerRetry(program: Command, ctx: CliContext): void {
       const result = await retryTask(ctx.store, ctx.config, id, { model: options.model });
       ensureSupervisor(ctx.store);
       let line = `Retrying ${id} (attempt ${result.attempt}) with ${result.model}.`;
+      if (result.status.state === 'queued')
+        line += ` It starts when a slot is free: dispatch status ${id}`;
       if (options.setDefault && options.model) {
         const file = ctx.config.file;
         if (!file)

@@ -32,7 +32,15 @@ export type TaskEvent =
   | { type: 'timed-out'; time: string; idleMinutes: number; stopped: boolean }
   | { type: 'cancelled'; time: string; by: string; reason: string }
   | { type: 'skipped'; time: string; reason: string }
-  | { type: 'resumed'; time: string; attempt: number; reason: 'answer' | 'retry'; model: string }
+  | {
+      type: 'resumed';
+      time: string;
+      attempt: number;
+      reason: 'answer' | 'retry';
+      model: string;
+      /** The attempt waits for a free slot (a parallel limit applies); the scheduler starts it. */
+      queued?: boolean;
+    }
   /** What `dispatch merge` / `dispatch discard` did to the task's git worktree and branch. */
   | {
       type: 'worktree';

@@ -24,19 +24,26 @@ export interface ScheduleOutcome {
 /** How long the writer of a `resumed` event has to start that attempt before it counts as lost. */
 const RESUME_GRACE_MS = 60_000;
 
+interface PendingResume {
+  attempt: number;
+  /** Its writer is starting it right now: it takes a slot, and nobody else starts it. */
+  starting: boolean;
+}
+
 /**
  * A task whose latest attempt was announced by a `resumed` event (an answer after the fallback, a
- * retry) is being started by whoever wrote that event: the scheduler must not start it a second
- * time, and it already takes a slot. Only if that writer died before starting it (no `spawned`
- * within a minute) does the scheduler start the announced attempt itself.
+ * retry) and has not started yet. Without a parallel limit the writer of that event starts it
+ * itself: the scheduler must not start it a second time, and it already takes a slot; only if the
+ * writer died before starting it (no `spawned` within a minute) does the scheduler start it. Under
+ * a limit the attempt is `queued` and the scheduler starts it like any queued task.
  */
-function pendingResume(events: TaskEvent[]): { attempt: number; fresh: boolean } | undefined {
+function pendingResume(events: TaskEvent[]): PendingResume | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];
     if (event?.type === 'resumed')
       return {
         attempt: event.attempt,
-        fresh: Date.now() - Date.parse(event.time) < RESUME_GRACE_MS,
+        starting: !event.queued && Date.now() - Date.parse(event.time) < RESUME_GRACE_MS,
       };
     if (event?.type === 'queued' || event?.type === 'spawned') return undefined;
   }
@@ -68,13 +75,14 @@ export function schedulableTasks(store: TaskStore, config?: Config): Schedulable
     const neverStarted = !events.some((event) => event.type === 'spawned');
     const byCapability = meta?.capability !== undefined && neverStarted && config !== undefined;
     const resume = pendingResume(events);
-    if (resume && !resume.fresh) attempts.set(id, resume.attempt);
+    if (resume && !resume.starting) attempts.set(id, resume.attempt);
     tasks.push({
       id,
-      state: resume?.fresh ? 'running' : status.state,
+      state: resume?.starting ? 'running' : status.state,
       priority: meta?.priority ?? 'normal',
       createdAt: meta?.createdAt ?? status.createdAt ?? '',
-      after: meta?.after ?? [],
+      // A new attempt waits only for a slot: its dependencies were met (or overridden by a retry).
+      after: resume ? [] : (meta?.after ?? []),
       maxParallel: meta?.maxParallel,
       alias: meta?.alias,
       ...(byCapability && meta?.capability
@@ -129,14 +137,15 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
   });
 }
 
-/** Whether a queued task can start without looking at any other task. */
-export function isUnconstrained(meta: TaskMeta, config: Config): boolean {
+/** Whether a parallel limit (overall, per task or per alias) applies to the task. */
+export function hasSlotLimit(meta: TaskMeta, config: Config): boolean {
   const aliasLimit = meta.alias ? config.aliases[meta.alias]?.maxParallel : undefined;
   return (
-    config.maxParallel === undefined &&
-    meta.maxParallel === undefined &&
-    meta.after.length === 0 &&
-    meta.capability === undefined &&
-    aliasLimit === undefined
+    config.maxParallel !== undefined || meta.maxParallel !== undefined || aliasLimit !== undefined
   );
+}
+
+/** Whether a queued task can start without looking at any other task. */
+export function isUnconstrained(meta: TaskMeta, config: Config): boolean {
+  return !hasSlotLimit(meta, config) && meta.after.length === 0 && meta.capability === undefined;
 }

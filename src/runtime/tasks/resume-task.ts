@@ -11,7 +11,8 @@ import { readEvents } from '../store/read-snapshot.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { loadConfig } from '../config-file.js';
-import { DEFAULT_FALLBACK_MINUTES } from '../../core/config/config-types.js';
+import { DEFAULT_FALLBACK_MINUTES, type Config } from '../../core/config/config-types.js';
+import { hasSlotLimit, startRunnableTasks } from '../scheduler/start-runnable.js';
 import { DISPATCH_COMMAND } from '../package-paths.js';
 
 export interface ResumeOptions {
@@ -28,12 +29,12 @@ export interface ResumeOptions {
   meta?: TaskMeta;
 }
 
-/** The configured fallback wait; the default when the config cannot be read right now. */
-function configuredFallbackMinutes(env: NodeJS.ProcessEnv): number {
+/** The config, or undefined when it cannot be read right now (a resume must not fail on it). */
+function configIfReadable(env: NodeJS.ProcessEnv): Config | undefined {
   try {
-    return loadConfig(env).fallbackMinutes;
+    return loadConfig(env);
   } catch {
-    return DEFAULT_FALLBACK_MINUTES;
+    return undefined;
   }
 }
 
@@ -82,13 +83,14 @@ function startAttempt(store: TaskStore, id: string, options: ResumeOptions): num
     contextText = undefined;
   }
   const attempt = options.attempt;
+  const config = configIfReadable(store.env);
   const prompt = buildResumePrompt({
     id,
     title: meta.title,
     paths: files,
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
-    fallbackMinutes: configuredFallbackMinutes(store.env),
+    fallbackMinutes: config?.fallbackMinutes ?? DEFAULT_FALLBACK_MINUTES,
     dispatchCommand: DISPATCH_COMMAND,
     planText: plan.text,
     contextText,
@@ -96,7 +98,20 @@ function startAttempt(store: TaskStore, id: string, options: ResumeOptions): num
     previousFailure: options.previousFailure,
   });
   writeFileAtomic(files.prompt(attempt), prompt, { mode: 0o600 });
-  store.appendEvent(id, { type: 'resumed', attempt, reason: options.reason, model: meta.model });
-  launchWorker(store, meta, attempt);
+  // Under a parallel limit the new attempt takes its turn like any queued task; it starts now if
+  // a slot is free, else when one frees up (the supervisor starts it).
+  const queued = config !== undefined && hasSlotLimit(meta, config);
+  store.appendEvent(id, {
+    type: 'resumed',
+    attempt,
+    reason: options.reason,
+    model: meta.model,
+    ...(queued ? { queued } : {}),
+  });
+  if (!queued) launchWorker(store, meta, attempt);
+  else {
+    const failure = startRunnableTasks(store, config).failed.find((f) => f.id === id);
+    if (failure) throw new DispatchError('state', failure.error);
+  }
   return attempt;
 }
