@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Processes of a group that still run (zombies waiting to be reaped do not count), as ps sees them. */
 export function runningInGroup(pgid: number): string[] {
@@ -34,4 +35,19 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Processes other than this one whose command line mentions `text` (Linux: /proc/PID/cmdline). */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) pids.push(pid);
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from './run-cli.js';
+import { processesMentioning } from './processes.js';
 
 /**
  * A throwaway project folder and DISPATCH_HOME for one test, with the CLI bound to them. On
@@ -113,6 +114,16 @@ export class Sandbox {
       process.kill(owner.pid, 'SIGKILL');
     } catch {
       // none
+    }
+    // A supervisor that was still starting holds no lock yet, and a worker's helpers may outlive
+    // its group: anything whose command line names this sandbox goes too, or it writes on while
+    // the folder is removed.
+    for (const pid of processesMentioning(this.dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
