@@ -20,8 +20,11 @@ export { statusJson, type TaskSummary } from './api/task-summary.js';
 export type {
   AnswerResult,
   CancelResult,
+  DiffResult,
+  DiscardResult,
   DispatcherOptions,
   LogsResult,
+  MergeResult,
   ModelInfo,
   ModelsResult,
   NoteResult,

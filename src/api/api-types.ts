@@ -1,6 +1,7 @@
 import type { TaskState } from '../core/status/task-status.js';
 import type { Priority, WorktreeInfo } from '../core/task/task-meta.js';
 import type { FailureCause } from '../runtime/backends/backend.js';
+import type { WorktreeDiff } from '../runtime/worktree/worktree-diff.js';
 import type { TaskSummary } from './task-summary.js';
 
 /** Where a {@link Dispatcher} works. */
@@ -90,6 +91,16 @@ export interface RetryResult {
   model: string;
   state: TaskState;
 }
+
+/** The result of {@link Dispatcher.diff}: what a worktree task's branch and folder hold. */
+export interface DiffResult extends WorktreeDiff {
+  id: string;
+}
+
+/** The result of {@link Dispatcher.merge} (see `dispatch merge`). */
+export type { MergeResult } from '../runtime/worktree/merge-worktree.js';
+/** The result of {@link Dispatcher.discard} (see `dispatch discard`). */
+export type { DiscardResult } from '../runtime/worktree/discard-worktree.js';
 
 /** The result of {@link Dispatcher.logs}. */
 export interface LogsResult {

@@ -16,11 +16,18 @@ import { noteTask } from '../runtime/tasks/note-task.js';
 import { logTail } from '../runtime/tasks/read-log.js';
 import { retryTask } from '../runtime/tasks/retry-task.js';
 import { waitForAttention } from '../runtime/tasks/wait-for-tasks.js';
+import { discardTaskWorktree } from '../runtime/worktree/discard-worktree.js';
+import { mergeTaskWorktree } from '../runtime/worktree/merge-worktree.js';
+import { requireTaskWorktree } from '../runtime/worktree/task-worktree.js';
+import { worktreeDiff } from '../runtime/worktree/worktree-diff.js';
 import type {
   AnswerResult,
   CancelResult,
+  DiffResult,
+  DiscardResult,
   DispatcherOptions,
   LogsResult,
+  MergeResult,
   ModelsResult,
   NoteResult,
   RetryResult,
@@ -195,6 +202,33 @@ export class Dispatcher {
     const result = await retryTask(store, this.config(), id, { model: options.model });
     ensureSupervisor(store);
     return { id, attempt: result.attempt, model: result.model, state: result.status.state };
+  }
+
+  /**
+   * What a worktree task did (`dispatch diff`): the commits on its branch and what its worker left
+   * uncommitted in the worktree, new files included, as patches or with `stat` a summary per file.
+   * Changes nothing.
+   */
+  async diff(id: string, options: { stat?: boolean } = {}): Promise<DiffResult> {
+    const { worktree } = requireTaskWorktree(this.store, id);
+    return { id, ...worktreeDiff(worktree, { stat: options.stat, color: false }) };
+  }
+
+  /**
+   * Merges a finished worktree task's branch into the main repository's current branch
+   * (`dispatch merge`), committing what the worker left uncommitted first. On conflicts it rejects
+   * with code `conflict`, naming the files, and leaves the repository as git leaves it.
+   */
+  async merge(id: string): Promise<MergeResult> {
+    return mergeTaskWorktree(this.store, id);
+  }
+
+  /**
+   * Removes a worktree task's worktree and branch (`dispatch discard`); the task folder stays.
+   * When they hold work that exists nowhere else it rejects, unless `yes` is set.
+   */
+  async discard(id: string, options: { yes?: boolean } = {}): Promise<DiscardResult> {
+    return discardTaskWorktree(this.store, id, { yes: options.yes });
   }
 
   /** The last `lines` (default 50, at most 2000) non-empty lines of the worker's output. */

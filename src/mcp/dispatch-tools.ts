@@ -4,7 +4,10 @@ import type { Dispatcher } from '../api/dispatcher.js';
 import {
   answerInput,
   cancelInput,
+  diffInput,
+  discardInput,
   logsInput,
+  mergeInput,
   noteInput,
   retryInput,
   runInput,
@@ -14,8 +17,11 @@ import {
 import {
   answerOutput,
   cancelOutput,
+  diffOutput,
+  discardOutput,
   listOutput,
   logsOutput,
+  mergeOutput,
   modelsOutput,
   noteOutput,
   retryOutput,
@@ -27,8 +33,11 @@ import { keepAliveWithProgress } from './progress-keepalive.js';
 import { toolError } from './tool-errors.js';
 import {
   answerText,
+  diffText,
+  discardText,
   listText,
   logsText,
+  mergeText,
   modelsText,
   retryText,
   runText,
@@ -199,6 +208,45 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       annotations: { destructiveHint: false, openWorldHint: true },
     },
     ({ id, model }) => respond(() => dispatcher.retry(id, { model }), retryText),
+  );
+
+  server.registerTool(
+    'dispatch_diff',
+    {
+      title: "Show a worktree task's changes",
+      description:
+        'For a task dispatched with worktree: the commits on its branch dispatch/<id> and what the worker left uncommitted in its worktree (new files included). Changes nothing.',
+      inputSchema: diffInput,
+      outputSchema: diffOutput,
+      annotations: READ_ONLY,
+    },
+    ({ id, stat }) => respond(() => dispatcher.diff(id, { stat }), diffText),
+  );
+
+  server.registerTool(
+    'dispatch_merge',
+    {
+      title: "Merge a worktree task's branch",
+      description:
+        "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it.",
+      inputSchema: mergeInput,
+      outputSchema: mergeOutput,
+      annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    ({ id }) => respond(() => dispatcher.merge(id), mergeText),
+  );
+
+  server.registerTool(
+    'dispatch_discard',
+    {
+      title: "Delete a worktree task's worktree and branch",
+      description:
+        "Remove a finished worktree task's worktree and branch; the task's folder stays. Refuses when they hold work that exists nowhere else, unless yes is set: ask the user first.",
+      inputSchema: discardInput,
+      outputSchema: discardOutput,
+      annotations: { destructiveHint: true, openWorldHint: false },
+    },
+    ({ id, yes }) => respond(() => dispatcher.discard(id, { yes }), discardText),
   );
 
   server.registerTool(

@@ -69,6 +69,23 @@ export const retryInput = {
   model: z.string().optional().describe('Another model or alias for this attempt'),
 };
 
+export const diffInput = {
+  id: taskId,
+  stat: z.boolean().optional().describe('A summary per file instead of the full patches'),
+};
+
+export const mergeInput = { id: taskId };
+
+export const discardInput = {
+  id: taskId,
+  yes: z
+    .boolean()
+    .optional()
+    .describe(
+      'Delete even uncommitted or unmerged work. Only after the user said so: it exists nowhere else',
+    ),
+};
+
 export const logsInput = {
   id: taskId,
   lines: z.number().int().min(1).max(2000).optional().describe('How many last lines (default 50)'),

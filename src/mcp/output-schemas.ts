@@ -2,7 +2,10 @@ import * as z from 'zod';
 import type {
   AnswerResult,
   CancelResult,
+  DiffResult,
+  DiscardResult,
   LogsResult,
+  MergeResult,
   ModelsResult,
   NoteResult,
   RetryResult,
@@ -48,9 +51,13 @@ export const taskSummarySchema = z.object({
   legacy: z.boolean(),
 });
 
-const worktree = z
-  .object({ path: z.string(), branch: z.string(), base: z.string(), repo: z.string() })
-  .nullable();
+const worktreeInfo = z.object({
+  path: z.string(),
+  branch: z.string(),
+  base: z.string(),
+  repo: z.string(),
+});
+const worktree = worktreeInfo.nullable();
 
 export const runOutput = taskSummarySchema.extend({
   backend: z.string(),
@@ -100,6 +107,34 @@ export const retryOutput = z.object({
   state,
 });
 
+export const diffOutput = z.object({
+  id: z.string(),
+  worktree: worktreeInfo,
+  present: z.boolean(),
+  branchExists: z.boolean(),
+  commits: z.array(z.string()),
+  committed: z.string(),
+  uncommittedFiles: z.array(z.string()),
+  uncommitted: z.string(),
+});
+
+export const mergeOutput = z.object({
+  id: z.string(),
+  branch: z.string(),
+  repo: z.string(),
+  into: z.string(),
+  committed: z.string().nullable(),
+  outcome: z.enum(['merged', 'up-to-date']),
+  head: z.string(),
+});
+
+export const discardOutput = z.object({
+  id: z.string(),
+  branch: z.string(),
+  path: z.string(),
+  lost: z.object({ uncommitted: z.number().int(), unmerged: z.number().int() }),
+});
+
 export const logsOutput = z.object({
   id: z.string(),
   logFile: z.string(),
@@ -138,8 +173,11 @@ const _mirrors: [
   Mirrors<typeof noteOutput, NoteResult>,
   Mirrors<typeof cancelOutput, CancelResult>,
   Mirrors<typeof retryOutput, RetryResult>,
+  Mirrors<typeof diffOutput, DiffResult>,
+  Mirrors<typeof mergeOutput, MergeResult>,
+  Mirrors<typeof discardOutput, DiscardResult>,
   Mirrors<typeof logsOutput, LogsResult>,
   Mirrors<typeof waitOutput, WaitResult>,
   Mirrors<typeof modelsOutput, ModelsResult>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void _mirrors;

@@ -1,6 +1,9 @@
 import type {
   AnswerResult,
+  DiffResult,
+  DiscardResult,
   LogsResult,
+  MergeResult,
   ModelsResult,
   RetryResult,
   RunResult,
@@ -88,15 +91,54 @@ export function listText(tasks: TaskSummary[]): string {
     .join('\n');
 }
 
+/** Said of a new worker that waits for a slot under a parallel limit. */
+function whenQueued(result: { id: string; state: string }): string {
+  return result.state === 'queued' ? ' It starts when a slot is free (see dispatch_status).' : '';
+}
+
 export function answerText(result: AnswerResult): string {
   const which = result.seq !== null ? `question ${formatSeq(result.seq)}` : 'the blocked question';
   return result.resumed
-    ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with the answer.`
+    ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with the answer.${whenQueued(result)}`
     : `Answered ${which} of ${result.id}; the worker continues.`;
 }
 
 export function retryText(result: RetryResult): string {
-  return `Retrying ${result.id} (attempt ${result.attempt}) with ${result.model}.`;
+  return `Retrying ${result.id} (attempt ${result.attempt}) with ${result.model}.${whenQueued(result)}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function diffText(result: DiffResult): string {
+  const { worktree } = result;
+  const base = worktree.base.slice(0, 7);
+  return [
+    `${result.id}: branch ${worktree.branch} from ${base}, worktree ${result.present ? worktree.path : '(removed)'}`,
+    `Committed on ${worktree.branch}: ${plural(result.commits.length, 'commit')}`,
+    ...result.commits.map((commit) => `  ${commit}`),
+    result.branchExists ? result.committed.trimEnd() || '(no changes)' : '(the branch is gone)',
+    `Uncommitted in the worktree: ${plural(result.uncommittedFiles.length, 'file')} (dispatch_merge commits them first)`,
+    result.present ? result.uncommitted.trimEnd() || '(none)' : '(the worktree is gone)',
+  ].join('\n');
+}
+
+export function mergeText(result: MergeResult): string {
+  const committed = result.committed
+    ? ` The worker's uncommitted changes were first committed on ${result.branch} as ${result.committed.slice(0, 7)}.`
+    : '';
+  return result.outcome === 'up-to-date'
+    ? `${result.into} already has everything on ${result.branch}.${committed}`
+    : `Merged ${result.branch} into ${result.into} in ${result.repo}; HEAD is ${result.head.slice(0, 7)}.${committed}`;
+}
+
+export function discardText(result: DiscardResult): string {
+  const lost = [
+    result.lost.uncommitted > 0 ? plural(result.lost.uncommitted, 'uncommitted change') : '',
+    result.lost.unmerged > 0 ? plural(result.lost.unmerged, 'unmerged commit') : '',
+  ].filter(Boolean);
+  return `Removed ${result.path} and branch ${result.branch}${lost.length > 0 ? `, with ${lost.join(' and ')}` : ''}. The task's folder stays.`;
 }
 
 export function logsText(result: LogsResult): string {

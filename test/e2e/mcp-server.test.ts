@@ -8,6 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   AnswerResult,
   CancelResult,
+  DiffResult,
+  DiscardResult,
+  MergeResult,
   LogsResult,
   ModelsResult,
   NoteResult,
@@ -17,6 +20,7 @@ import type {
   TaskSummary,
   WaitResult,
 } from 'agent-dispatch';
+import { gitIn, initRepo } from '../helpers/git-repo.js';
 import { CLI } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { waitForFile } from '../helpers/wait-for.js';
@@ -89,8 +93,11 @@ describe('dispatch mcp', () => {
       [
         'dispatch_answer',
         'dispatch_cancel',
+        'dispatch_diff',
+        'dispatch_discard',
         'dispatch_list',
         'dispatch_logs',
+        'dispatch_merge',
         'dispatch_models',
         'dispatch_note',
         'dispatch_retry',
@@ -211,6 +218,67 @@ describe('dispatch mcp', () => {
     await expect(mcp.readResource({ uri: 'dispatch://tasks/nope/plan' })).rejects.toThrow(
       /no task "nope"/,
     );
+    expect(protocolErrors).toEqual([]);
+  });
+
+  it('shows, merges and discards the work of worktree tasks', async () => {
+    initRepo(sandbox.project, { 'README.md': 'hello\n' });
+    const mcp = await connect();
+    for (const [id, item] of [
+      ['kept', 'write: notes.txt = draft'],
+      ['dropped', 'write: scratch.txt = junk'],
+    ] as const) {
+      const run = await call<RunResult>(mcp, 'dispatch_run', {
+        id,
+        model: 'sim',
+        worktree: true,
+        items: [item],
+      });
+      expect(run.result.isError).toBeFalsy();
+      expect((await sandbox.cli(['wait', id, '--timeout', '20'])).code).toBe(0);
+    }
+
+    const diff = await call<DiffResult>(mcp, 'dispatch_diff', { id: 'kept' });
+    expect(diff.data).toMatchObject({
+      id: 'kept',
+      present: true,
+      branchExists: true,
+      commits: [],
+      uncommittedFiles: ['?? notes.txt'],
+      worktree: { branch: 'dispatch/kept', path: join(sandbox.root, 'worktrees', 'kept') },
+    });
+    expect(diff.data.uncommitted).toContain('+draft');
+    expect(diff.text).toContain('Uncommitted in the worktree: 1 file');
+    const stat = await call<DiffResult>(mcp, 'dispatch_diff', { id: 'kept', stat: true });
+    expect(stat.data.uncommitted).toMatch(/notes\.txt \| 1 \+/);
+
+    const merged = await call<MergeResult>(mcp, 'dispatch_merge', { id: 'kept' });
+    expect(merged.result.isError).toBeFalsy();
+    expect(merged.data).toMatchObject({ id: 'kept', outcome: 'merged', into: 'main' });
+    expect(merged.data.committed).toMatch(/^[0-9a-f]{40}$/);
+    expect(merged.text).toContain('Merged dispatch/kept into main');
+    expect(readFileSync(join(sandbox.project, 'notes.txt'), 'utf8')).toBe('draft\n');
+    expect(gitIn(sandbox.project, ['rev-parse', 'HEAD']).trim()).toBe(merged.data.head);
+
+    // Unmerged work is deleted only when the caller says yes.
+    const dropped = join(sandbox.root, 'worktrees', 'dropped');
+    const refused = await call<DiscardResult>(mcp, 'dispatch_discard', { id: 'dropped' });
+    expect(refused.result.isError).toBe(true);
+    expect(refused.text).toContain('refusing to discard task dropped');
+    expect(refused.text).toContain('1 uncommitted change');
+    expect(existsSync(join(dropped, 'scratch.txt'))).toBe(true);
+    const discarded = await call<DiscardResult>(mcp, 'dispatch_discard', {
+      id: 'dropped',
+      yes: true,
+    });
+    expect(discarded.data).toMatchObject({ id: 'dropped', lost: { uncommitted: 1, unmerged: 0 } });
+    expect(existsSync(dropped)).toBe(false);
+    expect(gitIn(sandbox.project, ['branch', '--list', 'dispatch/dropped']).trim()).toBe('');
+
+    const plain = await call<RunResult>(mcp, 'dispatch_run', { model: 'sim', items: ['x'] });
+    const noTree = await call<DiffResult>(mcp, 'dispatch_diff', { id: plain.data.id });
+    expect(noTree.result.isError).toBe(true);
+    expect(noTree.text).toContain('does not run in a worktree');
     expect(protocolErrors).toEqual([]);
   });
 
