@@ -123,6 +123,12 @@ describe('dispatch run → wait → answer → wait', () => {
     expect(status.progress).toMatchObject({ done: 1, total: 3 });
     expect(status.reason).toMatch(/exited with code 7/);
     expect((status.logTail as string[]).join('\n')).toContain('crashing');
+    // The wrapper records the exit to the millisecond where date can (GNU date here).
+    const exited = sandbox.events(run.id).find((e) => e.type === 'exited');
+    expect(exited?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(String(exited?.time))).toBeGreaterThanOrEqual(
+      Date.parse(String(sandbox.events(run.id).find((e) => e.type === 'spawned')?.time)),
+    );
   });
 
   it('reports an item the worker marked [!] with its description', async () => {

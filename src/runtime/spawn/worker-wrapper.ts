@@ -23,7 +23,10 @@ export function workerWrapperScript(command: string, filter?: string): string {
     : [`${command} "$@"`, 's=$?'];
   return [
     ...run,
-    `printf '{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DISPATCH_ATTEMPT" "$s" >> "$DISPATCH_TASK_DIR/events.jsonl"`,
+    // Milliseconds where date knows %N (GNU, busybox); whole seconds elsewhere (BSD, macOS).
+    't=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)',
+    'case $t in *N*) t=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;; esac',
+    `printf '{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" >> "$DISPATCH_TASK_DIR/events.jsonl"`,
     'exit "$s"',
   ].join('\n');
 }
