@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { assertValidTaskId } from '../core/task/task-id.js';
 import type { TaskPaths } from '../core/prompt/worker-prompt.js';
 
@@ -71,37 +71,47 @@ export class RootPaths {
 
 /** The files of one task folder (compatibility contract plus the program's own). */
 export class TaskFiles implements TaskPaths {
-  constructor(readonly taskDir: string) {}
+  readonly taskDir: string;
+
+  constructor(taskDir: string) {
+    this.taskDir = resolve(taskDir);
+  }
+
+  // Listing thousands of tasks asks for these paths tens of thousands of times: the folder is
+  // normalized once above, so plain concatenation replaces a path.join per file.
+  private child(name: string): string {
+    return `${this.taskDir}${sep}${name}`;
+  }
 
   get plan(): string {
-    return join(this.taskDir, 'plan.md');
+    return this.child('plan.md');
   }
   get output(): string {
-    return join(this.taskDir, 'output.md');
+    return this.child('output.md');
   }
   get context(): string {
-    return join(this.taskDir, 'context.md');
+    return this.child('context.md');
   }
   get ipc(): string {
-    return join(this.taskDir, 'ipc');
+    return this.child('ipc');
   }
   get meta(): string {
-    return join(this.taskDir, 'task.json');
+    return this.child('task.json');
   }
   get events(): string {
-    return join(this.taskDir, 'events.jsonl');
+    return this.child('events.jsonl');
   }
   get log(): string {
-    return join(this.taskDir, 'worker.log');
+    return this.child('worker.log');
   }
   get notes(): string {
-    return join(this.taskDir, 'notes');
+    return this.child('notes');
   }
   /** The prompt of an attempt: prompt.md for the first, prompt-N.md for later ones. */
   prompt(attempt = 1): string {
-    return join(this.taskDir, attempt <= 1 ? 'prompt.md' : `prompt-${attempt}.md`);
+    return this.child(attempt <= 1 ? 'prompt.md' : `prompt-${attempt}.md`);
   }
   ipcFile(name: string): string {
-    return join(this.ipc, name);
+    return `${this.ipc}${sep}${name}`;
   }
 }

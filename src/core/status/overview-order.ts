@@ -14,7 +14,15 @@ export function overviewOrder(tasks: readonly TaskStatus[]): TaskStatus[] {
   return [...tasks].sort(
     (a, b) =>
       rank(a) - rank(b) ||
-      (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
-      a.id.localeCompare(b.id),
+      compareText(a.createdAt ?? '', b.createdAt ?? '') ||
+      compareText(a.id, b.id),
   );
+}
+
+/**
+ * ISO times and task ids are ASCII, so code-unit order is their order; it is also many times
+ * faster than localeCompare over thousands of tasks.
+ */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
