@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isDispatchError, locatedMessage } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
+import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
 import { prepareConfig } from '../runtime/config-file.js';
 import { commandsFor } from './command-table.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes.js';
@@ -21,7 +22,7 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
   const version = packageVersion();
   const program = new Command('dispatch')
     .description(
-      'Hand tasks to background AI coding agents (Claude Code, Cursor, Codex, Gemini, any prompt CLI)\nwith a checklist plan; get control back at once; answer their questions; see them finish.',
+      'Hand tasks to background AI coding agents (Claude Code, Cursor, Codex, Gemini, any prompt CLI) with a checklist plan; get control back at once; answer their questions; see them finish.',
     )
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
@@ -67,5 +68,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+exitQuietlyWhenPipeCloses();
 const exitCode = await main(process.argv);
 process.exitCode = exitCode;

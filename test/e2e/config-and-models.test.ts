@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
-import { REPO_ROOT } from '../helpers/run-cli.js';
+import { CLI, REPO_ROOT } from '../helpers/run-cli.js';
 
 const RECORDER = join(REPO_ROOT, 'test/fixtures/record-argv.mjs');
 
@@ -191,6 +192,23 @@ describe('first run', () => {
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toMatch(/Usage: dispatch/);
       expect(help.stdout, command).toMatch(/Example/);
+    }
+  });
+
+  it('stops quietly when the reader of its output goes away', async () => {
+    for (const args of [['--help'], ['list']]) {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: sandbox.project,
+        env: sandbox.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // Like `dispatch list | head -1`: the reading end closes before anything is written.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr, args.join(' ')).toBe('');
+      expect(code, args.join(' ')).toBe(0);
     }
   });
 
