@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { isDispatchError, locatedMessage } from '../core/errors.js';
+import { closestMatch } from '../core/config/closest-match.js';
+import { DispatchError, isDispatchError, locatedMessage } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
 import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
 import { prepareConfig } from '../runtime/config-file.js';
-import { commandsFor } from './command-table.js';
+import { COMMANDS, commandsFor } from './command-table.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes.js';
 import { paint } from './format/style.js';
 
@@ -31,12 +32,32 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
       'after',
       `\nQuick start:\n  dispatch run "Review src/auth for security issues"   start a task in the background\n  dispatch wait                                        block until a question or a completion\n  dispatch answer <id> "…"                             answer a worker's question\n  dispatch status                                      everything at a glance\n\n${EXIT_CODE_HELP}`,
     )
-    .action(async () => (await import('./commands/warmup-command.js')).warmup(ctx, version));
+    // Words that are no command reach the warm-up action: say so there, with the closest command.
+    .allowExcessArguments(true)
+    .action(async (_options: unknown, command: Command) => {
+      if (command.args.length > 0) throw unknownCommand(command.args);
+      (await import('./commands/warmup-command.js')).warmup(ctx, version);
+    });
   for (const entry of commandsFor(argv)) (await entry.load())(program, ctx);
-  for (const command of program.commands)
-    command.showHelpAfterError('(add --help for usage and examples)');
+  // Subcommands are made before these settings, so each gets them itself: a usage error in any
+  // of them must exit 2 (see the exit-code table), not commander's own 1, which means a timeout.
   program.exitOverride();
+  const configure = (command: Command) => {
+    command.showHelpAfterError('(add --help for usage and examples)');
+    command.exitOverride();
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
+}
+
+function unknownCommand(words: readonly string[]): DispatchError {
+  const names = COMMANDS.flatMap((entry) => entry.names);
+  const closest = closestMatch(words[0] ?? '', names);
+  const hint = closest
+    ? `Did you mean \`dispatch ${closest}\`? See dispatch --help.`
+    : `Commands: ${names.join(', ')}. To dispatch a task: dispatch run "${words.join(' ')}"`;
+  return new DispatchError('usage', `unknown command "${words[0] ?? ''}"`, { hint });
 }
 
 /** Only this function turns errors into messages and exit codes. */

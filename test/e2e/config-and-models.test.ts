@@ -195,6 +195,26 @@ describe('first run', () => {
     }
   });
 
+  it('exits 2 on a usage error in any command, never 1 (which means a timeout)', async () => {
+    for (const args of [
+      ['answer', 'x'],
+      ['wait', '--bogus'],
+      ['config', 'set-default'],
+      ['skill', 'install', '--bogus'],
+    ]) {
+      const result = await sandbox.cli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^error: /m);
+    }
+    const typo = await sandbox.cli(['stauts']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command "stauts"');
+    expect(typo.stderr).toContain('Did you mean `dispatch status`?');
+    const task = await sandbox.cli(['Review the auth code']);
+    expect(task.code).toBe(2);
+    expect(task.stderr).toContain('To dispatch a task: dispatch run "Review the auth code"');
+  });
+
   it('stops quietly when the reader of its output goes away', async () => {
     for (const args of [['--help'], ['list']]) {
       const child = spawn(process.execPath, [CLI, ...args], {
