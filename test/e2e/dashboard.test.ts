@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -203,6 +203,9 @@ describe('dispatch ui', () => {
     await page.goto(`${origin}/task/long-job`);
     await page.locator('.facts .badge', { hasText: 'running' }).waitFor();
     await page.locator('.plan .item.current', { hasText: 'hang' }).waitFor();
+    // Output the worker writes while the page is open shows up in its log tail.
+    appendFileSync(join(sandbox.taskDir('long-job'), 'worker.log'), 'still digging through logs\n');
+    await page.locator('.log', { hasText: 'still digging through logs' }).waitFor();
 
     await page.getByLabel('Add a note for the worker').fill('Check the logs too');
     await page.getByRole('button', { name: 'Add note' }).click();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LongRunning } from '../helpers/long-running.js';
@@ -111,7 +111,10 @@ describe('dispatch watch in a terminal', () => {
     expect(screen).toMatch(/^ {2}\[x\] Look around$/m);
     expect(screen).toMatch(/^ {2}\[ \] hang {2}<- current$/m);
     expect(screen).toMatch(/^ {2}> Check the logs too$/m);
-    expect(screen).toMatch(/\[sim\] hanging/);
+    // The log tail follows the worker's output while the plan is open.
+    await tmux.waitForScreen('main', /\[sim\] hanging/);
+    appendFileSync(join(sandbox.taskDir('long-job'), 'worker.log'), 'still digging through logs\n');
+    await tmux.waitForScreen('main', /still digging through logs/);
     tmux.keys('main', 'Escape');
     await tmux.waitForScreen('main', /CURRENT ITEM/);
 

@@ -30,11 +30,20 @@ function visible(status: TaskStatus): string {
   ]);
 }
 
+export interface TaskFeedEvents {
+  event: [FeedEvent];
+  /**
+   * The worker wrote to its log (and nothing else changed). Kept off the `event` stream, which
+   * only carries what changes a task's status; a view that shows a log tail listens here.
+   */
+  output: [id: string];
+}
+
 /**
  * Live task statuses from file events: one watcher for all tasks, statuses re-derived only for
  * the task that changed, and an event only when something visible changed.
  */
-export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
+export class TaskFeed extends EventEmitter<TaskFeedEvents> {
   private readonly statuses = new Map<string, TaskStatus>();
   private watcher: TasksWatcher | undefined;
   private liveness: LivenessCheck | undefined;
@@ -62,7 +71,10 @@ export class TaskFeed extends EventEmitter<{ event: [FeedEvent] }> {
       this.options.ids ? { ids: this.options.ids } : {},
     );
     this.watcher.on('change', ({ id, files }) => {
-      if ([...files].every((file) => file === 'worker.log' || file.endsWith('.tmp'))) return;
+      if ([...files].every((file) => file === 'worker.log' || file.endsWith('.tmp'))) {
+        if (files.has('worker.log')) this.emit('output', id);
+        return;
+      }
       this.refresh(id);
     });
     this.watcher.on('added', (id) => this.refresh(id));

@@ -23,6 +23,7 @@ export interface WatchViewOptions {
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const OUTPUT_REDRAW_MS = 200;
 
 /**
  * The full-screen `dispatch watch`: redraws on feed events (file changes), keys act through the
@@ -44,12 +45,15 @@ export function runWatchView(options: WatchViewOptions): Promise<void> {
   let drawPending = false;
   let stopped = false;
   let clock: NodeJS.Timeout | undefined;
+  let outputReload: NodeJS.Timeout | undefined;
 
   return new Promise<void>((resolve, reject) => {
     const stop = (error?: unknown) => {
       if (stopped) return;
       stopped = true;
       if (clock) clearInterval(clock);
+      if (outputReload) clearTimeout(outputReload);
+      feed.off('output', onOutput);
       feed.stop();
       options.input.off('keypress', onKey);
       options.input.off('error', stop);
@@ -117,6 +121,19 @@ export function runWatchView(options: WatchViewOptions): Promise<void> {
         session.bell();
       scheduleDraw();
     });
+    // The open plan view shows the log tail: follow the worker's output, at most a few redraws a
+    // second however fast it writes.
+    const onOutput = (id: string) => {
+      if (stopped || outputReload || state.detail?.id !== id) return;
+      outputReload = setTimeout(
+        guard(() => {
+          outputReload = undefined;
+          loadDetail(id);
+          scheduleDraw();
+        }),
+        OUTPUT_REDRAW_MS,
+      );
+    };
     const onKey = guard((str: string | undefined, key: Parameters<typeof fromKeypress>[1]) => {
       const result = handleKey(state, fromKeypress(str, key));
       state = result.state;
@@ -137,6 +154,7 @@ export function runWatchView(options: WatchViewOptions): Promise<void> {
       options.input.on('error', stop);
       output.on('resize', onResize);
       feed.on('event', onFeed);
+      feed.on('output', onOutput);
       feed.start();
       started = true;
       // Only the elapsed times change with the clock; everything else redraws on feed events.

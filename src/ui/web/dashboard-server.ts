@@ -33,11 +33,15 @@ export interface DashboardOptions {
  * The local web dashboard: pages, a JSON API and server-sent events, all fed by one TaskFeed and
  * acting through the runtime operations the CLI uses. Every request needs the token.
  */
+/** How often at most an open task page hears that its worker wrote output. */
+const OUTPUT_EVENT_MS = 250;
+
 export class DashboardServer {
   readonly token: string;
   private readonly server: Server;
   private readonly feed: TaskFeed;
   private readonly streams = new EventStreams();
+  private readonly outputTimers = new Map<string, NodeJS.Timeout>();
   private readonly assets: StaticAssets;
   private readonly api: ApiContext;
   private port = 0;
@@ -77,12 +81,28 @@ export class DashboardServer {
     });
     this.port = (this.server.address() as AddressInfo).port;
     this.feed.on('event', (event) => this.streams.send(feedEventJson(event)));
+    this.feed.on('output', (id) => this.announceOutput(id));
     this.feed.start();
     return { url: this.url, port: this.port };
   }
 
+  /**
+   * Tells the pages that a worker wrote output (an `output` event with its id), so an open task
+   * page refreshes its log tail; at most a few times a second per task, however fast it writes.
+   */
+  private announceOutput(id: string): void {
+    if (this.outputTimers.has(id)) return;
+    const timer = setTimeout(() => {
+      this.outputTimers.delete(id);
+      this.streams.sendNamed('output', { id });
+    }, OUTPUT_EVENT_MS);
+    this.outputTimers.set(id, timer);
+  }
+
   /** Ends the event streams, stops listening, closes idle connections and the feed. */
   async stop(): Promise<void> {
+    for (const timer of this.outputTimers.values()) clearTimeout(timer);
+    this.outputTimers.clear();
     this.streams.close();
     this.feed.stop();
     await new Promise<void>((resolve) => {

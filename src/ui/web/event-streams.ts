@@ -35,6 +35,11 @@ export class EventStreams {
     this.writeAll(frame(event));
   }
 
+  /** An event of its own type, which pages listen for by name (`addEventListener(name, …)`). */
+  sendNamed(name: string, event: unknown): void {
+    this.writeAll(`event: ${name}\n${frame(event)}`);
+  }
+
   /** Ends every stream (browsers would reconnect; the server is closing, so they find nothing). */
   close(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);

@@ -71,6 +71,8 @@ source.addEventListener('error', () =>
   ),
 );
 source.addEventListener('message', (message) => apply(JSON.parse(message.data)));
+// A worker wrote output: a task page showing its log tail fetches it again.
+source.addEventListener('output', (message) => view.onOutput?.(JSON.parse(message.data).id));
 
 getJson('/api/tasks').then(
   (data) => (document.getElementById('project').textContent = data.project),

@@ -1,6 +1,6 @@
 // One task: its state, question with an answer box, the plan with its markers, notes, actions
 // (note, cancel, retry) and the log tail. Status updates come live; the plan, notes and log are
-// fetched again whenever the feed reports a change to this task.
+// fetched again whenever the feed reports a change to this task or its worker writes output.
 import { ApiError, getJson, postJson, taskPath } from './api.js';
 import { el, setText } from './dom.js';
 import { TERMINAL, seqLabel, stateSentence } from './format.js';
@@ -262,6 +262,9 @@ export function taskPage(app, id) {
     onTaskEvent(event) {
       const eventId = event.kind === 'removed' ? event.id : event.task?.id;
       if (event.kind === 'snapshot' || eventId === id) void load();
+    },
+    onOutput(eventId) {
+      if (eventId === id) void load();
     },
   };
 }
