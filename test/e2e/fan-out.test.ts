@@ -89,6 +89,46 @@ describe('fan-out', () => {
     for (const n of [1, 2, 3, 4, 5]) expect(status.stdout).toMatch(new RegExp(`part-${n}\\s+done`));
   });
 
+  it('reads a priority each task asks for in so many words; --priority beats the text', async () => {
+    const request = [
+      'Three jobs:',
+      '1. Fix the login form (high priority)',
+      '2. Silence the low priority warnings',
+      '3. Tidy the docs, low priority',
+    ].join('\n');
+    // One-line numbered entries are one task unless --split says otherwise.
+    const dry = await sandbox.cli(['run', '--split', '--dry-run', '--json', request]);
+    expect(dry.code).toBe(0);
+    const previews = JSON.parse(dry.stdout) as (RunJson & { priority: string })[];
+    expect(previews.map((p) => [p.id, p.priority])).toEqual([
+      ['fix-the-login-form-high-priority', 'high'],
+      ['silence-the-low-priority-warnings', 'normal'],
+      ['tidy-the-docs-low-priority', 'low'],
+    ]);
+    const text = await sandbox.cli(['run', '--split', '--dry-run', request]);
+    expect(text.stdout).toMatch(/fix-the-login-form-high-priority[\s\S]*priority high/);
+    const flagged = await sandbox.cli([
+      'run',
+      '--split',
+      '--dry-run',
+      '--json',
+      '--priority',
+      'normal',
+      request,
+    ]);
+    expect(JSON.parse(flagged.stdout).map((p: { priority: string }) => p.priority)).toEqual([
+      'normal',
+      'normal',
+      'normal',
+    ]);
+    const runs = (await sandbox.run(['--split', request])) as unknown as RunJson[];
+    expect(runs.map((r) => JSON.parse(sandbox.read(r.id, 'task.json')).priority)).toEqual([
+      'high',
+      'normal',
+      'low',
+    ]);
+  });
+
   it('fans out a request text of numbered entries with lines under them', async () => {
     const request = [
       'Two independent jobs:',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config/parse-config.js';
 import { fanOutTasks } from '../../src/core/fanout/fan-out-tasks.js';
+import { priorityDirective } from '../../src/core/fanout/priority-directive.js';
 import { readDirectives, worktreeDirective } from '../../src/core/fanout/task-directives.js';
 
 const config = parseConfig(
@@ -54,11 +55,38 @@ describe('worktreeDirective', () => {
   });
 });
 
+describe('priorityDirective', () => {
+  it.each([
+    ['Fix the login form (high priority)', 'high'],
+    ['Fix the login form, high priority', 'high'],
+    ['Fix the login form — High-Priority', 'high'],
+    ['Priority: low', 'low'],
+    ['Update the docs. priority low.', 'low'],
+    ['opus; priority=normal', 'normal'],
+  ] as const)('reads a fragment that asks: %s', (text, priority) => {
+    expect(priorityDirective(text)).toBe(priority);
+  });
+
+  it.each([
+    'Fix the high priority bug in login',
+    'Silence the low priority warnings',
+    'Sort the queue by priority',
+    'Review the priority-queue module',
+  ])('does not read the subject of the task as a request: %s', (text) => {
+    expect(priorityDirective(text)).toBeUndefined();
+  });
+
+  it('lets the last mention win', () => {
+    expect(priorityDirective('(low priority)\nOn second thought: high priority.')).toBe('high');
+  });
+});
+
 describe('readDirectives', () => {
   it('takes the model or alias named last, as resolveModel does', () => {
     expect(readDirectives(config, 'scan with sonnet, then review with opus')).toEqual({
       model: 'opus',
       worktree: undefined,
+      priority: undefined,
     });
     expect(readDirectives(config, 'reviewer in a worktree').model).toBe('reviewer');
     expect(readDirectives(config, 'nothing named here').model).toBeUndefined();
@@ -82,13 +110,15 @@ describe('fanOutTasks', () => {
       'No worktree needed: no worktree.',
       '',
       '# Update deps',
-      'Bump everything.',
+      'Bump everything (low priority).',
     ].join('\n');
     const tasks = fanOutTasks(config, { text, context: 'Sprint 12' }) ?? [];
-    expect(tasks.map((t) => [t.title, t.directives.model, t.directives.worktree])).toEqual([
-      ['Review auth', 'opus', true],
-      ['Tidy the README', 'sonnet', false],
-      ['Update deps', 'sonnet', true],
+    expect(
+      tasks.map((t) => [t.title, t.directives.model, t.directives.worktree, t.directives.priority]),
+    ).toEqual([
+      ['Review auth', 'opus', true, undefined],
+      ['Tidy the README', 'sonnet', false, undefined],
+      ['Update deps', 'sonnet', true, 'low'],
     ]);
     expect(tasks[0]?.planText).toBe('# Review auth\nWith opus.\n- [ ] Read auth.ts\n');
     expect(tasks[0]?.request).toBe(
@@ -96,7 +126,7 @@ describe('fanOutTasks', () => {
     );
     expect(tasks[2]?.planText).toBeUndefined();
     expect(tasks[2]?.request).toBe(
-      'Sprint 12\n\nUse sonnet unless a task says otherwise. Work in a worktree.\n\nUpdate deps\n\nBump everything.',
+      'Sprint 12\n\nUse sonnet unless a task says otherwise. Work in a worktree.\n\nUpdate deps\n\nBump everything (low priority).',
     );
     expect(tasks.map((t) => t.line)).toEqual([3, 7, 10]);
   });

@@ -1,15 +1,20 @@
 import type { Config } from '../config/config-types.js';
 import { mentionedModels } from '../config/resolve-model.js';
+import type { Priority } from '../task/task-meta.js';
+import { priorityDirective } from './priority-directive.js';
 
 /**
  * What a task's own text asks for: the model (the configured model or alias named last, the same
- * rule as `resolveModel`) and whether it runs in a git worktree. Read deterministically from the
- * words, never guessed: "Fix the worktree cleanup" is about worktrees, not a request for one.
+ * rule as `resolveModel`), whether it runs in a git worktree, and its priority. Read
+ * deterministically from the words, never guessed: "Fix the worktree cleanup" is about worktrees,
+ * not a request for one.
  */
 export interface TaskDirectives {
   model: string | undefined;
   /** true: run in a worktree; false: explicitly not; undefined: not mentioned. */
   worktree: boolean | undefined;
+  /** A priority asked for in so many words ("(high priority)", "Priority: low"). */
+  priority: Priority | undefined;
 }
 
 const QUALIFIER = String.raw`(?:(?:a|an|its|their|own|separate|isolated|new|dedicated|fresh|git)\s+){0,3}`;
@@ -54,5 +59,9 @@ export function worktreeDirective(text: string): boolean | undefined {
 
 export function readDirectives(config: Config, text: string): TaskDirectives {
   const models = mentionedModels(config, text);
-  return { model: models[models.length - 1]?.name, worktree: worktreeDirective(text) };
+  return {
+    model: models[models.length - 1]?.name,
+    worktree: worktreeDirective(text),
+    priority: priorityDirective(text),
+  };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../core/config/config-types.js';
 import { resolveModel, type ModelChoice } from '../../core/config/resolve-model.js';
 import { DispatchError } from '../../core/errors.js';
+import { priorityDirective } from '../../core/fanout/priority-directive.js';
 import { worktreeDirective } from '../../core/fanout/task-directives.js';
 import { buildPlan } from '../../core/plan/build-plan.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
@@ -33,7 +34,7 @@ export interface DispatchRequest {
   worktree?: boolean;
   /** Leave the model to the scheduler: an alias with this capability and a free slot. */
   capability?: string;
-  /** The text model and worktree directives are read from (default: task, else plan, else items). */
+  /** The text model, worktree and priority directives are read from (default: task, else plan, else items). */
   directiveText?: string;
 }
 
@@ -150,7 +151,8 @@ export function prepareDispatch(
       request: request.task ?? '',
       ...modelFields(choice),
       cwd,
-      priority: request.priority ?? 'normal',
+      priority:
+        request.priority ?? (text !== undefined ? priorityDirective(text) : undefined) ?? 'normal',
       ...(request.capability !== undefined ? { capability: request.capability } : {}),
       after: request.after ?? [],
       ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
