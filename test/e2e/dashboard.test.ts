@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LongRunning } from '../helpers/long-running.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
+import { COLOR_TEST_RUN } from '../helpers/sample-tasks.js';
 import { Sandbox } from '../helpers/sandbox.js';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'dashboard');
@@ -103,18 +104,7 @@ describe('dispatch ui', () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     `);
 
-    const run = await sandbox.run([
-      '--model',
-      'sim',
-      '--title',
-      'Color test',
-      '--item',
-      'sleep: 1',
-      '--item',
-      'ask: Which color?',
-      '--item',
-      'write: color.txt = chosen',
-    ]);
+    const run = await sandbox.run([...COLOR_TEST_RUN]);
     expect(run.id).toBe('color-test');
     const card = page.locator('li.card', { hasText: 'color-test' });
     await card.waitFor();

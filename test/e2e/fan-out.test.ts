@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
-import { waitForCondition } from '../helpers/wait-for.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -18,21 +17,6 @@ beforeEach(() => {
 afterEach(() => sandbox.cleanup());
 
 type RunJson = { id: string; model: string; state: string; items: string[]; modelVia: string };
-
-function taskIds(): string[] {
-  const dir = join(sandbox.root, 'tasks');
-  return existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith('.')) : [];
-}
-
-function allDone(ids: string[]): Promise<true> {
-  return waitForCondition(
-    join(sandbox.root, 'tasks'),
-    () =>
-      ids.every((id) => existsSync(join(sandbox.taskDir(id), 'ipc', '.done'))) ? true : undefined,
-    60_000,
-    () => ids.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`).join('\n'),
-  );
-}
 
 const FIVE = [
   'Sprint tasks. Each worker writes one file.',
@@ -58,19 +42,19 @@ describe('fan-out', () => {
       [1, 2, 3, 4, 5].map((n) => [`part-${n}`, `m${n}`, 'text']),
     );
     expect(previews[0]?.items).toEqual(['write: part-1.txt = written by part 1', 'Check the file']);
-    expect(taskIds()).toEqual([]);
+    expect(sandbox.taskIds()).toEqual([]);
     const dryText = await sandbox.cli(['run', '--plan-file', 'sprint.md', '--dry-run']);
     expect(dryText.stdout).toContain('Would dispatch 5 tasks');
     expect(dryText.stdout).toContain('part-3 — Part 3');
     expect(dryText.stdout).toContain('model     m3 (named in the task) on sim');
-    expect(taskIds()).toEqual([]);
+    expect(sandbox.taskIds()).toEqual([]);
 
     const runs = (await sandbox.run(['--plan-file', 'sprint.md'])) as unknown as RunJson[];
     expect(Array.isArray(runs)).toBe(true);
     expect(runs.map((r) => [r.id, r.model])).toEqual(
       [1, 2, 3, 4, 5].map((n) => [`part-${n}`, `m${n}`]),
     );
-    await allDone(runs.map((r) => r.id));
+    await sandbox.waitForDone(runs.map((r) => r.id));
 
     for (const n of [1, 2, 3, 4, 5]) {
       const id = `part-${n}`;
@@ -159,7 +143,7 @@ describe('fan-out', () => {
       ['reproduce-it', 'm1'],
       ['fix-it-with-m2', 'm2'],
     ]);
-    expect(taskIds()).toEqual([]);
+    expect(sandbox.taskIds()).toEqual([]);
   });
 
   it('runs a single-task plan file exactly as before', async () => {
@@ -181,6 +165,6 @@ describe('fan-out', () => {
     expect(withId.stderr).toContain('holds 3 tasks');
     const badDep = await sandbox.cli(['run', '--plan-file', 'bad.md', '--after', 'ghost']);
     expect(badDep.code).toBe(4);
-    expect(taskIds()).toEqual([]);
+    expect(sandbox.taskIds()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -20,8 +20,8 @@ function doneFile(id: string): string {
 
 function waitUntil<T>(check: () => T | undefined, what: string, timeoutMs = 90_000): Promise<T> {
   return waitForCondition(join(sandbox.root, 'tasks'), check, timeoutMs, () => {
-    const ids = readdirSync(join(sandbox.root, 'tasks')).filter((n) => !n.startsWith('.'));
-    return `${what}\n${ids
+    return `${what}\n${sandbox
+      .taskIds()
       .map(
         (id) =>
           `${id}: ${sandbox

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LongRunning } from '../helpers/long-running.js';
 import { CLI } from '../helpers/run-cli.js';
+import { COLOR_TEST_RUN } from '../helpers/sample-tasks.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { Tmux } from '../helpers/tmux.js';
 
@@ -36,18 +37,7 @@ describe('dispatch watch in a terminal', () => {
     await tmux.waitForScreen('quiet', /No tasks yet/);
     expect(tmux.format('main', '#{window_bell_flag}')).toBe('0');
 
-    await sandbox.run([
-      '--model',
-      'sim',
-      '--title',
-      'Color test',
-      '--item',
-      'sleep: 1',
-      '--item',
-      'ask: Which color?',
-      '--item',
-      'write: color.txt = chosen',
-    ]);
+    await sandbox.run([...COLOR_TEST_RUN]);
     await sandbox.run([
       '--model',
       'sim',
@@ -155,18 +145,7 @@ describe('dispatch watch in a terminal', () => {
 
 describe('dispatch watch with standard output piped', () => {
   it('prints one line per change and exits when every watched task is finished', async () => {
-    const run = await sandbox.run([
-      '--model',
-      'sim',
-      '--title',
-      'Color test',
-      '--item',
-      'sleep: 1',
-      '--item',
-      'ask: Which color?',
-      '--item',
-      'write: color.txt = chosen',
-    ]);
+    const run = await sandbox.run([...COLOR_TEST_RUN]);
     watcher = new LongRunning(['watch', run.id], { cwd: sandbox.project, env: sandbox.env });
     await watcher.waitForStdout(/^\d\d:\d\d:\d\d color-test QUESTION 001: Which color\?$/m, 30_000);
     const answered = await sandbox.cli(['answer', 'color-test', 'blue']);

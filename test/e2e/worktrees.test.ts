@@ -1,18 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  realpathSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitIn, initRepo } from '../helpers/git-repo.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { waitForCondition } from '../helpers/wait-for.js';
 
 const EDITOR = join(REPO_ROOT, 'test/fixtures/edit-line-then-sim.mjs');
 const BASE = 'line 1\nline 2\nline 3\nline 4\nline 5\nline 6\n';
@@ -26,22 +18,6 @@ afterEach(() => sandbox.cleanup());
 /** A generic backend whose worker changes one line of shared.txt, then works the plan. */
 function editor(line: number, text: string): string {
   return JSON.stringify(`${process.execPath} ${EDITOR} shared.txt ${line} ${JSON.stringify(text)}`);
-}
-
-function allDone(ids: string[]): Promise<true> {
-  return waitForCondition(
-    join(sandbox.root, 'tasks'),
-    () =>
-      ids.every((id) => existsSync(join(sandbox.taskDir(id), 'ipc', '.done'))) ? true : undefined,
-    60_000,
-    () =>
-      ids
-        .map(
-          (id) =>
-            `${id}: ${existsSync(sandbox.taskDir(id)) ? sandbox.read(id, 'events.jsonl') : 'missing'}`,
-        )
-        .join('\n'),
-  );
 }
 
 describe('worktrees', () => {
@@ -98,7 +74,7 @@ describe('worktrees', () => {
       // The task folder stays in the main .dispatch/, beside the worktrees.
       expect(existsSync(join(sandbox.taskDir(run.id), 'plan.md'))).toBe(true);
     }
-    await allDone(runs.map((r) => r.id));
+    await sandbox.waitForDone(runs.map((r) => r.id));
 
     // Each worker changed its own checkout; the main folder is untouched.
     expect(readFileSync(join(sandbox.project, 'shared.txt'), 'utf8')).toBe(BASE);
@@ -166,7 +142,7 @@ describe('worktrees', () => {
       '--item',
       'write: notes.txt = draft',
     ]);
-    await allDone([run.id]);
+    await sandbox.waitForDone([run.id]);
     const tree = join(sandbox.root, 'worktrees', run.id);
 
     const refused = await sandbox.cli(['discard', run.id]);
@@ -189,7 +165,7 @@ describe('worktrees', () => {
   it('discards a merged worktree without asking', async () => {
     initRepo(sandbox.project, { 'README.md': 'hello\n' });
     const run = await sandbox.run(['--model', 'sim', '--worktree', '--item', 'write: a.txt = 1']);
-    await allDone([run.id]);
+    await sandbox.waitForDone([run.id]);
     expect((await sandbox.cli(['merge', run.id])).code).toBe(0);
     const discarded = await sandbox.cli(['discard', run.id]);
     expect(discarded.code).toBe(0);
@@ -201,11 +177,7 @@ describe('worktrees', () => {
     expect(result.code).toBe(6);
     expect(result.stderr).toContain('is not inside a git repository');
     expect(result.stderr).toContain('--worktree');
-    expect(
-      existsSync(join(sandbox.root, 'tasks'))
-        ? readdirSync(join(sandbox.root, 'tasks')).filter((n) => !n.startsWith('.'))
-        : [],
-    ).toEqual([]);
+    expect(sandbox.taskIds()).toEqual([]);
     // The same from the task's own words.
     const fromText = await sandbox.cli(['run', '--model', 'sim', 'Tidy up, in a worktree']);
     expect(fromText.code).toBe(6);

@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from './run-cli.js';
 import { processesMentioning } from './processes.js';
+import { waitForCondition } from './wait-for.js';
 
 /**
  * A throwaway project folder and DISPATCH_HOME for one test, with the CLI bound to them. On
@@ -40,6 +49,29 @@ export class Sandbox {
 
   taskDir(id: string): string {
     return join(this.root, 'tasks', id);
+  }
+
+  /** The ids of the task folders there are (none before the first task). */
+  taskIds(): string[] {
+    const tasks = join(this.root, 'tasks');
+    return existsSync(tasks) ? readdirSync(tasks).filter((name) => !name.startsWith('.')) : [];
+  }
+
+  /** Waits until every one of these tasks has written its completion marker. */
+  waitForDone(ids: string[], timeoutMs = 60_000): Promise<true> {
+    return waitForCondition(
+      join(this.root, 'tasks'),
+      () =>
+        ids.every((id) => existsSync(join(this.taskDir(id), 'ipc', '.done'))) ? true : undefined,
+      timeoutMs,
+      () =>
+        ids
+          .map(
+            (id) =>
+              `${id}: ${existsSync(this.taskDir(id)) ? this.read(id, 'events.jsonl') : 'missing'}`,
+          )
+          .join('\n'),
+    );
   }
 
   read(id: string, file: string): string {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { nextAttempt, preview } from '../../core/task/task-events.js';
+import { deriveStatus } from '../../core/status/derive-status.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { writeFileExclusive } from '../fs/atomic-write.js';
@@ -36,7 +37,11 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     throw new DispatchError('usage', 'the answer is empty', {
       hint: 'Give the answer text: dispatch answer ID "Use PostgreSQL"',
     });
-  const status = store.status(request.id);
+  // One read of the task: its state, its questions, and its attempts before the answer is
+  // recorded (the supervisor may continue the task as soon as it is).
+  const snapshot = store.snapshot(request.id);
+  const status = deriveStatus(snapshot);
+  const attempt = nextAttempt(snapshot.events);
   if (TERMINAL_STATES.has(status.state)) {
     throw new DispatchError(
       'state',
@@ -49,9 +54,6 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
       },
     );
   }
-  const snapshot = store.snapshot(request.id);
-  // Read before the answer is recorded: the supervisor may continue the task as soon as it is.
-  const attempt = nextAttempt(snapshot.events);
   let seq = request.seq;
   if (seq !== undefined) {
     const question = files.ipcFile(ipcFileName(seq, 'question'));

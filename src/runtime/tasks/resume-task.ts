@@ -10,6 +10,7 @@ import { nextAttempt } from '../../core/task/task-events.js';
 import { readEvents } from '../store/read-snapshot.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
+import type { TaskFiles } from '../paths.js';
 import { loadConfig } from '../config-file.js';
 import { DEFAULT_FALLBACK_MINUTES, type Config } from '../../core/config/config-types.js';
 import { hasSlotLimit, startRunnableTasks } from '../scheduler/start-runnable.js';
@@ -55,12 +56,16 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
   return withLock(join(files.taskDir, '.resume.lock'), 10_000, () => {
     const latest = nextAttempt(readEvents(files)) - 1;
     if (latest >= options.attempt) return { attempt: latest, started: false };
-    return { attempt: startAttempt(store, id, options), started: true };
+    return { attempt: startAttempt(store, files, id, options), started: true };
   });
 }
 
-function startAttempt(store: TaskStore, id: string, options: ResumeOptions): number {
-  const files = store.require(id);
+function startAttempt(
+  store: TaskStore,
+  files: TaskFiles,
+  id: string,
+  options: ResumeOptions,
+): number {
   const meta = options.meta ?? store.meta(id);
   if (!meta) {
     throw new DispatchError(

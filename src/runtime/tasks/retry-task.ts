@@ -1,6 +1,7 @@
 import { DispatchError } from '../../core/errors.js';
 import type { Config } from '../../core/config/config-types.js';
 import { resolveModel } from '../../core/config/resolve-model.js';
+import { deriveStatus } from '../../core/status/derive-status.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { nextAttempt } from '../../core/task/task-events.js';
@@ -31,7 +32,7 @@ export async function retryTask(
 ): Promise<RetryResult> {
   const files = store.require(id);
   const snapshot = store.snapshot(id);
-  const status = store.status(id);
+  const status = deriveStatus(snapshot);
   if (!RETRYABLE.has(status.state)) {
     throw new DispatchError(
       'state',

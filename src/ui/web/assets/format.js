@@ -32,14 +32,16 @@ export function elapsedText(startedAt, endedAt, now = Date.now()) {
   return formatElapsed(Math.max(0, end - start));
 }
 
-/** Pending questions first, then unfinished tasks, then finished ones; oldest first in each. */
+/**
+ * Pending questions first, then unfinished tasks, then finished ones; oldest first in each, then
+ * by id: the order of core/status/overview-order.ts, which the CLI and the API use.
+ */
 export function orderTasks(tasks) {
   const rank = (t) => (t.question ? 0 : t.state === 'running' || t.state === 'queued' ? 1 : 2);
+  const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   return [...tasks].sort(
     (a, b) =>
-      rank(a) - rank(b) ||
-      (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
-      a.id.localeCompare(b.id),
+      rank(a) - rank(b) || compare(a.createdAt ?? '', b.createdAt ?? '') || compare(a.id, b.id),
   );
 }
 
