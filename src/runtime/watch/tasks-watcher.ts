@@ -144,6 +144,8 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
 
   private flush(): void {
     this.flushScheduled = false;
+    // Changes queued just before close() are not reported after it.
+    if (this.closed) return;
     const pending = this.pending;
     this.pending = new Map();
     for (const [id, files] of pending) this.emit('change', { id, files });
