@@ -1,4 +1,4 @@
-// Bundles the CLI's own modules (dist/cli/main.js and everything it imports from dist/) into a
+// Bundles the CLI's own modules (dist/bin/dispatch.js and everything it imports from dist/) into a
 // few files in dist/bundle/, one chunk per lazily loaded command, together with commander, which
 // every command needs. Loading a few files instead of a hundred small ones takes a good part off
 // every command's start-up.
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 rmSync(`${root}dist/bundle`, { recursive: true, force: true });
 
 await build({
-  entryPoints: [`${root}dist/cli/main.js`],
+  entryPoints: [`${root}dist/bin/dispatch.js`],
   outdir: `${root}dist/bundle`,
   bundle: true,
   splitting: true,

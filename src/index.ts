@@ -28,7 +28,10 @@ export type {
   ModelInfo,
   ModelsResult,
   NoteResult,
+  OverviewTask,
   RetryResult,
+  RunRequest,
+  RunRequest as DispatchRequest,
   RunResult,
   SubscribeOptions,
   TaskDetail,
@@ -41,6 +44,5 @@ export type { ErrorCode, SourceLocation } from './core/errors.js';
 export { TASK_STATES, TERMINAL_STATES } from './core/status/task-status.js';
 export type { PendingQuestion, TaskState, TaskStatus } from './core/status/task-status.js';
 export type { Priority, WorktreeInfo } from './core/task/task-meta.js';
-export type { DispatchRequest } from './runtime/tasks/dispatch-task.js';
-export type { FeedEvent, FeedEventKind } from './runtime/feed/feed-events.js';
+export type { FeedEvent, FeedEventKind } from './operations/task-feed.js';
 export type { FailureCause, FailureKind } from './runtime/backends/backend.js';

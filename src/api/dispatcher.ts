@@ -1,25 +1,21 @@
-import { resolve } from 'node:path';
-import type { Config } from '../core/config/config-types.js';
 import { DispatchError } from '../core/errors.js';
-import type { TaskStatus } from '../core/status/task-status.js';
-import { loadConfig, prepareConfig } from '../runtime/config-file.js';
-import type { FeedEvent } from '../runtime/feed/feed-events.js';
-import { TaskFeed } from '../runtime/feed/task-feed.js';
-import { findDispatchRoot } from '../runtime/paths.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../runtime/store/read-text.js';
-import { TaskStore } from '../runtime/store/task-store.js';
-import { ensureSupervisor } from '../runtime/supervisor/ensure-supervisor.js';
-import { answerTask } from '../runtime/tasks/answer-task.js';
-import { cancelTask } from '../runtime/tasks/cancel-task.js';
-import { dispatchTask, type DispatchRequest } from '../runtime/tasks/dispatch-task.js';
-import { noteTask } from '../runtime/tasks/note-task.js';
-import { logTail } from '../runtime/tasks/read-log.js';
-import { retryTask } from '../runtime/tasks/retry-task.js';
-import { waitForAttention } from '../runtime/tasks/wait-for-tasks.js';
-import { discardTaskWorktree } from '../runtime/worktree/discard-worktree.js';
-import { mergeTaskWorktree } from '../runtime/worktree/merge-worktree.js';
-import { requireTaskWorktree } from '../runtime/worktree/task-worktree.js';
-import { worktreeDiff } from '../runtime/worktree/worktree-diff.js';
+import { answerOperation } from '../operations/answer-operation.js';
+import { cancelOperation } from '../operations/cancel-operation.js';
+import { perform } from '../operations/define-operation.js';
+import { diffOperation } from '../operations/diff-operation.js';
+import { discardOperation } from '../operations/discard-operation.js';
+import { listOperation } from '../operations/list-operation.js';
+import { logsOperation } from '../operations/logs-operation.js';
+import { mergeOperation } from '../operations/merge-operation.js';
+import { modelsOperation } from '../operations/models-operation.js';
+import { noteOperation } from '../operations/note-operation.js';
+import { OperationContext } from '../operations/operation-context.js';
+import { retryOperation } from '../operations/retry-operation.js';
+import { runOperation, type RunRequest } from '../operations/run-operation.js';
+import { overviewOperation, statusOperation } from '../operations/status-operation.js';
+import { openTaskFeed, type FeedEvent } from '../operations/task-feed.js';
+import { taskFileOperation } from '../operations/task-file-operation.js';
+import { waitOperation } from '../operations/wait-operation.js';
 import type {
   AnswerResult,
   CancelResult,
@@ -30,36 +26,28 @@ import type {
   MergeResult,
   ModelsResult,
   NoteResult,
+  OverviewTask,
   RetryResult,
   RunResult,
   SubscribeOptions,
   TaskDetail,
+  TaskSummary,
   TaskText,
   WaitOptions,
   WaitResult,
 } from './api-types.js';
-import { modelList } from './model-list.js';
-import { overviewOrder } from '../core/status/overview-order.js';
-import { taskDetail } from './task-detail.js';
-import { statusJson, type TaskSummary } from './task-summary.js';
 
-const DEFAULT_LOG_LINES = 50;
-const MAX_LOG_LINES = 2000;
-
-function wholeNumber(value: number, name: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new DispatchError('usage', `${name} must be a whole number from ${min} to ${max}`, {
-      hint: `It was ${JSON.stringify(value)}.`,
-    });
-  return value;
-}
+/** A request that cannot fan out: checklist items make one task, and so does `split: 'single'`. */
+type SingleTaskRequest = RunRequest & ({ items: [string, ...string[]] } | { split: 'single' });
 
 /**
- * The library API: the task operations of the `dispatch` CLI, as methods that return plain JSON-friendly
- * objects. Tasks live in the `.dispatch/` root of `cwd`; workers are real background processes
- * that outlive this object, looked after by the root's supervisor, which the methods that start
- * workers make sure is running. Failures reject with a {@link DispatchError} (a `code` such as
- * `not-found` or `state`, a message, and a `hint` saying what to do).
+ * The library API: the task operations of the `dispatch` CLI, as methods that return plain
+ * JSON-friendly objects, each a thin call of the same operation the CLI, the MCP server and the
+ * dashboard use. Tasks live in the `.dispatch/` root of `cwd`; workers are real background
+ * processes that outlive this object, looked after by the root's supervisor, which the methods
+ * that start or continue workers make sure is running. Failures reject with a
+ * {@link DispatchError} (a `code` such as `not-found` or `state`, a message, and a `hint`
+ * saying what to do).
  *
  * @example
  * ```ts
@@ -69,103 +57,61 @@ function wholeNumber(value: number, name: string, min: number, max: number): num
  * ```
  */
 export class Dispatcher {
-  /** The folder the dispatcher works from (relative `cwd`s in requests are resolved against it). */
-  readonly cwd: string;
-  /** The environment the config and root are looked up in. */
-  readonly env: NodeJS.ProcessEnv;
-  private readonly by: string;
-  private storeCache: TaskStore | undefined;
+  private readonly ctx: OperationContext;
 
   constructor(options: DispatcherOptions = {}) {
-    this.cwd = resolve(options.cwd ?? process.cwd());
-    this.env = options.env ?? process.env;
-    this.by = options.by ?? 'api';
+    this.ctx = new OperationContext({
+      cwd: options.cwd,
+      env: options.env,
+      by: options.by ?? 'api',
+    });
+  }
+
+  /** The folder the dispatcher works from (relative `cwd`s in requests are resolved against it). */
+  get cwd(): string {
+    return this.ctx.cwd;
+  }
+
+  /** The environment the config and root are looked up in. */
+  get env(): NodeJS.ProcessEnv {
+    return this.ctx.env;
   }
 
   /** The `.dispatch/` folder that holds the tasks. */
   get root(): string {
-    return this.store.root;
-  }
-
-  private get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
-    return this.storeCache;
-  }
-
-  /** Read on every use, so a long-lived dispatcher (the MCP server) sees config edits. */
-  private config(): Config {
-    return loadConfig(this.env);
-  }
-
-  /** The YAML parser is loaded only when the config changed since it was last cached. */
-  private async ready(): Promise<void> {
-    await prepareConfig(this.env);
-  }
-
-  /** Readers also bring back a supervisor for active tasks that have none (after a crash). */
-  private superviseIfActive(statuses: TaskStatus[]): void {
-    if (
-      statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting')
-    )
-      ensureSupervisor(this.store);
+    return this.ctx.root;
   }
 
   /**
-   * Dispatches a task: writes its plan (from `items`, a whole `planText`, or a single "expand this
-   * plan" item when only `task` is given), starts a background worker unless scheduling rules make
-   * it wait, and returns at once. A relative `cwd` is resolved against the dispatcher's folder.
+   * Dispatches: writes the plan (from `items`, a whole `planText`, or a single "expand this plan"
+   * item when only `task` is given), starts a background worker unless scheduling rules make it
+   * wait, and returns at once. A plan or request holding several tasks ("# " sections, or
+   * numbered entries with indented lines) is fanned out as `dispatch run` does: then the result
+   * is one entry per task. A relative `cwd` is resolved against the dispatcher's folder.
    */
-  async run(request: DispatchRequest): Promise<RunResult> {
-    await this.ready();
-    if (request.planText !== undefined && request.items && request.items.length > 0)
-      throw new DispatchError('usage', 'give checklist items or a whole plan, not both', {
-        hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
+  async run(request: SingleTaskRequest): Promise<RunResult>;
+  async run(request: RunRequest): Promise<RunResult | RunResult[]>;
+  async run(request: RunRequest): Promise<RunResult | RunResult[]> {
+    if (request.dryRun)
+      throw new DispatchError('usage', 'the library dispatches; it has no dry run', {
+        hint: 'Use `dispatch run --dry-run` to see what would be dispatched.',
       });
-    const store = this.store;
-    const result = dispatchTask(store, this.config(), {
-      ...request,
-      cwd: request.cwd !== undefined ? resolve(this.cwd, request.cwd) : undefined,
-    });
-    ensureSupervisor(store);
-    const { meta } = result;
-    const files = store.files(meta.id);
-    return {
-      ...statusJson(result.status),
-      backend: meta.backend,
-      modelVia: result.candidates ? 'capability' : result.choice.via,
-      alias: meta.alias ?? null,
-      capability: meta.capability ?? null,
-      worktree: meta.worktree ?? null,
-      priority: meta.priority,
-      after: meta.after,
-      taskDir: files.taskDir,
-      planFile: files.plan,
-      items: result.plan.items.map((item) => item.text),
-    };
+    const { tasks } = await perform(runOperation, this.ctx, request);
+    return tasks.length === 1 ? (tasks[0] as RunResult) : tasks;
   }
 
-  /** Every task, pending questions first, then unfinished tasks, then finished ones. */
-  async status(): Promise<TaskSummary[]>;
+  /** Every task with its place in the queue, pending questions first, then unfinished, then finished. */
+  async status(): Promise<OverviewTask[]>;
   /** One task in detail; after a failure also the cause, the log tail and models to retry with. */
   async status(id: string): Promise<TaskDetail>;
-  async status(id?: string): Promise<TaskSummary[] | TaskDetail> {
-    await this.ready();
-    const store = this.store;
-    if (id === undefined) {
-      const statuses = overviewOrder(store.statuses());
-      this.superviseIfActive(statuses);
-      return statuses.map(statusJson);
-    }
-    const status = store.status(id);
-    this.superviseIfActive([status]);
-    return taskDetail(store, () => this.config(), status);
+  async status(id?: string): Promise<OverviewTask[] | TaskDetail> {
+    if (id === undefined) return (await perform(overviewOperation, this.ctx, {})).tasks;
+    return perform(statusOperation, this.ctx, { id });
   }
 
   /** Every task, in id order. */
   async list(): Promise<TaskSummary[]> {
-    const statuses = this.store.statuses();
-    this.superviseIfActive(statuses);
-    return statuses.map(statusJson);
+    return (await perform(listOperation, this.ctx, {})).tasks;
   }
 
   /**
@@ -173,23 +119,17 @@ export class Dispatcher {
    * given up waiting, a new worker continues with the plan, its context and the answer.
    */
   async answer(id: string, text: string, options: { seq?: number } = {}): Promise<AnswerResult> {
-    await this.ready();
-    const store = this.store;
-    const result = answerTask(store, { id, seq: options.seq, text, by: this.by });
-    if (result.resumed) ensureSupervisor(store);
-    return { id, seq: result.seq ?? null, resumed: result.resumed, state: result.status.state };
+    return perform(answerOperation, this.ctx, { id, text, seq: options.seq });
   }
 
   /** Appends `> **Note from dispatcher:** …` to the plan; the worker reads it before its next item. */
   async note(id: string, text: string): Promise<NoteResult> {
-    const { noteId } = noteTask(this.store, id, text);
-    return { id, noteId };
+    return perform(noteOperation, this.ctx, { id, text });
   }
 
   /** Stops the worker and everything it started (SIGTERM, then SIGKILL); the task's files stay. */
   async cancel(id: string, options: { reason?: string } = {}): Promise<CancelResult> {
-    const result = await cancelTask(this.store, id, { by: this.by, reason: options.reason });
-    return { id, state: result.status.state, killed: result.killed };
+    return perform(cancelOperation, this.ctx, { id, reason: options.reason });
   }
 
   /**
@@ -197,11 +137,7 @@ export class Dispatcher {
    * optionally with another model (a model or alias name from the config).
    */
   async retry(id: string, options: { model?: string } = {}): Promise<RetryResult> {
-    await this.ready();
-    const store = this.store;
-    const result = await retryTask(store, this.config(), id, { model: options.model });
-    ensureSupervisor(store);
-    return { id, attempt: result.attempt, model: result.model, state: result.status.state };
+    return perform(retryOperation, this.ctx, { id, model: options.model });
   }
 
   /**
@@ -210,8 +146,7 @@ export class Dispatcher {
    * Changes nothing.
    */
   async diff(id: string, options: { stat?: boolean } = {}): Promise<DiffResult> {
-    const { worktree } = requireTaskWorktree(this.store, id);
-    return { id, ...worktreeDiff(worktree, { stat: options.stat, color: false }) };
+    return perform(diffOperation, this.ctx, { id, stat: options.stat });
   }
 
   /**
@@ -220,7 +155,7 @@ export class Dispatcher {
    * with code `conflict`, naming the files, and leaves the repository as git leaves it.
    */
   async merge(id: string): Promise<MergeResult> {
-    return mergeTaskWorktree(this.store, id);
+    return perform(mergeOperation, this.ctx, { id });
   }
 
   /**
@@ -228,33 +163,22 @@ export class Dispatcher {
    * When they hold work that exists nowhere else it rejects, unless `yes` is set.
    */
   async discard(id: string, options: { yes?: boolean } = {}): Promise<DiscardResult> {
-    return discardTaskWorktree(this.store, id, { yes: options.yes });
+    return perform(discardOperation, this.ctx, { id, yes: options.yes });
   }
 
   /** The last `lines` (default 50, at most 2000) non-empty lines of the worker's output. */
   async logs(id: string, options: { lines?: number } = {}): Promise<LogsResult> {
-    const lines = wholeNumber(options.lines ?? DEFAULT_LOG_LINES, 'lines', 1, MAX_LOG_LINES);
-    const files = this.store.require(id);
-    return { id, logFile: files.log, lines: logTail(files.log, lines) };
+    return perform(logsOperation, this.ctx, { id, lines: options.lines });
   }
 
   /** The task's plan.md as it is now; `text` is null only if the worker deleted it. */
   async plan(id: string): Promise<TaskText> {
-    return this.readText(id, this.store.require(id).plan, 'plan');
+    return perform(taskFileOperation, this.ctx, { id, file: 'plan' });
   }
 
   /** The task's output.md (the worker's summary); `text` is null until the worker writes it. */
   async output(id: string): Promise<TaskText> {
-    return this.readText(id, this.store.require(id).output, 'output');
-  }
-
-  private readText(id: string, file: string, what: string): TaskText {
-    const read = readTextFile(file, MAX_PLAN_BYTES, { truncate: true });
-    if (read.ok) return { id, file, text: read.text };
-    if (read.missing) return { id, file, text: null };
-    throw new DispatchError('plan', `cannot read the ${what} of ${id}: ${read.problem}`, {
-      hint: 'The file was left as it is; open it to see what the worker wrote.',
-    });
+    return perform(taskFileOperation, this.ctx, { id, file: 'output' });
   }
 
   /**
@@ -265,14 +189,15 @@ export class Dispatcher {
   async wait(options: WaitOptions = {}): Promise<WaitResult> {
     if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0))
       throw new DispatchError('usage', `timeoutMs must be 0 or more, not ${options.timeoutMs}`);
-    const store = this.store;
-    this.superviseIfActive(store.statuses());
-    const outcome = await waitForAttention(store, {
-      ids: options.ids,
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-    });
-    return { event: outcome.kind, tasks: outcome.tasks.map(statusJson) };
+    return perform(
+      waitOperation,
+      this.ctx,
+      {
+        ids: options.ids,
+        timeoutSeconds: options.timeoutMs !== undefined ? options.timeoutMs / 1000 : undefined,
+      },
+      { signal: options.signal },
+    );
   }
 
   /**
@@ -281,10 +206,7 @@ export class Dispatcher {
    * `removed` events. Returns a function that stops listening and releases the watcher.
    */
   subscribe(listener: (event: FeedEvent) => void, options: SubscribeOptions = {}): () => void {
-    const store = this.store;
-    const ids = options.ids && options.ids.length > 0 ? options.ids : undefined;
-    for (const id of ids ?? []) store.require(id);
-    const feed = new TaskFeed(store, ids ? { ids } : {});
+    const feed = openTaskFeed(this.ctx, options.ids);
     feed.on('event', listener);
     feed.start();
     return () => {
@@ -295,7 +217,6 @@ export class Dispatcher {
 
   /** The configured models and aliases, whether each model's CLI is installed, and the default. */
   async models(): Promise<ModelsResult> {
-    await this.ready();
-    return modelList(this.config());
+    return perform(modelsOperation, this.ctx, {});
   }
 }

@@ -1,27 +1,20 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '../core/config/config-types.js';
-import { loadConfig } from '../runtime/config-file.js';
-import { findDispatchRoot } from '../runtime/paths.js';
-import { TaskStore } from '../runtime/store/task-store.js';
+import { OperationContext } from '../operations/operation-context.js';
 
-/** What every command needs: where the tasks are, the config, and where to print. */
+/** What every command needs: the operations' context (where the tasks are), and where to print. */
 export class CliContext {
-  private storeCache: TaskStore | undefined;
-  private configCache: Config | undefined;
+  readonly ops: OperationContext;
 
-  constructor(
-    readonly cwd: string = process.cwd(),
-    readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
-
-  get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
-    return this.storeCache;
+  constructor(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
+    this.ops = new OperationContext({ cwd, env, by: 'cli' });
   }
 
-  get config(): Config {
-    this.configCache ??= loadConfig(this.env);
-    return this.configCache;
+  get cwd(): string {
+    return this.ops.cwd;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.ops.env;
   }
 
   out(text: string): void {
@@ -41,4 +34,10 @@ export class CliContext {
 export function textArgument(words: string[]): string {
   if (words.length === 1 && words[0] === '-') return readFileSync(0, 'utf8');
   return words.join(' ');
+}
+
+/** A whole number from a flag, as the operation's field; anything else is left for it to refuse. */
+export function numberFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return value.trim() === '' ? Number.NaN : Number(value);
 }

@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { closestMatch } from '../core/config/closest-match.js';
 import { DispatchError, isDispatchError, locatedMessage } from '../core/errors.js';
-import { PACKAGE_ROOT } from '../runtime/package-paths.js';
+import { packageVersion } from '../operations/package-info.js';
 import { CliContext } from './cli-context.js';
-import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
-import { prepareConfig } from '../runtime/config-file.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes.js';
-import { paint } from './format/style.js';
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return 'unknown';
-  }
-}
+import { paint } from '../ui/shared/style.js';
 
 export async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<Command> {
   const version = packageVersion();
@@ -36,7 +24,7 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
     .allowExcessArguments(true)
     .action(async (_options: unknown, command: Command) => {
       if (command.args.length > 0) throw unknownCommand(command.args);
-      (await import('./commands/warmup-command.js')).warmup(ctx, version);
+      await (await import('./commands/warmup-command.js')).warmup(ctx, version);
     });
   for (const entry of commandsFor(argv)) (await entry.load())(program, ctx);
   // Subcommands are made before these settings, so each gets them itself: a usage error in any
@@ -64,7 +52,7 @@ function unknownCommand(words: readonly string[]): DispatchError {
 export async function main(argv: string[]): Promise<number> {
   const ctx = new CliContext();
   try {
-    await prepareConfig(ctx.env);
+    await ctx.ops.prepare();
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -88,7 +76,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
 }
-
-exitQuietlyWhenPipeCloses();
-const exitCode = await main(process.argv);
-process.exitCode = exitCode;

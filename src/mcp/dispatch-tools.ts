@@ -1,18 +1,19 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RunResult } from '../api/api-types.js';
 import type { Dispatcher } from '../api/dispatcher.js';
 import {
-  answerInput,
-  cancelInput,
-  diffInput,
-  discardInput,
-  logsInput,
-  mergeInput,
-  noteInput,
-  retryInput,
-  runInput,
-  statusInput,
-  waitInput,
+  answerInputShape,
+  cancelInputShape,
+  diffInputShape,
+  discardInputShape,
+  logsInputShape,
+  mergeInputShape,
+  noteInputShape,
+  retryInputShape,
+  runInputShape,
+  statusInputShape,
+  waitInputShape,
 } from './input-schemas.js';
 import {
   answerOutput,
@@ -73,28 +74,20 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Dispatch a task',
       description:
         'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. Then call dispatch_wait to learn when the worker asks a question or finishes.',
-      inputSchema: runInput,
+      inputSchema: runInputShape,
       outputSchema: runOutput,
       annotations: { openWorldHint: true },
     },
-    (args) =>
-      respond(
-        () =>
-          dispatcher.run({
-            task: args.task,
-            title: args.title,
-            items: args.items,
-            planText: args.plan,
-            planSource: 'the plan argument',
-            model: args.model,
-            cwd: args.cwd,
-            worktree: args.worktree,
-            id: args.id,
-            priority: args.priority,
-            after: args.after,
-          }),
-        runText,
-      ),
+    ({ plan, ...args }) =>
+      respond(async () => {
+        const result = await dispatcher.run({
+          ...args,
+          planText: plan,
+          planSource: plan !== undefined ? 'the plan argument' : undefined,
+        });
+        const tasks = Array.isArray(result) ? result : [result];
+        return { ...(tasks[0] as RunResult), tasks };
+      }, runText),
   );
 
   server.registerTool(
@@ -103,7 +96,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Status of a task',
       description:
         'One task in detail: state, progress, current item, pending question; after a failure also the cause, the log tail and installed models to retry with.',
-      inputSchema: statusInput,
+      inputSchema: statusInputShape,
       outputSchema: statusOutput,
       annotations: READ_ONLY,
     },
@@ -131,7 +124,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Wait for the next event',
       description:
         'Block until a worker asks a question or a task finishes, fails or stops (event "attention", with those tasks), or until the timeout (event "timeout": call again). Returns at once if something already needs you.',
-      inputSchema: waitInput,
+      inputSchema: waitInputShape,
       outputSchema: waitOutput,
       annotations: READ_ONLY,
     },
@@ -155,7 +148,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: "Answer a worker's question",
       description:
         "Pass the user's answer to a worker's pending question; the worker continues with its context. Answers are final once written.",
-      inputSchema: answerInput,
+      inputSchema: answerInputShape,
       outputSchema: answerOutput,
       annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -168,7 +161,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Add context to a running task',
       description:
         "Append a note to the task's plan; the worker reads it before its next item. Use it for context, not for answering questions.",
-      inputSchema: noteInput,
+      inputSchema: noteInputShape,
       outputSchema: noteOutput,
       annotations: { destructiveHint: false, openWorldHint: false },
     },
@@ -185,7 +178,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Cancel a task',
       description:
         'Stop the worker and everything it started (SIGTERM, then SIGKILL after 3 s). The task and its files stay; dispatch_retry starts it again.',
-      inputSchema: cancelInput,
+      inputSchema: cancelInputShape,
       outputSchema: cancelOutput,
       annotations: { destructiveHint: true, openWorldHint: false },
     },
@@ -203,7 +196,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: 'Retry a task',
       description:
         'Start a failed, timed-out, cancelled or blocked task again where it stopped (done items stay done), optionally with another model.',
-      inputSchema: retryInput,
+      inputSchema: retryInputShape,
       outputSchema: retryOutput,
       annotations: { destructiveHint: false, openWorldHint: true },
     },
@@ -216,7 +209,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: "Show a worktree task's changes",
       description:
         'For a task dispatched with worktree: the commits on its branch dispatch/<id> and what the worker left uncommitted in its worktree (new files included). Changes nothing.',
-      inputSchema: diffInput,
+      inputSchema: diffInputShape,
       outputSchema: diffOutput,
       annotations: READ_ONLY,
     },
@@ -229,7 +222,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: "Merge a worktree task's branch",
       description:
         "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it.",
-      inputSchema: mergeInput,
+      inputSchema: mergeInputShape,
       outputSchema: mergeOutput,
       annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -242,7 +235,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       title: "Delete a worktree task's worktree and branch",
       description:
         "Remove a finished worktree task's worktree and branch; the task's folder stays. Refuses when they hold work that exists nowhere else, unless yes is set: ask the user first.",
-      inputSchema: discardInput,
+      inputSchema: discardInputShape,
       outputSchema: discardOutput,
       annotations: { destructiveHint: true, openWorldHint: false },
     },
@@ -254,7 +247,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: "Read a worker's output",
       description: "The last lines of the worker's standard output and error.",
-      inputSchema: logsInput,
+      inputSchema: logsInputShape,
       outputSchema: logsOutput,
       annotations: READ_ONLY,
     },

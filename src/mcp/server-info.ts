@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../runtime/package-paths.js';
+import { packageVersion as installedVersion } from '../operations/package-info.js';
 
-/** The package version, for the MCP handshake. */
+/** The package version, for the MCP handshake (which wants a version number). */
 export function packageVersion(): string {
-  try {
-    return (
-      JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
-    ).version;
-  } catch {
-    return '0.0.0';
-  }
+  return installedVersion('0.0.0');
 }
 
 /** What the host model is told about the server when it connects: how the tools fit together. */

@@ -9,8 +9,8 @@ import type {
   RunResult,
   TaskDetail,
   WaitResult,
+  TaskSummary,
 } from '../api/api-types.js';
-import type { TaskSummary } from '../api/task-summary.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
 
 /** The short text each tool returns beside its structured output, for the host model to relay. */
@@ -35,7 +35,7 @@ export function describeAttention(task: TaskSummary): string {
   return `${task.id}: ${task.state} (${progress(task)} items)${task.reason ? `: ${task.reason}` : ''}\n  details: dispatch_status · start again: dispatch_retry`;
 }
 
-export function runText(result: RunResult): string {
+function oneRunText(result: RunResult): string {
   const via =
     result.modelVia === 'text'
       ? ' (named in the task)'
@@ -62,6 +62,13 @@ export function runText(result: RunResult): string {
       'The worker runs in the background. dispatch_wait returns when it asks a question or finishes.',
     );
   return lines.join('\n');
+}
+
+/** A run's text: each dispatched task in turn (several when a plan was fanned out). */
+export function runText(result: { tasks: RunResult[] }): string {
+  const intro =
+    result.tasks.length > 1 ? [`Dispatched ${result.tasks.length} tasks, one per section:`] : [];
+  return [...intro, ...result.tasks.map(oneRunText)].join('\n\n');
 }
 
 export function statusText(task: TaskDetail): string {

@@ -11,7 +11,7 @@ export const PACKAGE_BIN = join(PACKAGE_ROOT, 'bin');
 /** The `dispatch` command itself, named in worker prompts for `dispatch ask`. */
 export const DISPATCH_COMMAND = join(PACKAGE_BIN, 'dispatch');
 const DIST = join(PACKAGE_ROOT, 'dist');
-export const CLI_ENTRY = join(DIST, 'cli', 'main.js');
+export const CLI_ENTRY = join(DIST, 'bin', 'dispatch.js');
 export const SUPERVISOR_ENTRY = join(DIST, 'runtime', 'supervisor', 'supervisor-main.js');
 export const SIM_WORKER_ENTRY = join(DIST, 'sim', 'sim-worker.js');
 export const LOG_FILTER_ENTRY = join(DIST, 'runtime', 'spawn', 'log-filter-main.js');

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { DispatchError } from '../../core/errors.js';
-import { formatSeq } from '../../core/ipc/ipc-protocol.js';
-import { answerTask } from '../../runtime/tasks/answer-task.js';
-import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
+import { answerOperation } from '../../operations/answer-operation.js';
+import { perform } from '../../operations/define-operation.js';
+import { answeredMessage } from '../../ui/shared/action-messages.js';
 import { textArgument, type CliContext } from '../cli-context.js';
 
 /** `answer ID [SEQ] TEXT…`: a first word of only digits is the sequence number when text follows. */
@@ -27,29 +26,20 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  dispatch answer security-review "Check both auth.ts and legacy-auth.js"\n  dispatch answer security-review 2 "Yes"',
     )
-    .action((id: string, answer: string[], options: { json?: boolean }) => {
+    .action(async (id: string, answer: string[], options: { json?: boolean }) => {
       const { seq, words } = splitSeq(answer);
-      const text = textArgument(words);
-      if (!text.trim()) throw new DispatchError('usage', 'the answer is empty');
-      const result = answerTask(ctx.store, { id, seq, text, by: 'cli' });
-      // Also when the worker still waits: should it give up before reading the answer, the
-      // supervisor hands the answer to a new worker.
-      ensureSupervisor(ctx.store);
+      const result = await perform(answerOperation, ctx.ops, {
+        id,
+        seq,
+        text: textArgument(words),
+      });
       if (options.json) {
-        ctx.json({
-          id,
-          seq: result.seq ?? null,
-          resumed: result.resumed,
-          state: result.status.state,
-        });
+        ctx.json(result);
         return;
       }
-      const which =
-        result.seq !== undefined ? `question ${formatSeq(result.seq)}` : 'the blocked question';
-      if (!result.resumed) return ctx.out(`Answered ${which} of ${id}; the worker continues.`);
-      const line = `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.`;
+      const line = answeredMessage(result);
       ctx.out(
-        result.status.state === 'queued'
+        result.resumed && result.state === 'queued'
           ? `${line} It starts when a slot is free: dispatch status ${id}`
           : line,
       );

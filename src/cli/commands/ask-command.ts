@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { DispatchError } from '../../core/errors.js';
-import { askQuestion } from '../../runtime/tasks/ask-question.js';
-import { textArgument, type CliContext } from '../cli-context.js';
+import { askOperation } from '../../operations/ask-operation.js';
+import { perform } from '../../operations/define-operation.js';
+import { numberFlag, textArgument, type CliContext } from '../cli-context.js';
 
 export function registerAsk(program: Command, ctx: CliContext): void {
   program
@@ -17,22 +17,10 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       '\nExit status: 0 with the answer on standard output; 1 when no answer came in time (the question stays).\n\nExample:\n  answer=$(dispatch ask "Use PostgreSQL or SQLite?")',
     )
     .action(async (words: string[], options: { timeout: string }) => {
-      const taskDir = ctx.env.DISPATCH_TASK_DIR;
-      if (!taskDir) {
-        throw new DispatchError(
-          'usage',
-          'dispatch ask runs inside a dispatched worker, and DISPATCH_TASK_DIR is not set',
-          {
-            hint: 'Workers started by dispatch have it. To test by hand: DISPATCH_TASK_DIR=.dispatch/tasks/ID dispatch ask "question"',
-          },
-        );
-      }
-      const seconds = Number(options.timeout);
-      if (!Number.isFinite(seconds) || seconds <= 0)
-        throw new DispatchError('usage', `--timeout takes seconds, not "${options.timeout}"`);
-      const question = textArgument(words).trim();
-      if (!question) throw new DispatchError('usage', 'the question is empty');
-      const { answer } = await askQuestion({ taskDir, question, timeoutMs: seconds * 1000 });
+      const { answer } = await perform(askOperation, ctx.ops, {
+        question: textArgument(words),
+        timeoutSeconds: numberFlag(options.timeout) as number,
+      });
       ctx.out(answer);
     });
 }

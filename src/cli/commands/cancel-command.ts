@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { cancelTask } from '../../runtime/tasks/cancel-task.js';
+import { cancelOperation } from '../../operations/cancel-operation.js';
+import { perform } from '../../operations/define-operation.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
@@ -14,12 +15,12 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       '\nThe worker\'s process group gets SIGTERM, then SIGKILL after 3 s. The task folder is kept.\n\nExample:\n  dispatch cancel security-review --reason "wrong branch"',
     )
     .action(async (id: string, options: { reason?: string; by?: string }) => {
-      const result = await cancelTask(ctx.store, id, {
-        by: options.by ?? 'user',
+      const result = await perform(cancelOperation, ctx.ops.as(options.by ?? 'user'), {
+        id,
         reason: options.reason,
       });
       ctx.out(
-        `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}. Its files stay in ${ctx.store.files(id).taskDir}.`,
+        `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}. Its files stay in ${ctx.ops.taskDir(id)}.`,
       );
     });
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { configPath } from '../../runtime/paths.js';
-import { setDefaultModel } from '../../runtime/config-edit.js';
-import { resolveModel } from '../../core/config/resolve-model.js';
-import { DispatchError } from '../../core/errors.js';
-import { backendAvailable } from '../../runtime/tasks/diagnose-failure.js';
+import { configFile, readConfig, setDefaultOperation } from '../../operations/config-operation.js';
+import { perform } from '../../operations/define-operation.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerConfig(program: Command, ctx: CliContext): void {
@@ -11,13 +8,13 @@ export function registerConfig(program: Command, ctx: CliContext): void {
   config
     .command('path')
     .description('print the config file in use')
-    .action(() => ctx.out(configPath(ctx.env)));
+    .action(() => ctx.out(configFile(ctx.ops)));
   config
     .command('show')
     .description('print the configuration as understood (after defaults and inference)')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
-      const c = ctx.config;
+    .action(async (options: { json?: boolean }) => {
+      const { config: c, ready: installed } = await readConfig(ctx.ops);
       if (options.json) {
         ctx.json(c);
         return;
@@ -29,7 +26,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
       ];
       for (const model of Object.values(c.models)) {
         const backend = c.backends[model.backend];
-        const ready = backendAvailable(c, model.backend) ? 'ready' : 'CLI not found';
+        const ready = installed(model.backend) ? 'ready' : 'CLI not found';
         lines.push(
           `  ${model.name.padEnd(16)} ${model.backend.padEnd(8)} ${ready.padEnd(13)} ${backend?.command ?? ''}`,
         );
@@ -51,15 +48,8 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     .command('set-default')
     .description('make a model the default (edits the file in place, keeping comments)')
     .argument('<model>', 'model or alias name')
-    .action((model: string) => {
-      const c = ctx.config;
-      if (!c.file)
-        throw new DispatchError('config', 'there is no config file yet', {
-          hint: 'Run `dispatch init` first.',
-        });
-      const choice = resolveModel(c, { explicit: model });
-      const name = choice.alias?.name ?? choice.model.name;
-      setDefaultModel(c.file, name);
-      ctx.out(`Default model is now ${name} (${c.file}).`);
+    .action(async (model: string) => {
+      const { name, file } = await perform(setDefaultOperation, ctx.ops, { model });
+      ctx.out(`Default model is now ${name} (${file}).`);
     });
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { assertValidTaskId } from '../../core/task/task-id.js';
-import { requireTaskWorktree } from '../../runtime/worktree/task-worktree.js';
-import { worktreeDiff } from '../../runtime/worktree/worktree-diff.js';
+import { perform } from '../../operations/define-operation.js';
+import { diffOperation } from '../../operations/diff-operation.js';
 import type { CliContext } from '../cli-context.js';
-import { paint, useColor } from '../format/style.js';
+import { paint, useColor } from '../../ui/shared/style.js';
 
 export function registerDiff(program: Command, ctx: CliContext): void {
   program
@@ -16,16 +15,17 @@ export function registerDiff(program: Command, ctx: CliContext): void {
       'after',
       '\nTwo parts: the commits on branch dispatch/<id> since it was made, then what the worker\nleft uncommitted in its worktree (new files included). Nothing is committed or changed.\n\nExamples:\n  dispatch diff refactor-parser\n  dispatch diff refactor-parser --stat',
     )
-    .action((id: string, options: { stat?: boolean; json?: boolean }) => {
-      const { worktree } = requireTaskWorktree(ctx.store, assertValidTaskId(id));
-      const diff = worktreeDiff(worktree, {
+    .action(async (id: string, options: { stat?: boolean; json?: boolean }) => {
+      const diff = await perform(diffOperation, ctx.ops, {
+        id,
         stat: options.stat,
         color: !options.json && useColor(),
       });
       if (options.json) {
-        ctx.json({ id, ...diff });
+        ctx.json(diff);
         return;
       }
+      const { worktree } = diff;
       const base = worktree.base.slice(0, 7);
       const lines = [
         `${paint(id, 'bold')}: branch ${worktree.branch} from ${base}, worktree ${diff.present ? worktree.path : '(removed)'}`,

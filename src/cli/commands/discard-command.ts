@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { assertValidTaskId } from '../../core/task/task-id.js';
-import { discardTaskWorktree } from '../../runtime/worktree/discard-worktree.js';
+import { perform } from '../../operations/define-operation.js';
+import { discardOperation } from '../../operations/discard-operation.js';
 import type { CliContext } from '../cli-context.js';
 
 /** A yes/no question on the terminal; only offered when both ends are one. */
@@ -28,10 +28,12 @@ export function registerDiscard(program: Command, ctx: CliContext): void {
     )
     .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
       const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-      const result = await discardTaskWorktree(ctx.store, assertValidTaskId(id), {
-        yes: options.yes,
-        confirm: interactive ? askYesNo : undefined,
-      });
+      const result = await perform(
+        discardOperation,
+        ctx.ops,
+        { id, yes: options.yes },
+        { confirm: interactive ? askYesNo : undefined },
+      );
       if (options.json) {
         ctx.json(result);
         return;
@@ -41,7 +43,7 @@ export function registerDiscard(program: Command, ctx: CliContext): void {
           ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
           : '';
       ctx.out(
-        `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${ctx.store.files(id).taskDir}.`,
+        `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${ctx.ops.taskDir(id)}.`,
       );
     });
 }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { checkBackendPrograms, checkConfig } from '../../runtime/doctor/check-config.js';
-import { checkRoot } from '../../runtime/doctor/check-root.js';
-import type { Finding } from '../../runtime/doctor/health-check.js';
+import { perform } from '../../operations/define-operation.js';
+import { doctorOperation, type Finding } from '../../operations/doctor-operation.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { paint } from '../format/style.js';
+import { paint } from '../../ui/shared/style.js';
 
 const MARK: Record<Finding['level'], string> = {
   ok: paint('✓', 'green'),
@@ -26,9 +25,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       '\nExit status: 0 when nothing is wrong (warnings allowed), 8 when a problem needs you.\n\nExamples:\n  dispatch doctor\n  dispatch doctor --fix',
     )
     .action(async (options: { fix?: boolean; json?: boolean }) => {
-      const { config, findings } = checkConfig(ctx.env);
-      if (config) findings.push(...checkBackendPrograms(config, ctx.env));
-      findings.push(...(await checkRoot(ctx.store, options.fix === true)));
+      const { findings } = await perform(doctorOperation, ctx.ops, { fix: options.fix });
       if (options.json) ctx.json(findings);
       else {
         const lines = findings.map(

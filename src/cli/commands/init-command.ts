@@ -1,18 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
-import { renderConfig, type RenderBackend } from '../../core/config/render-config.js';
-import { parseConfig } from '../../core/config/parse-config.js';
-import { writeConfigFile } from '../../runtime/config-edit.js';
-import {
-  detectBackends,
-  listCursorModels,
-  SUGGESTED_MODELS,
-} from '../../runtime/backends/detect-backends.js';
-import { checkBackend } from '../../runtime/backends/check-backend.js';
-import { configPath } from '../../runtime/paths.js';
+import { renderConfig } from '../../core/config/render-config.js';
+import { proposeConfig, writeNewConfig } from '../../operations/init-operation.js';
 import type { CliContext } from '../cli-context.js';
-import { paint } from '../format/style.js';
+import { paint } from '../../ui/shared/style.js';
 
 interface InitOptions {
   default?: string;
@@ -76,14 +67,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
       '\nDetects claude, agent (Cursor), codex, gemini and opencode on PATH; asks Cursor for its models.\n\nExamples:\n  dispatch init\n  dispatch init --default sonnet --yes',
     )
     .action(async (options: InitOptions) => {
-      const file = configPath(ctx.env);
-      if (existsSync(file) && !options.force) {
-        throw new DispatchError('conflict', `${file} already exists`, {
-          hint: 'Edit it, or run `dispatch init --force` to replace it (the old file is kept as config.yaml.bak).',
-        });
-      }
-      const detected = detectBackends(ctx.env);
-      if (detected.length === 0) {
+      const proposal = proposeConfig(ctx.ops, { force: options.force });
+      if (!proposal) {
         ctx.out(
           [
             'No agent CLI found on PATH (looked for claude, agent, codex, gemini, opencode).',
@@ -97,44 +82,15 @@ export function registerInit(program: Command, ctx: CliContext): void {
         );
         return;
       }
-      const backends: RenderBackend[] = [];
-      const models: { name: string; backend: string }[] = [];
-      const warnings: string[] = [];
-      for (const { backend, program, path, version } of detected) {
-        const command =
-          program === backend.programs[0]
-            ? backend.defaultCommand
-            : backend.defaultCommand.replace(backend.programs[0] as string, program);
-        // The written command is checked against the installed version; what it would reject
-        // or what would stop it (Claude Code as root) is said now, not when a worker dies.
-        const check = checkBackend({ name: backend.type, command, type: backend.type }, ctx.env);
-        for (const problem of check.problems)
-          warnings.push(`${backend.type}: ${problem.message}\n    fix: ${problem.fix}`);
-        backends.push({
-          name: backend.type,
-          command,
-          comment: `${backend.label}${version ? ` ${version}` : ''}, found at ${path}`,
-        });
-        const offered = backend.type === 'cursor' ? listCursorModels(program) : [];
-        for (const name of offered.length > 0 ? offered : (SUGGESTED_MODELS[backend.type] ?? [])) {
-          if (!models.some((m) => m.name === name)) models.push({ name, backend: backend.type });
-        }
-      }
-      if (models.length === 0)
-        throw new DispatchError('config', 'found agent CLIs but no models to offer', {
-          hint: 'Write the models: section by hand (see docs/config.md).',
-        });
+      const { file, backends, models, warnings } = proposal;
       const chosen = await chooseDefault(
         models.map((m) => m.name),
         options,
         ctx,
       );
-      const text = renderConfig({ backends, models, default: chosen });
-      parseConfig(text, file);
-      if (existsSync(file)) writeConfigFile(`${file}.bak`, readFileSync(file, 'utf8'));
-      writeConfigFile(file, text);
+      writeNewConfig(file, renderConfig({ backends, models, default: chosen }));
       ctx.out(
-        `Wrote ${file}\n  backends: ${detected.map((d) => `${d.backend.type}${d.version ? ` ${d.version}` : ''}`).join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`,
+        `Wrote ${file}\n  backends: ${proposal.found.join(', ')}\n  models:   ${models.map((m) => m.name).join(', ')}\n  default:  ${paint(chosen, 'bold')}`,
       );
       if (warnings.length > 0)
         ctx.err(`${paint('Check before dispatching:', 'yellow')}\n  ${warnings.join('\n  ')}`);

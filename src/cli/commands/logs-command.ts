@@ -1,26 +1,7 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
-import { logTail } from '../../runtime/tasks/read-log.js';
-import type { CliContext } from '../cli-context.js';
-
-function readFrom(path: string, offset: number): { text: string; end: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return { text: '', end: offset };
-  }
-  try {
-    const size = statSync(path).size;
-    if (size <= offset) return { text: '', end: size < offset ? 0 : offset };
-    const buffer = Buffer.alloc(size - offset);
-    readSync(fd, buffer, 0, buffer.length, offset);
-    return { text: buffer.toString('utf8'), end: size };
-  } finally {
-    closeSync(fd);
-  }
-}
+import { perform } from '../../operations/define-operation.js';
+import { logsOperation, streamLog } from '../../operations/logs-operation.js';
+import { numberFlag, type CliContext } from '../cli-context.js';
 
 export function registerLogs(program: Command, ctx: CliContext): void {
   program
@@ -30,32 +11,17 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .option('-f, --follow', 'keep printing new output until the task ends')
     .option('-n, --lines <n>', 'only the last N lines')
     .action(async (id: string, options: { follow?: boolean; lines?: string }) => {
-      const files = ctx.store.require(id);
-      let offset = 0;
+      const write = (text: string) => process.stdout.write(text);
       if (options.lines !== undefined) {
-        ctx.out(logTail(files.log, Math.max(1, Number(options.lines) || 10)).join('\n'));
-        offset = readFrom(files.log, 0).end;
-      } else {
-        const first = readFrom(files.log, 0);
-        process.stdout.write(first.text);
-        offset = first.end;
+        const tail = await perform(logsOperation, ctx.ops, {
+          id,
+          lines: numberFlag(options.lines),
+        });
+        ctx.out(tail.lines.join('\n'));
       }
-      if (!options.follow) return;
-      await new Promise<void>((resolve) => {
-        const flush = () => {
-          const next = readFrom(files.log, offset);
-          process.stdout.write(next.text);
-          offset = next.end;
-          if (TERMINAL_STATES.has(ctx.store.status(id).state)) finish();
-        };
-        const watcher = watch(files.taskDir, () => flush());
-        const liveness = setInterval(flush, 1000);
-        function finish() {
-          watcher.close();
-          clearInterval(liveness);
-          resolve();
-        }
-        flush();
+      await streamLog(ctx.ops, id, write, {
+        follow: options.follow,
+        skipExisting: options.lines !== undefined,
       });
     });
 }

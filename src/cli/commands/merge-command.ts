@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { assertValidTaskId } from '../../core/task/task-id.js';
-import { mergeTaskWorktree } from '../../runtime/worktree/merge-worktree.js';
+import { perform } from '../../operations/define-operation.js';
+import { mergeOperation } from '../../operations/merge-operation.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerMerge(program: Command, ctx: CliContext): void {
@@ -13,8 +13,8 @@ export function registerMerge(program: Command, ctx: CliContext): void {
       'after',
       '\nRuns git merge --no-ff dispatch/<id> in the main repository. Changes the worker left\nuncommitted in its worktree are first committed on its branch (and the output says so).\nOn a conflict the repository is left as git leaves it and the conflicted files are named\n(exit 6): resolve and commit, or git merge --abort. The worktree stays until dispatch discard.\n\nExample:\n  dispatch merge refactor-parser',
     )
-    .action((id: string, options: { json?: boolean }) => {
-      const result = mergeTaskWorktree(ctx.store, assertValidTaskId(id));
+    .action(async (id: string, options: { json?: boolean }) => {
+      const result = await perform(mergeOperation, ctx.ops, { id });
       if (options.json) {
         ctx.json(result);
         return;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { noteTask } from '../../runtime/tasks/note-task.js';
+import { perform } from '../../operations/define-operation.js';
+import { noteOperation } from '../../operations/note-operation.js';
+import { notedMessage } from '../../ui/shared/action-messages.js';
 import { textArgument, type CliContext } from '../cli-context.js';
 
 export function registerNote(program: Command, ctx: CliContext): void {
@@ -15,8 +17,8 @@ export function registerNote(program: Command, ctx: CliContext): void {
       'after',
       '\nExample:\n  dispatch note security-review "The admin panel uses legacy-auth.js, check it too"',
     )
-    .action((id: string, words: string[]) => {
-      noteTask(ctx.store, id, textArgument(words));
-      ctx.out(`Added a note to ${id}'s plan.`);
+    .action(async (id: string, words: string[]) => {
+      await perform(noteOperation, ctx.ops, { id, text: textArgument(words) });
+      ctx.out(notedMessage(id));
     });
 }

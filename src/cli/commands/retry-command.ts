@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { DispatchError } from '../../core/errors.js';
-import { setDefaultModel } from '../../runtime/config-edit.js';
-import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
-import { retryTask } from '../../runtime/tasks/retry-task.js';
+import { perform } from '../../operations/define-operation.js';
+import { retryOperation } from '../../operations/retry-operation.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerRetry(program: Command, ctx: CliContext): void {
@@ -17,22 +15,11 @@ export function registerRetry(program: Command, ctx: CliContext): void {
       '\nDone items stay done; the new worker gets the plan, context.md and why the last attempt stopped.\n\nExamples:\n  dispatch retry security-review\n  dispatch retry security-review --model sonnet --set-default',
     )
     .action(async (id: string, options: { model?: string; setDefault?: boolean }) => {
-      if (options.setDefault && !options.model)
-        throw new DispatchError('usage', '--set-default needs --model');
-      const result = await retryTask(ctx.store, ctx.config, id, { model: options.model });
-      ensureSupervisor(ctx.store);
+      const result = await perform(retryOperation, ctx.ops, { id, ...options });
       let line = `Retrying ${id} (attempt ${result.attempt}) with ${result.model}.`;
-      if (result.status.state === 'queued')
+      if (result.state === 'queued')
         line += ` It starts when a slot is free: dispatch status ${id}`;
-      if (options.setDefault && options.model) {
-        const file = ctx.config.file;
-        if (!file)
-          throw new DispatchError('config', 'there is no config file to change the default in', {
-            hint: 'Run `dispatch init` first.',
-          });
-        setDefaultModel(file, result.model);
-        line += ` ${result.model} is now the default in ${file}.`;
-      }
+      if (result.defaultIn) line += ` ${result.model} is now the default in ${result.defaultIn}.`;
       ctx.out(line);
     });
 }

@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
-import type { SplitMode } from '../../core/fanout/split-tasks.js';
-import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
-import { dispatchTasks, type DispatchResult } from '../../runtime/tasks/dispatch-task.js';
-import { expandRequest } from '../../runtime/tasks/expand-request.js';
-import { previewDispatch } from '../../runtime/tasks/preview-dispatch.js';
-import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
-import type { CliContext } from '../cli-context.js';
+import { perform } from '../../operations/define-operation.js';
+import { runOperation, type RunRequest } from '../../operations/run-operation.js';
+import { numberFlag, type CliContext } from '../cli-context.js';
 import { dispatchedLines, previewLines } from '../format/dispatch-view.js';
-import { statusJson } from '../format/status-json.js';
 
 interface RunOptions {
   model?: string;
@@ -48,16 +43,7 @@ function readPlanFile(path: string, cwd: string): { text: string; source: string
   }
 }
 
-function parsePriority(value: string | undefined): Priority | undefined {
-  if (value === undefined) return undefined;
-  if ((PRIORITIES as readonly string[]).includes(value)) return value as Priority;
-  throw new DispatchError(
-    'usage',
-    `--priority must be one of ${PRIORITIES.join(', ')}, not "${value}"`,
-  );
-}
-
-function splitMode(options: RunOptions): SplitMode {
+function splitMode(options: RunOptions): RunRequest['split'] {
   if (options.single && options.split)
     throw new DispatchError('usage', '--single and --split contradict each other', {
       hint: 'Give one of them, or neither to let the plan decide (see docs/parallel-work.md).',
@@ -65,29 +51,32 @@ function splitMode(options: RunOptions): SplitMode {
   return options.single ? 'single' : options.split ? 'split' : 'auto';
 }
 
-function resultJson(ctx: CliContext, result: DispatchResult) {
-  const { meta, choice, status, plan } = result;
+/** The flags, mapped onto the run operation's fields. */
+function runRequest(words: string[], options: RunOptions, cwd: string): RunRequest {
+  const task =
+    words.length > 0
+      ? words.length === 1 && words[0] === '-'
+        ? readFileSync(0, 'utf8')
+        : words.join(' ')
+      : undefined;
+  const plan = options.planFile !== undefined ? readPlanFile(options.planFile, cwd) : undefined;
   return {
-    ...statusJson(status),
-    backend: meta.backend,
-    modelVia: result.candidates ? 'capability' : choice.via,
-    alias: meta.alias ?? null,
-    capability: meta.capability ?? null,
-    worktree: meta.worktree ?? null,
-    priority: meta.priority,
-    after: meta.after,
-    taskDir: ctx.store.files(meta.id).taskDir,
-    planFile: ctx.store.files(meta.id).plan,
-    items: plan.items.map((item) => item.text),
+    task,
+    items: options.item,
+    planText: plan?.text,
+    planSource: plan?.source,
+    title: options.title,
+    id: options.id,
+    model: options.model,
+    cwd: options.cwd,
+    priority: options.priority as RunRequest['priority'],
+    after: options.after,
+    maxParallel: numberFlag(options.maxParallel),
+    worktree: options.worktree,
+    capability: options.capability,
+    split: splitMode(options),
+    dryRun: options.dryRun,
   };
-}
-
-function parseCount(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new DispatchError('usage', `${flag} takes a whole number of at least 1, not "${value}"`);
-  return n;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -137,53 +126,15 @@ Examples:
   dispatch run --after build-api "Write the API docs"
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
-    .action((words: string[], options: RunOptions) => {
-      const task =
-        words.length > 0
-          ? words.length === 1 && words[0] === '-'
-            ? readFileSync(0, 'utf8')
-            : words.join(' ')
-          : undefined;
-      const plan =
-        options.planFile !== undefined ? readPlanFile(options.planFile, ctx.cwd) : undefined;
-      if (!task && options.item.length === 0 && !plan) {
-        throw new DispatchError('usage', 'nothing to dispatch', {
-          hint: 'Give a task description, --item TEXT (repeatable) or --plan-file FILE. See dispatch run --help.',
-        });
-      }
-      const requests = expandRequest(
-        ctx.config,
-        {
-          task,
-          items: options.item,
-          planText: plan?.text,
-          planSource: plan?.source,
-          title: options.title,
-          id: options.id,
-          model: options.model,
-          cwd: options.cwd !== undefined ? resolve(ctx.cwd, options.cwd) : undefined,
-          priority: parsePriority(options.priority),
-          after: options.after,
-          maxParallel: parseCount(options.maxParallel, '--max-parallel'),
-          worktree: options.worktree,
-          capability: options.capability,
-        },
-        splitMode(options),
-      );
+    .action(async (words: string[], options: RunOptions) => {
+      const outcome = await perform(runOperation, ctx.ops, runRequest(words, options, ctx.cwd));
       if (options.dryRun) {
-        const previews = previewDispatch(ctx.store, ctx.config, requests);
-        const shown = previews.map((preview) => ({ dryRun: true, ...preview }));
-        if (options.json) ctx.json(shown.length === 1 ? shown[0] : shown);
-        else ctx.out(previewLines(previews).join('\n'));
+        if (options.json)
+          ctx.json(outcome.previews.length === 1 ? outcome.previews[0] : outcome.previews);
+        else ctx.out(previewLines(outcome.previews).join('\n'));
         return;
       }
-      const results = dispatchTasks(ctx.store, ctx.config, requests);
-      ensureSupervisor(ctx.store);
-      if (options.json) {
-        const shown = results.map((result) => resultJson(ctx, result));
-        ctx.json(shown.length === 1 ? shown[0] : shown);
-        return;
-      }
-      ctx.out(dispatchedLines(results, ctx.config).join('\n'));
+      if (options.json) ctx.json(outcome.tasks.length === 1 ? outcome.tasks[0] : outcome.tasks);
+      else ctx.out(dispatchedLines(outcome).join('\n'));
     });
 }

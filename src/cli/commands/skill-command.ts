@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { installSkill, type SkillScope } from '../../api/install-skill.js';
+import { installSkill, type SkillScope } from '../../operations/install-skill.js';
 import { DispatchError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 

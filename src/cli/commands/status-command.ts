@@ -1,25 +1,40 @@
 import type { Command } from 'commander';
-import { parsePlan } from '../../core/plan/parse-plan.js';
-import { queueReport, type QueueEntry } from '../../runtime/scheduler/queue-report.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
-import { summarizeUsage } from '../../core/task/task-usage.js';
-import { readEvents } from '../../runtime/store/read-snapshot.js';
-import { diagnoseFailure, diagnoseRunning } from '../../runtime/tasks/diagnose-failure.js';
-import { ensureSupervisorIfActive } from '../supervise.js';
-import { overviewOrder } from '../../core/status/overview-order.js';
+import { perform } from '../../operations/define-operation.js';
+import { listOperation } from '../../operations/list-operation.js';
+import { showOperation } from '../../operations/show-operation.js';
+import { overviewOperation, statusOperation } from '../../operations/status-operation.js';
 import type { CliContext } from '../cli-context.js';
-import { statusJson } from '../format/status-json.js';
 import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
-import { paint } from '../format/style.js';
+import { paint } from '../../ui/shared/style.js';
 import { usageText } from '../format/usage-text.js';
 
-const FAILED = new Set(['failed', 'timed-out', 'not-started']);
-
-/** A queued task's place in the queue and why it waits, for --json. */
-function queueJson(entry: QueueEntry | undefined, length: number) {
-  return entry
-    ? { position: entry.position, of: length, reason: entry.reason, outlook: entry.outlook }
-    : null;
+async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void> {
+  const detail = await perform(statusOperation, ctx.ops, { id });
+  if (json) {
+    ctx.json(detail);
+    return;
+  }
+  const view = await perform(showOperation, ctx.ops, { id, logLines: 0 });
+  const cause = detail.cause;
+  // A cause while the worker runs comes from a worker that keeps retrying a refused service.
+  const live = detail.state === 'running' || detail.state === 'waiting';
+  let text = taskDetail(view.status, view.plan, {
+    planPath: detail.planFile,
+    queue: detail.queue,
+    logTail: detail.logTail ?? undefined,
+    cause: cause
+      ? `${cause.label}${live ? ' (the worker keeps retrying)' : ''}: ${cause.evidence}\n            ${cause.advice}`
+      : undefined,
+    usage: detail.usage ? usageText(detail.usage) : undefined,
+  });
+  if (detail.alternatives && detail.alternatives.length > 0) {
+    text += `\n  retry     dispatch retry ${id} --model ${detail.alternatives[0]}   (installed: ${detail.alternatives.join(', ')})`;
+  } else if (detail.alternatives) {
+    text += `\n  retry     dispatch retry ${id}`;
+  }
+  if (view.planProblem && !view.planMissing)
+    text += `\n  ${paint('plan problem', 'red')}: ${view.planProblem}`;
+  ctx.out(text);
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -32,92 +47,32 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  dispatch status\n  dispatch status security-review\n  dispatch status --json',
     )
-    .action((id: string | undefined, options: { json?: boolean }) => {
-      const store = ctx.store;
-      if (id !== undefined) {
-        const status = store.status(id);
-        ensureSupervisorIfActive(ctx, [status]);
-        const files = store.files(id);
-        const read = readTextFile(files.plan, MAX_PLAN_BYTES);
-        const diagnosis = FAILED.has(status.state)
-          ? diagnoseFailure(store, ctx.config, status)
-          : undefined;
-        // A worker that keeps retrying a refused or unreachable service says why in its log.
-        const problem =
-          status.state === 'running' || status.state === 'waiting'
-            ? diagnoseRunning(store, status)
-            : undefined;
-        const cause = diagnosis?.cause ?? problem;
-        const usage = summarizeUsage(readEvents(files));
-        const queue = status.state === 'queued' ? queueReport(store, ctx.config) : undefined;
-        const entry = queue?.entries.find((e) => e.id === id);
-        if (options.json) {
-          ctx.json({
-            ...statusJson(status),
-            queue: queueJson(entry, queue?.entries.length ?? 0),
-            planFile: files.plan,
-            cause: cause ?? null,
-            usage: usage ?? null,
-            logTail: diagnosis?.logTail ?? null,
-            alternatives: diagnosis?.alternatives ?? null,
-          });
-          return;
-        }
-        let text = taskDetail(status, read.ok ? parsePlan(read.text) : undefined, {
-          planPath: files.plan,
-          queue: entry,
-          queueLength: queue?.entries.length,
-          logTail: diagnosis?.logTail,
-          cause: cause
-            ? `${cause.label}${problem ? ' (the worker keeps retrying)' : ''}: ${cause.evidence}\n            ${cause.advice}`
-            : undefined,
-          usage: usage ? usageText(usage) : undefined,
-        });
-        if (diagnosis && diagnosis.alternatives.length > 0) {
-          text += `\n  retry     dispatch retry ${id} --model ${diagnosis.alternatives[0]}   (installed: ${diagnosis.alternatives.join(', ')})`;
-        } else if (diagnosis) {
-          text += `\n  retry     dispatch retry ${id}`;
-        }
-        if (!read.ok && !read.missing)
-          text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
-        ctx.out(text);
-        return;
-      }
-      const statuses = overviewOrder(store.statuses());
-      ensureSupervisorIfActive(ctx, statuses);
-      const queue = statuses.some((s) => s.state === 'queued')
-        ? queueReport(store, ctx.config)
-        : undefined;
+    .action(async (id: string | undefined, options: { json?: boolean }) => {
+      if (id !== undefined) return showOne(ctx, id, options.json === true);
+      const overview = await perform(overviewOperation, ctx.ops, {});
       if (options.json) {
-        const length = queue?.entries.length ?? 0;
-        ctx.json(
-          statuses.map((status) => ({
-            ...statusJson(status),
-            queue: queueJson(
-              queue?.entries.find((e) => e.id === status.id),
-              length,
-            ),
-          })),
-        );
+        ctx.json(overview.tasks);
         return;
       }
-      if (statuses.length === 0) {
+      const tasks = overview.tasks;
+      if (tasks.length === 0) {
         ctx.out('No tasks yet. Start one with: dispatch run "what to do"');
         return;
       }
-      const questions = statuses.filter((s) => s.question);
+      const questions = tasks.filter((s) => s.question);
       const lines: string[] = [];
       if (questions.length > 0) {
         lines.push(
           paint(`${questions.length} pending question${questions.length > 1 ? 's' : ''}:`, 'bold'),
         );
-        for (const status of questions)
-          lines.push(`${paint(status.id, 'bold')}`, ...questionLines(status));
+        for (const task of questions)
+          lines.push(`${paint(task.id, 'bold')}`, ...questionLines(task));
         lines.push('');
       }
-      const widths = rowWidths(statuses);
-      for (const status of statuses) lines.push(taskRow(status, widths));
-      if (queue && queue.entries.length > 0) lines.push('', ...queueLines(queue));
+      const widths = rowWidths(tasks);
+      for (const task of tasks) lines.push(taskRow(task, widths));
+      if (overview.queue && overview.queue.entries.length > 0)
+        lines.push('', ...queueLines(overview.queue));
       ctx.out(lines.join('\n'));
     });
 }
@@ -128,18 +83,17 @@ export function registerList(program: Command, ctx: CliContext): void {
     .alias('ls')
     .summary('one line per task')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
-      const statuses = ctx.store.statuses();
-      ensureSupervisorIfActive(ctx, statuses);
+    .action(async (options: { json?: boolean }) => {
+      const { tasks } = await perform(listOperation, ctx.ops, {});
       if (options.json) {
-        ctx.json(statuses.map(statusJson));
+        ctx.json(tasks);
         return;
       }
-      if (statuses.length === 0) {
+      if (tasks.length === 0) {
         ctx.out('No tasks yet.');
         return;
       }
-      const widths = rowWidths(statuses);
-      ctx.out(statuses.map((status) => taskRow(status, widths)).join('\n'));
+      const widths = rowWidths(tasks);
+      ctx.out(tasks.map((task) => taskRow(task, widths)).join('\n'));
     });
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
-import { loadConfig, loadConfigParser } from '../../runtime/config-file.js';
+import { perform } from '../../operations/define-operation.js';
+import { superviseOperation } from '../../operations/supervise-operation.js';
 import { untilSignal } from '../../ui/shared/until-signal.js';
 import { DashboardServer } from '../../ui/web/dashboard-server.js';
 import { openBrowser } from '../../ui/web/open-browser.js';
-import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 
 function parsePort(value: string): number {
@@ -28,21 +28,14 @@ export function registerUi(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  dispatch ui\n  dispatch ui --port 8765 --open')
     .action(async (options: { port: string; open?: boolean }) => {
       // Long-running: it must be able to read the config again after the user edits it.
-      await loadConfigParser();
+      await ctx.ops.stayReady();
       const port = parsePort(options.port);
-      const store = ctx.store;
-      store.ensureRoot();
-      ensureSupervisorIfActive(ctx, store.statuses());
-      const server = new DashboardServer({
-        store,
-        port,
-        loadConfig: () => loadConfig(ctx.env),
-        log: (line) => ctx.err(line),
-      });
+      await perform(superviseOperation, ctx.ops, { createRoot: true });
+      const server = new DashboardServer({ ctx: ctx.ops, port, log: (line) => ctx.err(line) });
       const { url } = await server.start();
       const stopped = untilSignal(['SIGINT', 'SIGTERM']);
       ctx.out(
-        `Dashboard for ${store.paths.project}:\n  ${url}\nOnly this URL opens it (the token is its password); it listens on 127.0.0.1 only. Ctrl-C stops it.`,
+        `Dashboard for ${ctx.ops.project}:\n  ${url}\nOnly this URL opens it (the token is its password); it listens on 127.0.0.1 only. Ctrl-C stops it.`,
       );
       if (options.open) openBrowser(url);
       await stopped;

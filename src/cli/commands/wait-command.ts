@@ -1,43 +1,32 @@
 import type { Command } from 'commander';
-import { DispatchError } from '../../core/errors.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
-import type { TaskStatus } from '../../core/status/task-status.js';
-import { waitForAttention } from '../../runtime/tasks/wait-for-tasks.js';
-import { diagnoseFailure, type Diagnosis } from '../../runtime/tasks/diagnose-failure.js';
-import { ensureSupervisorIfActive } from '../supervise.js';
-import type { CliContext } from '../cli-context.js';
+import { perform } from '../../operations/define-operation.js';
+import { waitOperation, type WaitResult } from '../../operations/wait-operation.js';
+import { numberFlag, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { statusJson } from '../format/status-json.js';
 
 const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
 
-function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
+function describe(status: WaitResult['tasks'][number]): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':
     case 'blocked': {
-      const seq = status.question?.seq !== undefined ? ` ${formatSeq(status.question.seq)}` : '';
-      const how = status.question?.seq !== undefined ? ` ${status.question.seq}` : '';
+      const number = status.question?.seq ?? undefined;
+      const seq = number !== undefined ? ` ${formatSeq(number)}` : '';
+      const how = number !== undefined ? ` ${number}` : '';
       return `${status.id}: question${seq}: ${status.question?.text ?? ''}\n  answer with: dispatch answer ${status.id}${how} "…"`;
     }
     case 'done':
       return `${status.id}: done (${progress} items). Results: dispatch status ${status.id}`;
     default: {
-      const cause = diagnosis?.cause
-        ? `\n  cause: ${diagnosis.cause.label}: ${diagnosis.cause.evidence}\n  ${diagnosis.cause.advice}`
+      const cause = status.cause
+        ? `\n  cause: ${status.cause.label}: ${status.cause.evidence}\n  ${status.cause.advice}`
         : '';
-      const other = diagnosis?.alternatives[0] ? ` --model ${diagnosis.alternatives[0]}` : '';
+      const other = status.alternatives?.[0] ? ` --model ${status.alternatives[0]}` : '';
       return `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}${other}`;
     }
   }
-}
-
-function parseTimeout(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0)
-    throw new DispatchError('usage', `--timeout takes seconds, not "${value}"`);
-  return seconds * 1000;
 }
 
 export function registerWait(program: Command, ctx: CliContext): void {
@@ -55,39 +44,23 @@ export function registerWait(program: Command, ctx: CliContext): void {
       '\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json',
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
-      const timeoutMs = parseTimeout(options.timeout);
-      const store = ctx.store;
-      ensureSupervisorIfActive(ctx, store.statuses());
-      const outcome = await waitForAttention(store, { ids, timeoutMs });
-      const diagnoses = new Map<string, Diagnosis>();
-      for (const task of outcome.tasks) {
-        if (task.state !== 'failed') continue;
-        try {
-          diagnoses.set(task.id, diagnoseFailure(store, ctx.config, task));
-        } catch {
-          // a broken config must not hide the failure itself
-        }
-      }
+      const outcome = await perform(waitOperation, ctx.ops, {
+        ids,
+        timeoutSeconds: numberFlag(options.timeout),
+      });
       if (options.json) {
-        ctx.json({
-          event: outcome.kind,
-          tasks: outcome.tasks.map((task) => ({
-            ...statusJson(task),
-            cause: diagnoses.get(task.id)?.cause ?? null,
-            alternatives: diagnoses.get(task.id)?.alternatives ?? null,
-          })),
-        });
-      } else if (outcome.kind === 'idle') {
+        ctx.json(outcome);
+      } else if (outcome.event === 'idle') {
         ctx.out('Nothing to wait for: no task is running or queued.');
-      } else if (outcome.kind === 'timeout') {
+      } else if (outcome.event === 'timeout') {
         ctx.out(
           `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
         );
       } else {
-        ctx.out(outcome.tasks.map((task) => describe(task, diagnoses.get(task.id))).join('\n'));
+        ctx.out(outcome.tasks.map(describe).join('\n'));
       }
-      if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
-      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
+      if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;
+      else if (outcome.event === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
         process.exitCode = EXIT.taskFailed;
     });
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
-import { loadConfig, loadConfigParser } from '../../runtime/config-file.js';
+import { perform } from '../../operations/define-operation.js';
+import { superviseOperation } from '../../operations/supervise-operation.js';
 import { runLineWatch } from '../../ui/terminal/line-watch.js';
 import { runWatchView } from '../../ui/terminal/watch-view.js';
-import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-import { useColor } from '../format/style.js';
+import { useColor } from '../../ui/shared/style.js';
 
 export function registerWatch(program: Command, ctx: CliContext): void {
   program
@@ -23,28 +23,22 @@ export function registerWatch(program: Command, ctx: CliContext): void {
     )
     .action(async (ids: string[], options: { bell: boolean }) => {
       // Long-running: it must be able to read the config again after the user edits it.
-      await loadConfigParser();
-      const store = ctx.store;
+      await ctx.ops.stayReady();
       // Unknown or malformed ids fail here, before the screen is taken over.
-      for (const id of ids) store.require(id);
+      await perform(superviseOperation, ctx.ops, { ids });
       const watched = ids.length > 0 ? ids : undefined;
-      ensureSupervisorIfActive(
-        ctx,
-        watched ? watched.map((id) => store.status(id)) : store.statuses(),
-      );
       if (process.stdout.isTTY && process.stdin.isTTY) {
         await runWatchView({
-          store,
+          ctx: ctx.ops,
           ids: watched,
           bell: options.bell,
-          loadConfig: () => loadConfig(ctx.env),
           input: process.stdin,
           output: process.stdout,
           styles: useColor(process.stdout) ? 'full' : 'attributes',
         });
         return;
       }
-      const result = await runLineWatch({ store, ids: watched, output: process.stdout });
+      const result = await runLineWatch({ ctx: ctx.ops, ids: watched, output: process.stdout });
       const failed = result.tasks.some(
         (task) => TERMINAL_STATES.has(task.state) && task.state !== 'done',
       );

@@ -1,7 +1,5 @@
-import type { Config } from '../../core/config/config-types.js';
-import type { DispatchResult } from '../../runtime/tasks/dispatch-task.js';
-import type { DispatchPreview } from '../../runtime/tasks/preview-dispatch.js';
-import { paint } from './style.js';
+import type { RunOutcome, RunPreview, RunResult } from '../../operations/run-operation.js';
+import { paint } from '../../ui/shared/style.js';
 
 const VIA: Record<string, string> = {
   text: ' (named in the task)',
@@ -10,67 +8,65 @@ const VIA: Record<string, string> = {
   capability: '',
 };
 
-function modelText(result: DispatchResult): string {
-  const { meta } = result;
+function modelText(result: RunResult): string {
   if (result.candidates) {
-    const via = meta.alias ? ` via ${meta.alias}` : '';
-    return result.status.state === 'queued'
-      ? `capability ${meta.capability} (${result.candidates.join(' or ')}, whichever is free first)`
-      : `${meta.model}${via} (capability ${meta.capability})`;
+    const via = result.alias ? ` via ${result.alias}` : '';
+    return result.state === 'queued'
+      ? `capability ${result.capability} (${result.candidates.join(' or ')}, whichever is free first)`
+      : `${result.model}${via} (capability ${result.capability})`;
   }
-  return `${meta.model}${VIA[result.choice.via] ?? ''}`;
+  return `${result.model}${VIA[result.modelVia] ?? ''}`;
 }
 
-function worktreeLine(result: DispatchResult): string | undefined {
-  const tree = result.meta.worktree;
+function worktreeLine(result: RunResult): string | undefined {
+  const tree = result.worktree;
   if (!tree) return undefined;
   const via = result.worktreeVia === 'text' ? ', asked for in the task' : '';
-  return `Worktree: ${tree.path} (branch ${tree.branch} from ${tree.base.slice(0, 7)}${via}). Later: dispatch diff ${result.meta.id} · dispatch merge ${result.meta.id}`;
+  return `Worktree: ${tree.path} (branch ${tree.branch} from ${tree.base.slice(0, 7)}${via}). Later: dispatch diff ${result.id} · dispatch merge ${result.id}`;
 }
 
-function startLine(result: DispatchResult): string {
-  const { status, meta } = result;
-  if (status.state === 'queued') return `It starts when a slot is free: dispatch status ${meta.id}`;
-  if (status.state === 'failed')
-    return paint(`The worker did not start: ${status.reason ?? ''}`, 'red');
-  if (status.state === 'not-started')
-    return paint(`It will not start: ${status.reason ?? ''}`, 'yellow');
-  return `Worker started (pid ${status.pid}). Follow it: dispatch status ${meta.id} · dispatch wait ${meta.id}`;
+function startLine(result: RunResult): string {
+  if (result.state === 'queued')
+    return `It starts when a slot is free: dispatch status ${result.id}`;
+  if (result.state === 'failed')
+    return paint(`The worker did not start: ${result.reason ?? ''}`, 'red');
+  if (result.state === 'not-started')
+    return paint(`It will not start: ${result.reason ?? ''}`, 'yellow');
+  return `Worker started (pid ${result.pid}). Follow it: dispatch status ${result.id} · dispatch wait ${result.id}`;
 }
 
-function oneTask(result: DispatchResult): string[] {
-  const { meta, status, plan } = result;
-  const verb = status.state === 'queued' ? paint('Queued', 'yellow') : 'Dispatched';
+function oneTask(result: RunResult): string[] {
+  const verb = result.state === 'queued' ? paint('Queued', 'yellow') : 'Dispatched';
   const lines = [
-    `${verb} ${paint(meta.id, 'bold')} using ${modelText(result)} on ${meta.backend}. Plan:`,
+    `${verb} ${paint(result.id, 'bold')} using ${modelText(result)} on ${result.backend}. Plan:`,
   ];
-  plan.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item.text}`));
+  result.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item}`));
   const tree = worktreeLine(result);
   if (tree) lines.push(tree);
   lines.push(startLine(result));
   return lines;
 }
 
-function taskLine(result: DispatchResult, width: number): string {
-  const { meta, status, plan } = result;
-  const state = status.state === 'running' ? `running (pid ${status.pid})` : status.state;
-  const tree = meta.worktree ? `  worktree ${meta.worktree.branch}` : '';
-  return `  ${meta.id.padEnd(width)}  ${state.padEnd(20)}  ${modelText(result)}, ${plan.items.length} item${plan.items.length === 1 ? '' : 's'}${tree}`;
+function taskLine(result: RunResult, width: number): string {
+  const state = result.state === 'running' ? `running (pid ${result.pid})` : result.state;
+  const tree = result.worktree ? `  worktree ${result.worktree.branch}` : '';
+  return `  ${result.id.padEnd(width)}  ${state.padEnd(20)}  ${modelText(result)}, ${result.items.length} item${result.items.length === 1 ? '' : 's'}${tree}`;
 }
 
 /** What `dispatch run` prints: one task in full, or one line per task of a fan-out. */
-export function dispatchedLines(results: DispatchResult[], config: Config): string[] {
+export function dispatchedLines(outcome: RunOutcome): string[] {
+  const results = outcome.tasks;
   const lines =
     results.length === 1 && results[0]
       ? oneTask(results[0])
       : [
           `Dispatched ${results.length} tasks:`,
           ...results.map((result) =>
-            taskLine(result, Math.max(...results.map((r) => r.meta.id.length))),
+            taskLine(result, Math.max(...results.map((r) => r.id.length))),
           ),
           'Follow them: dispatch status · dispatch wait',
         ];
-  if (config.format === 'builtin' && results.some((r) => r.meta.backendType === 'sim')) {
+  if (outcome.builtinConfig && results.some((r) => r.backend === 'sim')) {
     lines.push(
       paint(
         'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',
@@ -82,7 +78,7 @@ export function dispatchedLines(results: DispatchResult[], config: Config): stri
 }
 
 /** What `dispatch run --dry-run` prints. */
-export function previewLines(previews: DispatchPreview[]): string[] {
+export function previewLines(previews: RunPreview[]): string[] {
   const lines = [
     `Would dispatch ${previews.length} task${previews.length === 1 ? '' : 's'} (dry run: nothing written, nothing started):`,
   ];

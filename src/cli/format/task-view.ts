@@ -1,11 +1,11 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { Plan } from '../../core/plan/plan-types.js';
-import type { QueueEntry, QueueReport } from '../../runtime/scheduler/queue-report.js';
-import { elapsedMs, formatElapsed } from './durations.js';
-import { progressBar } from './progress-bar.js';
-import { stateLabel, stateSentence } from './state-label.js';
-import { paint } from './style.js';
+import type { Overview, TaskDetail } from '../../operations/status-operation.js';
+import { elapsedMs, formatElapsed } from '../../ui/shared/durations.js';
+import { progressBar } from '../../ui/shared/progress-bar.js';
+import { stateLabel, stateSentence, type LabelledTask } from '../../ui/shared/state-label.js';
+import { paint } from '../../ui/shared/style.js';
 
 const MARK: Record<string, string> = { done: '[x]', pending: '[ ]', blocked: '[?]', error: '[!]' };
 
@@ -26,11 +26,21 @@ export function planLines(plan: Plan | undefined, status: TaskStatus): string[] 
   });
 }
 
-export function questionLines(status: TaskStatus): string[] {
+/** What a row of the task table needs: a task's status, or its JSON summary. */
+export interface RowTask extends LabelledTask {
+  id: string;
+  title: string;
+  model?: string | null;
+  progress: { done: number; total: number };
+  startedAt?: string | null;
+  endedAt?: string | null;
+}
+
+export function questionLines(status: RowTask): string[] {
   if (!status.question) return [];
-  const label =
-    status.question.seq !== undefined ? `question ${formatSeq(status.question.seq)}` : 'question';
-  const seqArg = status.question.seq !== undefined ? ` ${status.question.seq}` : '';
+  const seq = status.question.seq ?? undefined;
+  const label = seq !== undefined ? `question ${formatSeq(seq)}` : 'question';
+  const seqArg = seq !== undefined ? ` ${seq}` : '';
   return [
     `  ${paint(label, 'magenta')}  ${status.question.text}`,
     `  ${paint('answer', 'dim')}    dispatch answer ${status.id}${seqArg} "…"`,
@@ -47,8 +57,7 @@ export function taskDetail(
     cause?: string;
     /** Tokens and cost the agent CLI reported. */
     usage?: string;
-    queue?: QueueEntry;
-    queueLength?: number;
+    queue?: TaskDetail['queue'];
   },
 ): string {
   const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
@@ -61,7 +70,7 @@ export function taskDetail(
   if (extra.queue)
     row(
       'queue',
-      `${extra.queue.position} of ${extra.queueLength ?? '?'} (${extra.queue.priority}) — ${extra.queue.reason}`,
+      `${extra.queue.position} of ${extra.queue.of} (${extra.queue.priority}) — ${extra.queue.reason}`,
     );
   if (extra.cause) row('cause', extra.cause);
   const worker = [
@@ -98,9 +107,9 @@ export function taskDetail(
 }
 
 /** The queue in start order with why each task waits, for the `dispatch status` overview. */
-export function queueLines(report: QueueReport): string[] {
+export function queueLines(report: NonNullable<Overview['queue']>): string[] {
   if (report.entries.length === 0) return [];
-  const limit = report.maxParallel !== undefined ? `, max_parallel ${report.maxParallel}` : '';
+  const limit = report.maxParallel !== null ? `, max_parallel ${report.maxParallel}` : '';
   const width = Math.max(...report.entries.map((entry) => entry.id.length));
   return [
     paint(`Queue, in start order (${report.running} running${limit}):`, 'bold'),
@@ -112,8 +121,8 @@ export function queueLines(report: QueueReport): string[] {
 }
 
 /** One line per task for `dispatch list` and the overview. */
-export function taskRow(status: TaskStatus, widths: { id: number; state: number }): string {
-  const elapsed = elapsedMs(status.startedAt, status.endedAt);
+export function taskRow(status: RowTask, widths: { id: number; state: number }): string {
+  const elapsed = elapsedMs(status.startedAt ?? undefined, status.endedAt ?? undefined);
   const progress = `${status.progress.done}/${status.progress.total}`;
   const state = stateLabel(status);
   const visibleState = stateLabel(status, false);
@@ -127,7 +136,7 @@ export function taskRow(status: TaskStatus, widths: { id: number; state: number 
   ].join('  ');
 }
 
-export function rowWidths(statuses: TaskStatus[]): { id: number; state: number } {
+export function rowWidths(statuses: RowTask[]): { id: number; state: number } {
   return {
     id: Math.max(4, ...statuses.map((s) => s.id.length)),
     state: Math.max(5, ...statuses.map((s) => stateLabel(s, false).length)),

@@ -1,52 +1,59 @@
-import type { Config } from '../../core/config/config-types.js';
-import { formatSeq } from '../../core/ipc/ipc-protocol.js';
-import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
-import type { TaskStore } from '../../runtime/store/task-store.js';
-import { answerTask, type AnswerResult } from '../../runtime/tasks/answer-task.js';
-import { cancelTask, type CancelResult } from '../../runtime/tasks/cancel-task.js';
-import { noteTask } from '../../runtime/tasks/note-task.js';
-import { retryTask, type RetryResult } from '../../runtime/tasks/retry-task.js';
+import { answerOperation } from '../../operations/answer-operation.js';
+import { cancelOperation } from '../../operations/cancel-operation.js';
+import { perform } from '../../operations/define-operation.js';
+import { noteOperation } from '../../operations/note-operation.js';
+import type { OperationContext } from '../../operations/operation-context.js';
+import { retryOperation } from '../../operations/retry-operation.js';
+import {
+  answeredMessage,
+  cancelledMessage,
+  notedMessage,
+  retryingMessage,
+} from './action-messages.js';
+import type { TaskSummary } from '../../operations/task-summary.js';
 
-/** What the live views need to act on tasks: the same runtime operations as the CLI commands. */
-export interface ActionContext {
-  store: TaskStore;
-  /** Read when needed, so a config edited while a view runs is used by its next retry. */
-  loadConfig: () => Config;
-  /** Who acts, for the task history (watch, dashboard). */
-  by: string;
+/** An action the live views offer on a task (keys in the watch view, buttons on the dashboard). */
+export type TaskAction =
+  | { kind: 'answer'; id: string; text: string; seq?: number }
+  | { kind: 'note'; id: string; text: string }
+  | { kind: 'cancel'; id: string; reason?: string }
+  | { kind: 'retry'; id: string; model?: string };
+
+export interface ActionOutcome {
+  message: string;
+  /** The task afterwards, when the operation reports it. */
+  task: TaskSummary | undefined;
+  /** The operation's own result, for interfaces that pass it on. */
+  result: object;
 }
 
-/** Answers like `dispatch answer`; a worker that had given up is replaced, so a supervisor must run. */
-export function answer(
-  ctx: ActionContext,
-  id: string,
-  text: string,
-  seq: number | undefined,
-): AnswerResult {
-  const result = answerTask(ctx.store, { id, seq, text, by: ctx.by });
-  if (result.resumed) ensureSupervisor(ctx.store);
-  return result;
-}
-
-export function note(ctx: ActionContext, id: string, text: string): void {
-  noteTask(ctx.store, id, text);
-}
-
-export function cancel(ctx: ActionContext, id: string, reason?: string): Promise<CancelResult> {
-  return cancelTask(ctx.store, id, { by: ctx.by, reason: reason ?? `cancelled from ${ctx.by}` });
-}
-
-export async function retry(ctx: ActionContext, id: string, model?: string): Promise<RetryResult> {
-  const result = await retryTask(ctx.store, ctx.loadConfig(), id, model ? { model } : {});
-  ensureSupervisor(ctx.store);
-  return result;
-}
-
-/** "Answered question 001 of x; …", as `dispatch answer` says it. */
-export function answeredMessage(id: string, result: AnswerResult): string {
-  const which =
-    result.seq !== undefined ? `question ${formatSeq(result.seq)}` : 'the blocked question';
-  return result.resumed
-    ? `Answered ${which} of ${id}; the earlier worker had stopped, so a new one continues with your answer.`
-    : `Answered ${which} of ${id}; the worker continues.`;
+/**
+ * Runs a view's action through the same operation as its CLI command (the same checks, the same
+ * supervisor policy), and says how it went in the CLI's words.
+ */
+export async function performAction(
+  ctx: OperationContext,
+  action: TaskAction,
+): Promise<ActionOutcome> {
+  switch (action.kind) {
+    case 'answer': {
+      const result = await perform(answerOperation, ctx, action);
+      return { message: answeredMessage(result), task: result.task, result };
+    }
+    case 'note': {
+      const result = await perform(noteOperation, ctx, action);
+      return { message: notedMessage(action.id), task: undefined, result };
+    }
+    case 'cancel': {
+      const result = await perform(cancelOperation, ctx, {
+        id: action.id,
+        reason: action.reason ?? `cancelled from ${ctx.by}`,
+      });
+      return { message: cancelledMessage(result), task: result.task, result };
+    }
+    case 'retry': {
+      const result = await perform(retryOperation, ctx, action);
+      return { message: retryingMessage(result), task: result.task, result };
+    }
+  }
 }

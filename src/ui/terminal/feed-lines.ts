@@ -1,6 +1,6 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
-import type { FeedEvent } from '../../runtime/feed/feed-events.js';
+import type { FeedEvent } from '../../operations/task-feed.js';
 import { cleanText } from './text-width.js';
 
 /** 12:00:01, local time: lines are for people reading a log as it grows. */

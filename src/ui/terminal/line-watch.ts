@@ -1,11 +1,10 @@
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
-import type { FeedEvent } from '../../runtime/feed/feed-events.js';
-import { TaskFeed } from '../../runtime/feed/task-feed.js';
-import type { TaskStore } from '../../runtime/store/task-store.js';
+import type { OperationContext } from '../../operations/operation-context.js';
+import { openTaskFeed, type FeedEvent } from '../../operations/task-feed.js';
 import { feedLines } from './feed-lines.js';
 
 export interface LineWatchOptions {
-  store: TaskStore;
+  ctx: OperationContext;
   ids: string[] | undefined;
   output: NodeJS.WritableStream;
 }
@@ -23,7 +22,7 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * until every watched task is in a final state (at once if there is none to watch).
  */
 export function runLineWatch(options: LineWatchOptions): Promise<LineWatchResult> {
-  const feed = new TaskFeed(options.store, options.ids ? { ids: options.ids } : {});
+  const feed = openTaskFeed(options.ctx, options.ids);
   return new Promise((resolve, reject) => {
     let stopped = false;
     const stop = (reason: LineWatchResult['reason'], error?: unknown) => {

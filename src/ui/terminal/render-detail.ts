@@ -1,10 +1,10 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { Marker } from '../../core/plan/plan-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { elapsedMs, formatElapsed } from '../../cli/format/durations.js';
-import { progressBar } from '../../cli/format/progress-bar.js';
-import { stateSentence } from '../../cli/format/state-label.js';
-import type { TaskDetail } from '../shared/task-detail.js';
+import { elapsedMs, formatElapsed } from '../shared/durations.js';
+import { progressBar } from '../shared/progress-bar.js';
+import { stateSentence } from '../shared/state-label.js';
+import type { TaskView } from '../../operations/show-operation.js';
 import { STATE_STYLE } from './state-style.js';
 import { seg, type Style, type StyledLine } from './styled-line.js';
 import { cleanText, wrap } from './text-width.js';
@@ -35,7 +35,7 @@ export function detailTitle(status: TaskStatus): StyledLine {
 /** The scrollable body of the detail view: status, question, plan with markers, notes, log. */
 export function detailLines(
   status: TaskStatus,
-  detail: TaskDetail | undefined,
+  detail: TaskView | undefined,
   width: number,
   now: number,
 ): StyledLine[] {

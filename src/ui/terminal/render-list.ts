@@ -1,8 +1,8 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { elapsedMs, formatElapsed } from '../../cli/format/durations.js';
-import { progressBar } from '../../cli/format/progress-bar.js';
-import { stateLabel } from '../../cli/format/state-label.js';
+import { elapsedMs, formatElapsed } from '../shared/durations.js';
+import { progressBar } from '../shared/progress-bar.js';
+import { stateLabel } from '../shared/state-label.js';
 import { STATE_STYLE } from './state-style.js';
 import { seg, withStyle, type StyledLine } from './styled-line.js';
 import { cleanText, fit, textWidth, wrap } from './text-width.js';

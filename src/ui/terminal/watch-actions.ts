@@ -1,12 +1,6 @@
 import { isDispatchError } from '../../core/errors.js';
-import {
-  answer,
-  answeredMessage,
-  cancel,
-  note,
-  retry,
-  type ActionContext,
-} from '../shared/task-actions.js';
+import type { OperationContext } from '../../operations/operation-context.js';
+import { performAction as perform } from '../shared/task-actions.js';
 import type { Effect } from './watch-keys.js';
 import type { Message } from './watch-state.js';
 
@@ -20,35 +14,13 @@ export function busyText(effect: TaskEffect): string | undefined {
 }
 
 /**
- * Runs a key's action through the runtime and says how it went. A refusal (already answered,
+ * Runs a key's action through its operation and says how it went. A refusal (already answered,
  * finished task) is a message for the status line; anything else is a bug and propagates.
  */
-export async function performAction(ctx: ActionContext, effect: TaskEffect): Promise<Message> {
+export async function performAction(ctx: OperationContext, effect: TaskEffect): Promise<Message> {
   try {
-    switch (effect.kind) {
-      case 'answer':
-        return {
-          text: answeredMessage(effect.id, answer(ctx, effect.id, effect.text, effect.seq)),
-          tone: 'info',
-        };
-      case 'note':
-        note(ctx, effect.id, effect.text);
-        return { text: `Added a note to ${effect.id}'s plan.`, tone: 'info' };
-      case 'cancel': {
-        const result = await cancel(ctx, effect.id);
-        return {
-          text: `Cancelled ${effect.id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}.`,
-          tone: 'info',
-        };
-      }
-      case 'retry': {
-        const result = await retry(ctx, effect.id);
-        return {
-          text: `Retrying ${effect.id} (attempt ${result.attempt}) with ${result.model}.`,
-          tone: 'info',
-        };
-      }
-    }
+    const action = effect.kind === 'answer' ? { ...effect, seq: effect.seq ?? undefined } : effect;
+    return { text: (await perform(ctx, action)).message, tone: 'info' };
   } catch (error) {
     if (!isDispatchError(error)) throw error;
     return { text: error.hint ? `${error.message}. ${error.hint}` : error.message, tone: 'error' };

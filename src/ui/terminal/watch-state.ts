@@ -1,5 +1,5 @@
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
-import type { TaskDetail } from '../shared/task-detail.js';
+import type { TaskView } from '../../operations/show-operation.js';
 import { overviewOrder } from '../../core/status/overview-order.js';
 import type { Editor } from './line-editor.js';
 
@@ -23,7 +23,7 @@ export interface WatchState {
   listOffset: number;
   view: 'list' | 'detail';
   /** The task whose plan is open, and what was read for it (undefined while loading). */
-  detail: { id: string; data: TaskDetail | undefined } | undefined;
+  detail: { id: string; data: TaskView | undefined } | undefined;
   detailScroll: number;
   prompt: Prompt | undefined;
   message: Message | undefined;

@@ -1,8 +1,6 @@
-import type { Config } from '../../core/config/config-types.js';
-import type { FeedEvent } from '../../runtime/feed/feed-events.js';
-import { TaskFeed } from '../../runtime/feed/task-feed.js';
-import type { TaskStore } from '../../runtime/store/task-store.js';
-import { readTaskDetail } from '../shared/task-detail.js';
+import type { OperationContext } from '../../operations/operation-context.js';
+import { showTask } from '../../operations/show-operation.js';
+import { openTaskFeed, type FeedEvent } from '../../operations/task-feed.js';
 import { fromKeypress } from './keys.js';
 import { buildFrame, frameText } from './render-screen.js';
 import type { StyleLevel } from './styled-line.js';
@@ -12,11 +10,11 @@ import { handleKey, type Effect } from './watch-keys.js';
 import { initialState, withTasks, type WatchState } from './watch-state.js';
 
 export interface WatchViewOptions {
-  store: TaskStore;
+  /** Where the tasks are; the view acts as "watch". */
+  ctx: OperationContext;
   /** Only these tasks; every task (also new ones) when undefined. */
   ids: string[] | undefined;
   bell: boolean;
-  loadConfig: () => Config;
   input: NodeJS.ReadStream;
   output: NodeJS.WriteStream;
   styles: StyleLevel;
@@ -31,14 +29,14 @@ const OUTPUT_REDRAW_MS = 200;
  * terminal has been restored.
  */
 export function runWatchView(options: WatchViewOptions): Promise<void> {
-  const { store, output } = options;
+  const { output } = options;
   const session = new TerminalSession(options.input, output);
-  const feed = new TaskFeed(store, options.ids ? { ids: options.ids } : {});
-  const actions = { store, loadConfig: options.loadConfig, by: 'watch' };
+  const feed = openTaskFeed(options.ctx, options.ids);
+  const actions = options.ctx.as('watch');
   let state: WatchState = initialState({
     ...session.size,
     now: Date.now(),
-    place: store.paths.project,
+    place: options.ctx.project,
     filtered: options.ids !== undefined,
   });
   let started = false;
@@ -90,7 +88,7 @@ export function runWatchView(options: WatchViewOptions): Promise<void> {
     const loadDetail = (id: string) => {
       if (state.detail?.id !== id) return;
       try {
-        state = { ...state, detail: { id, data: readTaskDetail(store, id) } };
+        state = { ...state, detail: { id, data: showTask(actions, { id }) } };
       } catch {
         // removed meanwhile: withTasks closes the view
       }

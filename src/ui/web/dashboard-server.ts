@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../../core/config/config-types.js';
 import { DispatchError } from '../../core/errors.js';
-import { TaskFeed } from '../../runtime/feed/task-feed.js';
-import type { TaskStore } from '../../runtime/store/task-store.js';
+import type { OperationContext } from '../../operations/operation-context.js';
+import { openTaskFeed, type TaskFeed } from '../../operations/task-feed.js';
 import { getTask, listTasks, postAction, type ApiContext } from './api-routes.js';
 import { EventStreams } from './event-streams.js';
 import { feedEventJson } from './feed-json.js';
@@ -19,10 +18,10 @@ import { createToken } from './token.js';
 export const HOST = '127.0.0.1';
 
 export interface DashboardOptions {
-  store: TaskStore;
+  /** Where the tasks are; the dashboard acts as "dashboard". */
+  ctx: OperationContext;
   /** 0 picks a free port. */
   port: number;
-  loadConfig: () => Config;
   /** Where unexpected errors are reported (the terminal that runs `dispatch ui`). */
   log: (line: string) => void;
   token?: string;
@@ -31,7 +30,7 @@ export interface DashboardOptions {
 
 /**
  * The local web dashboard: pages, a JSON API and server-sent events, all fed by one TaskFeed and
- * acting through the runtime operations the CLI uses. Every request needs the token.
+ * acting through the operations the CLI uses. Every request needs the token.
  */
 /** How often at most an open task page hears that its worker wrote output. */
 const OUTPUT_EVENT_MS = 250;
@@ -49,12 +48,8 @@ export class DashboardServer {
   constructor(private readonly options: DashboardOptions) {
     this.token = options.token ?? createToken();
     this.assets = options.assets ?? new StaticAssets();
-    this.feed = new TaskFeed(options.store);
-    this.api = {
-      store: options.store,
-      feed: this.feed,
-      actions: { store: options.store, loadConfig: options.loadConfig, by: 'dashboard' },
-    };
+    this.feed = openTaskFeed(options.ctx);
+    this.api = { ctx: options.ctx.as('dashboard'), feed: this.feed };
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -136,7 +131,7 @@ export class DashboardServer {
     switch (route.kind) {
       case 'page': {
         const page = this.assets.page(this.token);
-        const missing = route.taskId !== undefined && !this.options.store.exists(route.taskId);
+        const missing = route.taskId !== undefined && !this.options.ctx.taskExists(route.taskId);
         // A missing task still gets the page, which says so; the status tells scripts.
         return sendBody(res, missing ? 404 : 200, page.type, page.body);
       }

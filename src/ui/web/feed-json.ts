@@ -1,7 +1,7 @@
 import type { Plan } from '../../core/plan/plan-types.js';
-import { statusJson, type TaskSummary } from '../../api/task-summary.js';
-import type { FeedEvent } from '../../runtime/feed/feed-events.js';
-import type { TaskDetail } from '../shared/task-detail.js';
+import type { TaskView } from '../../operations/show-operation.js';
+import type { FeedEvent } from '../../operations/task-feed.js';
+import { statusJson, type TaskSummary } from '../../operations/task-summary.js';
 
 /** A FeedEvent as sent to the page: the same union, with each task in the stable JSON shape. */
 export type FeedEventJson =
@@ -42,7 +42,7 @@ function planJson(plan: Plan | undefined) {
 }
 
 /** GET /api/tasks/:id: status, the plan items with their markers, notes, question, log tail. */
-export function taskDetailJson(detail: TaskDetail) {
+export function taskDetailJson(detail: TaskView) {
   return {
     ...statusJson(detail.status),
     planFile: detail.planFile,

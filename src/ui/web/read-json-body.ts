@@ -61,24 +61,3 @@ export function readJsonBody(
     });
   });
 }
-
-/** A string field, required or optional, with the field named in the error. */
-export function stringField(body: Record<string, unknown>, name: string, required: true): string;
-export function stringField(
-  body: Record<string, unknown>,
-  name: string,
-  required: false,
-): string | undefined;
-export function stringField(
-  body: Record<string, unknown>,
-  name: string,
-  required: boolean,
-): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) {
-    if (required) throw new HttpError(400, `"${name}" is missing`, `Send {"${name}": "…"}.`);
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new HttpError(400, `"${name}" must be a string`);
-  return value;
-}

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { DASHBOARD_ASSETS } from '../../runtime/package-paths.js';
+import { DASHBOARD_ASSETS } from '../../operations/package-info.js';
 
 /** Copied to dist/ by `npm run build` (scripts/copy-assets.mjs). */
 export const ASSETS_DIR = DASHBOARD_ASSETS;

@@ -1,4 +1,4 @@
-import type { TaskState, TaskStatus } from '../../core/status/task-status.js';
+import type { TaskState } from '../../core/status/task-status.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import { paint, type StyleName } from './style.js';
 
@@ -15,23 +15,32 @@ export const STATE_STYLE: Record<TaskState, StyleName> = {
   'not-started': 'yellow',
 };
 
+/**
+ * What the labels need of a task: its state and pending question. Both a task's status and its
+ * JSON summary (where an absent number is null) have it.
+ */
+export interface LabelledTask {
+  state: TaskState;
+  question?: { seq?: number | null; text: string } | null;
+}
+
 /** Short state for tables: "waiting 001", "failed", … */
-export function stateLabel(status: TaskStatus, color?: boolean): string {
+export function stateLabel(status: LabelledTask, color?: boolean): string {
   let label: string = status.state;
-  if (status.state === 'waiting' && status.question?.seq !== undefined)
+  if (status.state === 'waiting' && status.question?.seq != null)
     label = `waiting ${formatSeq(status.question.seq)}`;
   return paint(label, STATE_STYLE[status.state], color);
 }
 
 /** Long state for the detail view. */
-export function stateSentence(status: TaskStatus): string {
+export function stateSentence(status: LabelledTask): string {
   switch (status.state) {
     case 'queued':
       return 'queued (not started yet)';
     case 'running':
       return 'running';
     case 'waiting':
-      return `waiting for your answer to question ${status.question?.seq !== undefined ? formatSeq(status.question.seq) : ''}`.trim();
+      return `waiting for your answer to question ${status.question?.seq != null ? formatSeq(status.question.seq) : ''}`.trim();
     case 'blocked':
       return 'blocked on a question (the worker stopped waiting; answering starts a new one)';
     case 'done':

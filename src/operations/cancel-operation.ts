@@ -1,0 +1,36 @@
+import * as z from 'zod/mini';
+import { cancelTask } from '../runtime/tasks/cancel-task.js';
+import { defineOperation } from './define-operation.js';
+import { taskId, taskState } from './task-fields.js';
+import { statusJson, taskSummary } from './task-summary.js';
+
+export const cancelInput = z.object({
+  id: taskId,
+  reason: z.optional(z.string().check(z.describe('Why, kept in the task history'))),
+});
+
+export const cancelResult = z.object({
+  id: z.string(),
+  state: taskState,
+  /** The worker ignored SIGTERM and had to be killed. */
+  killed: z.boolean(),
+  task: taskSummary,
+});
+
+export type CancelResult = z.output<typeof cancelResult>;
+
+/** Stops the worker and everything it started (SIGTERM, then SIGKILL); the task's files stay. */
+export const cancelOperation = defineOperation({
+  name: 'cancel',
+  input: cancelInput,
+  result: cancelResult,
+  run: async (ctx, { id, reason }): Promise<CancelResult> => {
+    const result = await cancelTask(ctx.store, id, { by: ctx.by, reason });
+    return {
+      id,
+      state: result.status.state,
+      killed: result.killed,
+      task: statusJson(result.status),
+    };
+  },
+});

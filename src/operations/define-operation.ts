@@ -1,0 +1,62 @@
+import * as z from 'zod/mini';
+import { DispatchError } from '../core/errors.js';
+import type { OperationContext } from './operation-context.js';
+
+/**
+ * One user-visible operation: its input and result declared once, as schemas. The interfaces
+ * derive their checks from them (MCP tool schemas, dashboard bodies) and map their own syntax
+ * (CLI flags) onto the fields; `perform` validates and runs.
+ */
+export interface Operation<Input extends z.ZodMiniObject, Result> {
+  readonly name: string;
+  readonly input: Input;
+  /** The public result; absent only where the result is a live object (a feed), not data. */
+  readonly result: z.ZodMiniType<Result> | undefined;
+  readonly run: (
+    ctx: OperationContext,
+    input: z.output<Input>,
+    control: OperationControl,
+  ) => Result | Promise<Result>;
+}
+
+/** What is not data in a call: a way to stop a long operation, someone to ask. */
+export interface OperationControl {
+  signal?: AbortSignal;
+  /** Asks the user a yes/no question; absent when there is no one to ask (no terminal). */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export function defineOperation<Input extends z.ZodMiniObject, Result>(
+  operation: Operation<Input, Result>,
+): Operation<Input, Result> {
+  return operation;
+}
+
+/** The first problem with an input, worded like the CLI's other usage errors. */
+export function inputError(name: string, error: z.core.$ZodError): DispatchError {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
+  const message = issue?.message ?? 'invalid input';
+  return new DispatchError('usage', field ? `${field}: ${message}` : message, {
+    hint: `See the ${name} operation's fields (dispatch ${name} --help).`,
+  });
+}
+
+export function parseInput<Input extends z.ZodMiniObject>(
+  operation: Operation<Input, unknown>,
+  raw: unknown,
+): z.output<Input> {
+  const parsed = z.safeParse(operation.input, raw);
+  if (!parsed.success) throw inputError(operation.name, parsed.error);
+  return parsed.data;
+}
+
+/** Validates the input against the operation's declaration, then runs it. */
+export async function perform<Input extends z.ZodMiniObject, Result>(
+  operation: Operation<Input, Result>,
+  ctx: OperationContext,
+  raw: z.input<Input>,
+  control: OperationControl = {},
+): Promise<Result> {
+  return operation.run(ctx, parseInput(operation, raw), control);
+}

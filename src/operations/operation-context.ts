@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import type { Config } from '../core/config/config-types.js';
+import { loadConfig, loadConfigParser, prepareConfig } from '../runtime/config-file.js';
+import { findDispatchRoot } from '../runtime/paths.js';
+import { TaskStore } from '../runtime/store/task-store.js';
+
+/** Where the operations work and who acts; every interface makes one and passes it down. */
+export interface ContextOptions {
+  /**
+   * The folder whose `.dispatch/` root holds the tasks: the nearest ancestor with
+   * `.dispatch/tasks`, else the enclosing git repository's top, else this folder.
+   * Default: `process.cwd()`.
+   */
+  cwd?: string;
+  /** Environment for the config (`DISPATCH_CONFIG`, `DISPATCH_HOME`, `HOME`) and root lookup. */
+  env?: NodeJS.ProcessEnv;
+  /** Who answers, notes and cancels, as recorded in the task history. */
+  by?: string;
+}
+
+/**
+ * What every operation needs: the task store of the project and the user's config. The store is
+ * found on first use and kept; the config is read on every use (cheaply, from a cache checked
+ * against the file), so a long-lived interface sees edits.
+ */
+export class OperationContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly by: string;
+  private storeCache: TaskStore | undefined;
+
+  constructor(options: ContextOptions = {}) {
+    this.cwd = resolve(options.cwd ?? process.cwd());
+    this.env = options.env ?? process.env;
+    this.by = options.by ?? 'user';
+  }
+
+  get store(): TaskStore {
+    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
+    return this.storeCache;
+  }
+
+  /** The `.dispatch/` folder that holds the tasks. */
+  get root(): string {
+    return this.store.root;
+  }
+
+  /** The project folder the root belongs to. */
+  get project(): string {
+    return this.store.paths.project;
+  }
+
+  /** The `tasks/` folder. */
+  get tasksDir(): string {
+    return this.store.paths.tasks;
+  }
+
+  /** A task's folder (whether or not it exists). */
+  taskDir(id: string): string {
+    return this.store.files(id).taskDir;
+  }
+
+  /** Whether a task of this id exists (a malformed id is refused). */
+  taskExists(id: string): boolean {
+    return this.store.exists(id);
+  }
+
+  /** Fails with `not-found` (or `invalid-id`) unless the task exists. */
+  requireTask(id: string): void {
+    this.store.require(id);
+  }
+
+  config(): Config {
+    return loadConfig(this.env);
+  }
+
+  /** Makes `config()` ready: loads the YAML parser only when the file changed since it was cached. */
+  prepare(): Promise<void> {
+    return prepareConfig(this.env);
+  }
+
+  /** For interfaces that run long (watch, dashboard): the parser stays loaded for later edits. */
+  stayReady(): Promise<void> {
+    return loadConfigParser();
+  }
+
+  /** The same place, acting as someone else (the dashboard answers as "dashboard"). */
+  as(by: string): OperationContext {
+    const other = new OperationContext({ cwd: this.cwd, env: this.env, by });
+    other.storeCache = this.storeCache;
+    return other;
+  }
+}

@@ -1,0 +1,199 @@
+import { resolve } from 'node:path';
+import * as z from 'zod/mini';
+import { DispatchError } from '../core/errors.js';
+import { dispatchTasks, type DispatchResult } from '../runtime/tasks/dispatch-task.js';
+import { expandRequest } from '../runtime/tasks/expand-request.js';
+import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
+import { defineOperation } from './define-operation.js';
+import type { OperationContext } from './operation-context.js';
+import { superviseAlways } from './supervision.js';
+import { priority, worktreeInfo } from './task-fields.js';
+import { statusJson, taskSummary } from './task-summary.js';
+
+const text = (description: string) => z.optional(z.string().check(z.describe(description)));
+
+export const runInput = z.object({
+  task: text(
+    'What to do, in words: the context the worker gets. Given alone, the worker first expands it into checklist items; a request with several "# " sections is fanned out into one task each.',
+  ),
+  title: text('Plan title; the task id is made from it'),
+  items: z.optional(
+    z
+      .array(z.string().check(z.minLength(1, 'a checklist item is empty')))
+      .check(
+        z.describe(
+          'Checklist items: concrete, verifiable steps, as many as the task needs (1-2 for a small edit, 5-8 for an investigation); end with an output artifact such as "Write findings to output.md" when it fits',
+        ),
+      ),
+  ),
+  planText: text(
+    'A whole plan.md instead of items: "# Title", then "- [ ] item" lines; several "# " sections make one task each',
+  ),
+  planSource: text('Where the plan came from, named in error messages'),
+  model: text('Model or alias from the config (see dispatch_models); default: the configured one'),
+  cwd: text("Folder the worker runs in, relative to the caller's folder; default: the project"),
+  worktree: z.optional(
+    z
+      .boolean()
+      .check(
+        z.describe(
+          'Run in a new git worktree on branch dispatch/<id>, so the main checkout stays untouched (review with `dispatch diff`, bring in with `dispatch merge`)',
+        ),
+      ),
+  ),
+  id: text('Task id to use instead of one made from the title'),
+  priority: z.optional(priority.check(z.describe('Queued tasks start by priority'))),
+  after: z.optional(z.array(z.string()).check(z.describe('Start only when these tasks are done'))),
+  maxParallel: z.optional(
+    z
+      .number()
+      .check(
+        z.int('max-parallel takes a whole number of at least 1'),
+        z.minimum(1, 'max-parallel takes a whole number of at least 1'),
+        z.describe('Start only while fewer than this many tasks of this folder run'),
+      ),
+  ),
+  capability: text('Let the scheduler pick an alias with this capability'),
+  split: z.optional(
+    z
+      .enum(['auto', 'single', 'split'])
+      .check(
+        z.describe(
+          'auto: several "# " sections (or numbered entries with indented lines) make one task each; single: always one task; split: one task per top-level numbered entry',
+        ),
+      ),
+  ),
+  dryRun: z.optional(
+    z.boolean().check(z.describe('Show what would be dispatched; start nothing, write nothing')),
+  ),
+});
+
+export type RunRequest = z.input<typeof runInput>;
+
+/** One dispatched task: its summary and what was decided for it. */
+export const runResult = z.extend(taskSummary, {
+  /** The backend (agent CLI) the model runs on. */
+  backend: z.string(),
+  /**
+   * How the model was chosen: passed explicitly, named in the task text, the default, or left to
+   * the scheduler by capability.
+   */
+  modelVia: z.enum(['flag', 'text', 'default', 'capability']),
+  /** The alias the model was chosen through, if any. */
+  alias: z.nullable(z.string()),
+  capability: z.nullable(z.string()),
+  /** For a task dispatched by capability: the aliases that may run it, preferred first. */
+  candidates: z.nullable(z.array(z.string())),
+  /** The git worktree the worker runs in (branch `dispatch/<id>`), when one was asked for. */
+  worktree: z.nullable(worktreeInfo),
+  /** How the worktree was asked for: by the caller, or in the task's text. */
+  worktreeVia: z.nullable(z.enum(['flag', 'text'])),
+  priority,
+  /** Tasks this one waits for. */
+  after: z.array(z.string()),
+  taskDir: z.string(),
+  planFile: z.string(),
+  /** The plan's checklist items as written. */
+  items: z.array(z.string()),
+});
+
+export type RunResult = z.output<typeof runResult>;
+
+/** What a dry run shows for one task: everything decided, nothing written. */
+export const runPreview = z.object({
+  dryRun: z.literal(true),
+  /** The id it would get now (another run may take it first). */
+  id: z.string(),
+  title: z.string(),
+  model: z.string(),
+  modelVia: z.enum(['flag', 'text', 'default', 'capability']),
+  backend: z.string(),
+  alias: z.nullable(z.string()),
+  capability: z.nullable(z.string()),
+  candidates: z.nullable(z.array(z.string())),
+  worktree: z.nullable(z.extend(worktreeInfo, { via: z.string() })),
+  cwd: z.string(),
+  priority,
+  after: z.array(z.string()),
+  maxParallel: z.nullable(z.number()),
+  items: z.array(z.string()),
+  request: z.string(),
+});
+
+export type RunPreview = z.output<typeof runPreview>;
+
+export const runOutcome = z.object({
+  /** The dispatched tasks (one, or one per section of a fanned-out plan); empty on a dry run. */
+  tasks: z.array(runResult),
+  /** On a dry run, what would be dispatched; otherwise empty. */
+  previews: z.array(runPreview),
+  /** No config file: only the built-in simulated worker exists. */
+  builtinConfig: z.boolean(),
+});
+
+export type RunOutcome = z.output<typeof runOutcome>;
+
+function resultJson(ctx: OperationContext, result: DispatchResult): RunResult {
+  const { meta, choice, status, plan } = result;
+  const files = ctx.store.files(meta.id);
+  return {
+    ...statusJson(status),
+    backend: meta.backend,
+    modelVia: result.candidates ? 'capability' : choice.via,
+    alias: meta.alias ?? null,
+    capability: meta.capability ?? null,
+    candidates: result.candidates ?? null,
+    worktree: meta.worktree ?? null,
+    worktreeVia: result.worktreeVia ?? null,
+    priority: meta.priority,
+    after: meta.after,
+    taskDir: files.taskDir,
+    planFile: files.plan,
+    items: plan.items.map((item) => item.text),
+  };
+}
+
+/**
+ * Dispatches: writes each plan and task folder atomically, starts the workers unless scheduling
+ * rules make them wait, makes sure a supervisor runs, and returns at once. A plan (or request)
+ * that holds several tasks is fanned out, one task each; a dry run only resolves and shows.
+ */
+export const runOperation = defineOperation({
+  name: 'run',
+  input: runInput,
+  result: runOutcome,
+  run: async (ctx, input): Promise<RunOutcome> => {
+    if (!input.task?.trim() && !input.items?.length && input.planText === undefined)
+      throw new DispatchError('usage', 'nothing to dispatch', {
+        hint: 'Give a task description, checklist items (--item TEXT) or a plan (--plan-file FILE). See dispatch run --help.',
+      });
+    if (input.planText !== undefined && input.items && input.items.length > 0)
+      throw new DispatchError('usage', 'give checklist items or a whole plan, not both', {
+        hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
+      });
+    await ctx.prepare();
+    const { split, dryRun, ...request } = input;
+    const config = ctx.config();
+    const requests = expandRequest(
+      config,
+      { ...request, cwd: request.cwd !== undefined ? resolve(ctx.cwd, request.cwd) : undefined },
+      split,
+    );
+    const builtinConfig = config.format === 'builtin';
+    if (dryRun) {
+      const previews = previewDispatch(ctx.store, config, requests);
+      return {
+        tasks: [],
+        previews: previews.map((preview) => ({ dryRun: true as const, ...preview })),
+        builtinConfig,
+      };
+    }
+    const results = dispatchTasks(ctx.store, config, requests);
+    superviseAlways(ctx);
+    return {
+      tasks: results.map((result) => resultJson(ctx, result)),
+      previews: [],
+      builtinConfig,
+    };
+  },
+});

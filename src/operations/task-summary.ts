@@ -1,0 +1,85 @@
+import * as z from 'zod/mini';
+import { elapsedMs } from '../core/status/elapsed.js';
+import type { TaskStatus } from '../core/status/task-status.js';
+import { taskState } from './task-fields.js';
+
+/**
+ * A task's status as plain JSON: the shape of `dispatch status --json`, of the MCP tools'
+ * structured output and of the library's results. Absent values are `null`, never missing.
+ */
+export const taskSummary = z.object({
+  /** The task id: the folder name under `.dispatch/tasks/`. */
+  id: z.string(),
+  title: z.string(),
+  /** queued, running, waiting, blocked, done, failed, timed-out, cancelled or not-started. */
+  state: taskState,
+  /** The configured model (or alias target) the latest attempt runs with. */
+  model: z.nullable(z.string()),
+  /** Attempt number: 1, then one more for every resume or retry. */
+  attempt: z.number(),
+  /** The worker's process id (its process group id too) while known. */
+  pid: z.nullable(z.number()),
+  progress: z.object({
+    done: z.number(),
+    total: z.number(),
+    /** The first item that is not done: the one the worker is on. */
+    current: z.nullable(z.string()),
+    /** Items marked `[?]`, with the question written under them. */
+    blocked: z.array(z.object({ index: z.number(), text: z.string(), question: z.string() })),
+    /** Items marked `[!]`, with the error written under them. */
+    errors: z.array(z.object({ index: z.number(), text: z.string(), description: z.string() })),
+  }),
+  /** The oldest pending question; `seq` is null for one left in the plan by a worker that gave up. */
+  question: z.nullable(
+    z.object({ seq: z.nullable(z.number()), text: z.string(), live: z.boolean() }),
+  ),
+  exit: z.nullable(z.object({ code: z.number(), signal: z.nullable(z.string()) })),
+  /** Why the task is in this state, in words (failure cause, wait reason, cancel reason). */
+  reason: z.nullable(z.string()),
+  createdAt: z.nullable(z.string()),
+  startedAt: z.nullable(z.string()),
+  endedAt: z.nullable(z.string()),
+  /** Time since the worker started (until it ended), in milliseconds. */
+  elapsedMs: z.nullable(z.number()),
+  /** Written by the original prompt-only dispatcher (no task.json or events). */
+  legacy: z.boolean(),
+});
+
+export type TaskSummary = z.output<typeof taskSummary>;
+
+/** The stable JSON shape of a task's status. */
+export function statusJson(status: TaskStatus): TaskSummary {
+  return {
+    id: status.id,
+    title: status.title,
+    state: status.state,
+    model: status.model ?? null,
+    attempt: status.attempt,
+    pid: status.pid ?? null,
+    progress: {
+      done: status.progress.done,
+      total: status.progress.total,
+      current: status.progress.current?.text ?? null,
+      blocked: status.progress.blocked.map(({ index, text, question }) => ({
+        index,
+        text,
+        question,
+      })),
+      errors: status.progress.errors.map(({ index, text, description }) => ({
+        index,
+        text,
+        description,
+      })),
+    },
+    question: status.question
+      ? { seq: status.question.seq ?? null, text: status.question.text, live: status.question.live }
+      : null,
+    exit: status.exit ? { code: status.exit.code, signal: status.exit.signal ?? null } : null,
+    reason: status.reason ?? null,
+    createdAt: status.createdAt ?? null,
+    startedAt: status.startedAt ?? null,
+    endedAt: status.endedAt ?? null,
+    elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
+    legacy: status.legacy,
+  };
+}
