@@ -9,6 +9,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
+// The operations check every command's input with zod/mini: bundled, its few functions load in a
+// fraction of the time of the package's files. The full zod (the config schema, the MCP SDK) stays
+// a package, loaded only by the commands that need it; esbuild would make every zod/* path
+// external along with "zod", hence this exact match. zod 4 reads schemas of either copy, and
+// shares its registry of descriptions between them.
+const zodMiniBundled = {
+  name: 'zod-package-external',
+  setup(build) {
+    build.onResolve({ filter: /^zod$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 // Chunk names carry a content hash: start empty so no chunk of an earlier build stays behind.
 rmSync(`${root}dist/bundle`, { recursive: true, force: true });
 
@@ -20,16 +32,15 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Loaded only by some commands (mcp, init) or when the config changed (yaml, zod), and shared
-  // with the MCP SDK (zod): these stay packages, so there is one copy of each.
+  // Loaded only by some commands (mcp, init) or when the config changed (yaml, the config
+  // schema's zod): these stay packages, shared with the MCP SDK (zod).
   external: [
     '@modelcontextprotocol/sdk',
     '@modelcontextprotocol/sdk/*',
     '@inquirer/select',
-    'zod',
-    'zod/*',
     'yaml',
   ],
+  plugins: [zodMiniBundled],
   entryNames: 'dispatch',
   chunkNames: 'chunk-[hash]',
   logLevel: 'warning',

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import type { Plan } from '../core/plan/plan-types.js';
 import { parseDirective } from './directives.js';
@@ -20,7 +19,7 @@ import { stepMsFromEnv } from './sim-state.js';
  * 1 an item failed, 2 unusable prompt, 3 (or chosen) `crash`, 70 internal error, 143 SIGTERM.
  */
 const EXIT_BAD_PROMPT = 2;
-const EXIT_INTERNAL = 70;
+export const EXIT_INTERNAL = 70;
 
 function showNewNotes(plan: Plan, state: SimState): void {
   for (const note of plan.notes) {
@@ -38,7 +37,8 @@ function recordOutcome(plan: string, ref: ItemRef, step: string, outcome: Outcom
   return markItem(plan, ref, 'error', outcome.reason);
 }
 
-async function main(argv: string[], controller: AbortController): Promise<number> {
+/** Works the plan its prompt names; resolves with the exit status. */
+export async function runSimWorker(argv: string[], controller: AbortController): Promise<number> {
   const text = argv[argv.length - 1];
   if (!text) {
     complain('no prompt: pass the worker prompt as the last argument');
@@ -82,22 +82,3 @@ async function main(argv: string[], controller: AbortController): Promise<number
     }
   }
 }
-
-const controller = new AbortController();
-// A killed worker must go promptly; aborting also stops a running `dispatch ask` child.
-process.on('SIGTERM', () => {
-  controller.abort();
-  process.exit(143);
-});
-process.on('SIGINT', () => {
-  controller.abort();
-  process.exit(130);
-});
-
-main(process.argv.slice(2), controller).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    complain(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(EXIT_INTERNAL);
-  },
-);

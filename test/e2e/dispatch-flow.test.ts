@@ -88,7 +88,7 @@ describe('dispatch run → wait → answer → wait', () => {
     const bare = join(sandbox.dir, 'bare-bin');
     mkdirSync(bare);
     symlinkSync(process.execPath, join(bare, 'node'));
-    const command = `env PATH=${bare} node ${join(REPO_ROOT, 'dist/sim/sim-worker.js')}`;
+    const command = `env PATH=${bare} node ${join(REPO_ROOT, 'dist/bin/sim-worker.js')}`;
     sandbox.writeConfig(
       `default: bare\nbackends:\n  bare: { command: ${JSON.stringify(command)}, type: generic }\nmodels:\n  bare: { backend: bare }\n`,
     );

@@ -105,7 +105,13 @@ describe('the library API', () => {
     expect((await dispatcher.output(task.id)).text).toBeNull();
 
     const answer = await dispatcher.answer(task.id, 'Ada');
-    expect(answer).toEqual({ id: 'greeting', seq: 1, resumed: false, state: expect.any(String) });
+    expect(answer).toEqual({
+      id: 'greeting',
+      seq: 1,
+      resumed: false,
+      state: expect.any(String),
+      task: expect.objectContaining({ id: 'greeting', state: answer.state }),
+    });
     expect(sandbox.read('greeting', join('ipc', '001.answer'))).toBe('Ada\n');
 
     const finished = await dispatcher.wait({ ids: [task.id], timeoutMs: 30_000 });

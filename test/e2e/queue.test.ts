@@ -122,6 +122,7 @@ describe('queue', () => {
     expect(detail.queue).toEqual({
       position: 8,
       of: 17,
+      priority: 'normal',
       reason: 'all 3 slots busy (max_parallel)',
       outlook: 'wait',
     });

@@ -16,7 +16,7 @@ import { appendNote } from '../../src/core/plan/edit-plan.js';
 import { buildResumePrompt, buildWorkerPrompt } from '../../src/core/prompt/worker-prompt.js';
 
 /** Runs the compiled simulated worker as a real process against a task folder made by hand. */
-const SIM = resolve(import.meta.dirname, '../../dist/sim/sim-worker.js');
+const SIM = resolve(import.meta.dirname, '../../dist/bin/sim-worker.js');
 
 interface Run {
   code: number | null;

@@ -9,7 +9,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 import { childPids, isAlive } from '../helpers/processes.js';
 import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
 
-const SUPERVISOR = join(REPO_ROOT, 'dist/runtime/supervisor/supervisor-main.js');
+const SUPERVISOR = join(REPO_ROOT, 'dist/bin/supervisor.js');
 
 let sandbox: Sandbox;
 beforeEach(() => {

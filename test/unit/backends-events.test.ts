@@ -122,7 +122,7 @@ describe('the worker wrapper with the log filter', () => {
       );
       const filter = [
         process.execPath,
-        fileURLToPath(new URL('../../dist/runtime/spawn/log-filter-main.js', import.meta.url)),
+        fileURLToPath(new URL('../../dist/bin/log-filter.js', import.meta.url)),
         'codex',
         '2',
       ]

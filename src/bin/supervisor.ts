@@ -1,11 +1,11 @@
-import type { Config } from '../../core/config/config-types.js';
-import { builtinConfig } from '../../core/config/builtin-config.js';
-import { loadConfig, loadConfigParser, prepareConfig } from '../config-file.js';
-import { TaskStore } from '../store/task-store.js';
-import { Supervisor } from './supervisor.js';
+import type { Config } from '../core/config/config-types.js';
+import { builtinConfig } from '../core/config/builtin-config.js';
+import { loadConfig, loadConfigParser, prepareConfig } from '../runtime/config-file.js';
+import { TaskStore } from '../runtime/store/task-store.js';
+import { Supervisor } from '../runtime/supervisor/supervisor.js';
 
 /**
- * Entry of the detached supervisor process: `node supervisor-main.js <root>`. Started on demand
+ * Entry of the detached supervisor process: `node supervisor.js <root>`. Started on demand
  * by any dispatch command; exits quietly if another supervisor holds the root, and by itself once
  * nothing is left to supervise.
  */
@@ -33,7 +33,7 @@ function lastGoodConfigLoader(): () => Config {
 async function main(): Promise<void> {
   const root = process.argv[2];
   if (!root) {
-    process.stderr.write('usage: supervisor-main.js <.dispatch root>\n');
+    process.stderr.write('usage: supervisor.js <.dispatch root>\n');
     process.exit(2);
   }
   await prepareConfig();

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BACKEND_TYPES, type BackendType } from '../../core/config/config-constants.js';
-import { backendFor } from '../backends/backend-registry.js';
-import { appendJsonLine } from '../fs/append-line.js';
-import { LogFilter } from './log-filter.js';
+import { BACKEND_TYPES, type BackendType } from '../core/config/config-constants.js';
+import { backendFor } from '../runtime/backends/backend-registry.js';
+import { appendJsonLine } from '../runtime/fs/append-line.js';
+import { LogFilter } from '../runtime/spawn/log-filter.js';
 
 /**
- * The log filter process: `node log-filter-main.js <backend-type> <attempt>` between a worker
+ * The log filter process: `node log-filter.js <backend-type> <attempt>` between a worker
  * CLI's standard output and worker.log (see worker-wrapper.ts). It renders the CLI's JSON events
  * as text and, when the output ends (or the worker is stopped), appends the attempt's `usage`
  * event to $DISPATCH_TASK_DIR/events.jsonl. It never exits early: the CLI must never write into
