@@ -36,7 +36,8 @@ export const retryOperation = defineOperation({
   name: 'retry',
   input: retryInput,
   result: retryResult,
-  run: async (ctx, { id, model, setDefault }): Promise<RetryResult> => {
+  run: async (ctx, { id, model: asked, setDefault }): Promise<RetryResult> => {
+    const model = asked?.trim() || undefined;
     if (setDefault && !model) throw new DispatchError('usage', '--set-default needs --model');
     await ctx.prepare();
     const config = ctx.config();

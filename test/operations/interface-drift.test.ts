@@ -25,6 +25,10 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
+/** A task for the simulated worker, dispatched through the CLI. */
+const simTask = (id: string, item: string) =>
+  sandbox.run(['--model', 'sim', '--id', id, '--item', item]);
+
 const lockFile = () => join(sandbox.root, 'supervisor.lock');
 
 function supervisorPid(): number | undefined {
@@ -39,7 +43,7 @@ function supervisorPid(): number | undefined {
 
 /** A task whose worker waits on question 001, with its supervisor killed (as after a crash). */
 async function waitingTaskWithoutSupervisor(): Promise<string> {
-  const task = await sandbox.run(['--model', 'sim', '--id', 'asks', '--item', 'ask: Which name?']);
+  const task = await simTask('asks', 'ask: Which name?');
   await waitForFile(join(sandbox.taskDir(task.id), 'ipc', '001.question'));
   const pid = await waitForCondition(sandbox.root, supervisorPid);
   process.kill(pid, 'SIGKILL');
@@ -103,14 +107,7 @@ describe('one operation under every interface', () => {
   });
 
   it('gives one shape for a task from dispatch status ID --json and Dispatcher.status(id)', async () => {
-    const task = await sandbox.run([
-      '--model',
-      'sim',
-      '--id',
-      'shape',
-      '--item',
-      'write: a.txt = a',
-    ]);
+    const task = await simTask('shape', 'write: a.txt = a');
     await sandbox.waitForDone([task.id]);
     await waitForCondition(sandbox.taskDir(task.id), () =>
       sandbox.events(task.id).some((event) => event.type === 'exited') ? true : undefined,
@@ -122,14 +119,7 @@ describe('one operation under every interface', () => {
   });
 
   it('refuses the same bad log line count alike from the CLI and the library', async () => {
-    const task = await sandbox.run([
-      '--model',
-      'sim',
-      '--id',
-      'logged',
-      '--item',
-      'write: a.txt = a',
-    ]);
+    const task = await simTask('logged', 'write: a.txt = a');
     const cli = await sandbox.cli(['logs', task.id, '--lines', '0']);
     const library = await dispatcher.logs(task.id, { lines: 0 }).catch((error: Error) => error);
     expect(library).toBeInstanceOf(Error);

@@ -47,7 +47,7 @@ export async function performAction(
     case 'cancel': {
       const result = await perform(cancelOperation, ctx, {
         id: action.id,
-        reason: action.reason ?? `cancelled from ${ctx.by}`,
+        reason: action.reason?.trim() || `cancelled from ${ctx.by}`,
       });
       return { message: cancelledMessage(result), task: result.task, result };
     }
