@@ -9,8 +9,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+// The outer npm's settings (`global`, `prefix`, `omit=dev`) would apply to the inner install too.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_config_')),
+);
+
 function run(args) {
-  const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
