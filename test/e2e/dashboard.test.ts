@@ -18,7 +18,8 @@ let ui: LongRunning | undefined;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // `npm test` finds the browser (scripts/run-tests.mjs).
+    executablePath: process.env.DISPATCH_TEST_CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless',
       '--no-sandbox',
