@@ -76,7 +76,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         if (diagnosis && diagnosis.alternatives.length > 0) {
           text += `\n  retry     dispatch retry ${id} --model ${diagnosis.alternatives[0]}   (installed: ${diagnosis.alternatives.join(', ')})`;
         } else if (diagnosis) {
-          text += `\n  retry     dispatch retry ${id}`;
+          text += `\n  retry     dispatch retry ${id}   (no other installed model is configured: fix the cause first)`;
         }
         if (!read.ok && !read.missing)
           text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
