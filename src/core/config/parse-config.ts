@@ -238,9 +238,17 @@ function toBackend(
   name: string,
   value: string | { command: string; type?: BackendConfig['type'] },
 ): BackendConfig {
-  const command = typeof value === 'string' ? value : value.command;
+  const command = withoutExec(typeof value === 'string' ? value : value.command);
   const explicit = typeof value === 'string' ? undefined : value.type;
-  return { name, command: command.trim(), type: inferBackendType(name, command, explicit) };
+  return { name, command, type: inferBackendType(name, command, explicit) };
+}
+
+/**
+ * A leading `exec` (habit from shell scripts) would replace the wrapper that records the
+ * worker's exit status, and would be taken for the program: the command runs the same without it.
+ */
+function withoutExec(command: string): string {
+  return command.trim().replace(/^exec\s+(?=[^-\s])/, '');
 }
 
 function normalizeOld(input: OldConfigInput, file: string): Config {
