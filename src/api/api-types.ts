@@ -123,11 +123,13 @@ export interface WaitOptions {
 /**
  * The result of {@link Dispatcher.wait}: `attention` when a task has a pending question or
  * finished (the tasks that need the user), `timeout` when the time ran out (the watched tasks),
- * `idle` when nothing was running or queued.
+ * `idle` when nothing was running or queued, `removed` when the folder of a watched task was
+ * deleted while waiting (`removed` names them; nothing will ever finish them).
  */
 export interface WaitResult {
-  event: 'attention' | 'timeout' | 'idle';
+  event: 'attention' | 'timeout' | 'idle' | 'removed';
   tasks: TaskSummary[];
+  removed?: string[];
 }
 
 /** A text file of a task (its plan, its output). */

@@ -272,7 +272,9 @@ export class Dispatcher {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
     });
-    return { event: outcome.kind, tasks: outcome.tasks.map(statusJson) };
+    const tasks = outcome.tasks.map(statusJson);
+    if (outcome.kind === 'removed') return { event: 'removed', removed: outcome.removed, tasks };
+    return { event: outcome.kind, tasks };
   }
 
   /**

@@ -142,8 +142,9 @@ export const logsOutput = z.object({
 });
 
 export const waitOutput = z.object({
-  event: z.enum(['attention', 'timeout', 'idle']),
+  event: z.enum(['attention', 'timeout', 'idle', 'removed']),
   tasks: z.array(taskSummarySchema),
+  removed: z.array(z.string()).optional(),
 });
 
 export const modelsOutput = z.object({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
+import { checkDecodedText, decodeText } from '../../core/text/decode-text.js';
 import type { SplitMode } from '../../core/fanout/split-tasks.js';
 import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
 import { dispatchTasks, type DispatchResult } from '../../runtime/tasks/dispatch-task.js';
@@ -33,10 +34,14 @@ interface RunOptions {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function readPlanFile(path: string, cwd: string): { text: string; source: string } {
-  if (path === '-') return { text: readFileSync(0, 'utf8'), source: 'the plan on standard input' };
+  if (path === '-') {
+    const source = 'the plan on standard input';
+    return { text: decodeText(readFileSync(0), source, 'usage'), source };
+  }
   const full = resolve(cwd, path);
+  let bytes: Buffer;
   try {
-    return { text: readFileSync(full, 'utf8'), source: full };
+    bytes = readFileSync(full);
   } catch (error) {
     throw new DispatchError(
       'usage',
@@ -46,6 +51,17 @@ function readPlanFile(path: string, cwd: string): { text: string; source: string
       },
     );
   }
+  return { text: decodeText(bytes, full, 'usage', { isFile: true }), source: full };
+}
+
+/** The task text from the words given, or from standard input for `-`; always UTF-8 text. */
+function readTaskText(words: string[]): string | undefined {
+  if (words.length === 0) return undefined;
+  if (words.length === 1 && words[0] === '-')
+    return decodeText(readFileSync(0), 'the task on standard input', 'usage');
+  const text = words.join(' ');
+  checkDecodedText(text, 'the task text', 'usage');
+  return text;
 }
 
 function parsePriority(value: string | undefined): Priority | undefined {
@@ -138,12 +154,8 @@ Examples:
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
     .action((words: string[], options: RunOptions) => {
-      const task =
-        words.length > 0
-          ? words.length === 1 && words[0] === '-'
-            ? readFileSync(0, 'utf8')
-            : words.join(' ')
-          : undefined;
+      const task = readTaskText(words);
+      options.item.forEach((item, index) => checkDecodedText(item, `--item ${index + 1}`, 'usage'));
       const plan =
         options.planFile !== undefined ? readPlanFile(options.planFile, ctx.cwd) : undefined;
       if (!task && options.item.length === 0 && !plan) {

@@ -52,7 +52,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json',
+      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       const timeoutMs = parseTimeout(options.timeout);
@@ -71,6 +71,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       if (options.json) {
         ctx.json({
           event: outcome.kind,
+          ...(outcome.kind === 'removed' ? { removed: outcome.removed } : {}),
           tasks: outcome.tasks.map((task) => ({
             ...statusJson(task),
             cause: diagnoses.get(task.id)?.cause ?? null,
@@ -79,6 +80,15 @@ export function registerWait(program: Command, ctx: CliContext): void {
         });
       } else if (outcome.kind === 'idle') {
         ctx.out('Nothing to wait for: no task is running or queued.');
+      } else if (outcome.kind === 'removed') {
+        ctx.err(
+          outcome.removed
+            .map(
+              (id) =>
+                `${id}: removed: its folder ${store.files(id).taskDir} was deleted while waiting; no worker will report on it`,
+            )
+            .join('\n'),
+        );
       } else if (outcome.kind === 'timeout') {
         ctx.out(
           `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
@@ -87,6 +97,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
         ctx.out(outcome.tasks.map((task) => describe(task, diagnoses.get(task.id))).join('\n'));
       }
       if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
+      else if (outcome.kind === 'removed') process.exitCode = EXIT.notFound;
       else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
         process.exitCode = EXIT.taskFailed;
     });
