@@ -40,8 +40,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   1  timed out (wait --timeout, ask --timeout)
   2  usage error (bad flag, bad task id, bad plan)
   3  a task failed, timed out, was cancelled or could not start (wait)
-  4  no such task
-  5  configuration error
+  4  no such task (for wait: a task's folder was removed while waiting)
+  5  configuration error (doctor too, when the config file cannot be used)
   6  the task's state does not allow it (already answered, already finished)
   7  the worker CLI could not be started
   8  dispatch doctor found problems`;

@@ -59,8 +59,8 @@ export function isDispatchError(error: unknown): error is DispatchError {
  */
 export function locatedMessage(error: DispatchError): string {
   if (!error.location) return error.message;
-  const message = error.message.startsWith(error.location.file)
-    ? error.message.slice(error.location.file.length).replace(/^:\s*/, '')
-    : error.message;
-  return `${formatLocation(error.location)}: ${message}`;
+  const { file } = error.location;
+  if (error.message.startsWith(`${file}:`))
+    return `${formatLocation(error.location)}: ${error.message.slice(file.length + 1).trimStart()}`;
+  return `${formatLocation(error.location)}: ${error.message}`;
 }

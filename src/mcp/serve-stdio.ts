@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { Dispatcher } from '../api/dispatcher.js';
+import { LineTransport } from './line-transport.js';
 import { createMcpServer } from './mcp-server.js';
 
 /** Where the server's tasks live, and the streams it talks over (default: the process's). */
@@ -21,11 +21,11 @@ export async function serveStdio(options: ServeStdioOptions): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const server = createMcpServer(new Dispatcher({ cwd: options.cwd, env: options.env, by: 'mcp' }));
-  const transport = new StdioServerTransport(stdin, stdout);
+  const transport = new LineTransport(stdin, stdout);
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;
   });
-  // The SDK's stdio transport does not notice the end of its input, nor a client that stopped
+  // The transport does not notice the end of its input, nor a client that stopped
   // reading: either closes the server, which also aborts tool calls still running.
   const close = () => void server.close();
   stdin.once('end', close);

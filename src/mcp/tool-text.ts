@@ -154,6 +154,8 @@ export function logsText(result: LogsResult): string {
 
 export function waitText(result: WaitResult, timeoutSeconds: number): string {
   if (result.event === 'idle') return 'Nothing to wait for: no task is running or queued.';
+  if (result.event === 'removed')
+    return `${(result.removed ?? []).join(', ')}: the task's folder was deleted while waiting; no worker will report on it.`;
   if (result.event === 'timeout') {
     const tasks = result.tasks.map((t) => `${t.id} (${t.state}, ${progress(t)})`).join(', ');
     return `Nothing needed you within ${timeoutSeconds} s; still working: ${tasks || 'nothing'}. Call dispatch_wait again to keep waiting.`;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { DispatchError } from '../core/errors.js';
 import { writeFileAtomic } from '../runtime/fs/atomic-write.js';
+import { findOnPath } from '../runtime/backends/find-on-path.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { findDispatchRoot, RootPaths } from '../runtime/paths.js';
 
@@ -28,6 +29,11 @@ export interface InstallSkillResult {
   files: { path: string; action: 'created' | 'replaced' | 'unchanged' }[];
   /** Copies of replaced files that differed (only with `force`). */
   backups: string[];
+  /**
+   * The absolute command the installed skill tells the host to run, when `dispatch` is not on
+   * PATH (a clone run as `./bin/dispatch`); undefined when the host can call `dispatch` by name.
+   */
+  absoluteCommand: string | undefined;
 }
 
 /** The skill folder shipped in the package. */
@@ -59,6 +65,23 @@ export function skillTarget(
   return join(base, '.claude', 'skills', 'dispatch');
 }
 
+/** This program's launcher, when no `dispatch` is on the PATH the host will have. */
+function absoluteLauncher(env: NodeJS.ProcessEnv): string | undefined {
+  if (findOnPath('dispatch', env)) return undefined;
+  const launcher = join(PACKAGE_ROOT, 'bin', 'dispatch');
+  return /^[\w./-]+$/.test(launcher) ? launcher : `'${launcher.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The skill text for this machine: where `dispatch` is not on PATH, every command it teaches would
+ * exit 127 in the host's shell, so a paragraph at the top names the absolute command to run.
+ */
+function skillFor(data: Buffer, launcher: string | undefined): Buffer {
+  if (launcher === undefined) return data;
+  const note = `**On this machine \`dispatch\` is not on PATH:** wherever this skill says \`dispatch …\`, run \`${launcher} …\` instead (for example \`${launcher} run --json …\`).\n\n`;
+  return Buffer.from(data.toString('utf8').replace(/^(# .*\n\n)/m, `$1${note}`), 'utf8');
+}
+
 /**
  * Copies the packaged Claude Code skill (SKILL.md and anything beside it) to where Claude Code
  * finds skills. Files are written atomically. An installed file that differs from the packaged
@@ -67,10 +90,13 @@ export function skillTarget(
  */
 export function installSkill(options: InstallSkillOptions): InstallSkillResult {
   const dir = skillTarget(options.scope, options.cwd, options.env);
+  const launcher = absoluteLauncher(options.env ?? process.env);
   const sources = listFiles(SKILL_SOURCE);
   const plan = sources.map((source) => {
     const target = join(dir, relative(SKILL_SOURCE, source));
-    return { target, data: readFileSync(source), existing: readIfExists(target) };
+    const packaged = readFileSync(source);
+    const data = source.endsWith('.md') ? skillFor(packaged, launcher) : packaged;
+    return { target, data, existing: readIfExists(target) };
   });
   const differing = plan.filter((file) => file.existing && !file.existing.equals(file.data));
   if (differing.length > 0 && !options.force) {
@@ -97,5 +123,5 @@ export function installSkill(options: InstallSkillOptions): InstallSkillResult {
     writeFileAtomic(file.target, file.data, { mode: 0o644 });
     files.push({ path: file.target, action: file.existing ? 'replaced' : 'created' });
   }
-  return { scope: options.scope, dir, files, backups };
+  return { scope: options.scope, dir, files, backups, absoluteCommand: launcher };
 }

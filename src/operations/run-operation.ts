@@ -117,6 +117,8 @@ export const runPreview = z.object({
   after: z.array(z.string()),
   maxParallel: z.nullable(z.number()),
   items: z.array(z.string()),
+  /** The plan.md the task would get, exactly. */
+  planText: z.string(),
   request: z.string(),
 });
 

@@ -30,11 +30,14 @@ export const attentionTask = z.extend(taskSummary, {
 
 /**
  * `attention` when a task has a pending question or finished (the tasks that need the user),
- * `timeout` when the time ran out (the watched tasks), `idle` when nothing was running or queued.
+ * `timeout` when the time ran out (the watched tasks), `idle` when nothing was running or queued,
+ * `removed` when the folder of a watched task was deleted while waiting (`removed` names them;
+ * nothing will ever finish them).
  */
 export const waitResult = z.object({
-  event: z.enum(['attention', 'timeout', 'idle']),
+  event: z.enum(['attention', 'timeout', 'idle', 'removed']),
   tasks: z.array(attentionTask),
+  removed: z.optional(z.array(z.string())),
 });
 
 export type WaitResult = z.output<typeof waitResult>;
@@ -67,6 +70,7 @@ export const waitOperation = defineOperation({
     }
     return {
       event: outcome.kind,
+      ...(outcome.kind === 'removed' ? { removed: outcome.removed } : {}),
       tasks: outcome.tasks.map((task) => ({
         ...statusJson(task),
         cause: diagnoses.get(task.id)?.cause ?? null,

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { DispatchError } from '../core/errors.js';
+import { decodeText } from '../core/text/decode-text.js';
 import { builtinConfig } from '../core/config/builtin-config.js';
 import type { Config } from '../core/config/config-types.js';
 import type * as ParseConfigModule from '../core/config/parse-config.js';
@@ -59,11 +60,7 @@ function statConfig(file: string, env: NodeJS.ProcessEnv): Stats | undefined {
     return statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') {
-      throw new DispatchError('config', `cannot read ${file}: ${(error as Error).message}`, {
-        hint: 'Check the file permissions (it should be readable by you: chmod 600).',
-      });
-    }
+    if (code !== 'ENOENT') throw unreadable(file, error);
     if (env.DISPATCH_CONFIG) {
       throw new DispatchError(
         'config',
@@ -75,6 +72,18 @@ function statConfig(file: string, env: NodeJS.ProcessEnv): Stats | undefined {
     }
     return undefined;
   }
+}
+
+function unreadable(file: string, error: unknown): DispatchError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') {
+    return new DispatchError('config', `${file} is a folder, not a config file`, {
+      hint: 'Remove or rename the folder; `dispatch init` writes a config file there.',
+    });
+  }
+  return new DispatchError('config', `cannot read ${file}: ${(error as Error).message}`, {
+    hint: 'Check the file permissions (it should be readable by you: chmod 600).',
+  });
 }
 
 /** The validated config from the cache, or undefined when the file must be parsed. */
@@ -94,15 +103,13 @@ function parseAndCache(
   stamp: string,
   active: ConfigParser,
 ): Config {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
-    throw new DispatchError('config', `cannot read ${file}: ${(error as Error).message}`, {
-      hint: 'Check the file permissions (it should be readable by you: chmod 600).',
-    });
+    throw unreadable(file, error);
   }
-  const config = active.parseConfig(text, file);
+  const config = active.parseConfig(decodeText(bytes, file, 'config', { isFile: true }), file);
   memory.set(stamp, config);
   writeCache(env, stamp, config);
   return config;

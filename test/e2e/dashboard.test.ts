@@ -1,5 +1,14 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +16,7 @@ import { LongRunning } from '../helpers/long-running.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { COLOR_TEST_RUN } from '../helpers/sample-tasks.js';
 import { Sandbox } from '../helpers/sandbox.js';
+import { waitForFile } from '../helpers/wait-for.js';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'dashboard');
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)/;
@@ -18,7 +28,8 @@ let ui: LongRunning | undefined;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // `npm test` finds the browser (scripts/run-tests.mjs).
+    executablePath: process.env.DISPATCH_TEST_CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless',
       '--no-sandbox',
@@ -44,8 +55,11 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
-async function startUi(): Promise<{ url: string; origin: string; token: string; port: number }> {
-  ui = new LongRunning(['ui', '--port', '0'], { cwd: sandbox.project, env: sandbox.env });
+async function startUi(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = sandbox.env,
+): Promise<{ url: string; origin: string; token: string; port: number }> {
+  ui = new LongRunning(['ui', '--port', '0', ...args], { cwd: sandbox.project, env });
   const match = await ui.waitForStdout(URL_PATTERN);
   const port = Number(match[1]);
   return { url: match[0], origin: `http://127.0.0.1:${port}`, token: match[2] as string, port };
@@ -90,7 +104,7 @@ describe('dispatch ui', () => {
     await page.goto(url);
     await page.getByText('No tasks yet').waitFor();
     await page.locator('#connection', { hasText: 'Live' }).waitFor();
-    // The token leaves the address bar once the cookie is set.
+    // The token leaves the address bar once the page keeps its session.
     await page.waitForURL((address) => !address.search.includes('token'));
 
     // Record every progress text the card shows, to see the task move through its items.
@@ -151,7 +165,7 @@ describe('dispatch ui', () => {
     expect(readFileSync(join(sandbox.project, 'color.txt'), 'utf8')).toBe('chosen\n');
     await page.screenshot({ path: join(SCREENSHOTS, 'front-page.png'), fullPage: true });
 
-    // The task page, opened from its card: the cookie carries the token now.
+    // The task page, opened from its card: the page's session carries over.
     await card.getByRole('link', { name: 'Color test' }).click();
     await page.waitForURL(`${origin}/task/color-test`);
     await page.getByRole('heading', { level: 1, name: 'Color test' }).waitFor();
@@ -228,10 +242,11 @@ describe('dispatch ui', () => {
     await page.locator('li.card', { hasText: 'long-job' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'front-page-narrow.png'), fullPage: true });
 
-    // A task that does not exist: 404, and the page says so.
-    const missing = await page.goto(`${origin}/task/no-such-task`);
-    expect(missing?.status()).toBe(404);
+    // A task that does not exist: the page says so (the status tells only a request that
+    // carries the token: 404).
+    await page.goto(`${origin}/task/no-such-task`);
     await page.getByRole('heading', { name: 'No such task' }).waitFor();
+    expect((await page.goto(`${url.replace('/?', '/task/no-such-task?')}`))?.status()).toBe(404);
     await page.context().close();
   }, 180_000);
 
@@ -241,23 +256,31 @@ describe('dispatch ui', () => {
     await sandbox.cli(['wait', 'quick', '--timeout', '30']);
     const auth = { Authorization: `Bearer ${token}` };
 
-    for (const path of ['/', '/api/tasks', '/events', '/assets/app.js', '/task/quick']) {
+    // The data needs a credential; the page shell and its files hold none and load without one.
+    for (const path of ['/api/tasks', '/events', '/api/tasks/quick', '/nothing-here']) {
       const refused = await fetch(`${origin}${path}`);
       expect(refused.status, path).toBe(403);
     }
-    const page = await fetch(`${origin}/`);
-    expect(await page.text()).toMatch(/URL `dispatch ui` printed in its terminal/);
+    for (const path of ['/', '/task/quick', '/task/no-such-task', '/assets/app.js']) {
+      const shell = await fetch(`${origin}${path}`);
+      expect(shell.status, path).toBe(200);
+      const text = await shell.text();
+      expect(text, path).not.toContain('Quick');
+      expect(text, path).not.toMatch(/dispatch-session" content="[^"]/);
+    }
     const api = await fetch(`${origin}/api/tasks`);
     expect((await api.json()) as unknown).toEqual({
       error: 'this dashboard needs its access token',
       hint: expect.stringContaining('?token='),
     });
-    expect((await fetch(`${origin}/?token=wrong${token}`)).status).toBe(403);
+    const wrong = await fetch(`${origin}/?token=wrong${token}`);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toMatch(/URL `dispatch ui` printed in its terminal/);
     expect(
       (await fetch(`${origin}/api/tasks`, { headers: { Authorization: 'Bearer nope' } })).status,
     ).toBe(403);
 
-    // The token in the query sets a cookie that works on its own afterwards.
+    // The token in the query gives the page a session secret of its own, and sets no cookie.
     const first = await fetch(`${origin}/?token=${token}`);
     expect(first.status).toBe(200);
     const headers = first.headers;
@@ -265,13 +288,21 @@ describe('dispatch ui', () => {
     expect(headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('referrer-policy')).toBe('no-referrer');
-    const cookie = (headers.get('set-cookie') ?? '').split(';')[0] as string;
-    expect(cookie).toBe(`dispatch_token_${port}=${token}`);
-    expect(headers.get('set-cookie')).toMatch(/HttpOnly/);
-    const list = await fetch(`${origin}/api/tasks`, { headers: { Cookie: cookie } });
+    expect(headers.get('set-cookie')).toBe(null);
+    const session = /dispatch-session" content="([\w-]+)"/.exec(await first.text())?.[1] ?? '';
+    expect(session).toMatch(/^[\w-]{32}$/);
+    expect(session).not.toBe(token);
+    const list = await fetch(`${origin}/api/tasks`, {
+      headers: { Authorization: `Bearer ${session}` },
+    });
     expect(list.status).toBe(200);
     const listed = (await list.json()) as { tasks: { id: string }[] };
     expect(listed.tasks.map((t) => t.id)).toEqual(['quick']);
+    // A session counts in a header only; the token never in a cookie.
+    const cookie = `dispatch_token_${port}=${token}`;
+    for (const path of [`/api/tasks?token=${session}`, `/api/tasks?session=${session}`])
+      expect((await fetch(`${origin}${path}`)).status, path).toBe(403);
+    expect((await fetch(`${origin}/api/tasks`, { headers: { Cookie: cookie } })).status).toBe(403);
 
     // POST: the token must be in a header (a cookie or the query is not enough) …
     const body = JSON.stringify({ text: 'hello' });
@@ -333,4 +364,124 @@ describe('dispatch ui', () => {
     });
     expect(task.logTail.join('\n')).toContain('[sim] done');
   }, 120_000);
+  it('keeps its session out of cookies: a page served from another local port gets nothing it can use', async () => {
+    const { url, origin, port } = await startUi();
+    await sandbox.run(['--model', 'sim', '--title', 'Long job', '--item', 'hang']);
+    const page = await newPage();
+    await page.goto(url);
+    await page.locator('li.card', { hasText: 'long-job' }).waitFor();
+    await page.locator('#connection', { hasText: 'Live' }).waitFor();
+
+    // Another local web server (a dev server, say), visited in the same browser: browsers send
+    // a host's cookies to every port of it, so whatever it receives it can replay.
+    const received: string[] = [];
+    const other = await listen(
+      createServer((req, res) => {
+        received.push(req.headers.cookie ?? '');
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><title>another server</title><p>hello</p>');
+      }),
+    );
+    try {
+      const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      await page.goto(`${otherOrigin}/`);
+      // Its page tries the dashboard's API with whatever credentials the browser adds.
+      const attempts = (await page.evaluate(`(async () => {
+        const results = [];
+        for (const [path, init] of [
+          ['/api/tasks', { credentials: 'include' }],
+          ['/api/tasks/long-job/cancel', { method: 'POST', credentials: 'include', mode: 'no-cors', body: '{}' }],
+        ]) {
+          try {
+            const response = await fetch(${JSON.stringify(origin)} + path, init);
+            results.push(response.type + ' ' + response.status);
+          } catch (error) {
+            results.push('refused');
+          }
+        }
+        await fetch('/again', { credentials: 'include' });
+        return results;
+      })()`)) as string[];
+      expect(attempts[0]).toBe('refused'); // no CORS: the page cannot read the answer
+      expect(received.length).toBeGreaterThanOrEqual(2);
+      for (const cookie of received) expect(cookie).not.toMatch(/dispatch/);
+      // Replaying what it received, from the server side, gets nothing.
+      for (const cookie of received) {
+        const replay = await rawRequest(port, {
+          path: '/api/tasks',
+          headers: cookie ? { Cookie: cookie } : {},
+        });
+        expect(replay.status).toBe(403);
+      }
+      expect((await sandbox.status('long-job')).state).toBe('running');
+      expect(sandbox.events('long-job').map((event) => event.type)).not.toContain('cancelled');
+
+      // The dashboard's own page still works, in a new tab too, with no cookie at all.
+      await page.goto(`${origin}/task/long-job`);
+      await page.locator('.facts .badge', { hasText: 'running' }).waitFor();
+      expect(await page.context().cookies()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+      await page.context().close();
+    }
+  }, 120_000);
+
+  it('--open hands the browser a one-time login URL, and the token is in no process argv', async () => {
+    // A stand-in for xdg-open that records the URL it was given.
+    const bin = join(sandbox.dir, 'bin');
+    mkdirSync(bin);
+    const opened = join(sandbox.dir, 'opened-url');
+    writeFileSync(
+      join(bin, 'xdg-open'),
+      `#!/bin/sh\nprintf '%s' "$1" > ${JSON.stringify(opened)}.tmp && mv ${JSON.stringify(opened)}.tmp ${JSON.stringify(opened)}\n`,
+    );
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const env = { ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH ?? ''}` };
+    const { url, origin, token } = await startUi(['--open'], env);
+    await waitForFile(opened);
+    const login = readFileSync(opened, 'utf8');
+    expect(login).toMatch(new RegExp(`^${origin}/\\?login=[\\w-]+$`));
+    expect(login).not.toContain(token);
+    expect(processArgvContaining(token)).toEqual([]);
+
+    // The first use logs the browser in …
+    const page = await newPage();
+    await page.goto(login);
+    await page.getByText('No tasks yet').waitFor();
+    await page.locator('#connection', { hasText: 'Live' }).waitFor();
+    await page.waitForURL((address) => !address.search.includes('login'));
+    // … and the URL is worthless afterwards, in another browser or to a program.
+    const again = await fetch(login);
+    expect(again.status).toBe(403);
+    expect(await again.text()).toMatch(/already used|not valid/);
+    const stranger = await newPage();
+    await stranger.goto(login);
+    await stranger
+      .getByText(/the URL `dispatch ui` printed/)
+      .first()
+      .waitFor();
+    await stranger.context().close();
+
+    // The printed URL still opens it, as often as needed.
+    for (let i = 0; i < 2; i++) expect((await fetch(url)).status).toBe(200);
+    await page.context().close();
+  }, 120_000);
 });
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The pids of processes whose command line holds `secret` (Linux: /proc/PID/cmdline). */
+function processArgvContaining(secret: string): string[] {
+  if (!existsSync('/proc/self/cmdline')) return [];
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(secret);
+      } catch {
+        return false;
+      }
+    });
+}

@@ -17,7 +17,17 @@ afterEach(() => sandbox.cleanup());
 describe('a worker that fails to start', () => {
   it('is reported with the recognised cause and the alternatives, and retry recovers with another model', async () => {
     const file = sandbox.writeConfig(
-      `# keep me\ndefault: broken\nbackends:\n  broken: { command: ${fixture('exit-immediately.sh')} }\nmodels:\n  broken: {}\n`,
+      [
+        '# keep me',
+        'default: broken',
+        'backends:',
+        `  broken: { command: ${fixture('exit-immediately.sh')} }`,
+        `  other: { command: ${fixture('record-argv.mjs')} }`,
+        'models:',
+        '  broken: { backend: broken }',
+        '  other: { backend: other }',
+        '',
+      ].join('\n'),
     );
     const run = await sandbox.run(['--item', 'write: out.txt = recovered']);
     expect((await sandbox.cli(['wait', run.id, '--timeout', '20'])).code).toBe(3);
@@ -27,11 +37,14 @@ describe('a worker that fails to start', () => {
       kind: 'auth',
       evidence: 'Error: authentication failed: invalid API key',
     });
-    expect(status.alternatives).toEqual(['sim']);
+    // The simulated worker is never offered for a task a real CLI ran: it would fake the work.
+    expect(status.alternatives).toEqual(['other']);
     const human = await sandbox.cli(['status', run.id]);
     expect(human.stdout).toContain('authentication failed: Error: authentication failed');
-    expect(human.stdout).toContain(`dispatch retry ${run.id} --model sim`);
+    expect(human.stdout).toContain(`dispatch retry ${run.id} --model other`);
+    expect(human.stdout).not.toContain('--model sim');
 
+    // The user may still choose any model, and make it the default.
     const retried = await sandbox.cli(['retry', run.id, '--model', 'sim', '--set-default']);
     expect(retried.code).toBe(0);
     expect(retried.stdout).toContain('attempt 2');
@@ -41,6 +54,20 @@ describe('a worker that fails to start', () => {
     const config = readFileSync(file, 'utf8');
     expect(config).toContain('default: sim');
     expect(config).toContain('# keep me');
+  });
+
+  it('offers no model to retry with when only the simulated worker is left', async () => {
+    sandbox.writeConfig(
+      `default: broken\nbackends:\n  broken: { command: ${fixture('exit-immediately.sh')} }\nmodels:\n  broken: {}\n`,
+    );
+    const run = await sandbox.run(['--item', 'x']);
+    expect((await sandbox.cli(['wait', run.id, '--timeout', '20'])).code).toBe(3);
+    expect((await sandbox.status(run.id)).alternatives).toEqual([]);
+    const human = await sandbox.cli(['status', run.id]);
+    expect(human.stdout).toContain(
+      `dispatch retry ${run.id}   (no other installed model is configured: fix the cause first)`,
+    );
+    expect(human.stdout).not.toContain('--model sim');
   });
 
   it('names a CLI that is not installed', async () => {

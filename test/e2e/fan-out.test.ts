@@ -73,6 +73,34 @@ describe('fan-out', () => {
     for (const n of [1, 2, 3, 4, 5]) expect(status.stdout).toMatch(new RegExp(`part-${n}\\s+done`));
   });
 
+  it('takes plain bullets under each section as its items, and the dry run shows each plan', async () => {
+    const plan = [
+      '# Greeting',
+      '- write: hello.txt = hi',
+      '- Check the file',
+      '',
+      '# Farewell',
+      '- write: bye.txt = bye',
+      '',
+    ].join('\n');
+    writeFileSync(join(sandbox.project, 'bullets.md'), plan);
+
+    const dry = await sandbox.cli(['run', '--plan-file', 'bullets.md', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('    │ - [ ] write: hello.txt = hi\n    │ - [ ] Check the file');
+    expect(dry.stdout).toContain('    │ - [ ] write: bye.txt = bye');
+    expect(dry.stdout).not.toContain('Expand this plan');
+
+    const runs = (await sandbox.run(['--plan-file', 'bullets.md'])) as unknown as RunJson[];
+    expect(runs.map((r) => r.items)).toEqual([
+      ['write: hello.txt = hi', 'Check the file'],
+      ['write: bye.txt = bye'],
+    ]);
+    await sandbox.waitForDone(runs.map((r) => r.id));
+    expect(readFileSync(join(sandbox.project, 'hello.txt'), 'utf8')).toBe('hi\n');
+    expect(readFileSync(join(sandbox.project, 'bye.txt'), 'utf8')).toBe('bye\n');
+  });
+
   it('reads a priority each task asks for in so many words; --priority beats the text', async () => {
     const request = [
       'Three jobs:',

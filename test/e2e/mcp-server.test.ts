@@ -327,52 +327,109 @@ describe('dispatch mcp', () => {
 
   it('exits by itself when its input closes, even while a wait is pending', async () => {
     await sandbox.run(['--model', 'sim', '--id', 'forever', '--item', 'hang']);
-    const server = spawn(process.execPath, [CLI, 'mcp'], {
-      cwd: sandbox.project,
-      env: sandbox.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    rawServer = server;
-    let stdout = '';
-    let stderr = '';
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      server.on('close', (code, signal) => resolve({ code, signal })),
-    );
-    const responses = new Map<number, (message: unknown) => void>();
-    server.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      for (const line of stdout.split('\n').slice(0, -1)) {
-        const message = JSON.parse(line) as { id?: number };
-        if (message.id !== undefined) responses.get(message.id)?.(message);
-      }
-      stdout = stdout.slice(stdout.lastIndexOf('\n') + 1);
-    });
-    const request = (id: number, method: string, params: unknown) => {
-      const reply = new Promise((resolve) => responses.set(id, resolve));
-      server.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
-      return reply;
-    };
-    await request(1, 'initialize', {
-      protocolVersion: LATEST_PROTOCOL_VERSION,
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '1' },
-    });
-    server.stdin.write(
-      `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
-    );
-    const pendingWait = request(2, 'tools/call', {
+    const server = startRawServer();
+    await server.initialize();
+    const pendingWait = server.request(2, 'tools/call', {
       name: 'dispatch_wait',
       arguments: { ids: ['forever'], timeoutSeconds: 600 },
     });
     // Requests are handled in order: once the ping is answered, the wait has started.
-    await request(3, 'ping', {});
+    await server.request(3, 'ping', {});
     let waitAnswered = false;
-    void pendingWait.then(() => (waitAnswered = true));
-    server.stdin.end();
-    const exit = await exited;
-    expect(exit, stderr).toEqual({ code: 0, signal: null });
+    void pendingWait.then(
+      () => (waitAnswered = true),
+      () => undefined, // the server exits without answering it, as it should
+    );
+    server.process.stdin?.end();
+    const exit = await server.exited;
+    expect(exit, server.stderr()).toEqual({ code: 0, signal: null });
     expect(waitAnswered).toBe(false);
-    expect(stdout).toBe('');
+    expect(server.pendingOutput()).toBe('');
+  });
+
+  it('refuses a frame too large or not JSON with a JSON-RPC error and keeps serving', async () => {
+    const server = startRawServer();
+    await server.initialize();
+    const errors: unknown[] = [];
+    server.onUnmatched((message) => errors.push(message));
+    // 12 MiB on one line: more than any request needs, refused without reading it into memory.
+    const huge = `{"jsonrpc":"2.0","id":7,"method":"ping","params":{"x":"${'a'.repeat(12 * 1024 * 1024)}"}}\n`;
+    server.process.stdin?.write(huge);
+    server.process.stdin?.write('this is not json\n');
+    const reply = (await server.request(8, 'ping', {})) as { result?: unknown };
+    expect(reply.result).toEqual({});
+    expect(errors).toEqual([
+      {
+        jsonrpc: '2.0',
+        id: null,
+        error: expect.objectContaining({
+          code: -32600,
+          message: expect.stringMatching(/larger than the limit of \d+ MiB/),
+        }),
+      },
+      {
+        jsonrpc: '2.0',
+        id: null,
+        error: expect.objectContaining({ code: -32700, message: expect.stringMatching(/JSON/) }),
+      },
+    ]);
+    server.process.stdin?.end();
+    expect(await server.exited, server.stderr()).toEqual({ code: 0, signal: null });
   });
 });
+
+/** `dispatch mcp` spoken to line by line, without the SDK client, to send what a client would not. */
+function startRawServer() {
+  const server = spawn(process.execPath, [CLI, 'mcp'], {
+    cwd: sandbox.project,
+    env: sandbox.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  rawServer = server;
+  let stdout = '';
+  let stderr = '';
+  let unmatched: (message: unknown) => void = () => {};
+  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    server.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const responses = new Map<number, (message: unknown) => void>();
+  server.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const line of stdout.split('\n').slice(0, -1)) {
+      const message = JSON.parse(line) as { id?: number | null };
+      const waiting = typeof message.id === 'number' ? responses.get(message.id) : undefined;
+      if (waiting) waiting(message);
+      else unmatched(message);
+    }
+    stdout = stdout.slice(stdout.lastIndexOf('\n') + 1);
+  });
+  const request = (id: number, method: string, params: unknown): Promise<unknown> => {
+    const reply = new Promise((resolve) => responses.set(id, resolve));
+    server.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    const gone = exited.then((exit) => {
+      throw new Error(
+        `the server exited (${JSON.stringify(exit)}) before answering ${id}: ${stderr}`,
+      );
+    });
+    return Promise.race([reply, gone]);
+  };
+  return {
+    process: server,
+    exited,
+    request,
+    stderr: () => stderr,
+    pendingOutput: () => stdout,
+    onUnmatched: (listener: (message: unknown) => void) => (unmatched = listener),
+    async initialize(): Promise<void> {
+      await request(1, 'initialize', {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      });
+      server.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
+      );
+    },
+  };
+}

@@ -146,26 +146,33 @@ describe('skills/dispatch/SKILL.md', () => {
 });
 
 describe('dispatch skill install', () => {
+  /** A PATH on which the built `dispatch` is found by name, as after `npm install -g`. */
+  const WITH_DISPATCH = { PATH: [join(REPO_ROOT, 'bin'), process.env.PATH ?? ''].join(delimiter) };
+  /** A PATH with the system's programs and no `dispatch`. */
+  const WITHOUT_DISPATCH = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+
   it('installs globally, keeps an identical copy, and refuses to clobber an edited one', async () => {
     const target = join(sandbox.home, '.claude', 'skills', 'dispatch', 'SKILL.md');
-    const first = await sandbox.cli(['skill', 'install', '--global']);
+    const first = await sandbox.cli(['skill', 'install', '--global'], { env: WITH_DISPATCH });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain(join(sandbox.home, '.claude', 'skills', 'dispatch'));
     expect(readFileSync(target, 'utf8')).toBe(skillText);
 
-    const again = await sandbox.cli(['skill', 'install']);
+    const again = await sandbox.cli(['skill', 'install'], { env: WITH_DISPATCH });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already up to date');
 
     appendFileSync(target, '\nMy own rule.\n');
     const edited = readFileSync(target, 'utf8');
-    const refused = await sandbox.cli(['skill', 'install', '--global']);
+    const refused = await sandbox.cli(['skill', 'install', '--global'], { env: WITH_DISPATCH });
     expect(refused.code).toBe(6);
     expect(refused.stderr).toContain(`${target} already exists and differs`);
     expect(refused.stderr).toContain('--force');
     expect(readFileSync(target, 'utf8')).toBe(edited);
 
-    const forced = await sandbox.cli(['skill', 'install', '--global', '--force']);
+    const forced = await sandbox.cli(['skill', 'install', '--global', '--force'], {
+      env: WITH_DISPATCH,
+    });
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe(skillText);
     expect(readFileSync(`${target}.bak`, 'utf8')).toBe(edited);
@@ -176,15 +183,51 @@ describe('dispatch skill install', () => {
     mkdirSync(join(sandbox.project, '.git'));
     const deep = join(sandbox.project, 'src', 'deep');
     mkdirSync(deep, { recursive: true });
-    const result = await sandbox.cli(['skill', 'install', '--project'], { cwd: deep });
+    const result = await sandbox.cli(['skill', 'install', '--project'], {
+      cwd: deep,
+      env: WITH_DISPATCH,
+    });
     expect(result.code, result.stderr).toBe(0);
     const target = join(sandbox.project, '.claude', 'skills', 'dispatch', 'SKILL.md');
     expect(result.stdout).toContain(join(sandbox.project, '.claude', 'skills', 'dispatch'));
     expect(readFileSync(target, 'utf8')).toBe(skillText);
     expect(existsSync(join(sandbox.home, '.claude'))).toBe(false);
 
-    const both = await sandbox.cli(['skill', 'install', '--project', '--global']);
+    const both = await sandbox.cli(['skill', 'install', '--project', '--global'], {
+      env: WITH_DISPATCH,
+    });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('choose --global or --project, not both');
+  });
+
+  it('writes the absolute command into the skill and warns when dispatch is not on PATH', async () => {
+    const result = await sandbox.cli(['skill', 'install'], { env: WITHOUT_DISPATCH });
+    expect(result.code, result.stderr).toBe(0);
+    const launcher = join(REPO_ROOT, 'bin', 'dispatch');
+    expect(result.stdout).toContain(
+      `Warning: dispatch is not on your PATH, so the skill tells Claude Code to run ${launcher}`,
+    );
+    const installed = readFileSync(
+      join(sandbox.home, '.claude', 'skills', 'dispatch', 'SKILL.md'),
+      'utf8',
+    );
+    expect(installed).toContain(
+      `wherever this skill says \`dispatch …\`, run \`${launcher} …\` instead`,
+    );
+    // The rest of the skill is the packaged text.
+    expect(installed.replace(/\*\*On this machine .*\n\n/, '')).toBe(skillText);
+
+    // The command it names works from the host's shell, which has no dispatch on PATH.
+    const { code, stdout } = await runShell(`${launcher} --version`);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\d+\.\d+\.\d+/);
+
+    // Once dispatch is on PATH, the plain skill replaces the machine-specific one only with --force.
+    const plain = await sandbox.cli(['skill', 'install', '--force'], { env: WITH_DISPATCH });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).not.toContain('Warning');
+    expect(
+      readFileSync(join(sandbox.home, '.claude', 'skills', 'dispatch', 'SKILL.md'), 'utf8'),
+    ).toBe(skillText);
   });
 });

@@ -131,6 +131,23 @@ describe('worktrees', () => {
     expect(events.map((e) => e.action)).toEqual(['committed', 'merged']);
   });
 
+  it("keeps .dispatch/ out of the repository: it ignores itself, and a user's own ignore file stays", async () => {
+    initRepo(sandbox.project, { 'README.md': 'project\n' });
+    const { id } = await sandbox.run(['--model', 'sim', '--item', 'write: out.txt = made']);
+    await sandbox.waitForDone([id]);
+    // Only the worker's own file shows; nothing of .dispatch/ does, even to `git add -A`.
+    expect(gitIn(sandbox.project, ['status', '--porcelain', '--untracked-files=all'])).toBe(
+      '?? out.txt\n',
+    );
+    gitIn(sandbox.project, ['add', '-A']);
+    expect(gitIn(sandbox.project, ['diff', '--cached', '--name-only'])).toBe('out.txt\n');
+    expect(readFileSync(join(sandbox.root, '.gitignore'), 'utf8')).toBe('*\n');
+
+    writeFileSync(join(sandbox.root, '.gitignore'), '# mine\n*\n');
+    await sandbox.run(['--model', 'sim', '--item', 'Look around']);
+    expect(readFileSync(join(sandbox.root, '.gitignore'), 'utf8')).toBe('# mine\n*\n');
+  });
+
   it('discards a worktree only with --yes when it holds unmerged work', async () => {
     initRepo(sandbox.project, { 'README.md': 'hello\n' });
     const run = await sandbox.run([

@@ -14,7 +14,7 @@ export interface CliResult {
 export interface RunCliOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  input?: string;
+  input?: string | Buffer;
   timeoutMs?: number;
 }
 

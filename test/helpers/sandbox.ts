@@ -87,7 +87,12 @@ export class Sandbox {
 
   cli(
     args: string[],
-    options: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      input?: string | Buffer;
+      timeoutMs?: number;
+      cwd?: string;
+      env?: NodeJS.ProcessEnv;
+    } = {},
   ): Promise<CliResult> {
     return runCli(args, {
       cwd: options.cwd ?? this.project,

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/ui/web/http-error.js';
-import {
-  authorize,
-  checkHost,
-  cookieName,
-  readCookie,
-  tokenSource,
-} from '../../src/ui/web/request-auth.js';
+import { authorize, checkHost, tokenSource } from '../../src/ui/web/request-auth.js';
+import { LOGIN_CODE_MS, Sessions } from '../../src/ui/web/sessions.js';
 import { createToken, tokensEqual } from '../../src/ui/web/token.js';
 
 const token = 'T0k3n_-abcdefghijklmnopqrstuvw';
 const port = 4321;
 const host = `127.0.0.1:${port}`;
 const none = new URLSearchParams();
+const sessions = new Sessions();
+const session = sessions.create();
+const credentials = { token, sessions };
 
 function refusal(run: () => unknown): { status: number; message: string; hint?: string } {
   try {
@@ -39,36 +37,61 @@ describe('the access token', () => {
     expect(tokensEqual(`${token}x`, token)).toBe(false);
   });
 
-  it('is found in a header, the query or this port’s cookie', () => {
-    expect(tokenSource({ authorization: `Bearer ${token}` }, none, token, port)).toBe('header');
-    expect(tokenSource({ 'x-dispatch-token': token }, none, token, port)).toBe('header');
-    expect(tokenSource({}, new URLSearchParams({ token }), token, port)).toBe('query');
-    const cookie = `other=1; ${cookieName(port)}=${token}`;
-    expect(tokenSource({ cookie }, none, token, port)).toBe('cookie');
-    expect(tokenSource({ cookie: `${cookieName(9999)}=${token}` }, none, token, port)).toBe(
+  it('is found in a header or the query; a session only in a header; never in a cookie', () => {
+    expect(tokenSource({ authorization: `Bearer ${token}` }, none, credentials)).toBe('header');
+    expect(tokenSource({ 'x-dispatch-token': token }, none, credentials)).toBe('header');
+    expect(tokenSource({}, new URLSearchParams({ token }), credentials)).toBe('query');
+    expect(tokenSource({ authorization: `Bearer ${session}` }, none, credentials)).toBe('session');
+    expect(tokenSource({}, new URLSearchParams({ token: session }), credentials)).toBe(undefined);
+    expect(tokenSource({ cookie: `dispatch_token_${port}=${token}` }, none, credentials)).toBe(
       undefined,
     );
-    expect(tokenSource({ authorization: 'Bearer wrong' }, none, token, port)).toBe(undefined);
-    expect(readCookie('a=1; b = 2', 'b')).toBe('2');
+    expect(tokenSource({ cookie: `s=${session}` }, none, credentials)).toBe(undefined);
+    expect(tokenSource({ authorization: 'Bearer wrong' }, none, credentials)).toBe(undefined);
+  });
+});
+
+describe('sessions and login codes', () => {
+  it('makes a distinct secret per session, known only to the sessions that made it', () => {
+    const own = new Sessions();
+    const a = own.create();
+    expect(a).not.toBe(own.create());
+    expect(own.has(a)).toBe(true);
+    expect(new Sessions().has(a)).toBe(false);
+  });
+
+  it('accepts a login code once, and not after it expired', () => {
+    let now = 1_000;
+    const own = new Sessions(() => now);
+    const code = own.createLoginCode();
+    expect(own.redeemLoginCode(code)).toBe(true);
+    expect(own.redeemLoginCode(code)).toBe(false);
+    const late = own.createLoginCode();
+    now += LOGIN_CODE_MS + 1;
+    expect(own.redeemLoginCode(late)).toBe(false);
+    expect(own.redeemLoginCode('made-up')).toBe(false);
+    expect(own.has(code)).toBe(false);
   });
 });
 
 describe('which requests are let in', () => {
   it('lets a GET in with the token anywhere', () => {
-    expect(authorize('GET', { host }, new URLSearchParams({ token }), token, port)).toBe('query');
+    expect(authorize('GET', { host }, new URLSearchParams({ token }), credentials, port)).toBe(
+      'query',
+    );
     expect(
       authorize(
         'GET',
         { host: `localhost:${port}`, authorization: `Bearer ${token}` },
         none,
-        token,
+        credentials,
         port,
       ),
     ).toBe('header');
   });
 
   it('refuses a request without the token, saying where the right URL is', () => {
-    const refused = refusal(() => authorize('GET', { host }, none, token, port));
+    const refused = refusal(() => authorize('GET', { host }, none, credentials, port));
     expect(refused).toEqual({
       status: 403,
       message: 'this dashboard needs its access token',
@@ -78,32 +101,37 @@ describe('which requests are let in', () => {
 
   it('refuses another Host (DNS rebinding), even with the token', () => {
     const headers = { host: `attacker.example:${port}`, authorization: `Bearer ${token}` };
-    expect(refusal(() => authorize('GET', headers, none, token, port)).status).toBe(403);
+    expect(refusal(() => authorize('GET', headers, none, credentials, port)).status).toBe(403);
     expect(refusal(() => checkHost(undefined, port)).message).toMatch(/unexpected Host/);
     expect(checkHost(`LOCALHOST:${port}`, port)).toBe(`localhost:${port}`);
   });
 
   it('wants the token of a POST in a header, from this origin', () => {
     const query = new URLSearchParams({ token });
-    expect(refusal(() => authorize('POST', { host }, query, token, port))).toMatchObject({
+    expect(refusal(() => authorize('POST', { host }, query, credentials, port))).toMatchObject({
       status: 403,
       message: 'POST requests need the token in a header',
     });
-    const cookie = `${cookieName(port)}=${token}`;
-    expect(refusal(() => authorize('POST', { host, cookie }, none, token, port)).status).toBe(403);
-    const header = { host, authorization: `Bearer ${token}` };
-    expect(authorize('POST', header, none, token, port)).toBe('header');
-    expect(authorize('POST', { ...header, origin: `http://${host}` }, none, token, port)).toBe(
-      'header',
+    const cookie = `dispatch_token_${port}=${token}`;
+    expect(refusal(() => authorize('POST', { host, cookie }, none, credentials, port)).status).toBe(
+      403,
     );
     expect(
+      authorize('POST', { host, authorization: `Bearer ${session}` }, none, credentials, port),
+    ).toBe('session');
+    const header = { host, authorization: `Bearer ${token}` };
+    expect(authorize('POST', header, none, credentials, port)).toBe('header');
+    expect(
+      authorize('POST', { ...header, origin: `http://${host}` }, none, credentials, port),
+    ).toBe('header');
+    expect(
       refusal(() =>
-        authorize('POST', { ...header, origin: 'http://evil.example' }, none, token, port),
+        authorize('POST', { ...header, origin: 'http://evil.example' }, none, credentials, port),
       ).message,
     ).toBe('requests from http://evil.example are not accepted');
     expect(
       refusal(() =>
-        authorize('POST', { ...header, 'sec-fetch-site': 'cross-site' }, none, token, port),
+        authorize('POST', { ...header, 'sec-fetch-site': 'cross-site' }, none, credentials, port),
       ).status,
     ).toBe(403);
   });

@@ -6,7 +6,7 @@ import { feedEventJson } from '../../src/ui/web/feed-json.js';
 import { errorResponse, HttpError } from '../../src/ui/web/http-error.js';
 import { readJsonBody } from '../../src/ui/web/read-json-body.js';
 import { matchRoute } from '../../src/ui/web/routes.js';
-import { StaticAssets, TOKEN_PLACEHOLDER } from '../../src/ui/web/static-assets.js';
+import { SESSION_PLACEHOLDER, StaticAssets } from '../../src/ui/web/static-assets.js';
 import { taskStatus } from './task-status-fixture.js';
 
 function statusOf(run: () => unknown): number {
@@ -116,11 +116,11 @@ describe('what the page receives', () => {
     expect(feedEventJson({ kind: 'removed', id: 'x' })).toEqual({ kind: 'removed', id: 'x' });
   });
 
-  it('serves the page with its token, and only plain asset names', () => {
+  it('serves the page with a session secret, and only plain asset names', () => {
     const assets = new StaticAssets();
     const page = assets.page('abc123').body.toString();
-    expect(page).toContain('<meta name="dispatch-token" content="abc123" />');
-    expect(page).not.toContain(TOKEN_PLACEHOLDER);
+    expect(page).toContain('<meta name="dispatch-session" content="abc123" />');
+    expect(page).not.toContain(SESSION_PLACEHOLDER);
     // No inline script: the page's code comes from app.js (Content-Security-Policy).
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(assets.get('app.js')?.type).toBe('text/javascript; charset=utf-8');

@@ -302,7 +302,7 @@ describe('parseConfig: YAML syntax errors', () => {
     );
     expect(error).toBeInstanceOf(DispatchError);
     expect(error.code).toBe('config');
-    expect(error.message).toContain(`${FILE} is not valid YAML`);
+    expect(error.message).toContain(`${FILE}: not valid YAML`);
     expect(error.location).toEqual({ file: FILE, line: 3, column: 11 });
     expect(error.hint).toMatch(/quot/);
     expect(formatLocation(error.location ?? { file: '' })).toBe(`${FILE}:3:11`);

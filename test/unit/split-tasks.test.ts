@@ -142,3 +142,32 @@ describe('splitTasks: top-level numbered entries', () => {
     expect(splitTasks('1. Only one\n   text\n', 'split').kind).toBe('single');
   });
 });
+
+describe('splitTasks: plain bullets under a section are its checklist', () => {
+  it('turns the top-level `- ` bullets of a # section into unchecked items', () => {
+    const text =
+      '# Fix the parser\nUse opus.\n- Find the bug\n  - look at tokens\n- Add a test\n\n# Docs\n* Explain keys\n';
+    const [parser, docs] = splitTasks(text).sections;
+    expect(parser?.hasChecklist).toBe(true);
+    expect(parser?.text).toBe(
+      '# Fix the parser\nUse opus.\n- [ ] Find the bug\n  - look at tokens\n- [ ] Add a test\n',
+    );
+    expect(docs?.hasChecklist).toBe(true);
+    expect(docs?.text).toBe('# Docs\n* [ ] Explain keys\n');
+  });
+
+  it('does the same for numbered entries with bullets under them', () => {
+    const text = '1. Part one\n   - do a\n   - do b\n2. Part two\n   - do c\n';
+    const [one, two] = splitTasks(text).sections;
+    expect(one?.hasChecklist).toBe(true);
+    expect(one?.text).toBe('# Part one\n\n- [ ] do a\n- [ ] do b\n');
+    expect(two?.text).toBe('# Part two\n\n- [ ] do c\n');
+  });
+
+  it('leaves bullets inside fenced code and sections of plain prose alone', () => {
+    const text = '# A\nJust prose.\n```\n- not an item\n```\n# B\n- [ ] real\n- plain\n';
+    const [a, b] = splitTasks(text).sections;
+    expect(a?.hasChecklist).toBe(false);
+    expect(b?.text).toBe('# B\n- [ ] real\n- plain\n');
+  });
+});

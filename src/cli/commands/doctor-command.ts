@@ -44,6 +44,9 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         );
         ctx.out(lines.join('\n'));
       }
-      if (findings.some((f) => f.level === 'error')) process.exitCode = EXIT.unhealthy;
+      // A config that cannot be used is a config error (5) like in every other command.
+      if (findings.some((f) => f.level === 'error' && f.subject === 'config'))
+        process.exitCode = EXIT.config;
+      else if (findings.some((f) => f.level === 'error')) process.exitCode = EXIT.unhealthy;
     });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
+import { checkDecodedText, decodeText } from '../../core/text/decode-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { runOperation, type RunRequest } from '../../operations/run-operation.js';
 import { numberFlag, type CliContext } from '../cli-context.js';
@@ -28,10 +29,14 @@ interface RunOptions {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function readPlanFile(path: string, cwd: string): { text: string; source: string } {
-  if (path === '-') return { text: readFileSync(0, 'utf8'), source: 'the plan on standard input' };
+  if (path === '-') {
+    const source = 'the plan on standard input';
+    return { text: decodeText(readFileSync(0), source, 'usage'), source };
+  }
   const full = resolve(cwd, path);
+  let bytes: Buffer;
   try {
-    return { text: readFileSync(full, 'utf8'), source: full };
+    bytes = readFileSync(full);
   } catch (error) {
     throw new DispatchError(
       'usage',
@@ -41,6 +46,17 @@ function readPlanFile(path: string, cwd: string): { text: string; source: string
       },
     );
   }
+  return { text: decodeText(bytes, full, 'usage', { isFile: true }), source: full };
+}
+
+/** The task text from the words given, or from standard input for `-`; always UTF-8 text. */
+function readTaskText(words: string[]): string | undefined {
+  if (words.length === 0) return undefined;
+  if (words.length === 1 && words[0] === '-')
+    return decodeText(readFileSync(0), 'the task on standard input', 'usage');
+  const text = words.join(' ');
+  checkDecodedText(text, 'the task text', 'usage');
+  return text;
 }
 
 function splitMode(options: RunOptions): RunRequest['split'] {
@@ -53,12 +69,8 @@ function splitMode(options: RunOptions): RunRequest['split'] {
 
 /** The flags, mapped onto the run operation's fields. */
 function runRequest(words: string[], options: RunOptions, cwd: string): RunRequest {
-  const task =
-    words.length > 0
-      ? words.length === 1 && words[0] === '-'
-        ? readFileSync(0, 'utf8')
-        : words.join(' ')
-      : undefined;
+  const task = readTaskText(words);
+  options.item.forEach((item, index) => checkDecodedText(item, `--item ${index + 1}`, 'usage'));
   const plan = options.planFile !== undefined ? readPlanFile(options.planFile, cwd) : undefined;
   return {
     task,

@@ -38,6 +38,10 @@ export function registerSkill(program: Command, ctx: CliContext): void {
       ];
       for (const file of changed) lines.push(`  ${file.action} ${file.path}`);
       for (const backup of result.backups) lines.push(`  kept the old copy as ${backup}`);
+      if (result.absoluteCommand !== undefined)
+        lines.push(
+          `Warning: dispatch is not on your PATH, so the skill tells Claude Code to run ${result.absoluteCommand}. To call it by name, put dispatch on PATH (npm install -g . in this clone), then run dispatch skill install --force.`,
+        );
       if (changed.length > 0)
         lines.push(
           'Claude Code loads it in new sessions: ask it to dispatch a task, or type /dispatch.',

@@ -30,7 +30,7 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
   if (detail.alternatives && detail.alternatives.length > 0) {
     text += `\n  retry     dispatch retry ${id} --model ${detail.alternatives[0]}   (installed: ${detail.alternatives.join(', ')})`;
   } else if (detail.alternatives) {
-    text += `\n  retry     dispatch retry ${id}`;
+    text += `\n  retry     dispatch retry ${id}   (no other installed model is configured: fix the cause first)`;
   }
   if (view.planProblem && !view.planMissing)
     text += `\n  ${paint('plan problem', 'red')}: ${view.planProblem}`;

@@ -37,7 +37,8 @@ export function registerUi(program: Command, ctx: CliContext): void {
       ctx.out(
         `Dashboard for ${ctx.ops.project}:\n  ${url}\nOnly this URL opens it (the token is its password); it listens on 127.0.0.1 only. Ctrl-C stops it.`,
       );
-      if (options.open) openBrowser(url);
+      // Never the token: an opener's argv is visible to every user in `ps`.
+      if (options.open) openBrowser(server.loginUrl());
       await stopped;
       await server.stop();
       ctx.out('Dashboard stopped.');

@@ -41,7 +41,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json',
+      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       const outcome = await perform(waitOperation, ctx.ops, {
@@ -52,6 +52,15 @@ export function registerWait(program: Command, ctx: CliContext): void {
         ctx.json(outcome);
       } else if (outcome.event === 'idle') {
         ctx.out('Nothing to wait for: no task is running or queued.');
+      } else if (outcome.event === 'removed') {
+        ctx.err(
+          (outcome.removed ?? [])
+            .map(
+              (id) =>
+                `${id}: removed: its folder ${ctx.ops.taskDir(id)} was deleted while waiting; no worker will report on it`,
+            )
+            .join('\n'),
+        );
       } else if (outcome.event === 'timeout') {
         ctx.out(
           `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
@@ -60,6 +69,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
         ctx.out(outcome.tasks.map(describe).join('\n'));
       }
       if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;
+      else if (outcome.event === 'removed') process.exitCode = EXIT.notFound;
       else if (outcome.event === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
         process.exitCode = EXIT.taskFailed;
     });

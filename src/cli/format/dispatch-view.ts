@@ -98,8 +98,12 @@ export function previewLines(previews: RunPreview[]): string[] {
       preview.maxParallel !== null ? `max-parallel ${preview.maxParallel}` : '',
     ].filter(Boolean);
     lines.push(`  queue     ${order.join(', ')}`);
-    lines.push('  items');
-    preview.items.forEach((item, index) => lines.push(`    ${index + 1}. ${item}`));
+    lines.push('  plan.md');
+    for (const line of preview.planText.replace(/\n$/, '').split('\n')) lines.push(`    │ ${line}`);
+    if (preview.request.trim() !== '') {
+      lines.push('  request (given with the plan)');
+      for (const line of preview.request.trim().split('\n')) lines.push(`    │ ${line}`);
+    }
   }
   return lines;
 }

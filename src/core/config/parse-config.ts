@@ -5,6 +5,7 @@ import {
   parseDocument,
   type Document,
   type Node as YamlNode,
+  type YAMLError,
 } from 'yaml';
 import type { z } from 'zod';
 import { DispatchError, type SourceLocation } from '../errors.js';
@@ -25,6 +26,9 @@ import {
 } from './config-types.js';
 
 import { addSim, emptyConfig } from './builtin-config.js';
+import { unclosedConstructBefore } from './unclosed-construct.js';
+
+const MAX_ALIAS_COUNT = 100;
 
 export { builtinConfig } from './builtin-config.js';
 
@@ -39,26 +43,12 @@ export function parseConfig(text: string, file: string): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
-  if (yamlError) {
-    // pos (character offsets) is always set, linePos only with prettyErrors. Some errors (a
-    // duplicate key after an empty value) start at the line break before the key: skip it.
-    let offset = yamlError.pos[0];
-    while (text[offset] === '\n' || text[offset] === '\r') offset++;
-    const pos = lineCounter.linePos(offset);
-    throw new DispatchError(
-      'config',
-      `${file} is not valid YAML: ${firstLine(yamlError.message)}`,
-      {
-        location: { file, line: pos.line, column: pos.col },
-        hint: 'Check the indentation and quoting on that line (a command containing ": " or "#" needs quotes).',
-      },
-    );
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  if (yamlError) throw yamlSyntaxError(text, file, yamlError, lineCounter);
+  const raw = toPlainData(doc, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new DispatchError(
       'config',
-      `${file} must be a mapping of keys (default, backends, models, aliases)`,
+      `${file}: the top level must be a mapping of keys (default, backends, models, aliases)`,
       {
         location: { file, line: 1, column: 1 },
         hint: FIX_HINT,
@@ -76,6 +66,63 @@ export function parseConfig(text: string, file: string): Config {
   addSim(config);
   checkDefault(config, doc, lineCounter);
   return config;
+}
+
+const YAML_HINT =
+  'Check the indentation and quoting there (a command containing ": " or "#" needs quotes, and every [ { " needs its closing match).';
+
+/**
+ * Names where the parser stopped and, when the error is about a bracket, brace or quote left
+ * open, where that was opened: the location points at the opening, the message at both.
+ */
+function yamlSyntaxError(
+  text: string,
+  file: string,
+  error: YAMLError,
+  lineCounter: LineCounter,
+): DispatchError {
+  // pos (character offsets) is always set, linePos only with prettyErrors. Some errors (a
+  // duplicate key after an empty value) start at the line break before the key: skip it.
+  let offset = error.pos[0];
+  while (text[offset] === '\n' || text[offset] === '\r') offset++;
+  const stop = lineCounter.linePos(offset);
+  const reason = firstLine(error.message);
+  const opened = unclosedConstructBefore(text, offset);
+  if (!opened) {
+    return new DispatchError('config', `${file}: not valid YAML: ${reason}`, {
+      location: { file, line: stop.line, column: stop.col },
+      hint: YAML_HINT,
+    });
+  }
+  const start = lineCounter.linePos(opened.offset);
+  return new DispatchError(
+    'config',
+    `${file}: not valid YAML: ${opened.what} at line ${start.line}, column ${start.col} is not closed (the parser stopped at line ${stop.line}, column ${stop.col}: ${reason})`,
+    { location: { file, line: start.line, column: start.col }, hint: YAML_HINT },
+  );
+}
+
+/**
+ * Aliases make a small file expand to an enormous value ("billion laughs"); the YAML library
+ * stops at a limit and throws, which becomes a config error like any other.
+ */
+function toPlainData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    const reason = firstLine((error as Error).message);
+    const bomb = /alias count/i.test(reason);
+    throw new DispatchError(
+      'config',
+      bomb
+        ? `${file}: its YAML aliases (*name) expand beyond ${MAX_ALIAS_COUNT} uses, which is refused (a small file must not expand into an enormous one)`
+        : `${file}: ${reason}`,
+      {
+        location: { file },
+        hint: bomb ? 'Write the values out instead of repeating aliases.' : FIX_HINT,
+      },
+    );
+  }
 }
 
 function firstLine(message: string): string {
@@ -191,9 +238,17 @@ function toBackend(
   name: string,
   value: string | { command: string; type?: BackendConfig['type'] },
 ): BackendConfig {
-  const command = typeof value === 'string' ? value : value.command;
+  const command = withoutExec(typeof value === 'string' ? value : value.command);
   const explicit = typeof value === 'string' ? undefined : value.type;
-  return { name, command: command.trim(), type: inferBackendType(name, command, explicit) };
+  return { name, command, type: inferBackendType(name, command, explicit) };
+}
+
+/**
+ * A leading `exec` (habit from shell scripts) would replace the wrapper that records the
+ * worker's exit status, and would be taken for the program: the command runs the same without it.
+ */
+function withoutExec(command: string): string {
+  return command.trim().replace(/^exec\s+(?=[^-\s])/, '');
 }
 
 function normalizeOld(input: OldConfigInput, file: string): Config {

@@ -13,6 +13,9 @@ import { ITEM_PATTERN, fencedLines, lineContent, splitLines } from '../plan/pars
  *
  * Fenced code blocks are never looked into. `single` never splits; `split` also splits numbered
  * entries without indented lines and ignores checklist items outside them.
+ *
+ * A section without checklist items whose body has plain bullets (`- `, `* `, `+ `) is a plan
+ * too: people write "- fix X" and mean an item, so its top-level bullets become `[ ]` items.
  */
 export type SplitMode = 'auto' | 'single' | 'split';
 
@@ -40,6 +43,7 @@ export interface SplitResult {
 
 const H1_PATTERN = /^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const ENTRY_PATTERN = /^\d{1,9}[.)][ \t]+(.*\S)[ \t]*$/;
+const BULLET_PATTERN = /^(\s*[-*+])([ \t]+)(\S.*)$/;
 
 interface Source {
   lines: string[];
@@ -64,6 +68,28 @@ function joinLines(lines: string[]): string {
   return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }
 
+/**
+ * The indexes of the top-level plain bullets among `indexes` (the shallowest bullet indentation),
+ * or none when a checklist item or no bullet is there.
+ */
+function plainBullets(source: Source, indexes: number[]): number[] {
+  if (indexes.some((index) => isItem(source, index))) return [];
+  const bullets = indexes.filter(
+    (index) => !source.fenced[index] && BULLET_PATTERN.test(source.contents[index] ?? ''),
+  );
+  const top = Math.min(...bullets.map((index) => indentOf(source.contents[index] ?? '')));
+  return bullets.filter((index) => indentOf(source.contents[index] ?? '') === top);
+}
+
+/** `- text` → `- [ ] text`, keeping the indentation, the marker and the line ending. */
+function checkbox(content: string): string {
+  return content.replace(BULLET_PATTERN, '$1$2[ ] $3');
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, n) => start + n);
+}
+
 function indentOf(line: string): number {
   return /^\s*/.exec(line)?.[0].length ?? 0;
 }
@@ -80,12 +106,17 @@ function headingSections(source: Source, starts: number[]): SplitResult {
     const end = starts[n + 1] ?? source.lines.length;
     const body = source.contents.slice(start + 1, end);
     const bodyItems = body.some((_, offset) => isItem(source, start + 1 + offset));
+    const bullets = new Set(plainBullets(source, range(start + 1, end)));
+    const lines = range(start, end).map((index) => {
+      const line = source.lines[index] ?? '';
+      return bullets.has(index) ? line.replace(/^[^\r\n]*/, checkbox) : line;
+    });
     return {
       title: (H1_PATTERN.exec(source.contents[start] ?? '')?.[1] ?? '').trim(),
-      text: joinLines(source.lines.slice(start, end)),
+      text: joinLines(lines),
       body: dedent(body),
       line: start + 1,
-      hasChecklist: bodyItems,
+      hasChecklist: bodyItems || bullets.size > 0,
     };
   });
   return {
@@ -127,12 +158,19 @@ function entrySections(source: Source, entries: Entry[]): SplitResult {
   for (const entry of entries) for (let i = entry.start; i < entry.bodyEnd; i++) inside.add(i);
   const sections = entries.map((entry) => {
     const title = (ENTRY_PATTERN.exec(source.contents[entry.start] ?? '')?.[1] ?? '').trim();
-    const bodyLines = source.contents.slice(entry.start + 1, entry.bodyEnd);
+    const indexes = range(entry.start + 1, entry.bodyEnd);
+    const bodyLines = indexes.map((index) => source.contents[index] ?? '');
     const body = dedent(bodyLines);
-    const hasChecklist = bodyLines.some((_, offset) => isItem(source, entry.start + 1 + offset));
+    const bullets = new Set(plainBullets(source, indexes));
+    const planBody = dedent(
+      indexes.map((index, n) =>
+        bullets.has(index) ? checkbox(bodyLines[n] ?? '') : (bodyLines[n] ?? ''),
+      ),
+    );
+    const hasChecklist = bullets.size > 0 || indexes.some((index) => isItem(source, index));
     return {
       title,
-      text: body ? `# ${title}\n\n${body}\n` : `# ${title}\n`,
+      text: planBody ? `# ${title}\n\n${planBody}\n` : `# ${title}\n`,
       body,
       line: entry.start + 1,
       hasChecklist,

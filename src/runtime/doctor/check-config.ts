@@ -1,6 +1,6 @@
 import { commandProgram } from '../../core/config/backend-inference.js';
 import type { Config } from '../../core/config/config-types.js';
-import { formatLocation, isDispatchError } from '../../core/errors.js';
+import { isDispatchError, locatedMessage } from '../../core/errors.js';
 import { findOnPath } from '../backends/find-on-path.js';
 import { loadConfig } from '../config-file.js';
 import { configPath } from '../paths.js';
@@ -25,11 +25,10 @@ export function checkConfig(env: NodeJS.ProcessEnv): {
     return { config, findings };
   } catch (error) {
     if (!isDispatchError(error)) throw error;
-    const where = error.location ? `${formatLocation(error.location)}: ` : '';
     return {
       config: undefined,
       findings: [
-        { level: 'error', subject: 'config', message: `${where}${error.message}`, fix: error.hint },
+        { level: 'error', subject: 'config', message: locatedMessage(error), fix: error.hint },
       ],
     };
   }

@@ -58,6 +58,17 @@ export function readTextFile(
     } catch {
       return { ok: false, missing: false, problem: `${path} is not valid UTF-8 text` };
     }
+  } catch (error) {
+    // A folder where the file belongs (EISDIR), or a failing disk: a problem to show, not a crash.
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      missing: false,
+      problem:
+        code === 'EISDIR'
+          ? `${path} is a folder, not a file`
+          : `cannot read ${path}: ${code ?? (error as Error).message}`,
+    };
   } finally {
     closeSync(fd);
   }

@@ -9,6 +9,7 @@ import { listDir } from './read-text.js';
 import { StatusCache } from './status-cache.js';
 import { readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
 import { existsSync } from 'node:fs';
+import { ignoreRoot } from './ignore-root.js';
 
 /** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -65,6 +66,7 @@ export class TaskStore {
 
   ensureRoot(): void {
     mkdirSync(this.paths.tasks, { recursive: true, mode: 0o700 });
+    ignoreRoot(this.paths.root);
   }
 
   appendEvent(id: string, event: NewEvent): TaskEvent {

@@ -5,14 +5,16 @@ import { FAILURE_LABELS, type FailureCause } from '../backends/backend.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { findOnPath } from '../backends/find-on-path.js';
 import { parseCommand } from '../backends/parse-command.js';
-import { commandProgram } from '../../core/config/backend-inference.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logTail } from './read-log.js';
 
 export interface Diagnosis {
   cause: FailureCause | undefined;
   logTail: string[];
-  /** Other configured models whose CLI is installed, to retry with. */
+  /**
+   * Other configured models whose CLI is installed, to retry with. Never the simulated worker for
+   * a task a real CLI ran: it would check the items off without doing the work.
+   */
   alternatives: string[];
 }
 
@@ -21,8 +23,9 @@ export function backendAvailable(config: Config, backendName: string): boolean {
   const backend = config.backends[backendName];
   if (!backend) return false;
   if (backend.type === 'sim') return true;
-  const program = commandProgram(backend.command);
-  return program !== undefined && findOnPath(program) !== undefined;
+  const program = parseCommand(backend.command).program;
+  // A program named through a variable is resolved only by the shell that starts it.
+  return program !== undefined && (program.includes('$') || findOnPath(program) !== undefined);
 }
 
 /**
@@ -38,12 +41,14 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
   const cause =
     backend.classifyFailure(logTail(files.log, 60).join('\n')) ??
     (meta && meta.backendType !== 'sim' ? missingProgram(meta.command) : undefined);
+  const ranSim = meta?.backendType === 'sim';
   const alternatives = Object.values(config.models)
     .filter(
       (model) =>
         model.name !== status.model &&
         backendAvailable(config, model.backend) &&
-        model.backend !== meta?.backend,
+        model.backend !== meta?.backend &&
+        (ranSim || config.backends[model.backend]?.type !== 'sim'),
     )
     .map((model) => model.name);
   return { cause, logTail: tail, alternatives };

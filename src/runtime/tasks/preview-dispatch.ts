@@ -27,6 +27,8 @@ export interface DispatchPreview {
   after: string[];
   maxParallel: number | null;
   items: string[];
+  /** The plan.md the task would get, exactly. */
+  planText: string;
   request: string;
 }
 
@@ -74,6 +76,7 @@ export function previewDispatch(
       after: meta.after,
       maxParallel: meta.maxParallel ?? null,
       items: prepared.plan.items.map((item) => item.text),
+      planText: prepared.planText,
       request: meta.request,
     };
   });

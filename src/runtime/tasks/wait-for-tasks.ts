@@ -17,7 +17,9 @@ export interface WaitOptions {
 export type WaitOutcome =
   | { kind: 'attention'; tasks: TaskStatus[] }
   | { kind: 'timeout'; tasks: TaskStatus[] }
-  | { kind: 'idle'; tasks: TaskStatus[] };
+  | { kind: 'idle'; tasks: TaskStatus[] }
+  /** A watched task's folder was removed while waiting: nothing will ever finish it. */
+  | { kind: 'removed'; tasks: TaskStatus[]; removed: string[] };
 
 /** A question (live or left by a worker that gave up) needs the user right away. */
 function hasQuestion(status: TaskStatus): boolean {
@@ -75,11 +77,25 @@ export function waitForAttention(
       else resolve(outcome);
     };
     const refresh = (id: string) => {
+      const before = statuses.get(id);
+      let now: TaskStatus | undefined;
       try {
-        statuses.set(id, store.status(id));
+        now = store.status(id);
       } catch {
-        statuses.delete(id);
+        now = undefined;
       }
+      // A folder being removed reads as gone, or (caught halfway) as one without its task.json.
+      if (!now || !store.exists(id) || (before && !before.legacy && now.legacy)) {
+        statuses.delete(id);
+        if (watched.has(id))
+          finish({
+            kind: 'removed',
+            removed: [id],
+            tasks: [...statuses.values()].filter((s) => watched.has(s.id)),
+          });
+        return;
+      }
+      statuses.set(id, now);
       const tasks = attention();
       if (tasks.length > 0) finish({ kind: 'attention', tasks });
     };

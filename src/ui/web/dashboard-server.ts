@@ -8,11 +8,12 @@ import { EventStreams } from './event-streams.js';
 import { feedEventJson } from './feed-json.js';
 import { errorResponse, HttpError } from './http-error.js';
 import { readJsonBody } from './read-json-body.js';
-import { authorize, cookieName } from './request-auth.js';
+import { authorize, checkHost, TOKEN_HINT, type Credentials } from './request-auth.js';
 import { sendBody, sendJson, setSecurityHeaders } from './responses.js';
 import { matchRoute, type Route } from './routes.js';
 import { StaticAssets } from './static-assets.js';
-import { createToken } from './token.js';
+import { Sessions } from './sessions.js';
+import { createToken, tokensEqual } from './token.js';
 
 /** Loopback only: the dashboard can answer questions and cancel workers. */
 export const HOST = '127.0.0.1';
@@ -37,6 +38,7 @@ const OUTPUT_EVENT_MS = 250;
 
 export class DashboardServer {
   readonly token: string;
+  private readonly sessions = new Sessions();
   private readonly server: Server;
   private readonly feed: TaskFeed;
   private readonly streams = new EventStreams();
@@ -55,6 +57,18 @@ export class DashboardServer {
 
   get url(): string {
     return `http://${HOST}:${this.port}/?token=${this.token}`;
+  }
+
+  /**
+   * A URL for a browser opener (`--open`): its code logs one browser in once and is worthless
+   * after, so it may be seen in the opener's argv, unlike the token.
+   */
+  loginUrl(): string {
+    return `http://${HOST}:${this.port}/?login=${this.sessions.createLoginCode()}`;
+  }
+
+  private get credentials(): Credentials {
+    return { token: this.token, sessions: this.sessions };
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -113,13 +127,13 @@ export class DashboardServer {
     try {
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', `http://${HOST}`);
-      const source = authorize(method, req.headers, url.searchParams, this.token, this.port);
-      if (source === 'query')
-        res.setHeader(
-          'Set-Cookie',
-          `${cookieName(this.port)}=${this.token}; Path=/; HttpOnly; SameSite=Strict`,
-        );
-      await this.serve(matchRoute(method, url.pathname), req, res);
+      checkHost(req.headers.host, this.port);
+      const route = this.route(method, url, req);
+      // The page shell and its files hold no task data: they load without a credential, so a
+      // reload finds the session the page keeps. Everything else needs one.
+      if (route.kind !== 'page' && route.kind !== 'asset')
+        authorize(method, req.headers, url.searchParams, this.credentials, this.port);
+      await this.serve(route, url, req, res);
     } catch (error) {
       // A person who opened a page without the token reads text; programs get JSON.
       const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -127,12 +141,49 @@ export class DashboardServer {
     }
   }
 
-  private async serve(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The route; a request for nothing known is told so only once it shows a credential. */
+  private route(method: string, url: URL, req: IncomingMessage): Route {
+    try {
+      return matchRoute(method, url.pathname);
+    } catch (error) {
+      authorize(method, req.headers, url.searchParams, this.credentials, this.port);
+      throw error;
+    }
+  }
+
+  /**
+   * A page opened with the token or a login code gets a new session secret in the shell; a plain
+   * page load gets the shell alone (the page then uses the session it already keeps).
+   */
+  private pageSession(query: URLSearchParams): string | undefined {
+    const login = query.get('login');
+    if (login !== null) {
+      if (!this.sessions.redeemLoginCode(login))
+        throw new HttpError(403, 'this login link was already used or is not valid', TOKEN_HINT);
+      return this.sessions.create();
+    }
+    const token = query.get('token');
+    if (token === null) return undefined;
+    if (!tokensEqual(token, this.token))
+      throw new HttpError(403, 'this dashboard needs its access token', TOKEN_HINT);
+    return this.sessions.create();
+  }
+
+  private async serve(
+    route: Route,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     switch (route.kind) {
       case 'page': {
-        const page = this.assets.page(this.token);
-        const missing = route.taskId !== undefined && !this.options.ctx.taskExists(route.taskId);
-        // A missing task still gets the page, which says so; the status tells scripts.
+        const session = this.pageSession(url.searchParams);
+        const page = this.assets.page(session ?? '');
+        // Only a request with a credential learns whether a task exists.
+        const missing =
+          session !== undefined &&
+          route.taskId !== undefined &&
+          !this.options.ctx.taskExists(route.taskId);
         return sendBody(res, missing ? 404 : 200, page.type, page.body);
       }
       case 'asset': {

@@ -1,50 +1,45 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from './http-error.js';
+import type { Sessions } from './sessions.js';
 import { tokensEqual } from './token.js';
 
-/** How a request proved it knows the token. */
-export type TokenSource = 'query' | 'cookie' | 'header';
+/**
+ * How a request proved it may act: the token in a header or (reads only) in the query, or a
+ * session secret in a header. Nothing in a cookie counts: browsers send a host's cookies to every
+ * port of it, so any other local web server would receive them.
+ */
+export type TokenSource = 'query' | 'header' | 'session';
 
-/** The cookie's name carries the port, so two dashboards on one machine keep separate cookies. */
-export function cookieName(port: number): string {
-  return `dispatch_token_${port}`;
+export interface Credentials {
+  token: string;
+  sessions: Sessions;
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index < 0) continue;
-    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
-}
-
-/** The token from a header: `Authorization: Bearer …` or `X-Dispatch-Token: …`. */
-function headerToken(headers: IncomingHttpHeaders): string | undefined {
+/** The secret from a header: `Authorization: Bearer …` or `X-Dispatch-Token: …`. */
+function headerSecret(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
   if (auth && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
   const custom = headers['x-dispatch-token'];
   return typeof custom === 'string' ? custom.trim() : undefined;
 }
 
-/** Which of the three places holds the right token (header first), or undefined. */
+/** Which credential the request carries (a header first), or undefined. */
 export function tokenSource(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
-  token: string,
-  port: number,
+  credentials: Credentials,
 ): TokenSource | undefined {
-  const candidates: [TokenSource, string | undefined][] = [
-    ['header', headerToken(headers)],
-    ['query', query.get('token') ?? undefined],
-    ['cookie', readCookie(headers.cookie, cookieName(port))],
-  ];
-  for (const [source, value] of candidates)
-    if (value !== undefined && tokensEqual(value, token)) return source;
+  const header = headerSecret(headers);
+  if (header !== undefined) {
+    if (tokensEqual(header, credentials.token)) return 'header';
+    if (credentials.sessions.has(header)) return 'session';
+  }
+  const queried = query.get('token');
+  if (queried !== null && tokensEqual(queried, credentials.token)) return 'query';
   return undefined;
 }
 
-const TOKEN_HINT =
+export const TOKEN_HINT =
   'Open the dashboard with the URL `dispatch ui` printed in its terminal (it ends in ?token=…); run `dispatch ui` again if that terminal is gone.';
 
 /**
@@ -59,21 +54,22 @@ export function checkHost(host: string | undefined, port: number): string {
 }
 
 /**
- * Every request needs the token; a change (POST) needs it in a header, which another site's page
- * cannot set without the browser asking first, and must come from this origin.
+ * Every API request and event stream needs a credential; a change (POST) needs it in a header,
+ * which another site's page cannot set without the browser asking first, and must come from this
+ * origin.
  */
 export function authorize(
   method: string,
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
-  token: string,
+  credentials: Credentials,
   port: number,
 ): TokenSource {
   const host = checkHost(headers.host, port);
-  const source = tokenSource(headers, query, token, port);
+  const source = tokenSource(headers, query, credentials);
   if (!source) throw new HttpError(403, 'this dashboard needs its access token', TOKEN_HINT);
   if (method !== 'GET' && method !== 'HEAD') {
-    if (source !== 'header')
+    if (source === 'query')
       throw new HttpError(
         403,
         `${method} requests need the token in a header`,

@@ -17,8 +17,8 @@ export interface Asset {
   body: Buffer;
 }
 
-/** Where the page shell receives the token, read by app.js for its POST requests. */
-export const TOKEN_PLACEHOLDER = '__DISPATCH_TOKEN__';
+/** Where the page shell receives a new session secret, read by api.js (empty on a plain load). */
+export const SESSION_PLACEHOLDER = '__DISPATCH_SESSION__';
 
 /**
  * The dashboard's files, read once at start. Only plain names of known types are served, so no
@@ -41,12 +41,12 @@ export class StaticAssets {
     return name === 'index.html' ? undefined : this.files.get(name);
   }
 
-  /** The page shell with the token in its meta tag (the token is URL-safe base64, HTML-safe). */
-  page(token: string): Asset {
+  /** The page shell with a session secret in its meta tag (URL-safe base64, HTML-safe). */
+  page(session: string): Asset {
     const shell = this.files.get('index.html') as Asset;
     return {
       type: shell.type,
-      body: Buffer.from(shell.body.toString('utf8').replace(TOKEN_PLACEHOLDER, token)),
+      body: Buffer.from(shell.body.toString('utf8').replace(SESSION_PLACEHOLDER, session)),
     };
   }
 }

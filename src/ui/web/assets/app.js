@@ -1,13 +1,15 @@
 // The dashboard page: picks the view from the path, keeps the task list current from the
 // server-sent events (one stream, fed by the same file watching as `dispatch watch`).
-import { getJson } from './api.js';
+import { getJson, streamEvents } from './api.js';
 import { homePage } from './home-page.js';
 import { taskPage } from './task-page.js';
 import { announce, refreshElapsedTimes } from './widgets.js';
 import { seqLabel } from './format.js';
 
-// The token has set a cookie; take it out of the address bar, history and bookmarks.
-if (new URLSearchParams(location.search).has('token')) {
+// The page keeps its session now; take the token or login code out of the address bar, history
+// and bookmarks.
+const query = new URLSearchParams(location.search);
+if (query.has('token') || query.has('login')) {
   history.replaceState(null, '', location.pathname);
 }
 
@@ -60,19 +62,22 @@ function setConnection(text, ok) {
   connection.classList.toggle('offline', !ok);
 }
 
-const source = new EventSource('/events');
-source.addEventListener('open', () => setConnection('Live', true));
-source.addEventListener('error', () =>
-  setConnection(
-    source.readyState === EventSource.CLOSED
-      ? 'Disconnected: open the URL `dispatch ui` printed'
-      : 'Reconnecting…',
-    false,
-  ),
-);
-source.addEventListener('message', (message) => apply(JSON.parse(message.data)));
-// A worker wrote output: a task page showing its log tail fetches it again.
-source.addEventListener('output', (message) => view.onOutput?.(JSON.parse(message.data).id));
+streamEvents({
+  open: () => setConnection('Live', true),
+  retrying: () => setConnection('Reconnecting…', false),
+  refused: (status) =>
+    setConnection(
+      status === 403
+        ? 'Not signed in: open the URL `dispatch ui` printed in its terminal'
+        : 'Disconnected: open the URL `dispatch ui` printed',
+      false,
+    ),
+  event: (name, data) => {
+    if (name === 'message') apply(JSON.parse(data));
+    // A worker wrote output: a task page showing its log tail fetches it again.
+    else if (name === 'output') view.onOutput?.(JSON.parse(data).id);
+  },
+});
 
 getJson('/api/tasks').then(
   (data) => (document.getElementById('project').textContent = data.project),
