@@ -32,13 +32,31 @@ export function defineOperation<Input extends z.ZodMiniObject, Result>(
   return operation;
 }
 
+/**
+ * An issue in words. Checks declared here carry their own message; for the rest (a wrong type, a
+ * value not among the allowed ones) it is said here, so it reads the same whichever copy of zod,
+ * with whichever messages, checked it.
+ */
+function issueText(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid input';
+  if (!issue.message.startsWith('Invalid input')) return issue.message;
+  if (issue.code === 'invalid_value')
+    return `must be one of ${issue.values.map((value) => String(value)).join(', ')}`;
+  if (issue.code === 'invalid_type') {
+    const expected = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
+    return `must be ${expected}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
 /** The first problem with an input, worded like the CLI's other usage errors. */
 export function inputError(name: string, error: z.core.$ZodError): DispatchError {
   const issue = error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
-  const message = issue?.message ?? 'invalid input';
+  const message = issueText(issue);
   return new DispatchError('usage', field ? `${field}: ${message}` : message, {
-    hint: `See the ${name} operation's fields (dispatch ${name} --help).`,
+    hint: `Correct the ${field ?? 'input'} of ${name} and try again.`,
   });
 }
 

@@ -75,6 +75,12 @@ describe('input declarations', () => {
       perform(noteOperation, ctx, { id: '', text: 'x' }).catch((error: Error) => error),
       perform(waitOperation, ctx, { timeoutSeconds: -1 }).catch((error: Error) => error),
       perform(runOperation, ctx, { items: ['x'], maxParallel: 0 }).catch((error: Error) => error),
+      perform(runOperation, ctx, { items: ['x'], priority: 'urgent' as 'high' }).catch(
+        (error: Error) => error,
+      ),
+      perform(logsOperation, ctx, { id: 'nope', lines: '5' as unknown as number }).catch(
+        (error: Error) => error,
+      ),
     ]);
     expect(
       refusals.map((error) => [(error as { code?: string }).code, (error as Error).message]),
@@ -85,6 +91,8 @@ describe('input declarations', () => {
       ['usage', 'id: give a task id'],
       ['usage', 'timeoutSeconds: the timeout must be 0 seconds or more'],
       ['usage', 'maxParallel: max-parallel takes a whole number of at least 1'],
+      ['usage', 'priority: must be one of high, normal, low'],
+      ['usage', 'lines: must be a number'],
     ]);
   });
 
