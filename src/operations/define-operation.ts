@@ -39,15 +39,12 @@ export function defineOperation<Input extends z.ZodMiniObject, Result>(
  */
 function issueText(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'invalid input';
-  if (!issue.message.startsWith('Invalid input')) return issue.message;
   if (issue.code === 'invalid_value')
     return `must be one of ${issue.values.map((value) => String(value)).join(', ')}`;
-  if (issue.code === 'invalid_type') {
-    const expected = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
-    return `must be ${expected}`;
-  }
-  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.join(', ')}`;
-  return issue.message;
+  const generic = issue.message.startsWith('Invalid input');
+  if (issue.code === 'invalid_type' && (issue.expected !== 'int' || generic))
+    return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+  return generic ? 'invalid value' : issue.message;
 }
 
 /** The first problem with an input, worded like the CLI's other usage errors. */

@@ -45,7 +45,7 @@ function supervisorPid(): number | undefined {
 async function waitingTaskWithoutSupervisor(): Promise<string> {
   const task = await simTask('asks', 'ask: Which name?');
   await waitForFile(join(sandbox.taskDir(task.id), 'ipc', '001.question'));
-  const pid = await waitForCondition(sandbox.root, supervisorPid);
+  const pid = await waitForCondition(sandbox.root, supervisorPid, 30_000);
   process.kill(pid, 'SIGKILL');
   await waitForCondition(sandbox.root, () => (supervisorPid() === undefined ? true : undefined));
   return task.id;
@@ -70,12 +70,13 @@ async function post(
   return { status: response.status, body: (await response.json()) as { error?: string } };
 }
 
-describe('one operation under every interface', () => {
+// A slow machine may take a while to start a supervisor; each wait has its own limit.
+describe('one operation under every interface', { timeout: 90_000 }, () => {
   it('brings a supervisor back after an answer through the library, as the CLI does', async () => {
     const id = await waitingTaskWithoutSupervisor();
     const answered = await dispatcher.answer(id, 'Ada');
     expect(answered).toMatchObject({ id, seq: 1, resumed: false });
-    await waitForCondition(sandbox.root, supervisorPid, 10_000);
+    await waitForCondition(sandbox.root, supervisorPid, 30_000);
   });
 
   it('brings a supervisor back after an answer through the dashboard, as the CLI does', async () => {
@@ -84,7 +85,7 @@ describe('one operation under every interface', () => {
     const id = await waitingTaskWithoutSupervisor();
     const answered = await post(dashboard, `/api/tasks/${id}/answer`, { text: 'Ada' });
     expect(answered.status).toBe(200);
-    await waitForCondition(sandbox.root, supervisorPid, 10_000);
+    await waitForCondition(sandbox.root, supervisorPid, 30_000);
   });
 
   it('fans a plan with several sections out through the library, as dispatch run does', async () => {

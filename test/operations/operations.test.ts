@@ -114,15 +114,18 @@ describe('the supervisor policy', () => {
     expect(tasks[0]?.id).toBe('asks');
     const waiting = await perform(waitOperation, ctx, { ids: ['asks'], timeoutSeconds: 20 });
     expect(waiting.tasks[0]?.question?.text).toBe('Which name?');
+    // No supervisor while the worker waits, as after a crash of the one the run started.
     const running = () => supervisorState(ctx.store).running;
-    const { pid } = await waitForCondition(sandbox.root, () =>
-      running() ? supervisorState(ctx.store) : undefined,
+    const { pid } = await waitForCondition(
+      sandbox.root,
+      () => (running() ? supervisorState(ctx.store) : undefined),
+      30_000,
     );
     process.kill(pid as number, 'SIGKILL');
     await waitForCondition(sandbox.root, () => (running() ? undefined : true));
     const answered = await perform(answerOperation, ctx, { id: 'asks', text: 'Ada' });
     expect(answered.resumed).toBe(false);
     // The supervisor it started takes its lock as soon as it is up.
-    await waitForCondition(sandbox.root, () => (running() ? true : undefined), 10_000);
-  });
+    await waitForCondition(sandbox.root, () => (running() ? true : undefined), 30_000);
+  }, 90_000);
 });
