@@ -16,7 +16,13 @@ export interface ApiContext {
 /** How many log lines a task page shows. */
 const LOG_LINES = 30;
 
-const ACTIONS = new Set<string>(['answer', 'note', 'cancel', 'retry']);
+/** The actions, and the fields of its operation's input each takes from the body. */
+const ACTIONS: Record<string, readonly string[]> = {
+  answer: ['text', 'seq'],
+  note: ['text'],
+  cancel: ['reason'],
+  retry: ['model'],
+};
 
 export function listTasks(api: ApiContext) {
   return {
@@ -39,12 +45,15 @@ export async function postAction(
   action: string,
   body: Record<string, unknown>,
 ) {
-  if (!ACTIONS.has(action))
+  const fields = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+  if (!fields)
     throw new HttpError(404, `no action "${action}"`, 'Actions: answer, note, cancel, retry.');
   api.ctx.requireTask(id);
+  // Only what the page may ask for: a retry from here never changes the config's default.
+  const input = Object.fromEntries(fields.filter((f) => f in body).map((f) => [f, body[f]]));
   try {
     const { message, result } = await performAction(api.ctx, {
-      ...body,
+      ...input,
       kind: action,
       id,
     } as TaskAction);
