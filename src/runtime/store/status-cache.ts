@@ -60,7 +60,9 @@ export class StatusCache {
   }
 
   remember(id: string, stamp: string, status: TaskStatus): void {
-    if (!TERMINAL_STATES.has(status.state) && status.state !== 'blocked') {
+    // An untrusted task changes when it is signed (`dispatch trust`), which the stamp does not see.
+    const settled = TERMINAL_STATES.has(status.state) || status.state === 'blocked';
+    if (!settled || status.untrusted !== undefined) {
       if (this.entries.delete(id)) this.changed = true;
       return;
     }
