@@ -105,7 +105,7 @@ export class TaskStore {
    * from the status cache while their files are unchanged (see StatusCache).
    */
   statuses(): TaskStatus[] {
-    const cache = StatusCache.forRoot(this.root);
+    const cache = StatusCache.forRoot(this.root, this.env);
     const ids = this.listIds();
     const result: TaskStatus[] = [];
     for (const id of ids) {

@@ -1,11 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskFiles } from '../paths.js';
 import { unsafeFolderReason } from './folder-safety.js';
-import { verifyLaunch } from './launch-mac.js';
+import { signLaunch, verifyLaunch } from './launch-mac.js';
 import { ensureUserKey, findUserKey } from './user-key.js';
-import { signLaunch } from './launch-mac.js';
 
 /**
  * Why a task folder is not the user's own work, or undefined when it is. A folder with neither
@@ -55,6 +55,20 @@ export function assertTrusted(
   const reason = distrustReason(id, files, meta, events, env);
   if (reason) throw untrustedError(id, reason, action);
   if (!meta) throw untrustedError(id, 'it has no task.json', action);
+}
+
+/**
+ * A value only this user's key yields for this root, for files the program reads back as its own
+ * (the status cache). Undefined when there is no usable key.
+ */
+export function cacheOwner(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let key;
+  try {
+    key = findUserKey(env);
+  } catch {
+    return undefined;
+  }
+  return key && createHmac('sha256', key).update(`status-cache\0${root}`).digest('hex');
 }
 
 /** Signs a launch record with the user's key, creating the key on first use. */
