@@ -232,3 +232,29 @@ describe('the MCP server', () => {
     }
   });
 });
+
+describe('a task made by an earlier version (no signature)', () => {
+  it('is shown as not yours and refused until the user has seen its command line and signed it', async () => {
+    const { id } = await sandbox.run(['--model', 'sim', '--item', 'Say hi']);
+    await sandbox.waitForDone([id]);
+    const metaFile = join(sandbox.taskDir(id), 'task.json');
+    const { mac: _mac, ...unsigned } = JSON.parse(readFileSync(metaFile, 'utf8'));
+    writeFileSync(metaFile, JSON.stringify(unsigned, null, 2));
+
+    const status = JSON.parse((await sandbox.cli(['status', id, '--json'])).stdout);
+    expect(status).toMatchObject({ state: 'done' });
+    expect(status.untrusted).toMatch(/no launch signature/);
+    expect((await sandbox.cli(['list'])).stdout).toMatch(
+      new RegExp(`${id}\\s+done \\(not yours\\)`),
+    );
+    const refused = await sandbox.cli(['retry', id]);
+    expect(refused.code).toBe(9);
+
+    const shown = await sandbox.cli(['trust', id]);
+    expect(shown.stdout).toContain(`command: ${JSON.stringify(unsigned.command)}`);
+    expect(JSON.parse(readFileSync(metaFile, 'utf8')).mac).toBeUndefined();
+    const signed = await sandbox.cli(['trust', id, '--yes']);
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(JSON.parse((await sandbox.cli(['status', id, '--json'])).stdout).untrusted).toBeNull();
+  });
+});

@@ -138,7 +138,7 @@ describe('a hostile project', () => {
     expect(detail.stdout).toContain('not created by you: never started');
   });
 
-  it('refuses to answer, note, cancel or retry them, with exit code 9', async () => {
+  it('refuses to answer, note, cancel, retry, diff, merge or discard them, with exit code 9', async () => {
     for (const args of [
       ['answer', RUNNING, 'PostgreSQL'],
       ['note', RUNNING, 'a note'],
@@ -146,6 +146,9 @@ describe('a hostile project', () => {
       ['cancel', QUEUED],
       ['retry', QUEUED],
       ['retry', CANCELLED],
+      ['diff', RUNNING],
+      ['merge', RUNNING],
+      ['discard', RUNNING, '--yes'],
     ]) {
       const result = await cli(args);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(9);

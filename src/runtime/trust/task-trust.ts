@@ -8,9 +8,9 @@ import { signLaunch, verifyLaunch } from './launch-mac.js';
 import { ensureUserKey, findUserKey } from './user-key.js';
 
 /**
- * Why a task folder is not the user's own work, or undefined when it is. A folder with neither
- * task.json nor events (written by the original prompt-only dispatcher) is never started by this
- * program anyway, so it needs no signature.
+ * Why a task folder is not the user's own work, or undefined when it is. A folder without
+ * task.json (written by the original prompt-only dispatcher) is never started by this program
+ * anyway, so it needs no signature, as long as its history names no worker to signal.
  */
 export function distrustReason(
   id: string,
@@ -21,7 +21,11 @@ export function distrustReason(
 ): string | undefined {
   const unsafe = unsafeFolderReason(files.taskDir);
   if (unsafe) return `its folder ${files.taskDir}: ${unsafe}`;
-  if (!meta) return events.length === 0 ? undefined : 'it has a history but no task.json';
+  // Without task.json nothing is ever started; only a worker it claims must not be believed.
+  if (!meta)
+    return events.some((e) => e.type === 'spawned')
+      ? 'it names a worker but has no task.json'
+      : undefined;
   if (meta.id !== id) return `its task.json names another task (${JSON.stringify(meta.id)})`;
   switch (verifyLaunch(meta, findUserKey(env))) {
     case 'valid':
