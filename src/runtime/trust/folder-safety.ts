@@ -1,14 +1,17 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 
 /**
  * Why a folder may not be trusted: another user owns it (they could plant tasks or swap files),
  * it is writable by group or others (anyone in them could), or it is a symlink (it leads
- * elsewhere). Undefined when it is the user's own and private enough, or does not exist.
+ * elsewhere; with `followLinks`, where it leads is checked instead). Undefined when it is the user's own and private enough, or does not exist.
  */
-export function unsafeFolderReason(path: string): string | undefined {
+export function unsafeFolderReason(
+  path: string,
+  options: { followLinks?: boolean } = {},
+): string | undefined {
   let stats;
   try {
-    stats = lstatSync(path);
+    stats = options.followLinks ? statSync(path) : lstatSync(path);
   } catch {
     return undefined;
   }

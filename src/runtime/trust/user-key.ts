@@ -13,6 +13,7 @@ export function userKeyPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(dispatchHome(env), 'key');
 }
 
+/** Checked and read once per process and path: verifying 10,000 tasks costs one read. */
 const cache = new Map<string, Buffer>();
 
 function unsafeKey(path: string, why: string): DispatchError {
@@ -48,7 +49,8 @@ export function findUserKey(env: NodeJS.ProcessEnv = process.env): Buffer | unde
   const cached = cache.get(path);
   if (cached) return cached;
   const home = dispatchHome(env);
-  const unsafe = unsafeFolderReason(home);
+  // The user's own settings folder may well be a link into their dotfiles.
+  const unsafe = unsafeFolderReason(home, { followLinks: true });
   if (unsafe)
     throw new DispatchError('untrusted', `refusing the dispatch home ${home}: ${unsafe}`, {
       hint: `Make it yours and private: chown $(id -un) ${home} && chmod 700 ${home}`,
