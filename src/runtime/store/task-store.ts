@@ -10,6 +10,7 @@ import { StatusCache } from './status-cache.js';
 import { readEvents, readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
 import { distrustReason, untrustedError } from '../trust/task-trust.js';
 import { assertSafeRoot } from '../trust/root-safety.js';
+import { findUserKey } from '../trust/user-key.js';
 import { existsSync } from 'node:fs';
 
 /** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
@@ -105,6 +106,8 @@ export class TaskStore {
    * from the status cache while their files are unchanged (see StatusCache).
    */
   statuses(): TaskStatus[] {
+    // A key that cannot be trusted is reported once, not taken for tasks vanishing while listed.
+    findUserKey(this.env);
     const cache = StatusCache.forRoot(this.root, this.env);
     const ids = this.listIds();
     const result: TaskStatus[] = [];

@@ -20,8 +20,12 @@ export function unsafeFolderReason(
   const uid = process.getuid?.();
   if (uid !== undefined && stats.uid !== uid)
     return `it is owned by another user (uid ${stats.uid})`;
-  if ((stats.mode & 0o022) !== 0)
-    return `it is writable by ${(stats.mode & 0o020) !== 0 ? 'its group' : 'others'} (mode ${(stats.mode & 0o777).toString(8)})`;
+  const writers = [
+    ...((stats.mode & 0o020) !== 0 ? ['its group'] : []),
+    ...((stats.mode & 0o002) !== 0 ? ['others'] : []),
+  ];
+  if (writers.length > 0)
+    return `it is writable by ${writers.join(' and ')} (mode ${(stats.mode & 0o777).toString(8)})`;
   return undefined;
 }
 
