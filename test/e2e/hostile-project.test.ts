@@ -22,6 +22,8 @@ let hostile: string;
 let marker: string;
 let stranger: ChildProcess;
 let strangerStart: string | null;
+let ownId: string;
+let spawned: Record<string, unknown>;
 const planted: Record<string, string> = {};
 
 const QUEUED = 'planted-queued';
@@ -70,10 +72,11 @@ beforeAll(async () => {
   marker = join(sandbox.dir, 'pwned');
   const { id } = await sandbox.run(['--model', 'sim', 'Say hello']);
   await sandbox.waitForDone([id]);
+  ownId = id;
   // In its own process group, as a worker would be: a stray kill(-pid) would reach it.
   stranger = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
   strangerStart = processStartTime(stranger.pid as number);
-  const spawned = {
+  spawned = {
     type: 'spawned',
     attempt: 1,
     pid: stranger.pid,
@@ -242,4 +245,23 @@ describe('a hostile project', () => {
     for (const [id, events] of Object.entries(planted))
       expect(readFileSync(join(hostileTask(id), 'events.jsonl'), 'utf8'), id).toBe(events);
   }, 60_000);
+
+  it("a worker forged into the user's own task is not signalled by cancel or doctor --fix", async () => {
+    // Anything that can write the task's history (its own worker can) may claim another process.
+    rmSync(join(sandbox.taskDir(ownId), 'ipc', '.done'));
+    const events = join(sandbox.taskDir(ownId), 'events.jsonl');
+    writeFileSync(
+      events,
+      readFileSync(events, 'utf8') +
+        line({ type: 'queued' }) +
+        line({ ...spawned, attempt: 2, backend: 'sim' }),
+    );
+    expect(await sandbox.status(ownId)).toMatchObject({ state: 'running', pid: stranger.pid });
+    const cancel = await sandbox.cli(['cancel', ownId]);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(strangerAlive()).toBe(true);
+    const fix = await sandbox.cli(['doctor', '--fix']);
+    expect(fix.stdout).not.toContain('stopped it');
+    expect(strangerAlive()).toBe(true);
+  });
 });
