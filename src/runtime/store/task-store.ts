@@ -63,7 +63,7 @@ export class TaskStore {
   /**
    * `require`, refusing a task the user did not create (see docs/protocol.md, Trust) before
    * anything is written to it or done for it. A folder of the original prompt-only dispatcher
-   * (no task.json, no history) passes: this program never starts its workers.
+   * (no task.json) passes unless its history names a worker: this program never starts one.
    */
   requireOwn(id: string, action: string): TaskFiles {
     const files = this.require(id);

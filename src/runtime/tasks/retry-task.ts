@@ -51,7 +51,7 @@ export async function retryTask(
       hint: `Dispatch it again: dispatch run --plan-file ${files.plan}`,
     });
   const worker = latestWorkerClaim(id, snapshot.events);
-  if (status.state === 'timed-out' && worker?.pid === status.pid && worker && isTaskWorker(worker))
+  if (status.state === 'timed-out' && worker && worker.pid === status.pid && isTaskWorker(worker))
     await stopProcessGroup(worker.pid);
   if (options.model) {
     const choice = resolveModel(config, { explicit: options.model });
