@@ -30,7 +30,7 @@ export function stateSentence(status: TaskStatus): string {
   if (status.untrusted !== undefined)
     return status.state === 'not-started'
       ? 'not created by you: never started (see `dispatch doctor`)'
-      : `${status.state}, not created by you (see \`dispatch doctor\`)`;
+      : 'not created by you: dispatch will not start, resume or stop it (see `dispatch doctor`)';
   switch (status.state) {
     case 'queued':
       return 'queued (not started yet)';
