@@ -6,6 +6,7 @@ import { loadConfig, prepareConfig } from '../runtime/config-file.js';
 import type { FeedEvent } from '../runtime/feed/feed-events.js';
 import { TaskFeed } from '../runtime/feed/task-feed.js';
 import { findDispatchRoot } from '../runtime/paths.js';
+import { confinedFolder } from '../runtime/trust/confine-path.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../runtime/store/read-text.js';
 import { TaskStore } from '../runtime/store/task-store.js';
 import { ensureSupervisor } from '../runtime/supervisor/ensure-supervisor.js';
@@ -74,12 +75,14 @@ export class Dispatcher {
   /** The environment the config and root are looked up in. */
   readonly env: NodeJS.ProcessEnv;
   private readonly by: string;
+  private readonly confine: boolean;
   private storeCache: TaskStore | undefined;
 
   constructor(options: DispatcherOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.env = options.env ?? process.env;
     this.by = options.by ?? 'api';
+    this.confine = options.confine ?? false;
   }
 
   /** The `.dispatch/` folder that holds the tasks. */
@@ -124,7 +127,12 @@ export class Dispatcher {
     const store = this.store;
     const result = dispatchTask(store, this.config(), {
       ...request,
-      cwd: request.cwd !== undefined ? resolve(this.cwd, request.cwd) : undefined,
+      cwd:
+        request.cwd === undefined
+          ? undefined
+          : this.confine
+            ? confinedFolder(this.cwd, request.cwd)
+            : resolve(this.cwd, request.cwd),
     });
     ensureSupervisor(store);
     const { meta } = result;

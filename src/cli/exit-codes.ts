@@ -15,6 +15,7 @@ export const EXIT = {
   state: 6,
   backend: 7,
   unhealthy: 8,
+  untrusted: 9,
   internal: 70,
 } as const;
 
@@ -29,6 +30,7 @@ const BY_ERROR_CODE: Record<ErrorCode, number> = {
   backend: EXIT.backend,
   timeout: EXIT.timeout,
   io: EXIT.internal,
+  untrusted: EXIT.untrusted,
 };
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -44,4 +46,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   5  configuration error (doctor too, when the config file cannot be used)
   6  the task's state does not allow it (already answered, already finished)
   7  the worker CLI could not be started
-  8  dispatch doctor found problems`;
+  8  dispatch doctor found problems
+  9  refused: a task not created by you, or a folder or key someone else could write`;

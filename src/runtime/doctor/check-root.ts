@@ -4,6 +4,7 @@ import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker } from '../process/worker-identity.js';
 import { listDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
@@ -83,6 +84,7 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
   }
 
   let active = 0;
+  const untrusted: { id: string; reason: string }[] = [];
   for (const id of store.listIds()) {
     let snapshot;
     try {
@@ -96,6 +98,10 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       continue;
     }
     const status = store.status(id);
+    if (snapshot.untrusted !== undefined) {
+      untrusted.push({ id, reason: snapshot.untrusted });
+      continue;
+    }
     if (snapshot.planProblem && !TERMINAL_STATES.has(status.state)) {
       findings.push({
         level: 'error',
@@ -111,8 +117,9 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
     if (
       spawned &&
       !exited &&
+      snapshot.untrusted === undefined &&
       TERMINAL_STATES.has(status.state) &&
-      isProcessAlive(spawned.pid, spawned.startTime)
+      isTaskWorker({ taskId: id, pid: spawned.pid, startTime: spawned.startTime })
     ) {
       if (fix) await stopProcessGroup(spawned.pid);
       findings.push({
@@ -124,6 +131,8 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       });
     }
   }
+
+  if (untrusted.length > 0) findings.push(untrustedFinding(untrusted));
 
   const owner = readLockOwner(paths.supervisorLock);
   const supervised = owner !== undefined && isProcessAlive(owner.pid, owner.startTime);
@@ -143,6 +152,22 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
   }
   findings.push(ok('tasks', `${store.listIds().length} task(s), ${active} active`));
   return findings;
+}
+
+/**
+ * Tasks this user did not create (or made with an earlier version of dispatch, before launch
+ * records were signed): never started, resumed or signalled. The user decides, one by one.
+ */
+function untrustedFinding(tasks: { id: string; reason: string }[]): Finding {
+  const first = tasks[0] as { id: string; reason: string };
+  const shown = tasks.slice(0, 10).map((t) => t.id);
+  const more = tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '';
+  return {
+    level: 'warn',
+    subject: 'trust',
+    message: `${tasks.length} task(s) not created by you, never started or stopped by dispatch: ${shown.join(', ')}${more} (${first.id}: ${first.reason})`,
+    fix: `If you made one with an earlier version of dispatch: \`dispatch trust ${first.id}\` shows what it runs, and \`dispatch trust ${first.id} --yes\` signs it. If you did not make it, do not sign it: remove its folder, or dispatch the work yourself with \`dispatch run\`.`,
+  };
 }
 
 function unlinkQuietly(path: string): void {

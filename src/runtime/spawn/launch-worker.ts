@@ -8,6 +8,7 @@ import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { processStartTime } from '../process/process-info.js';
 import { tryLock } from '../lock/file-lock.js';
+import { assertTrusted } from '../trust/task-trust.js';
 import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
@@ -42,6 +43,8 @@ export function launchWorker(
   attempt: number,
 ): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
+  // The one place a worker starts: whatever led here, a record the user did not sign never runs.
+  assertTrusted(meta.id, files, meta, [], 'start', store.env);
   // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
   // claim per attempt lets exactly one of them do it. The claim of a process that died before
   // spawning is stale and taken over.

@@ -8,6 +8,7 @@ import { parseEvents, type TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
+import { distrustReason } from '../trust/task-trust.js';
 import { MAX_PLAN_BYTES, MAX_QUESTION_BYTES, listDir, mtimeMs, readTextFile } from './read-text.js';
 
 export function readMeta(files: TaskFiles): TaskMeta | undefined {
@@ -43,9 +44,14 @@ export function workerLiveness(events: TaskEvent[]): Liveness {
 }
 
 /** Reads everything status derivation needs from a task folder. Never throws for bad content. */
-export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
+export function readTaskSnapshot(
+  id: string,
+  files: TaskFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskSnapshot {
   const meta = readMeta(files);
   const events = readEvents(files);
+  const untrusted = distrustReason(id, files, meta, events, env);
   const planRead = readTextFile(files.plan, MAX_PLAN_BYTES);
   const ipc = readIpcState(listDir(files.ipc));
   const questions: Record<number, string> = {};
@@ -66,12 +72,18 @@ export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
     ipc,
     questions,
     hasContext: existsSync(files.context),
-    liveness: workerLiveness(events),
+    // A forged `spawned` event must not make a live stranger look like this task's worker.
+    liveness: untrusted ? 'unknown' : workerLiveness(events),
     lastActivityMs: Math.max(mtimeMs(files.plan), mtimeMs(files.ipc), mtimeMs(files.log)),
     readAtMs: Date.now(),
+    ...(untrusted ? { untrusted } : {}),
   };
 }
 
-export function readTaskStatus(id: string, files: TaskFiles): TaskStatus {
-  return deriveStatus(readTaskSnapshot(id, files));
+export function readTaskStatus(
+  id: string,
+  files: TaskFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskStatus {
+  return deriveStatus(readTaskSnapshot(id, files, env));
 }

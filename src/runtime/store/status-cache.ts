@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
+import { cacheOwner } from '../trust/task-trust.js';
 
 const FORMAT = 1;
 
@@ -24,19 +25,29 @@ export class StatusCache {
   private entries = new Map<string, Entry>();
   private changed = false;
 
-  constructor(private readonly file: string) {}
+  /**
+   * @param owner the user's fingerprint for this root (see cacheOwner): a cache someone else
+   *   wrote (planted, copied, or from before tasks were signed) is ignored, so it cannot make a
+   *   task look like the user's own.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly owner: string | undefined,
+  ) {}
 
-  static forRoot(root: string): StatusCache {
-    return new StatusCache(join(root, 'status-cache.json')).load();
+  static forRoot(root: string, env: NodeJS.ProcessEnv = process.env): StatusCache {
+    return new StatusCache(join(root, 'status-cache.json'), cacheOwner(root, env)).load();
   }
 
   private load(): this {
     try {
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
         format: number;
+        owner?: string;
         entries: Record<string, Entry>;
       };
-      if (data.format === FORMAT) this.entries = new Map(Object.entries(data.entries));
+      if (data.format === FORMAT && this.owner !== undefined && data.owner === this.owner)
+        this.entries = new Map(Object.entries(data.entries));
     } catch {
       // no cache yet, or a damaged one: everything is derived from the files
     }
@@ -60,7 +71,9 @@ export class StatusCache {
   }
 
   remember(id: string, stamp: string, status: TaskStatus): void {
-    if (!TERMINAL_STATES.has(status.state) && status.state !== 'blocked') {
+    // An untrusted task changes when it is signed (`dispatch trust`), which the stamp does not see.
+    const settled = TERMINAL_STATES.has(status.state) || status.state === 'blocked';
+    if (!settled || status.untrusted !== undefined) {
       if (this.entries.delete(id)) this.changed = true;
       return;
     }
@@ -76,11 +89,15 @@ export class StatusCache {
         this.changed = true;
       }
     }
-    if (!this.changed) return;
+    if (!this.changed || this.owner === undefined) return;
     try {
       writeFileAtomic(
         this.file,
-        JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }),
+        JSON.stringify({
+          format: FORMAT,
+          owner: this.owner,
+          entries: Object.fromEntries(this.entries),
+        }),
         { mode: 0o600 },
       );
     } catch {

@@ -7,7 +7,10 @@ import { appendJsonLine } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
 import { listDir } from './read-text.js';
 import { StatusCache } from './status-cache.js';
-import { readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
+import { readEvents, readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
+import { distrustReason, untrustedError } from '../trust/task-trust.js';
+import { assertSafeRoot } from '../trust/root-safety.js';
+import { findUserKey } from '../trust/user-key.js';
 import { existsSync } from 'node:fs';
 import { ignoreRoot } from './ignore-root.js';
 
@@ -28,6 +31,7 @@ export class TaskStore {
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.paths = new RootPaths(root);
+    assertSafeRoot(this.paths.root);
   }
 
   get root(): string {
@@ -57,6 +61,18 @@ export class TaskStore {
     return files;
   }
 
+  /**
+   * `require`, refusing a task the user did not create (see docs/protocol.md, Trust) before
+   * anything is written to it or done for it. A folder of the original prompt-only dispatcher
+   * (no task.json) passes unless its history names a worker: this program never starts one.
+   */
+  requireOwn(id: string, action: string): TaskFiles {
+    const files = this.require(id);
+    const reason = distrustReason(id, files, readMeta(files), readEvents(files), this.env);
+    if (reason) throw untrustedError(id, reason, action);
+    return files;
+  }
+
   /** Task ids in this root, oldest first by name order of creation where known. */
   listIds(): string[] {
     return listDir(this.paths.tasks)
@@ -76,11 +92,11 @@ export class TaskStore {
   }
 
   status(id: string): TaskStatus {
-    return readTaskStatus(id, this.require(id));
+    return readTaskStatus(id, this.require(id), this.env);
   }
 
   snapshot(id: string) {
-    return readTaskSnapshot(id, this.require(id));
+    return readTaskSnapshot(id, this.require(id), this.env);
   }
 
   meta(id: string) {
@@ -92,7 +108,9 @@ export class TaskStore {
    * from the status cache while their files are unchanged (see StatusCache).
    */
   statuses(): TaskStatus[] {
-    const cache = StatusCache.forRoot(this.root);
+    // A key that cannot be trusted is reported once, not taken for tasks vanishing while listed.
+    findUserKey(this.env);
+    const cache = StatusCache.forRoot(this.root, this.env);
     const ids = this.listIds();
     const result: TaskStatus[] = [];
     for (const id of ids) {
@@ -104,7 +122,7 @@ export class TaskStore {
         continue;
       }
       try {
-        const status = readTaskStatus(id, files);
+        const status = readTaskStatus(id, files, this.env);
         cache.remember(id, stamp, status);
         result.push(status);
       } catch {

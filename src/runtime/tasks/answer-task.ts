@@ -31,7 +31,7 @@ export interface AnswerResult {
  * worker has already given up (the contract's fallback), a new worker continues with the answer.
  */
 export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResult {
-  const files = store.require(request.id);
+  const files = store.requireOwn(request.id, 'answer');
   const text = request.text;
   if (!text.trim())
     throw new DispatchError('usage', 'the answer is empty', {

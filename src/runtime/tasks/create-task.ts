@@ -7,6 +7,7 @@ import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { signTask } from '../trust/task-trust.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { listDir } from '../store/read-text.js';
@@ -110,7 +111,7 @@ function createWithClaim(
       `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
     );
     try {
-      const meta = writeStaging(staging, store.files(id), id, task, worktree);
+      const meta = writeStaging(staging, store.files(id), id, task, worktree, store.env);
       renameSync(staging, store.files(id).taskDir);
       return meta;
     } catch (error) {
@@ -147,16 +148,21 @@ function writeStaging(
   id: string,
   task: NewTask,
   worktree: WorktreeInfo | undefined,
+  env: NodeJS.ProcessEnv,
 ): TaskMeta {
   const files = new TaskFiles(staging);
   mkdirSync(files.ipc, { recursive: true, mode: 0o700 });
-  const meta: TaskMeta = {
-    ...task.meta,
-    ...(worktree ? { worktree } : {}),
-    id,
-    argv: task.argvFor('<prompt.md>'),
-    createdAt: new Date().toISOString(),
-  };
+  // Signed with the user's key: only a launch record this user wrote is ever started.
+  const meta: TaskMeta = signTask(
+    {
+      ...task.meta,
+      ...(worktree ? { worktree } : {}),
+      id,
+      argv: task.argvFor('<prompt.md>'),
+      createdAt: new Date().toISOString(),
+    },
+    env,
+  );
   // The prompt names the final paths, which exist once the folder is renamed into place.
   const prompt = buildWorkerPrompt({
     id,

@@ -16,7 +16,7 @@ import type { TaskStore } from '../store/task-store.js';
  * supervisor can put it back if a worker's concurrent rewrite of plan.md drops it.
  */
 export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'add notes to');
   if (!text.trim())
     throw new DispatchError('usage', 'the note is empty', {
       hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',

@@ -52,7 +52,7 @@ export interface ResumeOutcome {
  * recording the attempt happen under the task's resume lock, so one stop leads to one new worker.
  */
 export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): ResumeOutcome {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'resume');
   return withLock(join(files.taskDir, '.resume.lock'), 10_000, () => {
     const latest = nextAttempt(readEvents(files)) - 1;
     if (latest >= options.attempt) return { attempt: latest, started: false };
