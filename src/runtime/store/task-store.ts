@@ -13,6 +13,7 @@ import { assertSafeRoot } from '../trust/root-safety.js';
 import { findUserKey } from '../trust/user-key.js';
 import { existsSync } from 'node:fs';
 import { ignoreRoot } from './ignore-root.js';
+import { matchTaskRef } from '../../core/task/task-ref.js';
 
 /** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -44,6 +45,31 @@ export class TaskStore {
 
   exists(id: string): boolean {
     return isValidTaskId(id) && existsSync(this.files(id).taskDir);
+  }
+
+  /**
+   * The id a user means: the whole id or a start only one task has (see core/task/task-ref.ts).
+   * An ambiguous start is refused with the tasks it could mean; an unknown one as `require` does.
+   */
+  resolveId(ref: string): string {
+    if (this.exists(ref)) return ref;
+    const match = matchTaskRef(ref, this.listIds());
+    if (match.kind === 'prefix' || match.kind === 'exact') return match.id;
+    if (match.kind === 'ambiguous')
+      throw new DispatchError('usage', `"${ref}" is the start of several tasks`, {
+        hint: `Give more of the id: ${match.candidates.slice(0, 10).join(', ')}.`,
+      });
+    this.require(ref);
+    return ref;
+  }
+
+  /** The most recently created task, for commands that default to it; undefined when none. */
+  latestId(): string | undefined {
+    let latest: TaskStatus | undefined;
+    for (const status of this.statuses())
+      if (latest === undefined || (status.createdAt ?? '') >= (latest.createdAt ?? ''))
+        latest = status;
+    return latest?.id;
   }
 
   /** Throws a not-found error that lists what exists, so a typo is easy to fix. */

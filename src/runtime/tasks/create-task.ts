@@ -23,7 +23,7 @@ import {
 } from '../worktree/worktree-claim.js';
 import { DISPATCH_COMMAND } from '../package-paths.js';
 
-const STAGING_PREFIX = '.staging-';
+export const STAGING_PREFIX = '.staging-';
 const MAX_ID_ATTEMPTS = 20;
 
 export interface NewTask {
