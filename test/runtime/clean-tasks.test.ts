@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskStore } from '../../src/runtime/store/task-store.js';
@@ -75,5 +75,31 @@ describe('cleanTasks', () => {
     expect(forced.removed.map((t) => t.id)).toEqual([unmerged.id]);
     expect(sandbox.taskIds()).toEqual([running.id]);
     expect(gitIn(sandbox.project, ['branch', '--list', `dispatch/${unmerged.id}`])).toBe('');
+  });
+
+  it('never runs git on the worktree a tampered task.json names', async () => {
+    const { id } = await sandbox.run(['--model', 'sim', '--worktree', '--item', 'Look around']);
+    await sandbox.waitForDone([id]);
+    const outside = join(sandbox.dir, 'outside');
+    mkdirSync(outside);
+    initRepo(outside, { 'keep.txt': 'keep\n' });
+    gitIn(outside, ['worktree', 'add', '-q', '-b', 'victim', join(sandbox.dir, 'victim-tree')]);
+    const metaFile = join(sandbox.taskDir(id), 'task.json');
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    meta.worktree = {
+      ...meta.worktree,
+      repo: outside,
+      path: join(sandbox.dir, 'victim-tree'),
+      branch: 'victim',
+    };
+    writeFileSync(metaFile, JSON.stringify(meta));
+
+    const result = await cleanTasks(new TaskStore(sandbox.root, sandbox.env), {
+      allFinished: true,
+      yes: true,
+    });
+    expect(result.removed).toEqual([expect.objectContaining({ id, worktree: null })]);
+    expect(existsSync(join(sandbox.dir, 'victim-tree', 'keep.txt'))).toBe(true);
+    expect(gitIn(outside, ['branch', '--list', 'victim'])).toContain('victim');
   });
 });

@@ -72,7 +72,9 @@ function finishedCandidates(store: TaskStore, cutoff: number): Candidate[] {
     if (!(ended <= cutoff)) continue;
     const snapshot = store.snapshot(status.id);
     if (snapshot.liveness === 'alive') continue;
-    const info = snapshot.meta?.worktree;
+    // The worktree of a task not created by this user names paths someone else chose: git is
+    // never run on them. Its folder inside tasks/ is removed like any other.
+    const info = status.untrusted ? undefined : snapshot.meta?.worktree;
     const state = info ? worktreeState(info) : undefined;
     const uncommitted = state?.uncommitted.length ?? 0;
     const unmerged = state?.unmerged ?? 0;
