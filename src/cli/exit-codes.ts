@@ -15,6 +15,7 @@ export const EXIT = {
   state: 6,
   backend: 7,
   unhealthy: 8,
+  fileSystem: 9,
   internal: 70,
 } as const;
 
@@ -28,7 +29,7 @@ const BY_ERROR_CODE: Record<ErrorCode, number> = {
   plan: EXIT.usage,
   backend: EXIT.backend,
   timeout: EXIT.timeout,
-  io: EXIT.internal,
+  io: EXIT.fileSystem,
 };
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -44,4 +45,6 @@ export const EXIT_CODE_HELP = `Exit codes:
   5  configuration error
   6  the task's state does not allow it (already answered, already finished)
   7  the worker CLI could not be started
-  8  dispatch doctor found problems`;
+  8  dispatch doctor found problems
+  9  a file could not be used: disk full, read-only file system, I/O error, too many open
+     files, or a symbolic link inside .dispatch/ (the message names the file)`;

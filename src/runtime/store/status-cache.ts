@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -43,11 +43,11 @@ export class StatusCache {
     return this;
   }
 
-  /** The stamp of a task's files. */
+  /** The stamp of a task's files, links not followed (a link in place of a file changes it). */
   static stamp(files: TaskFiles): string {
     const parts: (number | string)[] = [];
     for (const path of [files.ipc, files.events, files.plan]) {
-      const stats = statSync(path, { throwIfNoEntry: false });
+      const stats = lstatSync(path, { throwIfNoEntry: false });
       if (stats) parts.push(stats.mtimeMs, stats.size);
       else parts.push('-');
     }

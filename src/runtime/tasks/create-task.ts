@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
@@ -9,7 +9,7 @@ import { appendJsonLine } from '../fs/append-line.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
-import { listDir } from '../store/read-text.js';
+import { listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { addWorktree, worktreeTaken } from '../worktree/add-worktree.js';
 import { removeWorktree } from '../worktree/remove-worktree.js';
@@ -179,13 +179,13 @@ function writeStaging(
 /** Removes staging folders whose creator is gone (or that are older than ten minutes). */
 export function cleanStaging(tasksDir: string): string[] {
   const removed: string[] = [];
-  for (const name of listDir(tasksDir)) {
+  for (const name of listRealDir(tasksDir)) {
     if (!name.startsWith(STAGING_PREFIX)) continue;
     const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
     const path = join(tasksDir, name);
     let old = false;
     try {
-      old = Date.now() - statSync(path).mtimeMs > 10 * 60_000;
+      old = Date.now() - lstatSync(path).mtimeMs > 10 * 60_000;
     } catch {
       continue;
     }
