@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
 import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
 import { prepareConfig } from '../runtime/config-file.js';
+import { fileSystemError } from '../runtime/fs/file-error.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes.js';
 import { paint } from './format/style.js';
@@ -68,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
+  } catch (caught) {
+    // A full or read-only file system is the user's to fix, not a bug: one line naming the file.
+    const error = fileSystemError(caught);
     if (error instanceof CommanderError) {
       if (
         error.code === 'commander.helpDisplayed' ||
