@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { closestMatch } from '../core/config/closest-match.js';
 import { DispatchError, isDispatchError, locatedMessage } from '../core/errors.js';
+import { terminalText } from '../core/text/terminal-text.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
 import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
@@ -82,8 +83,11 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isDispatchError(error)) {
-      ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${locatedMessage(error)}`);
-      if (error.hint) ctx.err(`  ${error.hint}`);
+      // Messages may quote worker text (a question, a plan line): shown, never obeyed.
+      ctx.err(
+        `${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${terminalText(locatedMessage(error))}`,
+      );
+      if (error.hint) ctx.err(`  ${terminalText(error.hint)}`);
       return exitCodeFor(error.code);
     }
     ctx.err(`dispatch: internal error: ${(error as Error).stack ?? String(error)}`);

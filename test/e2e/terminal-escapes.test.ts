@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LongRunning } from '../helpers/long-running.js';
+import { Sandbox } from '../helpers/sandbox.js';
+import { waitForCondition } from '../helpers/wait-for.js';
+
+/** A clipboard write (OSC 52), a window title, a screen clear and a C1 CSI, as a model might print. */
+const HOSTILE = '\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x1b\\\x1b[2J\x1b[H\x9b31m';
+/** Any byte that starts or is a control sequence. */
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+let sandbox: Sandbox;
+let watcher: LongRunning | undefined;
+afterEach(() => {
+  watcher?.kill();
+  watcher = undefined;
+  sandbox?.cleanup();
+});
+
+function expectClean(output: string, label: string): void {
+  const match = CONTROL.exec(output);
+  expect(
+    match,
+    `${label} printed ${JSON.stringify(match?.[0])} in:\n${JSON.stringify(output)}`,
+  ).toBe(null);
+}
+
+describe('worker text is shown, never obeyed', () => {
+  it('every view strips escape sequences from worker output, plans, questions and failures', async () => {
+    sandbox = new Sandbox();
+    const failing = await sandbox.run([
+      '--model',
+      'sim',
+      '--title',
+      'Broken',
+      '--item',
+      `Read the code${HOSTILE}`,
+      '--item',
+      `fail: no access${HOSTILE}`,
+    ]);
+    const asking = await sandbox.run([
+      '--model',
+      'sim',
+      '--title',
+      'Asks',
+      '--item',
+      `ask: Which name?${HOSTILE}`,
+    ]);
+    const ipc = join(sandbox.taskDir(asking.id), 'ipc');
+    await waitForCondition(ipc, () => (existsSync(join(ipc, '001.question')) ? true : undefined));
+    await waitForCondition(sandbox.taskDir(failing.id), () =>
+      sandbox.events(failing.id).some((e) => e.type === 'exited') ? true : undefined,
+    );
+
+    const raw = await sandbox.cli(['logs', failing.id, '--raw']);
+    expect(raw.stdout).toContain('\x1b]52;c;');
+    for (const args of [
+      ['status', failing.id],
+      ['status', asking.id],
+      ['status'],
+      ['list'],
+      [],
+      ['logs', failing.id],
+      ['logs', failing.id, '-n', '5'],
+      ['wait', failing.id],
+      ['wait', asking.id],
+    ]) {
+      const result = await sandbox.cli(args);
+      expect(result.stdout.length, `dispatch ${args.join(' ')}`).toBeGreaterThan(0);
+      expectClean(result.stdout + result.stderr, `dispatch ${args.join(' ')}`);
+    }
+    // The text itself is still there, only its control sequences are gone.
+    expect((await sandbox.cli(['status', asking.id])).stdout).toContain('Which name?');
+    expect((await sandbox.cli(['status', failing.id])).stdout).toContain('no access');
+
+    watcher = new LongRunning(['watch', asking.id], { cwd: sandbox.project, env: sandbox.env });
+    await watcher.waitForStdout(/QUESTION 001: Which name\?/);
+    expectClean(watcher.stdout, 'dispatch watch (piped)');
+  }, 60_000);
+});
