@@ -8,7 +8,14 @@ import { waitForCondition } from '../helpers/wait-for.js';
 /** A clipboard write (OSC 52), a window title, a screen clear and a C1 CSI, as a model might print. */
 const HOSTILE = '\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x1b\\\x1b[2J\x1b[H\x9b31m';
 /** Any byte that starts or is a control sequence. */
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+function firstControl(text: string): string | undefined {
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if ((code < 0x20 && char !== '\n' && char !== '\t') || (code >= 0x7f && code <= 0x9f))
+      return char;
+  }
+  return undefined;
+}
 
 let sandbox: Sandbox;
 let watcher: LongRunning | undefined;
