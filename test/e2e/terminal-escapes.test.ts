@@ -7,7 +7,7 @@ import { waitForCondition } from '../helpers/wait-for.js';
 
 /** A clipboard write (OSC 52), a window title, a screen clear and a C1 CSI, as a model might print. */
 const HOSTILE = '\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x1b\\\x1b[2J\x1b[H\x9b31m';
-/** Any byte that starts or is a control sequence. */
+/** The first character that starts or is a control sequence (newline and tab are text). */
 function firstControl(text: string): string | undefined {
   for (const char of text) {
     const code = char.charCodeAt(0);
@@ -26,11 +26,11 @@ afterEach(() => {
 });
 
 function expectClean(output: string, label: string): void {
-  const match = CONTROL.exec(output);
+  const control = firstControl(output);
   expect(
-    match,
-    `${label} printed ${JSON.stringify(match?.[0])} in:\n${JSON.stringify(output)}`,
-  ).toBe(null);
+    control,
+    `${label} printed ${JSON.stringify(control)} in:\n${JSON.stringify(output)}`,
+  ).toBe(undefined);
 }
 
 describe('worker text is shown, never obeyed', () => {
