@@ -36,8 +36,8 @@ describe('a torn last line in events.jsonl', () => {
   it("never swallows the worker's exit status that the wrapper appends after it", async () => {
     sandbox = new Sandbox();
     const id = await waitingTask();
-    appendFileSync(join(sandbox.taskDir(id), 'events.jsonl'), TORN);
     const wrapper = sandbox.events(id).find((e) => e.type === 'spawned')?.pid as number;
+    appendFileSync(join(sandbox.taskDir(id), 'events.jsonl'), TORN);
     for (const pid of childPids(wrapper)) process.kill(pid, 'SIGTERM');
     await waitForCondition(sandbox.taskDir(id), () =>
       parsedEvents(id).some((e) => e.type === 'exited') ? true : undefined,
