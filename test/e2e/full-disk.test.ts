@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readFileSync,
   readdirSync,
@@ -22,11 +23,11 @@ function canMount(): string | undefined {
 const skipReason = canMount();
 
 let sandbox: Sandbox | undefined;
-let mounted: string | undefined;
+let mounted: string[] = [];
 afterEach(() => {
   sandbox?.stopProcesses();
-  if (mounted) execFileSync('umount', ['-l', mounted]);
-  mounted = undefined;
+  for (const dir of mounted) execFileSync('umount', ['-l', dir]);
+  mounted = [];
   sandbox?.cleanup();
   sandbox = undefined;
 });
@@ -75,7 +76,7 @@ describe.skipIf(skipReason !== undefined)('a full file system', () => {
   it('gives one line naming the file, leaves nothing half-written and loses nothing', async () => {
     sandbox = new Sandbox();
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', sandbox.project]);
-    mounted = sandbox.project;
+    mounted.push(sandbox.project);
     const { id } = await sandbox.run(['--model', 'sim', '--item', 'ask: Which name?']);
     const ipc = join(sandbox.taskDir(id), 'ipc');
     await waitForCondition(ipc, () => (existsSync(join(ipc, '001.question')) ? true : undefined));
@@ -110,6 +111,24 @@ describe.skipIf(skipReason !== undefined)('a full file system', () => {
     expect(retried.code, retried.stderr).toBe(0);
     await sandbox.waitForDone([id]);
     expect(readFileSync(join(ipc, '001.answer'), 'utf8')).toBe('Ada\n');
+  });
+
+  it('a read-only file system gets the same one line', async () => {
+    sandbox = new Sandbox();
+    const project = join(sandbox.dir, 'read-only');
+    mkdirSync(project);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', project]);
+    mounted.push(project);
+    mkdirSync(join(project, '.dispatch', 'tasks'), { recursive: true, mode: 0o700 });
+    execFileSync('mount', ['-o', 'remount,ro', project]);
+    const result = await sandbox.cli(['run', '--model', 'sim', 'A task on a read-only disk'], {
+      cwd: project,
+    });
+    expect(result.code, result.stderr).toBe(9);
+    expect(result.stderr.trim().split('\n')[0]).toMatch(
+      /cannot \w+ \/\S+: read-only file system \(EROFS\)/,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
 

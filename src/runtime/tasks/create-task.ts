@@ -149,7 +149,9 @@ function writeStaging(
   worktree: WorktreeInfo | undefined,
 ): TaskMeta {
   const files = new TaskFiles(staging);
-  mkdirSync(files.ipc, { recursive: true, mode: 0o700 });
+  // One level at a time: a recursive mkdir reports a read-only file system as ENOENT.
+  mkdirSync(files.taskDir, { mode: 0o700 });
+  mkdirSync(files.ipc, { mode: 0o700 });
   const meta: TaskMeta = {
     ...task.meta,
     ...(worktree ? { worktree } : {}),
