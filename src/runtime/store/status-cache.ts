@@ -1,8 +1,9 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
+import { readFileNoFollow } from './read-text.js';
 
 const FORMAT = 1;
 
@@ -32,7 +33,7 @@ export class StatusCache {
 
   private load(): this {
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
+      const data = JSON.parse(readFileNoFollow(this.file)) as {
         format: number;
         entries: Record<string, Entry>;
       };
