@@ -45,6 +45,8 @@ export function launchWorker(
   attempt: number,
 ): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
+  // Not even the attempt's claim is made through a task folder that is a link.
+  refuseSymlink(files.taskDir);
   // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
   // claim per attempt lets exactly one of them do it. The claim of a process that died before
   // spawning is stale and taken over.
@@ -66,7 +68,6 @@ export function launchWorker(
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
   // Neither the log nor events.jsonl is ever opened through a symbolic link; the wrapper writes
   // both through these descriptors, never through a path.
-  refuseSymlink(files.taskDir);
   const log = openNoFollow(files.log, APPEND_FLAGS);
   let events: number;
   try {

@@ -72,7 +72,9 @@ export class TaskStore {
       .sort();
   }
 
+  /** Makes the root and its tasks/ folder (0700); refuses a tasks/ folder that is a link. */
   ensureRoot(): void {
+    if (lstatQuietly(this.paths.tasks)?.isSymbolicLink()) throw symlinkRefused(this.paths.tasks);
     mkdirSync(this.paths.tasks, { recursive: true, mode: 0o700 });
   }
 
