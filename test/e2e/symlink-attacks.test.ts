@@ -184,4 +184,18 @@ describe('links inside .dispatch/ are never followed', () => {
     expect(readFileSync(join(moved, 'events.jsonl'), 'utf8')).toBe(events);
     expect(existsSync(join(moved, 'ipc', '001.answer'))).toBe(false);
   });
+
+  it('a tasks/ folder that is a link gets no task and is listed as empty', async () => {
+    sandbox = new Sandbox();
+    const { dir } = outside();
+    mkdirSync(sandbox.root, { recursive: true, mode: 0o700 });
+    const link = join(sandbox.root, 'tasks');
+    symlinkSync(dir, link);
+    const run = await sandbox.cli(['run', '--model', 'sim', 'Staged through the link?']);
+    expect(run.code).not.toBe(0);
+    expectLinkRefusal(run.stderr, link);
+    expect(readdirSync(dir)).toEqual(['victim.txt']);
+    const list = await sandbox.cli(['list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
 });
