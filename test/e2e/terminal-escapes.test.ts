@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LongRunning } from '../helpers/long-running.js';
+import { CLI } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
+import { Tmux } from '../helpers/tmux.js';
 import { waitForCondition } from '../helpers/wait-for.js';
 
 /** A clipboard write (OSC 52), a window title, a screen clear and a C1 CSI, as a model might print. */
@@ -19,7 +21,10 @@ function firstControl(text: string): string | undefined {
 
 let sandbox: Sandbox;
 let watcher: LongRunning | undefined;
+let tmux: Tmux | undefined;
 afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
   watcher?.kill();
   watcher = undefined;
   sandbox?.cleanup();
@@ -84,5 +89,38 @@ describe('worker text is shown, never obeyed', () => {
     watcher = new LongRunning(['watch', asking.id], { cwd: sandbox.project, env: sandbox.env });
     await watcher.waitForStdout(/QUESTION 001: Which name\?/);
     expectClean(watcher.stdout, 'dispatch watch (piped)');
+  }, 60_000);
+
+  it('in a real terminal, neither the clipboard nor the title nor the screen obeys a worker', async () => {
+    sandbox = new Sandbox();
+    const asking = await sandbox.run([
+      '--model',
+      'sim',
+      '--title',
+      'Asks',
+      '--item',
+      `ask: Which name?${HOSTILE}`,
+    ]);
+    const ipc = join(sandbox.taskDir(asking.id), 'ipc');
+    await waitForCondition(ipc, () => (existsSync(join(ipc, '001.question')) ? true : undefined));
+    tmux = new Tmux(sandbox.dir, sandbox.env);
+    const opts = { cwd: sandbox.project, width: 120, height: 30 };
+    const cli = (...args: string[]) => [process.execPath, CLI, ...args];
+    // A quiet first session starts the server; then applications may set tmux's clipboard and
+    // pane titles: exactly what a worker must not be able to do through dispatch.
+    tmux.start('server', ['sleep', '600'], opts);
+    tmux.tmux('set', '-g', 'set-clipboard', 'on');
+    tmux.start('logs', cli('logs', asking.id), opts);
+    tmux.start('status', cli('status', asking.id), opts);
+    tmux.start('watch', cli('watch'), opts);
+    await tmux.waitForScreen('watch', /Which name\?/);
+    await tmux.waitForExit('status');
+    await tmux.waitForExit('logs');
+    for (const session of ['logs', 'status', 'watch']) {
+      expect(tmux.format(session, '#{pane_title}'), session).not.toContain('pwned');
+      expect(tmux.screen(session), session).toMatch(/Which name\?/);
+    }
+    expect(tmux.tmux('list-buffers')).toBe('');
+    tmux.keys('watch', 'q');
   }, 60_000);
 });
