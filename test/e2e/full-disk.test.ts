@@ -93,6 +93,12 @@ describe.skipIf(skipReason !== undefined)('a full file system', () => {
     const run = await sandbox.cli(['run', '--model', 'sim', 'A task on a full disk']);
     expectOneLine(run, 'dispatch run');
 
+    // Reading needs no space: the task and its question are still shown.
+    const status = await sandbox.cli(['status', id]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('Which name?');
+    expect((await sandbox.cli(['list'])).code).toBe(0);
+
     // Nothing half-written: the plan as it was, no answer, no temp file, no staging folder.
     expect(sandbox.read(id, 'plan.md')).toBe(plan);
     expect(existsSync(join(ipc, '001.answer'))).toBe(false);
