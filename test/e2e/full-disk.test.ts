@@ -81,8 +81,9 @@ describe.skipIf(skipReason !== undefined)('a full file system', () => {
     const ipc = join(sandbox.taskDir(id), 'ipc');
     await waitForCondition(ipc, () => (existsSync(join(ipc, '001.question')) ? true : undefined));
     const plan = sandbox.read(id, 'plan.md');
+    // The worker's own temp file of the question may still be there for a moment.
     const before = tree(sandbox.taskDir(id))
-      .filter((name) => name !== 'worker.log')
+      .filter((name) => name !== 'worker.log' && !name.endsWith('.tmp'))
       .sort();
     const filler = fill(sandbox.project);
 
