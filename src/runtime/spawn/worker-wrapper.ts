@@ -30,8 +30,10 @@ export function workerWrapperScript(command: string, filter?: string): string {
     // Milliseconds where date knows %N (GNU, busybox); whole seconds elsewhere (BSD, macOS).
     't=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)',
     'case $t in *N*) t=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;; esac',
-    // Only the last byte is read through the path, to tell whether the file ends mid-line.
-    `n=; [ -n "$(tail -c 1 "$DISPATCH_TASK_DIR/events.jsonl" 2>/dev/null)" ] && n='\\n'`,
+    // Only the last byte is read through the path, to tell whether the file ends mid-line; only
+    // from a plain file (never a link or a FIFO, which could hold the wrapper up).
+    'n=; e="$DISPATCH_TASK_DIR/events.jsonl"',
+    `[ -f "$e" ] && [ ! -L "$e" ] && [ -n "$(tail -c 1 "$e" 2>/dev/null)" ] && n='\\n'`,
     `printf "$n"'{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" >&5`,
     'exit "$s"',
   ].join('\n');
