@@ -29,6 +29,11 @@ async function waitingTask(): Promise<string> {
   const { id } = await sandbox.run(['--model', 'sim', '--item', 'ask: Which name?']);
   const ipc = join(sandbox.taskDir(id), 'ipc');
   await waitForCondition(ipc, () => (existsSync(join(ipc, '001.question')) ? true : undefined));
+  // The supervisor records the question too: the torn line is planted after that append, as a
+  // crash would leave it, not in the middle of it.
+  await waitForCondition(sandbox.taskDir(id), () =>
+    parsedEvents(id).some((e) => e.type === 'question') ? true : undefined,
+  );
   return id;
 }
 
