@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import { queueReport, type QueueEntry } from '../../runtime/scheduler/queue-report.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
@@ -79,7 +80,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           text += `\n  retry     dispatch retry ${id}   (no other installed model is configured: fix the cause first)`;
         }
         if (!read.ok && !read.missing)
-          text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
+          text += `\n  ${paint('plan problem', 'red')}: ${terminalText(read.problem)}`;
         ctx.out(text);
         return;
       }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
@@ -11,7 +12,12 @@ import { statusJson } from '../format/status-json.js';
 
 const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
 
+/** What a task needs from the user; worker text in it is stripped of control sequences. */
 function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
+  return terminalText(describeRaw(status, diagnosis));
+}
+
+function describeRaw(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':

@@ -1,11 +1,12 @@
-import { rmSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker } from '../process/worker-identity.js';
-import { listDir } from '../store/read-text.js';
+import { lstatQuietly } from '../fs/no-follow.js';
+import { listDir, listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
 import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
@@ -14,18 +15,38 @@ import { ok, type Finding } from './health-check.js';
 /** Temp files older than this are leftovers of a process that died mid-write. */
 const STALE_TEMP_MS = 60_000;
 
+/** Stale temp files in a folder, never through a link (a linked folder may be anyone's). */
 function staleTempFiles(dir: string): string[] {
   const now = Date.now();
-  return listDir(dir)
+  return listRealDir(dir)
     .filter((name) => name.endsWith('.tmp'))
     .map((name) => join(dir, name))
     .filter((path) => {
-      try {
-        return now - statSync(path).mtimeMs > STALE_TEMP_MS;
-      } catch {
-        return false;
-      }
+      const stats = lstatQuietly(path);
+      return stats?.isFile() === true && now - stats.mtimeMs > STALE_TEMP_MS;
     });
+}
+
+/** Symbolic links in tasks/ and in the task folders: never followed, so each is reported. */
+function plantedLinks(store: TaskStore): string[] {
+  const links: string[] = [];
+  const scan = (dir: string) => {
+    try {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isSymbolicLink()) links.push(join(dir, entry.name));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  };
+  if (lstatQuietly(store.paths.tasks)?.isSymbolicLink()) return [store.paths.tasks];
+  scan(store.paths.tasks);
+  for (const id of store.listIds()) {
+    const files = store.files(id);
+    scan(files.taskDir);
+    for (const dir of [files.ipc, files.notes]) if (listRealDir(dir).length > 0) scan(dir);
+  }
+  return links;
 }
 
 /**
@@ -36,9 +57,9 @@ function staleTempFiles(dir: string): string[] {
 export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding[]> {
   const findings: Finding[] = [];
   const paths = store.paths;
-  if (listDir(paths.tasks).length === 0) return [ok('tasks', `no tasks in ${paths.tasks}`)];
+  if (listRealDir(paths.tasks).length === 0) return [ok('tasks', `no tasks in ${paths.tasks}`)];
 
-  const staging = listDir(paths.tasks).filter((name) => name.startsWith('.staging-'));
+  const staging = listRealDir(paths.tasks).filter((name) => name.startsWith('.staging-'));
   if (staging.length > 0) {
     const removed = fix ? cleanStaging(paths.tasks) : [];
     findings.push({
@@ -47,6 +68,16 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       message: `${staging.length} leftover staging folder(s) of interrupted \`dispatch run\`${removed.length ? `; removed ${removed.length}` : ''}`,
       fix: 'dispatch doctor --fix removes those whose process is gone.',
       fixable: true,
+    });
+  }
+
+  const links = plantedLinks(store);
+  if (links.length > 0) {
+    findings.push({
+      level: 'error',
+      subject: 'tasks',
+      message: `${links.length} symbolic link(s) inside .dispatch/, never followed: ${links.slice(0, 5).join(', ')}${links.length > 5 ? ', …' : ''}`,
+      fix: 'Remove them (they were not made by dispatch); a task whose files are links cannot be used.',
     });
   }
 

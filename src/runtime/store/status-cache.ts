@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
 import { cacheOwner } from '../trust/task-trust.js';
+import { readFileNoFollow } from './read-text.js';
 
 const FORMAT = 1;
 
@@ -41,7 +42,7 @@ export class StatusCache {
 
   private load(): this {
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
+      const data = JSON.parse(readFileNoFollow(this.file)) as {
         format: number;
         owner?: string;
         entries: Record<string, Entry>;
@@ -54,11 +55,11 @@ export class StatusCache {
     return this;
   }
 
-  /** The stamp of a task's files. */
+  /** The stamp of a task's files, links not followed (a link in place of a file changes it). */
   static stamp(files: TaskFiles): string {
     const parts: (number | string)[] = [];
     for (const path of [files.ipc, files.events, files.plan]) {
-      const stats = statSync(path, { throwIfNoEntry: false });
+      const stats = lstatSync(path, { throwIfNoEntry: false });
       if (stats) parts.push(stats.mtimeMs, stats.size);
       else parts.push('-');
     }

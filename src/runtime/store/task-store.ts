@@ -5,15 +5,15 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import { DispatchError } from '../../core/errors.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
-import { listDir } from './read-text.js';
+import { listRealDir } from './read-text.js';
 import { StatusCache } from './status-cache.js';
 import { readEvents, readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
 import { distrustReason, untrustedError } from '../trust/task-trust.js';
 import { assertSafeRoot } from '../trust/root-safety.js';
 import { findUserKey } from '../trust/user-key.js';
-import { existsSync } from 'node:fs';
 import { ignoreRoot } from './ignore-root.js';
 import { matchTaskRef } from '../../core/task/task-ref.js';
+import { lstatQuietly, symlinkRefused } from '../fs/no-follow.js';
 
 /** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -44,7 +44,7 @@ export class TaskStore {
   }
 
   exists(id: string): boolean {
-    return isValidTaskId(id) && existsSync(this.files(id).taskDir);
+    return isValidTaskId(id) && lstatQuietly(this.files(id).taskDir)?.isDirectory() === true;
   }
 
   /**
@@ -72,10 +72,15 @@ export class TaskStore {
     return latest?.id;
   }
 
-  /** Throws a not-found error that lists what exists, so a typo is easy to fix. */
+   * Throws a not-found error that lists what exists, so a typo is easy to fix; refuses a task
+   * folder (or tasks/ folder) that is a symbolic link.
+   */
   require(id: string): TaskFiles {
     const files = this.files(id);
-    if (!existsSync(files.taskDir)) {
+    if (lstatQuietly(this.paths.tasks)?.isSymbolicLink()) throw symlinkRefused(this.paths.tasks);
+    const stats = lstatQuietly(files.taskDir);
+    if (stats?.isSymbolicLink()) throw symlinkRefused(files.taskDir);
+    if (!stats?.isDirectory()) {
       const ids = this.listIds();
       throw new DispatchError('not-found', `no task "${id}" in ${this.paths.tasks}`, {
         hint:
@@ -99,14 +104,18 @@ export class TaskStore {
     return files;
   }
 
-  /** Task ids in this root, oldest first by name order of creation where known. */
+   * Task ids in this root, oldest first by name order of creation where known. Links are never
+   * tasks: neither a tasks/ folder that is a link nor a link in it (see `dispatch doctor`).
+   */
   listIds(): string[] {
-    return listDir(this.paths.tasks)
+    return listRealDir(this.paths.tasks, true)
       .filter((name) => !name.startsWith('.') && isValidTaskId(name))
       .sort();
   }
 
+  /** Makes the root and its tasks/ folder (0700); refuses a tasks/ folder that is a link. */
   ensureRoot(): void {
+    if (lstatQuietly(this.paths.tasks)?.isSymbolicLink()) throw symlinkRefused(this.paths.tasks);
     mkdirSync(this.paths.tasks, { recursive: true, mode: 0o700 });
     ignoreRoot(this.paths.root);
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { signTask } from '../trust/task-trust.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
-import { listDir } from '../store/read-text.js';
+import { listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { addWorktree, worktreeTaken } from '../worktree/add-worktree.js';
 import { removeWorktree } from '../worktree/remove-worktree.js';
@@ -151,7 +151,9 @@ function writeStaging(
   env: NodeJS.ProcessEnv,
 ): TaskMeta {
   const files = new TaskFiles(staging);
-  mkdirSync(files.ipc, { recursive: true, mode: 0o700 });
+  // One level at a time: a recursive mkdir reports a read-only file system as ENOENT.
+  mkdirSync(files.taskDir, { mode: 0o700 });
+  mkdirSync(files.ipc, { mode: 0o700 });
   // Signed with the user's key: only a launch record this user wrote is ever started.
   const meta: TaskMeta = signTask(
     {
@@ -185,13 +187,13 @@ function writeStaging(
 /** Removes staging folders whose creator is gone (or that are older than ten minutes). */
 export function cleanStaging(tasksDir: string): string[] {
   const removed: string[] = [];
-  for (const name of listDir(tasksDir)) {
+  for (const name of listRealDir(tasksDir)) {
     if (!name.startsWith(STAGING_PREFIX)) continue;
     const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
     const path = join(tasksDir, name);
     let old = false;
     try {
-      old = Date.now() - statSync(path).mtimeMs > 10 * 60_000;
+      old = Date.now() - lstatSync(path).mtimeMs > 10 * 60_000;
     } catch {
       continue;
     }
