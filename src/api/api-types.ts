@@ -35,6 +35,11 @@ export interface DispatcherOptions {
   env?: NodeJS.ProcessEnv;
   /** Who answers and cancels, as recorded in each task's history. Default: `"api"`. */
   by?: string;
+  /**
+   * Refuse a request's `cwd` that leads outside `cwd` (what the MCP server does: it serves one
+   * project). Default: false.
+   */
+  confine?: boolean;
 }
 
 /** What {@link Dispatcher.wait} waits for. */

@@ -64,6 +64,7 @@ export class Dispatcher {
       cwd: options.cwd,
       env: options.env,
       by: options.by ?? 'api',
+      confine: options.confine,
     });
   }
 

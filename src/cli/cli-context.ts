@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { OperationContext } from '../operations/operation-context.js';
 
 /** What every command needs: the operations' context (where the tasks are), and where to print. */
@@ -6,7 +7,16 @@ export class CliContext {
   readonly ops: OperationContext;
 
   constructor(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
-    this.ops = new OperationContext({ cwd, env, by: 'cli' });
+    this.ops = new OperationContext({
+      cwd,
+      env,
+      by: 'cli',
+      // Tasks found in a parent folder are easy to mistake for this folder's: say whose they are.
+      onRoot: (root) => {
+        if (!env.DISPATCH_ROOT && dirname(root) !== resolve(cwd))
+          this.err(`dispatch: using ${root}`);
+      },
+    });
   }
 
   get cwd(): string {

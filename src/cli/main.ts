@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { closestMatch } from '../core/config/closest-match.js';
 import { DispatchError, isDispatchError, locatedMessage } from '../core/errors.js';
+import { terminalText } from '../core/text/terminal-text.js';
+import { fileSystemError } from '../operations/file-system-error.js';
 import { packageVersion } from '../operations/package-info.js';
 import { CliContext } from './cli-context.js';
 import { COMMANDS, commandsFor } from './command-table.js';
@@ -56,7 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
+  } catch (caught) {
+    // A full or read-only file system is the user's to fix, not a bug: one line naming the file.
+    const error = fileSystemError(caught);
     if (error instanceof CommanderError) {
       if (
         error.code === 'commander.helpDisplayed' ||
@@ -67,8 +71,11 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isDispatchError(error)) {
-      ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${locatedMessage(error)}`);
-      if (error.hint) ctx.err(`  ${error.hint}`);
+      // Messages may quote worker text (a question, a plan line): shown, never obeyed.
+      ctx.err(
+        `${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${terminalText(locatedMessage(error))}`,
+      );
+      if (error.hint) ctx.err(`  ${terminalText(error.hint)}`);
       return exitCodeFor(error.code);
     }
     ctx.err(`dispatch: internal error: ${(error as Error).stack ?? String(error)}`);

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
+import { watch } from 'node:fs';
 import * as z from 'zod/mini';
 import { TERMINAL_STATES } from '../core/status/task-status.js';
-import { logTail } from '../runtime/tasks/read-log.js';
+import { logTail, readLogFrom as readFrom } from '../runtime/tasks/read-log.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { taskId } from './task-fields.js';
@@ -42,24 +42,6 @@ export const logsOperation = defineOperation({
     return { id, logFile: files.log, lines: logTail(files.log, lines ?? 50) };
   },
 });
-
-function readFrom(path: string, offset: number): { text: string; end: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return { text: '', end: offset };
-  }
-  try {
-    const size = statSync(path).size;
-    if (size <= offset) return { text: '', end: size < offset ? 0 : offset };
-    const buffer = Buffer.alloc(size - offset);
-    readSync(fd, buffer, 0, buffer.length, offset);
-    return { text: buffer.toString('utf8'), end: size };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * The worker's whole output so far (`dispatch logs`), and with `follow` every later write until

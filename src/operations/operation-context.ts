@@ -16,6 +16,13 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Who answers, notes and cancels, as recorded in the task history. */
   by?: string;
+  /** Told the `.dispatch/` root once it is found (an interface may say which one it uses). */
+  onRoot?: (root: string) => void;
+  /**
+   * Refuse a request's folder that leads outside `cwd` (what the MCP server does: it serves one
+   * project). Default: false.
+   */
+  confine?: boolean;
 }
 
 /**
@@ -27,16 +34,24 @@ export class OperationContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly by: string;
+  readonly confine: boolean;
   private storeCache: TaskStore | undefined;
+  private readonly onRoot: ((root: string) => void) | undefined;
 
   constructor(options: ContextOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.env = options.env ?? process.env;
     this.by = options.by ?? 'user';
+    this.onRoot = options.onRoot;
+    this.confine = options.confine ?? false;
   }
 
   get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
+    if (!this.storeCache) {
+      const root = findDispatchRoot(this.cwd, this.env);
+      this.onRoot?.(root);
+      this.storeCache = new TaskStore(root, this.env);
+    }
     return this.storeCache;
   }
 
@@ -86,7 +101,7 @@ export class OperationContext {
 
   /** The same place, acting as someone else (the dashboard answers as "dashboard"). */
   as(by: string): OperationContext {
-    const other = new OperationContext({ cwd: this.cwd, env: this.env, by });
+    const other = new OperationContext({ cwd: this.cwd, env: this.env, by, confine: this.confine });
     other.storeCache = this.storeCache;
     return other;
   }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { DispatchError } from '../core/errors.js';
 import { dispatchTasks, type DispatchResult } from '../runtime/tasks/dispatch-task.js';
+import { confinedFolder } from '../runtime/trust/confine-path.js';
 import { expandRequest } from '../runtime/tasks/expand-request.js';
 import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
 import { defineOperation } from './define-operation.js';
@@ -31,7 +32,9 @@ export const runInput = z.object({
   ),
   planSource: text('Where the plan came from, named in error messages'),
   model: text('Model or alias from the config (see dispatch_models); default: the configured one'),
-  cwd: text("Folder the worker runs in, relative to the caller's folder; default: the project"),
+  cwd: text(
+    "Folder the worker runs in, relative to the caller's folder (the MCP server's: and inside it); default: the project",
+  ),
   worktree: z.optional(
     z
       .boolean()
@@ -135,6 +138,12 @@ export const runOutcome = z.object({
 
 export type RunOutcome = z.output<typeof runOutcome>;
 
+/** The worker's folder, relative to the caller's; a confined context refuses one outside it. */
+function workerFolder(ctx: OperationContext, cwd: string | undefined): string | undefined {
+  if (cwd === undefined) return undefined;
+  return ctx.confine ? confinedFolder(ctx.cwd, cwd) : resolve(ctx.cwd, cwd);
+}
+
 function resultJson(ctx: OperationContext, result: DispatchResult): RunResult {
   const { meta, choice, status, plan } = result;
   const files = ctx.store.files(meta.id);
@@ -178,7 +187,7 @@ export const runOperation = defineOperation({
     const config = ctx.config();
     const requests = expandRequest(
       config,
-      { ...request, cwd: request.cwd !== undefined ? resolve(ctx.cwd, request.cwd) : undefined },
+      { ...request, cwd: workerFolder(ctx, request.cwd) },
       split,
     );
     const builtinConfig = config.format === 'builtin';

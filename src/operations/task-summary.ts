@@ -43,6 +43,11 @@ export const taskSummary = z.object({
   elapsedMs: z.nullable(z.number()),
   /** Written by the original prompt-only dispatcher (no task.json or events). */
   legacy: z.boolean(),
+  /**
+   * Why the task is not yours (no valid launch signature, a folder someone else owns or can
+   * write): such a task is never started, resumed or signalled. Null for your own tasks.
+   */
+  untrusted: z.nullable(z.string()),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -81,5 +86,6 @@ export function statusJson(status: TaskStatus): TaskSummary {
     endedAt: status.endedAt ?? null,
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
+    untrusted: status.untrusted ?? null,
   };
 }

@@ -349,7 +349,7 @@ describe('notes are never lost', () => {
     const run = await sandbox.run(['--item', 'one', '--item', 'two']);
     const { noteTask } = await import('../../src/runtime/tasks/note-task.js');
     const { TaskStore } = await import('../../src/runtime/store/task-store.js');
-    const store = new TaskStore(sandbox.root);
+    const store = new TaskStore(sandbox.root, sandbox.env);
     const notes = Array.from({ length: 100 }, (_, i) => `note number ${i} for the worker`);
     for (const note of notes) {
       noteTask(store, run.id, note);

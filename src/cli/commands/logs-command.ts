@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { logsOperation, streamLog } from '../../operations/logs-operation.js';
 import { numberFlag, type CliContext } from '../cli-context.js';
@@ -10,14 +11,20 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .argument('<id>', 'task id')
     .option('-f, --follow', 'keep printing new output until the task ends')
     .option('-n, --lines <n>', 'only the last N lines')
-    .action(async (id: string, options: { follow?: boolean; lines?: string }) => {
-      const write = (text: string) => process.stdout.write(text);
+    .option(
+      '--raw',
+      'print the output byte for byte, escape sequences included (only for a file or a pager you trust: they can drive your terminal)',
+    )
+    .action(async (id: string, options: { follow?: boolean; lines?: string; raw?: boolean }) => {
+      // Worker output is shown, never obeyed: control sequences are removed unless --raw.
+      const shown = (text: string) => (options.raw ? text : terminalText(text));
+      const write = (text: string) => process.stdout.write(shown(text));
       if (options.lines !== undefined) {
         const tail = await perform(logsOperation, ctx.ops, {
           id,
           lines: numberFlag(options.lines),
         });
-        ctx.out(tail.lines.join('\n'));
+        ctx.out(shown(tail.lines.join('\n')));
       }
       await streamLog(ctx.ops, id, write, {
         follow: options.follow,

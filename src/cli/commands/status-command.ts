@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { listOperation } from '../../operations/list-operation.js';
 import { showOperation } from '../../operations/show-operation.js';
@@ -33,7 +34,7 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
     text += `\n  retry     dispatch retry ${id}   (no other installed model is configured: fix the cause first)`;
   }
   if (view.planProblem && !view.planMissing)
-    text += `\n  ${paint('plan problem', 'red')}: ${view.planProblem}`;
+    text += `\n  ${paint('plan problem', 'red')}: ${terminalText(view.planProblem)}`;
   ctx.out(text);
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { waitOperation, type WaitResult } from '../../operations/wait-operation.js';
 import { numberFlag, type CliContext } from '../cli-context.js';
@@ -7,7 +8,14 @@ import { EXIT } from '../exit-codes.js';
 
 const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
 
-function describe(status: WaitResult['tasks'][number]): string {
+type AttentionTask = WaitResult['tasks'][number];
+
+/** What a task needs from the user; worker text in it is stripped of control sequences. */
+function describe(status: AttentionTask): string {
+  return terminalText(describeRaw(status));
+}
+
+function describeRaw(status: AttentionTask): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':

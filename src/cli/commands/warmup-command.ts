@@ -1,4 +1,5 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { listOperation } from '../../operations/list-operation.js';
 import { modelsOperation } from '../../operations/models-operation.js';
@@ -31,7 +32,9 @@ export async function warmup(ctx: CliContext, version: string): Promise<void> {
   for (const task of tasks) {
     if (!task.question) continue;
     const seq = task.question.seq !== null ? ` ${formatSeq(task.question.seq)}` : '';
-    lines.push(`  ${paint('question', 'magenta')} ${task.id}${seq}: ${task.question.text}`);
+    lines.push(
+      `  ${paint('question', 'magenta')} ${task.id}${seq}: ${terminalText(task.question.text)}`,
+    );
   }
   lines.push('', 'Start a task: dispatch run "what to do"   ·   all commands: dispatch --help');
   ctx.out(lines.join('\n'));

@@ -1,4 +1,5 @@
 import type { RunOutcome, RunPreview, RunResult } from '../../operations/run-operation.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { paint } from '../../ui/shared/style.js';
 
 const VIA: Record<string, string> = {
@@ -29,9 +30,9 @@ function startLine(result: RunResult): string {
   if (result.state === 'queued')
     return `It starts when a slot is free: dispatch status ${result.id}`;
   if (result.state === 'failed')
-    return paint(`The worker did not start: ${result.reason ?? ''}`, 'red');
+    return paint(`The worker did not start: ${terminalText(result.reason ?? '')}`, 'red');
   if (result.state === 'not-started')
-    return paint(`It will not start: ${result.reason ?? ''}`, 'yellow');
+    return paint(`It will not start: ${terminalText(result.reason ?? '')}`, 'yellow');
   return `Worker started (pid ${result.pid}). Follow it: dispatch status ${result.id} · dispatch wait ${result.id}`;
 }
 

@@ -1,4 +1,5 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { Plan } from '../../core/plan/plan-types.js';
 import type { Overview, TaskDetail } from '../../operations/status-operation.js';
@@ -20,9 +21,9 @@ export function planLines(plan: Plan | undefined, status: TaskStatus): string[] 
         : '';
     const detail =
       item.detail && (item.marker === 'blocked' || item.marker === 'error')
-        ? `\n${pad}    ${paint(item.detail.replace(/\n/g, ' '), 'dim')}`
+        ? `\n${pad}    ${paint(terminalText(item.detail).replace(/\n/g, ' '), 'dim')}`
         : '';
-    return `${pad}${MARK[item.marker]} ${item.text}${current}${detail}`;
+    return `${pad}${MARK[item.marker]} ${terminalText(item.text)}${current}${detail}`;
   });
 }
 
@@ -42,7 +43,7 @@ export function questionLines(status: RowTask): string[] {
   const label = seq !== undefined ? `question ${formatSeq(seq)}` : 'question';
   const seqArg = seq !== undefined ? ` ${seq}` : '';
   return [
-    `  ${paint(label, 'magenta')}  ${status.question.text}`,
+    `  ${paint(label, 'magenta')}  ${terminalText(status.question.text)}`,
     `  ${paint('answer', 'dim')}    dispatch answer ${status.id}${seqArg} "…"`,
   ];
 }
@@ -60,21 +61,21 @@ export function taskDetail(
     queue?: TaskDetail['queue'];
   },
 ): string {
-  const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
+  const lines = [`${paint(status.id, 'bold')} — ${terminalText(status.title)}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
   row(
     'state',
     `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`,
   );
-  if (status.reason) row('reason', status.reason);
+  if (status.reason) row('reason', terminalText(status.reason));
   if (extra.queue)
     row(
       'queue',
       `${extra.queue.position} of ${extra.queue.of} (${extra.queue.priority}) — ${extra.queue.reason}`,
     );
-  if (extra.cause) row('cause', extra.cause);
+  if (extra.cause) row('cause', terminalText(extra.cause));
   const worker = [
-    status.model ?? '?',
+    terminalText(status.model ?? '?'),
     status.attempt > 1 ? `attempt ${status.attempt}` : '',
     status.pid !== undefined ? `pid ${status.pid}` : '',
   ]
@@ -101,7 +102,7 @@ export function taskDetail(
   lines.push(...planLines(plan, status).map((line) => `  ${line}`));
   if (extra.logTail && extra.logTail.length > 0) {
     lines.push('  log tail');
-    lines.push(...extra.logTail.map((line) => `    ${paint(line, 'dim')}`));
+    lines.push(...extra.logTail.map((line) => `    ${paint(terminalText(line), 'dim')}`));
   }
   return lines.join('\n');
 }
@@ -130,9 +131,9 @@ export function taskRow(status: RowTask, widths: { id: number; state: number }):
     status.id.padEnd(widths.id),
     state + ' '.repeat(Math.max(0, widths.state - visibleState.length)),
     progress.padStart(5),
-    (status.model ?? '-').padEnd(10),
+    terminalText(status.model ?? '-').padEnd(10),
     (elapsed !== undefined ? formatElapsed(elapsed) : '-').padStart(6),
-    ' ' + status.title,
+    ' ' + terminalText(status.title),
   ].join('  ');
 }
 

@@ -3,6 +3,7 @@ import type { Progress } from '../plan/plan-types.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
+import { TERMINAL_STATES } from './task-status.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -25,6 +26,27 @@ function lastIndex(events: TaskEvent[], test: (event: TaskEvent) => boolean): nu
  * `resumed` event; terminal events from earlier attempts no longer count.
  */
 export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
+  const status = deriveFromFiles(snapshot);
+  return snapshot.untrusted === undefined ? status : distrusted(status, snapshot.untrusted);
+}
+
+/**
+ * A task the user did not create is never started, resumed or signalled, so whatever its files
+ * claim, an unfinished one has not started and will not: it is shown as such, with no pid (a
+ * forged one must not be stopped or watched) and no question to answer.
+ */
+function distrusted(status: TaskStatus, why: string): TaskStatus {
+  const base = { ...status, pid: undefined, untrusted: why };
+  if (TERMINAL_STATES.has(status.state)) return base;
+  return {
+    ...base,
+    state: 'not-started',
+    question: undefined,
+    reason: `not created by you: never started (${why})`,
+  };
+}
+
+function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const { events, ipc } = snapshot;
   const progress = snapshot.plan ? planProgress(snapshot.plan) : EMPTY_PROGRESS;
   const legacy = snapshot.meta === undefined && events.length === 0;

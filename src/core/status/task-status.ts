@@ -36,6 +36,8 @@ export interface TaskSnapshot {
   lastActivityMs: number;
   /** When the snapshot was read (ms since the epoch); lets untracked tasks age into a timeout. */
   readAtMs?: number;
+  /** Why the task is not the user's own (no valid launch signature, a foreign folder). */
+  untrusted?: string;
 }
 
 export interface PendingQuestion {
@@ -69,6 +71,11 @@ export interface TaskStatus {
   endedAt: string | undefined;
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
+  /**
+   * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
+   * started, resumed or signalled, and an unfinished one shows as not-started.
+   */
+  untrusted?: string;
 }
 
 export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
@@ -8,10 +8,14 @@ import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { processStartTime } from '../process/process-info.js';
 import { tryLock } from '../lock/file-lock.js';
+import { assertTrusted } from '../trust/task-trust.js';
 import { readEvents } from '../store/read-snapshot.js';
+import { readFileNoFollow } from '../store/read-text.js';
+import { APPEND_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
+import { fileSystemError } from '../fs/file-error.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
-import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
+import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
   pid: number;
@@ -42,6 +46,10 @@ export function launchWorker(
   attempt: number,
 ): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
+  // Not even the attempt's claim is made through a task folder that is a link.
+  refuseSymlink(files.taskDir);
+  // The one place a worker starts: whatever led here, a record the user did not sign never runs.
+  assertTrusted(meta.id, files, meta, [], 'start', store.env);
   // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
   // claim per attempt lets exactly one of them do it. The claim of a process that died before
   // spawning is stale and taken over.
@@ -50,7 +58,7 @@ export function launchWorker(
   if (readEvents(files).some((e) => e.type === 'spawned' && e.attempt === attempt))
     return undefined;
   const promptFile = files.prompt(attempt);
-  const prompt = readFileSync(promptFile, 'utf8');
+  const prompt = readFileNoFollow(promptFile);
   const cwd = meta.worktree?.path ?? meta.cwd;
   if (!existsSync(cwd)) {
     const error = `working directory ${cwd} does not exist`;
@@ -61,21 +69,42 @@ export function launchWorker(
   }
   const { command, args, jsonEvents } = workerInvocation(meta, prompt, files.taskDir);
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
-  const log = openSync(files.log, 'a', 0o600);
-  writeSync(
-    log,
-    `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
-  );
+  // Neither the log nor events.jsonl is ever opened through a symbolic link; the wrapper writes
+  // both through these descriptors, never through a path.
+  const log = openNoFollow(files.log, APPEND_FLAGS);
+  let events: number;
+  try {
+    events = openNoFollow(files.events, APPEND_FLAGS);
+  } catch (error) {
+    closeSync(log);
+    throw error;
+  }
+  const closeBoth = () => {
+    closeSync(log);
+    closeSync(events);
+  };
+  try {
+    writeSync(
+      log,
+      `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
+    );
+  } catch (error) {
+    closeBoth();
+    throw fileSystemError(error, files.log);
+  }
+  const stdio: ('ignore' | number)[] = ['ignore', log, log];
+  while (stdio.length < EVENTS_FD) stdio.push('ignore');
+  stdio.push(events);
   let child;
   try {
     child = spawn('/bin/sh', ['-c', workerWrapperScript(command, filter), WRAPPER_NAME, ...args], {
       cwd,
       detached: true,
-      stdio: ['ignore', log, log],
+      stdio,
       env: workerEnv(store.env, files, meta, attempt),
     });
   } catch (error) {
-    closeSync(log);
+    closeBoth();
     const message = (error as Error).message;
     store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: message });
     throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
@@ -85,7 +114,7 @@ export function launchWorker(
           : undefined,
     });
   }
-  closeSync(log);
+  closeBoth();
   child.on('error', () => undefined);
   child.unref();
   const pid = child.pid;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { APPEND_FLAGS, openNoFollow } from '../fs/no-follow.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { SUPERVISOR_ENTRY } from '../package-paths.js';
 import { isProcessAlive } from '../process/process-info.js';
@@ -24,7 +25,7 @@ export function ensureSupervisor(store: TaskStore): SupervisorState {
   const state = supervisorState(store);
   if (state.running) return state;
   store.ensureRoot();
-  const log = openSync(store.paths.supervisorLog, 'a', 0o600);
+  const log = openNoFollow(store.paths.supervisorLog, APPEND_FLAGS);
   try {
     const child = spawn(process.execPath, [SUPERVISOR_ENTRY, store.root], {
       detached: true,

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noteAppendix, planHasNote } from '../../core/plan/edit-plan.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import { appendToExistingFile } from '../fs/append-text.js';
 import { readEvents } from '../store/read-snapshot.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
+import { MAX_PLAN_BYTES, readFileNoFollow, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 
 /**
@@ -24,7 +23,7 @@ export function restoreDroppedNotes(store: TaskStore, id: string): number {
   for (const noteId of noteIds) {
     let note: string;
     try {
-      note = readFileSync(join(files.notes, `${noteId}.md`), 'utf8');
+      note = readFileNoFollow(join(files.notes, `${noteId}.md`));
     } catch {
       continue;
     }

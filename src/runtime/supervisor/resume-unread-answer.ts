@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ipcFileName } from '../../core/ipc/ipc-protocol.js';
+import { readFileNoFollow } from '../store/read-text.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -31,8 +31,8 @@ export function resumeWithUnreadAnswer(
   let question = '';
   let answer: string;
   try {
-    answer = readFileSync(files.ipcFile(ipcFileName(seq, 'answer')), 'utf8').trim();
-    question = readFileSync(files.ipcFile(ipcFileName(seq, 'question')), 'utf8').trim();
+    answer = readFileNoFollow(files.ipcFile(ipcFileName(seq, 'answer'))).trim();
+    question = readFileNoFollow(files.ipcFile(ipcFileName(seq, 'question'))).trim();
   } catch {
     return false;
   }

@@ -8,8 +8,9 @@ import { tryLock } from '../lock/file-lock.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
-import { readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
+import { readEvents, readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
@@ -138,6 +139,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const status = deriveStatus(snapshot);
     const before = this.known.get(id);
     this.known.set(id, status);
+    // A task the user did not create is data: nothing is recorded in it, started or resumed.
+    if (snapshot.untrusted !== undefined) {
+      if (!before || before.untrusted === undefined)
+        this.log(`${id}: not created by you (${snapshot.untrusted}); leaving it alone`);
+      this.updateIdle();
+      return;
+    }
     this.activity.set(id, {
       lastMs: snapshot.lastActivityMs,
       timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
@@ -237,14 +245,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (confirmed === undefined || confirmed > Date.now()) continue;
       const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
       const pid = this.known.get(id)?.pid;
+      const worker = pid === undefined ? undefined : this.workerToStop(id, pid);
       this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
       this.examine(id);
       const status = this.known.get(id);
       if (status) this.notify('timed-out', status);
-      if (stop && pid !== undefined) void stopProcessGroup(pid).then(() => this.examine(id));
+      if (stop && worker !== undefined) void stopProcessGroup(worker).then(() => this.examine(id));
     }
     this.armTimeouts();
+  }
+
+  /** The pid to stop for a task, only when that process is provably its worker. */
+  private workerToStop(id: string, pid: number): number | undefined {
+    const claim = latestWorkerClaim(id, readEvents(this.store.files(id)));
+    return claim?.pid === pid && isTaskWorker(claim) ? pid : undefined;
   }
 
   private updateIdle(): void {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq, ipcFileName, readIpcState } from '../../core/ipc/ipc-protocol.js';
 import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
-import { listDir } from '../store/read-text.js';
-import { readTextFile, MAX_QUESTION_BYTES } from '../store/read-text.js';
+import { listRealDir, readTextFile, MAX_QUESTION_BYTES } from '../store/read-text.js';
+import { refuseSymlink } from '../fs/no-follow.js';
 
 export interface AskOptions {
   taskDir: string;
@@ -25,10 +25,12 @@ export interface AskResult {
  */
 export async function askQuestion(options: AskOptions): Promise<AskResult> {
   const ipc = join(options.taskDir, 'ipc');
-  mkdirSync(ipc, { recursive: true });
+  refuseSymlink(options.taskDir);
+  refuseSymlink(ipc);
+  mkdirSync(ipc, { recursive: true, mode: 0o700 });
   const body = options.question.endsWith('\n') ? options.question : `${options.question}\n`;
-  let seq = readIpcState(listDir(ipc)).nextSeq;
-  while (!writeFileExclusive(join(ipc, ipcFileName(seq, 'question')), body)) seq++;
+  let seq = readIpcState(listRealDir(ipc)).nextSeq;
+  while (!writeFileExclusive(join(ipc, ipcFileName(seq, 'question')), body, { mode: 0o600 })) seq++;
   const answer = await waitForFile(ipc, ipcFileName(seq, 'answer'), options.timeoutMs);
   if (answer === undefined) {
     throw new DispatchError(
@@ -39,7 +41,7 @@ export async function askQuestion(options: AskOptions): Promise<AskResult> {
       },
     );
   }
-  writeFileAtomic(join(ipc, ipcFileName(seq, 'done')), '');
+  writeFileAtomic(join(ipc, ipcFileName(seq, 'done')), '', { mode: 0o600 });
   return { seq, answer };
 }
 

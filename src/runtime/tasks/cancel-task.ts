@@ -1,6 +1,7 @@
 import { DispatchError } from '../../core/errors.js';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
 
 export interface CancelResult {
@@ -18,7 +19,7 @@ export async function cancelTask(
   id: string,
   options: { by?: string; reason?: string } = {},
 ): Promise<CancelResult> {
-  store.require(id);
+  store.requireOwn(id, 'signal or cancel');
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
     throw new DispatchError('state', `task ${id} is already ${status.state}`, {
@@ -31,9 +32,12 @@ export async function cancelTask(
     reason: options.reason ?? 'no reason given',
   });
   let killed = false;
+  const worker = latestWorkerClaim(id, store.snapshot(id).events);
   if (
     status.pid !== undefined &&
-    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')
+    worker?.pid === status.pid &&
+    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out') &&
+    isTaskWorker(worker)
   ) {
     killed = (await stopProcessGroup(status.pid)).escalated;
   }

@@ -7,6 +7,7 @@ import { appendToExistingFile } from '../fs/append-text.js';
 import { preview } from '../../core/task/task-events.js';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { refuseSymlink } from '../fs/no-follow.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -16,7 +17,7 @@ import type { TaskStore } from '../store/task-store.js';
  * supervisor can put it back if a worker's concurrent rewrite of plan.md drops it.
  */
 export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'add notes to');
   if (!text.trim())
     throw new DispatchError('usage', 'the note is empty', {
       hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',
@@ -33,6 +34,7 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
       hint: 'The plan file was left as it is.',
     });
   const noteId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  refuseSymlink(files.notes);
   mkdirSync(files.notes, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });
   store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
@@ -8,7 +7,7 @@ import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import { readEvents } from '../store/read-snapshot.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
+import { MAX_PLAN_BYTES, readFileNoFollow, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskFiles } from '../paths.js';
 import { loadConfig } from '../config-file.js';
@@ -52,7 +51,7 @@ export interface ResumeOutcome {
  * recording the attempt happen under the task's resume lock, so one stop leads to one new worker.
  */
 export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): ResumeOutcome {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'resume');
   return withLock(join(files.taskDir, '.resume.lock'), 10_000, () => {
     const latest = nextAttempt(readEvents(files)) - 1;
     if (latest >= options.attempt) return { attempt: latest, started: false };
@@ -83,7 +82,8 @@ function startAttempt(
     });
   let contextText: string | undefined;
   try {
-    contextText = readFileSync(files.context, 'utf8');
+    // Never through a link: context.md goes into the next worker's prompt.
+    contextText = readFileNoFollow(files.context);
   } catch {
     contextText = undefined;
   }

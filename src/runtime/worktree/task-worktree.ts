@@ -11,9 +11,12 @@ export interface TaskWorktree {
 
 const ACTIVE = new Set(['queued', 'running', 'waiting']);
 
-/** The worktree of a task, or a clear error for a task that runs in the main folder. */
+/**
+ * The worktree of a task, or a clear error for a task that runs in the main folder. Only the
+ * user's own task: git run in a planted path would obey that repository's config and hooks.
+ */
 export function requireTaskWorktree(store: TaskStore, id: string): TaskWorktree {
-  store.require(id);
+  store.requireOwn(id, 'diff, merge or discard the worktree of');
   const meta = store.meta(id);
   if (!meta?.worktree) {
     throw new DispatchError('state', `task ${id} does not run in a worktree`, {

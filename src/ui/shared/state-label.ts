@@ -22,6 +22,8 @@ export const STATE_STYLE: Record<TaskState, StyleName> = {
 export interface LabelledTask {
   state: TaskState;
   question?: { seq?: number | null; text: string } | null;
+  /** Why the task is not the user's, if it is not. */
+  untrusted?: string | null;
 }
 
 /** Short state for tables: "waiting 001", "failed", … */
@@ -29,11 +31,17 @@ export function stateLabel(status: LabelledTask, color?: boolean): string {
   let label: string = status.state;
   if (status.state === 'waiting' && status.question?.seq != null)
     label = `waiting ${formatSeq(status.question.seq)}`;
+  if (status.untrusted != null)
+    label = status.state === 'not-started' ? 'not yours' : `${label} (not yours)`;
   return paint(label, STATE_STYLE[status.state], color);
 }
 
 /** Long state for the detail view. */
 export function stateSentence(status: LabelledTask): string {
+  if (status.untrusted != null)
+    return status.state === 'not-started'
+      ? 'not created by you: never started (see `dispatch doctor`)'
+      : 'not created by you: dispatch will not start, resume or stop it (see `dispatch doctor`)';
   switch (status.state) {
     case 'queued':
       return 'queued (not started yet)';
