@@ -72,6 +72,7 @@ export class TaskStore {
     return latest?.id;
   }
 
+  /**
    * Throws a not-found error that lists what exists, so a typo is easy to fix; refuses a task
    * folder (or tasks/ folder) that is a symbolic link.
    */
@@ -104,6 +105,7 @@ export class TaskStore {
     return files;
   }
 
+  /**
    * Task ids in this root, oldest first by name order of creation where known. Links are never
    * tasks: neither a tasks/ folder that is a link nor a link in it (see `dispatch doctor`).
    */
