@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
+import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
@@ -54,7 +55,7 @@ export function launchWorker(
   const cwd = meta.worktree?.path ?? meta.cwd;
   if (!existsSync(cwd)) {
     const error = `working directory ${cwd} does not exist`;
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error });
+    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(error) });
     throw new DispatchError('state', `cannot start ${meta.id}: ${error}`, {
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
@@ -77,7 +78,7 @@ export function launchWorker(
   } catch (error) {
     closeSync(log);
     const message = (error as Error).message;
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: message });
+    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(message) });
     throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
       hint:
         (error as NodeJS.ErrnoException).code === 'E2BIG'

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config/config-types.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
 import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
+import { boundText } from '../../core/task/bound-text.js';
 import { tryLock } from '../lock/file-lock.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
@@ -119,8 +120,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.notifier.notify(event, status);
   }
 
-  /** Re-derives one task's status from its files and acts on what changed. */
+  /**
+   * Re-derives one task's status from its files and acts on what changed. Whatever one task's
+   * files hold, a failure handling it is logged and the others go on: nothing a worker writes may
+   * take the supervisor (and the queue behind it) down.
+   */
   private examine(id: string, files?: Set<string>): void {
+    try {
+      this.examineTask(id, files);
+    } catch (error) {
+      this.log(`${id}: could not handle a change: ${boundText((error as Error).message, 400)}`);
+    }
+  }
+
+  private examineTask(id: string, files?: Set<string>): void {
     if (this.stopped) return;
     if (files && onlyLogOrTemp(files)) {
       // The worker is writing its log: that is activity, but nothing the status depends on.
