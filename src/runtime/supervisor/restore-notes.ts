@@ -6,6 +6,9 @@ import { appendToExistingFile } from '../fs/append-text.js';
 import { readEvents } from '../store/read-snapshot.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
+import { tryLock } from '../lock/file-lock.js';
+import type { TaskFiles } from '../paths.js';
+import { notesLock } from '../tasks/note-task.js';
 
 /**
  * Puts back dispatcher notes that a worker's concurrent rewrite of plan.md dropped: a worker that
@@ -14,6 +17,18 @@ import type { TaskStore } from '../store/task-store.js';
  */
 export function restoreDroppedNotes(store: TaskStore, id: string): number {
   const files = store.files(id);
+  // A note being added right now is not dropped, only not appended yet; its append changes the
+  // plan, which brings the check back here.
+  const release = tryLock(notesLock(files));
+  if (!release) return 0;
+  try {
+    return restoreUnlocked(store, id, files);
+  } finally {
+    release();
+  }
+}
+
+function restoreUnlocked(store: TaskStore, id: string, files: TaskFiles): number {
   const noteIds = readEvents(files).flatMap((e) => (e.type === 'note' ? [e.id] : []));
   if (noteIds.length === 0) return 0;
   const read = readTextFile(files.plan, MAX_PLAN_BYTES);

@@ -7,6 +7,8 @@ import { appendToExistingFile } from '../fs/append-text.js';
 import { preview } from '../../core/task/task-events.js';
 import { TERMINAL_STATES } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { withLock } from '../lock/file-lock.js';
+import type { TaskFiles } from '../paths.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -35,9 +37,18 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
   const noteId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   mkdirSync(files.notes, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });
-  store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
-  // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a note
-  // its rewrite drops is put back by the supervisor (it is kept in notes/ and in the events).
-  appendToExistingFile(files.plan, noteAppendix(plan.text, text));
+  // Under the task's note lock: the supervisor must not see the note recorded but not yet
+  // appended, take it for dropped and append it a second time.
+  withLock(notesLock(files), 30_000, () => {
+    store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
+    // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a
+    // note its rewrite drops is put back by the supervisor (it is kept in notes/ and the events).
+    appendToExistingFile(files.plan, noteAppendix(plan.text, text));
+  });
   return { noteId };
+}
+
+/** Held while a note is recorded and appended, and while dropped notes are put back. */
+export function notesLock(files: TaskFiles): string {
+  return join(files.taskDir, '.notes.lock');
 }
