@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
+import { TaskStore } from '../../src/runtime/store/task-store.js';
+import { resumeTask } from '../../src/runtime/tasks/resume-task.js';
 import { reportFaults, trials } from '../helpers/fault-trials.js';
-import { waitForFile } from '../helpers/wait-for.js';
+import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -51,4 +53,115 @@ describe('notes raced against a rewriting worker', () => {
     expect(doubled).toEqual([]);
     expect(lost).toEqual([]);
   }, 90_000);
+});
+
+/** Runs the racing commands of ten tasks at a time (all of one task's at once). */
+async function inBatches(ids: string[], race: (id: string) => Promise<unknown>[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 10) await Promise.all(ids.slice(i, i + 10).flatMap(race));
+}
+
+/** Ids of `count` tasks whose workers asked, gave up waiting and left them blocked. */
+async function blockedTasks(count: number, prefix: string): Promise<string[]> {
+  sandbox.writeConfig('default: sim\nfallback_minutes: 0.01\n');
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 10) {
+    const batch = Array.from({ length: Math.min(10, count - start) }, async (_, j) => {
+      const i = start + j;
+      const run = await sandbox.run([
+        '--id',
+        `${prefix}-${i}`,
+        '--item',
+        'ask: Which database?',
+        '--item',
+        `write: ${prefix}-${i}.txt = chosen`,
+      ]);
+      return run.id;
+    });
+    ids.push(...(await Promise.all(batch)));
+  }
+  await waitForCondition(
+    sandbox.root,
+    () =>
+      ids.every((id) => sandbox.events(id).some((e) => e.type === 'exited')) ? true : undefined,
+    60_000,
+  );
+  return ids;
+}
+
+/** Per task: how many workers started, and whether it ended done. */
+async function settle(ids: string[]): Promise<Map<string, { workers: number; done: boolean }>> {
+  const isDone = (id: string) => sandbox.events(id).some((e) => e.type === 'completed');
+  await waitForCondition(sandbox.root, () => (ids.every(isDone) ? true : undefined), 30_000).catch(
+    () => undefined,
+  );
+  return new Map(
+    ids.map((id) => [
+      id,
+      {
+        workers: sandbox.events(id).filter((e) => e.type === 'spawned').length,
+        done: isDone(id),
+      },
+    ]),
+  );
+}
+
+describe('answer, retry and the supervisor against each other', () => {
+  it('hands over an answer recorded just before a retry started the next worker', async () => {
+    // The interleaving of a race, made certain: `dispatch retry` has read the blocked task and
+    // decided; `dispatch answer` writes the answer and its event; the retry starts the next
+    // attempt; then the answer's own resume comes too late to start one.
+    const [id] = await blockedTasks(1, 'det');
+    const store = new TaskStore(sandbox.root, sandbox.env);
+    writeFileSync(join(sandbox.taskDir(id as string), 'ipc', '001.answer'), 'SQLite\n');
+    store.appendEvent(id as string, { type: 'answered', seq: 1, by: 'user', preview: 'SQLite' });
+    resumeTask(store, id as string, { reason: 'retry', attempt: 2 });
+    const answer = { question: 'Which database?', text: 'SQLite' };
+    resumeTask(store, id as string, { reason: 'answer', attempt: 2, answer });
+    expect(sandbox.read(id as string, 'prompt-2.md')).toContain('SQLite');
+    const outcome = await settle([id as string]);
+    expect(outcome.get(id as string)).toEqual({ workers: 2, done: true });
+  });
+
+  const count = trials(6, 30);
+  it(`hands the answer to a worker when it races a retry (${count} tasks)`, async () => {
+    const ids = await blockedTasks(count, 'ar');
+    await inBatches(ids, (id) => [
+      sandbox.cli(['answer', id, 'SQLite'], { timeoutMs: 90_000 }),
+      sandbox.cli(['retry', id], { timeoutMs: 90_000 }),
+    ]);
+    const outcome = await settle(ids);
+    const lost = ids.filter((id) => !outcome.get(id)?.done);
+    // One worker asked; one more continues, whichever command started it.
+    const doubled = ids.filter((id) => (outcome.get(id)?.workers ?? 0) > 2);
+    reportFaults({
+      test: 'answer vs retry on a blocked task',
+      trials: count,
+      faults: count * 2,
+      lost: lost.length,
+      doubled: doubled.length,
+    });
+    expect(lost.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
+    expect(doubled).toEqual([]);
+  }, 120_000);
+
+  it(`starts one new worker for two retries and an answer at once (${count} tasks)`, async () => {
+    const ids = await blockedTasks(count, 'rra');
+    await inBatches(ids, (id) => [
+      sandbox.cli(['retry', id], { timeoutMs: 90_000 }),
+      sandbox.cli(['retry', id], { timeoutMs: 90_000 }),
+      sandbox.cli(['answer', id, 'SQLite'], { timeoutMs: 90_000 }),
+    ]);
+    const outcome = await settle(ids);
+    const lost = ids.filter((id) => !outcome.get(id)?.done);
+    const doubled = ids.filter((id) => (outcome.get(id)?.workers ?? 0) > 2);
+    reportFaults({
+      test: 'two retries + an answer on one task',
+      trials: count,
+      faults: count * 3,
+      lost: lost.length,
+      doubled: doubled.length,
+    });
+    expect(doubled.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
+    expect(lost).toEqual([]);
+  }, 120_000);
 });

@@ -17,18 +17,21 @@ import { notesLock } from '../tasks/note-task.js';
  */
 export function restoreDroppedNotes(store: TaskStore, id: string): number {
   const files = store.files(id);
+  // Most plan changes drop nothing: a look without the lock keeps `dispatch note` from waiting.
+  if (restoreMissing(store, id, files, false) === 0) return 0;
   // A note being added right now is not dropped, only not appended yet; its append changes the
   // plan, which brings the check back here.
   const release = tryLock(notesLock(files));
   if (!release) return 0;
   try {
-    return restoreUnlocked(store, id, files);
+    return restoreMissing(store, id, files, true);
   } finally {
     release();
   }
 }
 
-function restoreUnlocked(store: TaskStore, id: string, files: TaskFiles): number {
+/** Counts the notes missing from the plan, and appends them again when `write` is set. */
+function restoreMissing(store: TaskStore, id: string, files: TaskFiles, write: boolean): number {
   const noteIds = readEvents(files).flatMap((e) => (e.type === 'note' ? [e.id] : []));
   if (noteIds.length === 0) return 0;
   const read = readTextFile(files.plan, MAX_PLAN_BYTES);
@@ -44,6 +47,7 @@ function restoreUnlocked(store: TaskStore, id: string, files: TaskFiles): number
       continue;
     }
     if (planHasNote(plan, note)) continue;
+    if (!write) return 1;
     // Appended in place like the original note, so a worker's edit meanwhile is kept; if this
     // append is dropped by yet another rewrite, the next plan change brings the check back here.
     const appendix = noteAppendix(text, note);
