@@ -20,7 +20,22 @@ export function readLockOwner(path: string): LockOwner | undefined {
   }
 }
 
-function isStale(path: string, staleAfterMs: number | undefined): boolean {
+export interface LockOptions {
+  /** A lock held longer than this counts as stale even while its owner lives. */
+  staleAfterMs?: number;
+  /**
+   * Asked before a lock whose owner is gone is taken over: false keeps it held for good (a claim
+   * whose work its dead owner may have done).
+   */
+  mayTakeOver?: () => boolean;
+}
+
+function isStale(path: string, options: LockOptions): boolean {
+  const stale = ownerGone(path, options.staleAfterMs);
+  return stale && (options.mayTakeOver?.() ?? true);
+}
+
+function ownerGone(path: string, staleAfterMs: number | undefined): boolean {
   const owner = readLockOwner(path);
   if (!owner) {
     // Torn or empty: the owner died between create and write, or is writing right now.
@@ -42,10 +57,7 @@ function isStale(path: string, staleAfterMs: number | undefined): boolean {
 }
 
 /** Takes the lock if free (or stale). Returns a release function, or undefined when held. */
-export function tryLock(
-  path: string,
-  options: { staleAfterMs?: number } = {},
-): (() => void) | undefined {
+export function tryLock(path: string, options: LockOptions = {}): (() => void) | undefined {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -57,8 +69,8 @@ export function tryLock(
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (!isStale(path, options.staleAfterMs)) return undefined;
-      if (!removeStale(path, options.staleAfterMs)) return undefined;
+      if (!isStale(path, options)) return undefined;
+      if (!removeStale(path, options)) return undefined;
     }
   }
   return undefined;
@@ -68,7 +80,7 @@ export function tryLock(
  * Removes a stale lock under a second, momentary lock, and only after checking again that it is
  * still stale: two processes that both saw the same stale lock cannot remove each other's new one.
  */
-function removeStale(path: string, staleAfterMs: number | undefined): boolean {
+function removeStale(path: string, options: LockOptions): boolean {
   const guard = `${path}.takeover`;
   let fd: number;
   try {
@@ -83,7 +95,7 @@ function removeStale(path: string, staleAfterMs: number | undefined): boolean {
   }
   closeSync(fd);
   try {
-    if (isStale(path, staleAfterMs)) unlinkQuietly(path);
+    if (isStale(path, options)) unlinkQuietly(path);
     return true;
   } finally {
     unlinkQuietly(guard);

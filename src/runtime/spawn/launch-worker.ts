@@ -7,8 +7,9 @@ import type { TaskMeta } from '../../core/task/task-meta.js';
 import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
-import { processStartTime } from '../process/process-info.js';
-import { tryLock } from '../lock/file-lock.js';
+import { isProcessAlive, processStartTime } from '../process/process-info.js';
+import { findAttemptProcess } from '../process/attempt-process.js';
+import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
@@ -44,12 +45,15 @@ export function launchWorker(
 ): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
   // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
-  // claim per attempt lets exactly one of them do it. The claim of a process that died before
-  // spawning is stale and taken over.
-  if (!tryLock(join(files.taskDir, `.attempt-${attempt}.claim`))) return undefined;
-  // A claim whose owner has exited looks stale even when that owner did start the worker.
-  if (readEvents(files).some((e) => e.type === 'spawned' && e.attempt === attempt))
+  // claim per attempt lets exactly one of them do it, and it is the only authority: the history
+  // may lack the `spawned` record (its writer died, or tore the line). A claim whose owner died is
+  // taken over only when that owner provably started nothing; a worker it did start is adopted.
+  const claim = join(files.taskDir, `.attempt-${attempt}.claim`);
+  if (!tryLock(claim, { mayTakeOver: () => !attemptBegun(files, attempt) })) {
+    adoptOrphan(store, meta, files, attempt);
     return undefined;
+  }
+  if (attemptRecorded(files, attempt)) return undefined;
   const promptFile = files.prompt(attempt);
   const prompt = readFileSync(promptFile, 'utf8');
   const cwd = meta.worktree?.path ?? meta.cwd;
@@ -111,6 +115,60 @@ export function launchWorker(
     prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
   });
   return { pid, startTime };
+}
+
+/** Whether the history shows the attempt started (or failed to). */
+function attemptRecorded(files: TaskFiles, attempt: number): boolean {
+  return readEvents(files).some(
+    (e) =>
+      (e.type === 'spawned' || e.type === 'exited' || e.type === 'spawn-failed') &&
+      e.attempt === attempt,
+  );
+}
+
+/**
+ * Whether the attempt may have started: recorded, or a process of it runs. Where the process
+ * table cannot be searched, the log header its starter wrote just before spawning counts.
+ */
+function attemptBegun(files: TaskFiles, attempt: number): boolean {
+  if (attemptRecorded(files, attempt)) return true;
+  const running = findAttemptProcess(files.taskDir, attempt);
+  if (running !== null) return running !== undefined;
+  try {
+    return readFileSync(files.log, 'utf8').includes(`--- agent-dispatch: attempt ${attempt},`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records the `spawned` event its starter never wrote for a worker that runs: the starter died
+ * between spawning and recording (or tore the line). One adopter only, by its own claim.
+ */
+function adoptOrphan(store: TaskStore, meta: TaskMeta, files: TaskFiles, attempt: number): void {
+  const owner = readLockOwner(join(files.taskDir, `.attempt-${attempt}.claim`));
+  if (owner && isProcessAlive(owner.pid, owner.startTime)) return;
+  if (attemptRecorded(files, attempt)) return;
+  const running = findAttemptProcess(files.taskDir, attempt);
+  if (!running) return;
+  const adopt = tryLock(join(files.taskDir, `.attempt-${attempt}.adopted`), {
+    mayTakeOver: () => !attemptRecorded(files, attempt),
+  });
+  if (!adopt) return;
+  try {
+    if (attemptRecorded(files, attempt)) return;
+    store.appendEvent(meta.id, {
+      type: 'spawned',
+      attempt,
+      pid: running.pid,
+      startTime: running.startTime,
+      model: meta.model,
+      backend: meta.backend,
+      prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
+    });
+  } finally {
+    adopt();
+  }
 }
 
 function workerEnv(
