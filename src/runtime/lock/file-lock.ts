@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { DispatchError } from '../../core/errors.js';
 import { isProcessAlive, processStartTime } from '../process/process-info.js';
 
 /**
@@ -104,12 +105,25 @@ function removeStale(path: string, options: LockOptions): boolean {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Takes a short-lived lock, waiting up to `timeoutMs` for another holder to finish. */
+/** No one got the lock in time: nothing was done under it, so the caller may say so plainly. */
+export class LockBusyError extends DispatchError {
+  constructor(readonly path: string) {
+    super('timeout', `${path} stayed locked by other dispatch processes; nothing was changed`, {
+      hint: 'Many commands run at once: try again in a moment.',
+    });
+  }
+}
+
+/**
+ * Takes a short-lived lock, waiting up to `timeoutMs` for other holders to finish. A holder that
+ * died is taken over at once; a live one only after two minutes (it hangs), so a slow machine
+ * with hundreds of callers never has two holders at a time.
+ */
 export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
   const deadline = Date.now() + timeoutMs;
   let wait = 1;
   for (;;) {
-    const release = tryLock(path, { staleAfterMs: 10_000 });
+    const release = tryLock(path, { staleAfterMs: 120_000 });
     if (release) {
       try {
         return fn();
@@ -117,9 +131,10 @@ export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
         release();
       }
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);
-    Atomics.wait(sleeper, 0, 0, wait);
-    wait = Math.min(wait * 2, 20);
+    if (Date.now() > deadline) throw new LockBusyError(path);
+    // Randomised, so hundreds of waiters do not retry in step.
+    Atomics.wait(sleeper, 0, 0, wait * (0.5 + Math.random()));
+    wait = Math.min(wait * 2, 50);
   }
 }
 

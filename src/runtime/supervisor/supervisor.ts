@@ -59,6 +59,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
   private queueTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Workers being stopped right now (their SIGKILL may still be due). */
+  private stopping = 0;
 
   constructor(
     private readonly store: TaskStore,
@@ -255,13 +257,29 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.examine(id);
       const status = this.known.get(id);
       if (status) this.notify('timed-out', status);
-      if (stop && pid !== undefined) void stopProcessGroup(pid).then(() => this.examine(id));
+      if (stop && pid !== undefined) this.stopWorker(id, pid);
     }
     this.armTimeouts();
   }
 
+  /**
+   * Stops a timed-out worker. The supervisor stays until the SIGKILL that may follow is sent: a
+   * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
+   */
+  private stopWorker(id: string, pid: number): void {
+    this.stopping++;
+    void stopProcessGroup(pid)
+      .catch(() => undefined)
+      .finally(() => {
+        this.stopping--;
+        this.examine(id);
+        this.updateIdle();
+      });
+  }
+
   private updateIdle(): void {
-    const active = [...this.known.values()].some((status) => ACTIVE.has(status.state));
+    const active =
+      this.stopping > 0 || [...this.known.values()].some((status) => ACTIVE.has(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -277,6 +295,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
+    if (this.stopping > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {

@@ -4,7 +4,7 @@ import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { withLock } from '../lock/file-lock.js';
+import { LockBusyError, withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
@@ -128,7 +128,13 @@ function startAttempt(
   });
   if (!queued) launchWorker(store, meta, attempt);
   else {
-    const failure = startRunnableTasks(store, config).failed.find((f) => f.id === id);
+    let failure;
+    try {
+      failure = startRunnableTasks(store, config).failed.find((f) => f.id === id);
+    } catch (error) {
+      // Busy scheduler: the attempt is queued all the same, and the supervisor starts it.
+      if (!(error instanceof LockBusyError)) throw error;
+    }
     if (failure) throw new DispatchError('state', failure.error);
   }
   return attempt;

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/run-cli.js';
+import { Sandbox } from '../helpers/sandbox.js';
+import { runningInGroup } from '../helpers/processes.js';
+import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  // The supervisor would exit a moment after the task timed out, long before a SIGKILL is due.
+  sandbox = new Sandbox({ DISPATCH_SUPERVISOR_IDLE_MS: '200' });
+});
+afterEach(() => sandbox.cleanup());
+
+function groupGone(pgid: number): Promise<true> {
+  return waitForCondition(
+    sandbox.root,
+    () => (runningInGroup(pgid).length === 0 ? true : undefined),
+    20_000,
+    () => runningInGroup(pgid).join('\n'),
+  );
+}
+
+describe('a worker that does not stop when told', () => {
+  it('is stopped after its timeout even when it is itself stopped (SIGSTOP)', async () => {
+    sandbox.writeConfig('default: sim\ntimeout_minutes: 0.03\nstop_on_timeout: true\n');
+    const run = await sandbox.run(['--item', 'hang']);
+    await waitForFile(join(sandbox.taskDir(run.id), 'worker.log'), (text) =>
+      text.includes('item 1/1'),
+    );
+    process.kill(-(run.pid as number), 'SIGSTOP');
+    await waitForCondition(sandbox.taskDir(run.id), () =>
+      sandbox.events(run.id).find((e) => e.type === 'timed-out'),
+    );
+    await groupGone(run.pid as number);
+    expect((await sandbox.status(run.id)).state).toBe('timed-out');
+  });
+
+  it('is killed after its timeout when it ignores SIGTERM', async () => {
+    const stubborn = join(REPO_ROOT, 'test/fixtures/ignore-sigterm.mjs');
+    sandbox.writeConfig(
+      `default: stubborn\ntimeout_minutes: 0.03\nstop_on_timeout: true\nbackends:\n  stubborn: { command: ${JSON.stringify(`node ${stubborn}`)} }\nmodels:\n  stubborn: {}\n`,
+    );
+    const run = await sandbox.run(['--item', 'x']);
+    await waitForFile(join(sandbox.taskDir(run.id), 'worker.log'), (text) =>
+      text.includes('grandchild pid'),
+    );
+    await waitForCondition(sandbox.taskDir(run.id), () =>
+      sandbox.events(run.id).find((e) => e.type === 'timed-out'),
+    );
+    await groupGone(run.pid as number);
+  });
+
+  it('is stopped by `dispatch cancel` when it is itself stopped (SIGSTOP)', async () => {
+    const run = await sandbox.run(['--model', 'sim', '--item', 'hang']);
+    await waitForFile(join(sandbox.taskDir(run.id), 'worker.log'), (text) =>
+      text.includes('item 1/1'),
+    );
+    process.kill(-(run.pid as number), 'SIGSTOP');
+    expect((await sandbox.cli(['cancel', run.id])).code).toBe(0);
+    await groupGone(run.pid as number);
+  });
+});
