@@ -27,7 +27,6 @@ describe('notes raced against a rewriting worker', () => {
     );
     // The rewriter runs until all notes are in.
     const allIn = join(sandbox.dir, 'all-notes-in');
-    sandbox.env.NOTE_REWRITER_MS = '120000';
     sandbox.env.NOTE_REWRITER_UNTIL = allIn;
     const run = await sandbox.run(['--item', 'one']);
     const notes = Array.from({ length: noteCount }, (_, i) => `race note ${i} end`);

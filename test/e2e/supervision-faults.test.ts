@@ -348,7 +348,6 @@ describe('notes are never lost', () => {
     );
     // The rewriter runs until every note is in, however slow the machine.
     const allIn = join(sandbox.dir, 'all-notes-in');
-    sandbox.env.NOTE_REWRITER_MS = '120000';
     sandbox.env.NOTE_REWRITER_UNTIL = allIn;
     const run = await sandbox.run(['--item', 'one', '--item', 'two']);
     const { noteTask } = await import('../../src/runtime/tasks/note-task.js');

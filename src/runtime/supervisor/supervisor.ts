@@ -5,7 +5,8 @@ import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
 import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
 import { boundText } from '../../core/task/bound-text.js';
-import { tryLock } from '../lock/file-lock.js';
+import { readLockOwner, tryLock } from '../lock/file-lock.js';
+import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
@@ -27,6 +28,8 @@ export interface SupervisorOptions {
   idleExitMs?: number;
   /** How often to check that workers without an exit record still run (a killed wrapper writes none). */
   livenessMs?: number;
+  /** How often to touch the lock file, which shows the supervisor is alive. */
+  heartbeatMs?: number;
 }
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
@@ -58,6 +61,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
   private queueTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Workers being stopped right now (their SIGKILL may still be due). */
   private stopping = 0;
@@ -78,8 +82,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Takes the root's supervisor lock; false if another supervisor holds it. */
   start(): boolean {
     this.store.ensureRoot();
-    this.releaseLock = tryLock(this.store.paths.supervisorLock);
+    this.releaseLock = this.takeLock();
     if (!this.releaseLock) return false;
+    this.heartbeatTimer = setInterval(
+      () => this.beat(),
+      this.options.heartbeatMs ?? heartbeatMs(this.store.env),
+    );
     this.watcher = new TasksWatcher(this.store.paths.tasks).start();
     this.watcher.on('change', ({ id, files }) => this.examine(id, files));
     this.watcher.on('added', (id) => this.examine(id));
@@ -107,10 +115,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopped = true;
     this.watcher?.close();
     this.liveness?.stop();
-    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer])
+    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer, this.heartbeatTimer])
       if (timer) clearTimeout(timer);
     this.releaseLock?.();
     this.emit('exit');
+  }
+
+  /** A hung supervisor's lock is taken over: one that no longer beats counts as gone. */
+  private takeLock(): (() => void) | undefined {
+    return tryLock(this.store.paths.supervisorLock, {
+      staleAfterMs: heartbeatStaleMs(this.store.env),
+    });
+  }
+
+  /** Touches the lock; a supervisor that finds its lock taken over (it hung) leaves. */
+  private beat(): void {
+    const owner = readLockOwner(this.store.paths.supervisorLock);
+    if (this.releaseLock && owner?.pid !== process.pid) {
+      this.releaseLock = undefined;
+      this.log('another supervisor took over (this one was not responding); exiting');
+      this.stop();
+      return;
+    }
+    try {
+      if (this.releaseLock) beat(this.store.paths.supervisorLock);
+    } catch (error) {
+      this.log(`heartbeat failed: ${(error as Error).message}`);
+    }
   }
 
   private log(message: string): void {
@@ -306,7 +337,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
     });
     if (active) {
-      this.releaseLock = tryLock(this.store.paths.supervisorLock);
+      this.releaseLock = this.takeLock();
       if (this.releaseLock) {
         for (const id of this.store.listIds()) this.examine(id);
         return;
