@@ -61,3 +61,26 @@ describe('a worker that does not stop when told', () => {
     await groupGone(run.pid as number);
   });
 });
+
+describe('a worker whose wrapper is killed', () => {
+  it('is reported running while the agent CLI runs on, and done when it finishes', async () => {
+    const run = await sandbox.run(['--model', 'sim', '--item', 'sleep: 1.5', '--item', 'two']);
+    await waitForFile(join(sandbox.taskDir(run.id), 'worker.log'), (text) =>
+      text.includes('item 1/2'),
+    );
+    // Only the shell wrapper dies; the worker in its process group goes on.
+    process.kill(run.pid as number, 'SIGKILL');
+    await waitForCondition(sandbox.root, () =>
+      runningInGroup(run.pid as number).some((line) => line.includes('sim')) &&
+      !runningInGroup(run.pid as number).some((line) => line.includes('/bin/sh'))
+        ? true
+        : undefined,
+    );
+    expect((await sandbox.status(run.id)).state).toBe('running');
+    await waitForCondition(sandbox.taskDir(run.id), () =>
+      sandbox.events(run.id).find((e) => e.type === 'completed'),
+    );
+    expect(sandbox.events(run.id).filter((e) => e.type === 'failed')).toEqual([]);
+    expect((await sandbox.status(run.id)).state).toBe('done');
+  });
+});
