@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
 import { waitForCondition } from '../helpers/wait-for.js';
+import { reportFaults } from '../helpers/fault-trials.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -30,7 +31,15 @@ describe('records of any size', () => {
       20_000,
     );
     expect(String(failed.reason)).toMatch(/… \[truncated, \d+ bytes\]$/);
-    expect((await sandbox.cli(['wait', next.id, '--timeout', '30'])).code).toBe(0);
+    const waited = await sandbox.cli(['wait', next.id, '--timeout', '30']);
+    reportFaults({
+      test: 'worker writes an 8 KiB error line (queue behind it)',
+      trials: 1,
+      faults: 1,
+      lost: waited.code === 0 ? 0 : 1,
+      doubled: 0,
+    });
+    expect(waited.code).toBe(0);
     expect(longestEventLine(failing.id)).toBeLessThan(4096);
     expect((await sandbox.status(failing.id)).state).toBe('failed');
   });
@@ -42,6 +51,13 @@ describe('records of any size', () => {
     expect(cancelled.stderr).toBe('');
     expect(cancelled.code).toBe(0);
     const event = sandbox.events(run.id).find((e) => e.type === 'cancelled');
+    reportFaults({
+      test: '`dispatch cancel --reason` of 8 KiB',
+      trials: 1,
+      faults: 1,
+      lost: event ? 0 : 1,
+      doubled: 0,
+    });
     expect(String(event?.reason)).toMatch(/^because because .*… \[truncated, \d+ bytes\]$/);
     expect(longestEventLine(run.id)).toBeLessThan(4096);
   });

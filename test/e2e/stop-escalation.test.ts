@@ -4,6 +4,7 @@ import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { runningInGroup } from '../helpers/processes.js';
 import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
+import { reportFaults } from '../helpers/fault-trials.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -12,13 +13,17 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.cleanup());
 
-function groupGone(pgid: number): Promise<true> {
-  return waitForCondition(
+/** Waits for the worker's group to be gone; reports how many of its processes were left. */
+async function groupGone(pgid: number, test: string): Promise<void> {
+  await waitForCondition(
     sandbox.root,
     () => (runningInGroup(pgid).length === 0 ? true : undefined),
     20_000,
     () => runningInGroup(pgid).join('\n'),
-  );
+  ).catch(() => undefined);
+  const left = runningInGroup(pgid).length;
+  reportFaults({ test, trials: 1, faults: 1, lost: left, doubled: 0 });
+  expect(left).toBe(0);
 }
 
 describe('a worker that does not stop when told', () => {
@@ -32,7 +37,10 @@ describe('a worker that does not stop when told', () => {
     await waitForCondition(sandbox.taskDir(run.id), () =>
       sandbox.events(run.id).find((e) => e.type === 'timed-out'),
     );
-    await groupGone(run.pid as number);
+    await groupGone(
+      run.pid as number,
+      'stopped worker (SIGSTOP) times out; supervisor exits meanwhile',
+    );
     expect((await sandbox.status(run.id)).state).toBe('timed-out');
   });
 
@@ -48,7 +56,7 @@ describe('a worker that does not stop when told', () => {
     await waitForCondition(sandbox.taskDir(run.id), () =>
       sandbox.events(run.id).find((e) => e.type === 'timed-out'),
     );
-    await groupGone(run.pid as number);
+    await groupGone(run.pid as number, 'worker ignoring SIGTERM times out');
   });
 
   it('is stopped by `dispatch cancel` when it is itself stopped (SIGSTOP)', async () => {
@@ -58,7 +66,7 @@ describe('a worker that does not stop when told', () => {
     );
     process.kill(-(run.pid as number), 'SIGSTOP');
     expect((await sandbox.cli(['cancel', run.id])).code).toBe(0);
-    await groupGone(run.pid as number);
+    await groupGone(run.pid as number, '`dispatch cancel` of a stopped worker (SIGSTOP)');
   });
 });
 
@@ -80,7 +88,15 @@ describe('a worker whose wrapper is killed', () => {
     await waitForCondition(sandbox.taskDir(run.id), () =>
       sandbox.events(run.id).find((e) => e.type === 'completed'),
     );
-    expect(sandbox.events(run.id).filter((e) => e.type === 'failed')).toEqual([]);
+    const failed = sandbox.events(run.id).filter((e) => e.type === 'failed');
+    reportFaults({
+      test: 'wrapper killed, agent CLI runs on (false failures)',
+      trials: 1,
+      faults: 1,
+      lost: failed.length,
+      doubled: 0,
+    });
+    expect(failed).toEqual([]);
     expect((await sandbox.status(run.id)).state).toBe('done');
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitForCondition } from '../helpers/wait-for.js';
+import { reportFaults } from '../helpers/fault-trials.js';
 
 let sandbox: Sandbox;
 let stopped: number | undefined;
@@ -54,7 +55,15 @@ describe('a supervisor that hangs', () => {
       return pid !== undefined && pid !== hung ? pid : undefined;
     });
     expect(next).not.toBe(hung);
-    expect((await sandbox.cli(['wait', second.id, '--timeout', '30'])).code).toBe(0);
+    const waited = await sandbox.cli(['wait', second.id, '--timeout', '30']);
+    reportFaults({
+      test: 'supervisor hangs (SIGSTOP); next command takes over',
+      trials: 1,
+      faults: 1,
+      lost: waited.code === 0 ? 0 : 1,
+      doubled: isAlive(hung) ? 1 : 0,
+    });
+    expect(waited.code).toBe(0);
     expect((await sandbox.status(first.id)).state).toBe('done');
     // The hung one is gone, so it cannot wake up and supervise next to its successor.
     expect(isAlive(hung)).toBe(false);
