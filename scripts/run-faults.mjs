@@ -15,7 +15,6 @@ const FILES = [
   'test/e2e/stop-escalation.test.ts',
   'test/e2e/supervisor-heartbeat.test.ts',
   'test/e2e/flooding.test.ts',
-  'test/e2e/supervision-faults.test.ts',
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'dispatch-faults-'));

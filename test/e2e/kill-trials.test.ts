@@ -98,7 +98,7 @@ describe('`dispatch run` killed at random moments', () => {
       );
     }
     // Any command brings a supervisor, which starts what the killed runs left queued.
-    await sandbox.cli(['list']);
+    await sandbox.cli(['list'], { timeoutMs: 120_000 });
     const whole = sandbox.taskIds().filter((id) => {
       try {
         return isWhole(id);

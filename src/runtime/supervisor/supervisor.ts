@@ -283,7 +283,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (confirmed === undefined || confirmed > Date.now()) continue;
       const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
       const pid = this.known.get(id)?.pid;
-      this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      try {
+        this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      } catch (error) {
+        this.log(`${id}: could not record the timeout: ${(error as Error).message}`);
+      }
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
       this.examine(id);
       const status = this.known.get(id);
