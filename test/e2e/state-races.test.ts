@@ -51,7 +51,7 @@ describe('notes raced against a rewriting worker', () => {
     });
     expect(doubled).toEqual([]);
     expect(lost).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
 
 /** Runs the racing commands of ten tasks at a time (all of one task's at once). */
@@ -106,7 +106,7 @@ function overlapping(id: string): number {
 /** Per task: how many workers started, and whether it ended done. */
 async function settle(ids: string[]): Promise<Map<string, { workers: number; done: boolean }>> {
   const isDone = (id: string) => sandbox.events(id).some((e) => e.type === 'completed');
-  await waitForCondition(sandbox.root, () => (ids.every(isDone) ? true : undefined), 30_000).catch(
+  await waitForCondition(sandbox.root, () => (ids.every(isDone) ? true : undefined), 90_000).catch(
     () => undefined,
   );
   return new Map(
@@ -156,7 +156,7 @@ describe('answer, retry and the supervisor against each other', () => {
     });
     expect(lost.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
     expect(doubled).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it(`never runs two workers at once for two retries and an answer (${count} tasks)`, async () => {
     const ids = await blockedTasks(count, 'rra');
@@ -175,7 +175,8 @@ describe('answer, retry and the supervisor against each other', () => {
       lost: lost.length,
       doubled: doubled.length,
     });
-    expect(doubled.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
-    expect(lost).toEqual([]);
-  }, 120_000);
+    const history = (id: string) => `${id}: ${sandbox.read(id, 'events.jsonl')}`;
+    expect(doubled.map(history)).toEqual([]);
+    expect(lost.map(history)).toEqual([]);
+  }, 240_000);
 });

@@ -43,7 +43,10 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
     store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
     // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a
     // note its rewrite drops is put back by the supervisor (it is kept in notes/ and the events).
-    appendToExistingFile(files.plan, noteAppendix(plan.text, text));
+    // The separator depends on how the plan ends now (another note, or an item the note must not
+    // run into), so it is read again under the lock.
+    const now = readTextFile(files.plan, MAX_PLAN_BYTES);
+    appendToExistingFile(files.plan, noteAppendix(now.ok ? now.text : plan.text, text));
   });
   return { noteId };
 }
