@@ -23,7 +23,10 @@ async function runKilledAfter(args: string[], delayMs: number | undefined): Prom
     env: sandbox.env,
     stdio: 'ignore',
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const exited = new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.on('error', resolve);
+  });
   if (delayMs !== undefined) {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     child.kill('SIGKILL');
@@ -32,7 +35,7 @@ async function runKilledAfter(args: string[], delayMs: number | undefined): Prom
   return Date.now() - started;
 }
 
-const BATCH = 5;
+const BATCH = 8;
 
 /** How many workers of a task started: each simulated worker prints its banner once. */
 function workersStarted(id: string): number {
@@ -125,5 +128,5 @@ describe('`dispatch run` killed at random moments', () => {
     });
     expect(doubled.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
     expect(lost.map((id) => `${id}: ${sandbox.read(id, 'events.jsonl')}`)).toEqual([]);
-  }, 300_000);
+  }, 900_000);
 });
