@@ -185,7 +185,7 @@ describe('links inside .dispatch/ are never followed', () => {
     expect(existsSync(join(moved, 'ipc', '001.answer'))).toBe(false);
   });
 
-  it('a tasks/ folder that is a link gets no task and is listed as empty', async () => {
+  it('a tasks/ folder that is a link gets no task, and every command refuses it', async () => {
     sandbox = new Sandbox();
     const { dir } = outside();
     mkdirSync(sandbox.root, { recursive: true, mode: 0o700 });
@@ -196,6 +196,7 @@ describe('links inside .dispatch/ are never followed', () => {
     expectLinkRefusal(run.stderr, link);
     expect(readdirSync(dir)).toEqual(['victim.txt']);
     const list = await sandbox.cli(['list', '--json']);
-    expect(JSON.parse(list.stdout)).toEqual([]);
+    expect(list.code).not.toBe(0);
+    expectLinkRefusal(list.stderr, link);
   });
 });

@@ -1,6 +1,7 @@
 import type { TaskEvent } from '../task/task-events.js';
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { TaskStatus } from './task-status.js';
+import { boundText } from '../task/bound-text.js';
 
 /** An event the history lacks, without its time (the store adds it). */
 export type Observation =
@@ -40,7 +41,8 @@ export function missingObservations(
   if (status.state === 'done' && !current.some((e) => e.type === 'completed'))
     found.push({ type: 'completed' });
   if (status.state === 'failed' && !current.some((e) => e.type === 'failed')) {
-    found.push({ type: 'failed', reason: status.reason ?? 'failed' });
+    // The reason may quote a worker's error line of any length.
+    found.push({ type: 'failed', reason: boundText(status.reason ?? 'failed') });
   }
   return found;
 }

@@ -9,7 +9,7 @@ import { lstatQuietly } from '../fs/no-follow.js';
 import { listDir, listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
-import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
+import { ensureSupervisor, supervisorState } from '../supervisor/ensure-supervisor.js';
 import { ok, type Finding } from './health-check.js';
 
 /** Temp files older than this are leftovers of a process that died mid-write. */
@@ -165,9 +165,18 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
 
   if (untrusted.length > 0) findings.push(untrustedFinding(untrusted));
 
-  const owner = readLockOwner(paths.supervisorLock);
-  const supervised = owner !== undefined && isProcessAlive(owner.pid, owner.startTime);
-  if (active > 0 && !supervised) {
+  const supervisor = supervisorState(store);
+  const supervised = supervisor.running;
+  if (supervisor.silentMs !== undefined) {
+    if (fix) ensureSupervisor(store);
+    findings.push({
+      level: 'error',
+      subject: 'supervisor',
+      message: `pid ${supervisor.pid} is not responding (no heartbeat for ${Math.round(supervisor.silentMs / 1000)} s: stopped or hung)${fix ? '; replaced it' : ''}`,
+      fix: 'Any dispatch command that shows tasks replaces it (or dispatch doctor --fix).',
+      fixable: true,
+    });
+  } else if (active > 0 && !supervised) {
     if (fix) ensureSupervisor(store);
     findings.push({
       level: 'warn',
@@ -178,7 +187,10 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
     });
   } else {
     findings.push(
-      ok('supervisor', supervised ? `running (pid ${owner?.pid})` : 'not running (nothing active)'),
+      ok(
+        'supervisor',
+        supervised ? `running (pid ${supervisor.pid})` : 'not running (nothing active)',
+      ),
     );
   }
   findings.push(ok('tasks', `${store.listIds().length} task(s), ${active} active`));

@@ -6,7 +6,7 @@ import type { Liveness, TaskSnapshot, TaskStatus } from '../../core/status/task-
 import { parseEvents, type TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskFiles } from '../paths.js';
-import { isProcessAlive } from '../process/process-info.js';
+import { isGroupAlive, isProcessAlive } from '../process/process-info.js';
 import { distrustReason } from '../trust/task-trust.js';
 import {
   MAX_PLAN_BYTES,
@@ -47,7 +47,11 @@ export function workerLiveness(events: TaskEvent[]): Liveness {
   if (!spawned) return 'unknown';
   const attempt = spawned.attempt;
   if (events.some((e) => e.type === 'exited' && e.attempt === attempt)) return 'dead';
-  return isProcessAlive(spawned.pid, spawned.startTime) ? 'alive' : 'dead';
+  if (isProcessAlive(spawned.pid, spawned.startTime)) return 'alive';
+  // The wrapper (the group's leader) was killed on its own: the agent CLI in its group may run on
+  // and finish the work. A pid that still names a process group is not reused, so any live member
+  // is this worker's.
+  return isGroupAlive(spawned.pid) ? 'alive' : 'dead';
 }
 
 /**

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { isValidTaskId } from '../../core/task/task-id.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
+import { fitRecord } from '../../core/task/bound-text.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { DispatchError } from '../../core/errors.js';
-import { appendJsonLine } from '../fs/append-line.js';
+import { appendJsonLine, MAX_ATOMIC_LINE } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
 import { listRealDir } from './read-text.js';
 import { StatusCache } from './status-cache.js';
@@ -123,7 +124,11 @@ export class TaskStore {
   }
 
   appendEvent(id: string, event: NewEvent): TaskEvent {
-    const full = { ...event, time: new Date().toISOString() } as TaskEvent;
+    // Every builder bounds its own free text; this is the guard for any field it missed.
+    const full = fitRecord(
+      { ...event, time: new Date().toISOString() },
+      MAX_ATOMIC_LINE - 96,
+    ) as TaskEvent;
     appendJsonLine(this.files(id).events, full, 0o600);
     return full;
   }

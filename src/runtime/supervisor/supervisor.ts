@@ -4,7 +4,9 @@ import type { Config } from '../../core/config/config-types.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
 import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
-import { tryLock } from '../lock/file-lock.js';
+import { boundText } from '../../core/task/bound-text.js';
+import { readLockOwner, tryLock } from '../lock/file-lock.js';
+import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
@@ -27,6 +29,8 @@ export interface SupervisorOptions {
   idleExitMs?: number;
   /** How often to check that workers without an exit record still run (a killed wrapper writes none). */
   livenessMs?: number;
+  /** How often to touch the lock file, which shows the supervisor is alive. */
+  heartbeatMs?: number;
 }
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
@@ -58,7 +62,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
   private queueTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Workers being stopped right now (their SIGKILL may still be due). */
+  private stopping = 0;
 
   constructor(
     private readonly store: TaskStore,
@@ -76,8 +83,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Takes the root's supervisor lock; false if another supervisor holds it. */
   start(): boolean {
     this.store.ensureRoot();
-    this.releaseLock = tryLock(this.store.paths.supervisorLock);
+    this.releaseLock = this.takeLock();
     if (!this.releaseLock) return false;
+    this.heartbeatTimer = setInterval(
+      () => this.beat(),
+      this.options.heartbeatMs ?? heartbeatMs(this.store.env),
+    );
     this.watcher = new TasksWatcher(this.store.paths.tasks).start();
     this.watcher.on('change', ({ id, files }) => this.examine(id, files));
     this.watcher.on('added', (id) => this.examine(id));
@@ -105,10 +116,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopped = true;
     this.watcher?.close();
     this.liveness?.stop();
-    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer])
+    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer, this.heartbeatTimer])
       if (timer) clearTimeout(timer);
     this.releaseLock?.();
     this.emit('exit');
+  }
+
+  /** A hung supervisor's lock is taken over: one that no longer beats counts as gone. */
+  private takeLock(): (() => void) | undefined {
+    return tryLock(this.store.paths.supervisorLock, {
+      staleAfterMs: heartbeatStaleMs(this.store.env),
+    });
+  }
+
+  /** Touches the lock; a supervisor that finds its lock taken over (it hung) leaves. */
+  private beat(): void {
+    const owner = readLockOwner(this.store.paths.supervisorLock);
+    if (this.releaseLock && owner?.pid !== process.pid) {
+      this.releaseLock = undefined;
+      this.log('another supervisor took over (this one was not responding); exiting');
+      this.stop();
+      return;
+    }
+    try {
+      if (this.releaseLock) beat(this.store.paths.supervisorLock);
+    } catch (error) {
+      this.log(`heartbeat failed: ${(error as Error).message}`);
+    }
   }
 
   private log(message: string): void {
@@ -120,8 +154,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.notifier.notify(event, status);
   }
 
-  /** Re-derives one task's status from its files and acts on what changed. */
+  /**
+   * Re-derives one task's status from its files and acts on what changed. Whatever one task's
+   * files hold, a failure handling it is logged and the others go on: nothing a worker writes may
+   * take the supervisor (and the queue behind it) down.
+   */
   private examine(id: string, files?: Set<string>): void {
+    try {
+      this.examineTask(id, files);
+    } catch (error) {
+      this.log(`${id}: could not handle a change: ${boundText((error as Error).message, 400)}`);
+    }
+  }
+
+  private examineTask(id: string, files?: Set<string>): void {
     if (this.stopped) return;
     if (files && onlyLogOrTemp(files)) {
       // The worker is writing its log: that is activity, but nothing the status depends on.
@@ -246,12 +292,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
       const pid = this.known.get(id)?.pid;
       const worker = pid === undefined ? undefined : this.workerToStop(id, pid);
-      this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      try {
+        this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      } catch (error) {
+        this.log(`${id}: could not record the timeout: ${(error as Error).message}`);
+      }
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
       this.examine(id);
       const status = this.known.get(id);
       if (status) this.notify('timed-out', status);
-      if (stop && worker !== undefined) void stopProcessGroup(worker).then(() => this.examine(id));
+      if (stop && worker !== undefined) this.stopWorker(id, worker);
     }
     this.armTimeouts();
   }
@@ -262,8 +312,24 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return claim?.pid === pid && isTaskWorker(claim) ? pid : undefined;
   }
 
+  /**
+   * Stops a timed-out worker. The supervisor stays until the SIGKILL that may follow is sent: a
+   * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
+   */
+  private stopWorker(id: string, pid: number): void {
+    this.stopping++;
+    void stopProcessGroup(pid)
+      .catch(() => undefined)
+      .finally(() => {
+        this.stopping--;
+        this.examine(id);
+        this.updateIdle();
+      });
+  }
+
   private updateIdle(): void {
-    const active = [...this.known.values()].some((status) => ACTIVE.has(status.state));
+    const active =
+      this.stopping > 0 || [...this.known.values()].some((status) => ACTIVE.has(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -279,6 +345,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
+    if (this.stopping > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
@@ -289,7 +356,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
     });
     if (active) {
-      this.releaseLock = tryLock(this.store.paths.supervisorLock);
+      this.releaseLock = this.takeLock();
       if (this.releaseLock) {
         for (const id of this.store.listIds()) this.examine(id);
         return;

@@ -1,5 +1,6 @@
 import { DispatchError } from '../../core/errors.js';
 import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { boundText } from '../../core/task/bound-text.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -28,8 +29,8 @@ export async function cancelTask(
   }
   store.appendEvent(id, {
     type: 'cancelled',
-    by: options.by ?? 'user',
-    reason: options.reason ?? 'no reason given',
+    by: boundText(options.by ?? 'user', 200),
+    reason: boundText(options.reason ?? 'no reason given'),
   });
   let killed = false;
   const worker = latestWorkerClaim(id, store.snapshot(id).events);

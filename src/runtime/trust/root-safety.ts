@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
+import { lstatQuietly, symlinkRefused } from '../fs/no-follow.js';
 import { unsafeFolderReason } from './folder-safety.js';
 
 /**
@@ -11,6 +12,8 @@ export function assertSafeRoot(root: string): void {
   for (const folder of [root, join(root, 'tasks')]) {
     const reason = unsafeFolderReason(folder);
     if (!reason) continue;
+    // A link is refused in the words every other link inside .dispatch/ gets.
+    if (lstatQuietly(folder)?.isSymbolicLink()) throw symlinkRefused(folder);
     throw new DispatchError('untrusted', `refusing ${folder}: ${reason}`, {
       hint: `If it is yours, make it private: chown -R $(id -un) ${root} && chmod -R go-w ${root}. If it is not, do not use it: work in another folder, or set DISPATCH_ROOT to a .dispatch folder of your own.`,
     });
