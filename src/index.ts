@@ -43,4 +43,4 @@ export type { PendingQuestion, TaskState, TaskStatus } from './core/status/task-
 export type { Priority, WorktreeInfo } from './core/task/task-meta.js';
 export type { DispatchRequest } from './runtime/tasks/dispatch-task.js';
 export type { FeedEvent, FeedEventKind } from './runtime/feed/feed-events.js';
-export type { FailureCause, FailureKind } from './runtime/backends/backend.js';
+export type { FailureCause, FailureKind } from './core/backends/backend.js';

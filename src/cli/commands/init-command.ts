@@ -4,11 +4,7 @@ import { DispatchError } from '../../core/errors.js';
 import { renderConfig, type RenderBackend } from '../../core/config/render-config.js';
 import { parseConfig } from '../../core/config/parse-config.js';
 import { writeConfigFile } from '../../runtime/config-edit.js';
-import {
-  detectBackends,
-  listCursorModels,
-  SUGGESTED_MODELS,
-} from '../../runtime/backends/detect-backends.js';
+import { detectBackends, offeredModels } from '../../runtime/backends/detect-backends.js';
 import { checkBackend } from '../../runtime/backends/check-backend.js';
 import { configPath } from '../../runtime/paths.js';
 import type { CliContext } from '../cli-context.js';
@@ -115,8 +111,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
           command,
           comment: `${backend.label}${version ? ` ${version}` : ''}, found at ${path}`,
         });
-        const offered = backend.type === 'cursor' ? listCursorModels(program) : [];
-        for (const name of offered.length > 0 ? offered : (SUGGESTED_MODELS[backend.type] ?? [])) {
+        for (const name of offeredModels(backend, program)) {
           if (!models.some((m) => m.name === name)) models.push({ name, backend: backend.type });
         }
       }

@@ -16,6 +16,7 @@ import {
   type OldConfigInput,
 } from './config-schema.js';
 import {
+  SIM_BACKEND,
   SIM_MODEL,
   type AliasConfig,
   type BackendConfig,
@@ -229,7 +230,7 @@ function normalizeNew(
         },
       );
     }
-    if (!config.backends[backend] && backend !== 'sim') {
+    if (!config.backends[backend] && backend !== SIM_BACKEND) {
       throw new DispatchError(
         'config',
         `${file}: model "${name}" uses backend "${backend}", which is not configured`,

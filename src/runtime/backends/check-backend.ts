@@ -1,9 +1,9 @@
 import type { BackendConfig } from '../../core/config/config-types.js';
-import type { BackendProblem } from './backend.js';
-import { backendFor } from './backend-registry.js';
+import type { BackendProblem } from '../../core/backends/backend.js';
+import { backendFor } from '../../core/backends/backend-registry.js';
 import { cliFacts } from './cli-facts.js';
 import { findOnPath } from './find-on-path.js';
-import { parseCommand } from './parse-command.js';
+import { parseCommand } from '../../core/backends/parse-command.js';
 
 export interface BackendCheck {
   /** No problems found. */
@@ -28,8 +28,7 @@ export function checkBackend(
   env: NodeJS.ProcessEnv = process.env,
 ): BackendCheck {
   const impl = backendFor(backend.type);
-  if (backend.type === 'sim')
-    return { ok: true, version: undefined, path: undefined, problems: [] };
+  if (impl.builtIn) return { ok: true, version: undefined, path: undefined, problems: [] };
   const parsed = parseCommand(backend.command);
   const program = parsed.program;
   const path = program && !program.includes('$') ? findOnPath(program, env) : undefined;
@@ -50,7 +49,8 @@ export function checkBackend(
   }
   const facts = cliFacts(path, impl.helpArgs, env);
   const problems: BackendProblem[] = [];
-  if (!facts.version && backend.type !== 'generic') {
+  // A CLI of a known kind answers --version; any other program need not.
+  if (!facts.version && impl.programs.length > 0) {
     problems.push({
       message: `\`${path} --version\` printed no version: the CLI may be broken`,
       fix: `Run \`${program} --version\` to see what is wrong, or reinstall it (${impl.install}).`,

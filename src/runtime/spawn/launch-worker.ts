@@ -3,7 +3,6 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { processStartTime } from '../process/process-info.js';
@@ -11,22 +10,12 @@ import { tryLock } from '../lock/file-lock.js';
 import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
+import { workerInvocation } from './worker-invocation.js';
 import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
   pid: number;
   startTime: string | null;
-}
-
-/** The command and arguments a task's worker runs with, the prompt last. */
-export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: string) {
-  return backendFor(meta.backendType as Parameters<typeof backendFor>[0]).invocation({
-    command: meta.command,
-    modelId: meta.modelId,
-    passModel: meta.passModel,
-    prompt,
-    taskDir,
-  });
 }
 
 /**

@@ -1,11 +1,9 @@
-import type { BackendType } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { FAILURE_LABELS, type FailureCause } from '../backends/backend.js';
-import { backendFor } from '../backends/backend-registry.js';
+import { FAILURE_LABELS, type FailureCause } from '../../core/backends/backend.js';
+import { backendFor, backendOfTask } from '../../core/backends/backend-registry.js';
 import { findOnPath } from '../backends/find-on-path.js';
-import { parseCommand } from '../backends/parse-command.js';
-import { commandProgram } from '../../core/config/backend-inference.js';
+import { parseCommand } from '../../core/backends/parse-command.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logTail } from './read-log.js';
 
@@ -20,8 +18,8 @@ export interface Diagnosis {
 export function backendAvailable(config: Config, backendName: string): boolean {
   const backend = config.backends[backendName];
   if (!backend) return false;
-  if (backend.type === 'sim') return true;
-  const program = commandProgram(backend.command);
+  if (backendFor(backend.type).builtIn) return true;
+  const program = parseCommand(backend.command).program;
   return program !== undefined && findOnPath(program) !== undefined;
 }
 
@@ -34,10 +32,10 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
   const files = store.files(status.id);
   const tail = logTail(files.log, 12);
   const meta = store.meta(status.id);
-  const backend = backendFor((meta?.backendType ?? 'generic') as BackendType);
+  const backend = backendOfTask(meta?.backendType);
   const cause =
     backend.classifyFailure(logTail(files.log, 60).join('\n')) ??
-    (meta && meta.backendType !== 'sim' ? missingProgram(meta.command) : undefined);
+    (meta && !backend.builtIn ? missingProgram(meta.command) : undefined);
   const alternatives = Object.values(config.models)
     .filter(
       (model) =>
@@ -67,7 +65,7 @@ export function diagnoseRunning(store: TaskStore, status: TaskStatus): FailureCa
   if (!meta) return undefined;
   const errors = logTail(store.files(status.id).log, 12).filter((line) => LIVE_ERROR.test(line));
   const last = errors.at(-1);
-  return last ? backendFor(meta.backendType as BackendType).classifyFailure(last) : undefined;
+  return last ? backendOfTask(meta.backendType).classifyFailure(last) : undefined;
 }
 
 function missingProgram(command: string): FailureCause | undefined {

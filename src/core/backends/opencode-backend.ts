@@ -32,6 +32,8 @@ export const opencodeBackend: Backend = {
   type: 'opencode',
   label: 'opencode',
   programs: ['opencode'],
+  builtIn: false,
+  suggestedModels: [],
   install: 'npm install -g opencode-ai',
   helpArgs: ['run', '--help'],
   defaultCommand: 'opencode run --auto',

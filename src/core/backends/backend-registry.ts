@@ -1,4 +1,4 @@
-import type { BackendType } from '../../core/config/config-schema.js';
+import { isBackendType, type BackendType } from '../config/config-constants.js';
 import type { Backend } from './backend.js';
 import { claudeBackend } from './claude-backend.js';
 import { codexBackend } from './codex-backend.js';
@@ -20,6 +20,14 @@ const BACKENDS: Record<BackendType, Backend> = {
 
 export function backendFor(type: BackendType): Backend {
   return BACKENDS[type];
+}
+
+/**
+ * The backend a task records in task.json (a string read from a file): a kind this version does
+ * not know runs as a generic CLI, which gets only the prompt.
+ */
+export function backendOfTask(type: string | undefined): Backend {
+  return type !== undefined && isBackendType(type) ? BACKENDS[type] : genericBackend;
 }
 
 /** The agent CLIs worth detecting, in the order `dispatch init` offers them. */

@@ -35,6 +35,9 @@ export const claudeBackend: Backend = {
   type: 'claude',
   label: 'Claude Code',
   programs: ['claude'],
+  builtIn: false,
+  modelPattern: /opus|sonnet|haiku|claude/,
+  suggestedModels: ['opus', 'sonnet', 'haiku'],
   install: 'npm install -g @anthropic-ai/claude-code',
   helpArgs: ['--help'],
   defaultCommand:
