@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { logTail } from '../../runtime/tasks/read-log.js';
 import type { CliContext } from '../cli-context.js';
 

@@ -8,8 +8,7 @@ import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { statusJson } from '../format/status-json.js';
-
-const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
+import { isFailed, isUnsuccessful } from '../../core/status/state-groups.js';
 
 function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
@@ -61,7 +60,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       const outcome = await waitForAttention(store, { ids, timeoutMs });
       const diagnoses = new Map<string, Diagnosis>();
       for (const task of outcome.tasks) {
-        if (task.state !== 'failed') continue;
+        if (!isFailed(task.state)) continue;
         try {
           diagnoses.set(task.id, diagnoseFailure(store, ctx.config, task));
         } catch {
@@ -87,7 +86,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
         ctx.out(outcome.tasks.map((task) => describe(task, diagnoses.get(task.id))).join('\n'));
       }
       if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
-      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
+      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => isUnsuccessful(t.state)))
         process.exitCode = EXIT.taskFailed;
     });
 }

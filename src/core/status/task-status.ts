@@ -70,16 +70,3 @@ export interface TaskStatus {
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
 }
-
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
-  'done',
-  'failed',
-  'timed-out',
-  'cancelled',
-  'not-started',
-]);
-
-/** States in which the task needs the user (the original monitor's exit conditions, and worse). */
-export function needsAttention(state: TaskState): boolean {
-  return state === 'waiting' || state === 'blocked' || TERMINAL_STATES.has(state);
-}

@@ -1,6 +1,6 @@
 import { rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, isActive } from '../../core/status/state-groups.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
@@ -104,7 +104,7 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
         fix: `Look at ${store.files(id).plan}; the worker may have written garbage. Cancel with \`dispatch cancel ${id}\` if it is lost.`,
       });
     }
-    if (['queued', 'running', 'waiting'].includes(status.state)) active++;
+    if (isActive(status.state)) active++;
     const spawned = [...snapshot.events].reverse().find((e) => e.type === 'spawned');
     const exited =
       spawned && snapshot.events.some((e) => e.type === 'exited' && e.attempt === spawned.attempt);

@@ -1,5 +1,6 @@
 import { DispatchError } from '../../core/errors.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, mayHaveWorker } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -31,10 +32,7 @@ export async function cancelTask(
     reason: options.reason ?? 'no reason given',
   });
   let killed = false;
-  if (
-    status.pid !== undefined &&
-    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')
-  ) {
+  if (status.pid !== undefined && mayHaveWorker(status.state)) {
     killed = (await stopProcessGroup(status.pid)).escalated;
   }
   return { status: store.status(id), killed };

@@ -1,5 +1,6 @@
 import { DispatchError } from '../../core/errors.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, hasQuestion } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -18,11 +19,6 @@ export type WaitOutcome =
   | { kind: 'attention'; tasks: TaskStatus[] }
   | { kind: 'timeout'; tasks: TaskStatus[] }
   | { kind: 'idle'; tasks: TaskStatus[] };
-
-/** A question (live or left by a worker that gave up) needs the user right away. */
-function hasQuestion(status: TaskStatus): boolean {
-  return status.state === 'waiting' || status.state === 'blocked';
-}
 
 /**
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
@@ -52,7 +48,7 @@ export function waitForAttention(
   const attention = (): TaskStatus[] =>
     [...statuses.values()].filter(
       (status) =>
-        hasQuestion(status) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
+        hasQuestion(status.state) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
     );
 
   const initial = attention();
