@@ -9,6 +9,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
 import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
 import { ok, type Finding } from './health-check.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 /** Temp files older than this are leftovers of a process that died mid-write. */
 const STALE_TEMP_MS = 60_000;
@@ -105,12 +106,11 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       });
     }
     if (isActive(status.state)) active++;
-    const spawned = [...snapshot.events].reverse().find((e) => e.type === 'spawned');
-    const exited =
-      spawned && snapshot.events.some((e) => e.type === 'exited' && e.attempt === spawned.attempt);
+    const worker = latestWorker(snapshot.events);
+    const spawned = worker?.spawned;
     if (
       spawned &&
-      !exited &&
+      !worker.exited &&
       TERMINAL_STATES.has(status.state) &&
       isProcessAlive(spawned.pid, spawned.startTime)
     ) {

@@ -9,6 +9,7 @@ import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { MAX_PLAN_BYTES, MAX_QUESTION_BYTES, listDir, mtimeMs, readTextFile } from './read-text.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 export function readMeta(files: TaskFiles): TaskMeta | undefined {
   try {
@@ -28,18 +29,10 @@ export function readEvents(files: TaskFiles): TaskEvent[] {
 
 /** Whether the latest attempt's worker runs, judged by pid and process start time. */
 export function workerLiveness(events: TaskEvent[]): Liveness {
-  let spawned: Extract<TaskEvent, { type: 'spawned' }> | undefined;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i] as TaskEvent;
-    if (event.type === 'spawned') {
-      spawned = event;
-      break;
-    }
-  }
-  if (!spawned) return 'unknown';
-  const attempt = spawned.attempt;
-  if (events.some((e) => e.type === 'exited' && e.attempt === attempt)) return 'dead';
-  return isProcessAlive(spawned.pid, spawned.startTime) ? 'alive' : 'dead';
+  const worker = latestWorker(events);
+  if (!worker) return 'unknown';
+  if (worker.exited) return 'dead';
+  return isProcessAlive(worker.spawned.pid, worker.spawned.startTime) ? 'alive' : 'dead';
 }
 
 /** Reads everything status derivation needs from a task folder. Never throws for bad content. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ipcFileName } from '../../core/ipc/ipc-protocol.js';
+import { currentAttemptEvents } from '../../core/task/current-attempt.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -18,12 +19,10 @@ export function resumeWithUnreadAnswer(
   if (status.state !== 'blocked' || status.question?.seq !== undefined) return false;
   // Only an answer given during the current attempt: older ones were handed to a worker already.
   const { events } = snapshot;
-  let boundary = 0;
-  events.forEach((e, i) => {
-    if (e.type === 'queued' || e.type === 'resumed') boundary = i;
-  });
   const answeredNow = new Set(
-    events.slice(boundary).flatMap((e) => (e.type === 'answered' && e.seq !== null ? [e.seq] : [])),
+    currentAttemptEvents(events).flatMap((e) =>
+      e.type === 'answered' && e.seq !== null ? [e.seq] : [],
+    ),
   );
   const seq = snapshot.ipc.unacknowledged.filter((s) => answeredNow.has(s)).pop();
   if (seq === undefined) return false;
