@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { logTail } from '../../runtime/tasks/read-log.js';
 import type { CliContext } from '../cli-context.js';
+import { waitUntil } from '../../runtime/watch/wait-until.js';
 
 function readFrom(path: string, offset: number): { text: string; end: number } {
   let fd: number;
@@ -41,21 +42,20 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         offset = first.end;
       }
       if (!options.follow) return;
-      await new Promise<void>((resolve) => {
-        const flush = () => {
+      await waitUntil(
+        () => {
           const next = readFrom(files.log, offset);
           process.stdout.write(next.text);
           offset = next.end;
-          if (TERMINAL_STATES.has(ctx.store.status(id).state)) finish();
-        };
-        const watcher = watch(files.taskDir, () => flush());
-        const liveness = setInterval(flush, 1000);
-        function finish() {
-          watcher.close();
-          clearInterval(liveness);
-          resolve();
-        }
-        flush();
-      });
+          return TERMINAL_STATES.has(ctx.store.status(id).state) ? true : undefined;
+        },
+        {
+          pollMs: 1000,
+          wake: (wake) => {
+            const watcher = watch(files.taskDir, wake);
+            return () => watcher.close();
+          },
+        },
+      );
     });
 }

@@ -15,6 +15,7 @@ import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 import { isActive, isLive } from '../../core/status/state-groups.js';
+import { MAX_TIMER_MS } from '../watch/wait-until.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -218,9 +219,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const id of this.known.keys())
       earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
+    // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = setTimeout(
       () => this.enforceTimeouts(),
-      Math.max(0, earliest - Date.now()) + 10,
+      Math.min(Math.max(0, earliest - Date.now()) + 10, MAX_TIMER_MS),
     );
   }
 

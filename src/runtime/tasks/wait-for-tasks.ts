@@ -5,6 +5,7 @@ import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
+import { waitUntil } from '../watch/wait-until.js';
 
 export interface WaitOptions {
   /** Tasks to wait for; every task that is not finished yet when absent. */
@@ -24,7 +25,7 @@ export type WaitOutcome =
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
  * watched task that finished, failed or stopped. Driven by file events, not by polling.
  */
-export function waitForAttention(
+export async function waitForAttention(
   store: TaskStore,
   options: WaitOptions = {},
 ): Promise<WaitOutcome> {
@@ -52,60 +53,62 @@ export function waitForAttention(
     );
 
   const initial = attention();
-  if (initial.length > 0) return Promise.resolve({ kind: 'attention', tasks: initial });
-  if (!explicit && watched.size === 0) return Promise.resolve({ kind: 'idle', tasks: [] });
+  if (initial.length > 0) return { kind: 'attention', tasks: initial };
+  if (!explicit && watched.size === 0) return { kind: 'idle', tasks: [] };
 
-  return new Promise((resolve, reject) => {
-    const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
-    const timers: NodeJS.Timeout[] = [];
-    const stoppers: (() => void)[] = [];
-    let settled = false;
-    const finish = (outcome: WaitOutcome | Error) => {
-      if (settled) return;
-      settled = true;
-      watcher.close();
-      for (const timer of timers) clearTimeout(timer);
-      for (const stop of stoppers) stop();
-      options.signal?.removeEventListener('abort', onAbort);
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
-    };
-    const refresh = (id: string) => {
-      try {
-        statuses.set(id, store.status(id));
-      } catch {
-        statuses.delete(id);
-      }
-      const tasks = attention();
-      if (tasks.length > 0) finish({ kind: 'attention', tasks });
-    };
-    const onAbort = () => finish(new DispatchError('timeout', 'wait was interrupted'));
-    watcher.on('change', ({ id }) => refresh(id));
-    watcher.on('added', (id) => {
-      if (!explicit) watched.add(id);
-      refresh(id);
-    });
-    watcher.start();
-    // Events between the first read and the watch starting would be missed: read once more.
-    for (const id of watched) refresh(id);
-    if (settled) return;
-    const liveness = new LivenessCheck(() => statuses.values(), refresh, {
-      intervalMs: options.livenessMs ?? 1000,
-      supervised: () => supervisorState(store).running,
-    }).start();
-    stoppers.push(() => liveness.stop());
-    if (options.timeoutMs !== undefined) {
-      timers.push(
-        setTimeout(
-          () =>
-            finish({
-              kind: 'timeout',
-              tasks: [...statuses.values()].filter((s) => watched.has(s.id)),
-            }),
-          options.timeoutMs,
-        ),
-      );
+  const refresh = (id: string) => {
+    try {
+      statuses.set(id, store.status(id));
+    } catch {
+      statuses.delete(id);
     }
-    options.signal?.addEventListener('abort', onAbort);
-  });
+  };
+  let result;
+  try {
+    result = await waitUntil(
+      () => {
+        const tasks = attention();
+        return tasks.length > 0 ? tasks : undefined;
+      },
+      {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        wake: (wake) => {
+          const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
+          watcher.on('change', ({ id }) => {
+            refresh(id);
+            wake();
+          });
+          watcher.on('added', (id) => {
+            if (!explicit) watched.add(id);
+            refresh(id);
+            wake();
+          });
+          watcher.start();
+          // Events between the first read and the watch starting would be missed: read once more.
+          for (const id of watched) refresh(id);
+          const liveness = new LivenessCheck(
+            () => statuses.values(),
+            (id) => {
+              refresh(id);
+              wake();
+            },
+            {
+              intervalMs: options.livenessMs ?? 1000,
+              supervised: () => supervisorState(store).running,
+            },
+          ).start();
+          return () => {
+            watcher.close();
+            liveness.stop();
+          };
+        },
+      },
+    );
+  } catch (error) {
+    if (options.signal?.aborted) throw new DispatchError('timeout', 'wait was interrupted');
+    throw error;
+  }
+  if (result.kind === 'ready') return { kind: 'attention', tasks: result.value };
+  return { kind: 'timeout', tasks: [...statuses.values()].filter((s) => watched.has(s.id)) };
 }
