@@ -13,8 +13,6 @@ import {
 } from '../../src/core/status/state-groups.js';
 import { TASK_STATES } from '../../src/core/status/task-status.js';
 import { detailLines } from '../../src/ui/terminal/render-detail.js';
-// The dashboard's page script, run as it is shipped to the browser.
-import { RETRYABLE, TERMINAL } from '../../src/ui/web/assets/format.js';
 import { NOW, taskStatus } from './task-status-fixture.js';
 
 const sorted = (states: Iterable<string>) => [...states].sort();
@@ -29,11 +27,6 @@ describe('the named groups of task states', () => {
     expect(sorted(TERMINAL_STATES)).toEqual(sorted([...UNSUCCESSFUL_STATES, 'done']));
     for (const state of TASK_STATES)
       expect(ACTIVE_STATES.has(state) && TERMINAL_STATES.has(state)).toBe(false);
-  });
-
-  it('are the ones the dashboard uses', () => {
-    expect(sorted(TERMINAL)).toEqual(sorted(TERMINAL_STATES));
-    expect(sorted(RETRYABLE)).toEqual(sorted(RETRYABLE_STATES));
   });
 
   it('decide alike in `dispatch status` and the watch view whether a plan item is current', () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboard page: picks the view from the path, keeps the task list current from the
 // server-sent events (one stream, fed by the same file watching as `dispatch watch`).
 import { getJson } from './api.js';
@@ -5,17 +6,20 @@ import { homePage } from './home-page.js';
 import { taskPage } from './task-page.js';
 import { announce, refreshElapsedTimes } from './widgets.js';
 import { seqLabel } from './format.js';
+import { byId } from './dom.js';
+/** @import { FeedMessage, Task } from '../page-types.js' */
 
 // The token has set a cookie; take it out of the address bar, history and bookmarks.
 if (new URLSearchParams(location.search).has('token')) {
   history.replaceState(null, '', location.pathname);
 }
 
-const app = document.getElementById('app');
-const connection = document.getElementById('connection');
-const match = /^\/task\/([^/]+)$/.exec(location.pathname);
-const view = match ? taskPage(app, decodeURIComponent(match[1])) : homePage(app);
+const app = byId('app');
+const connection = byId('connection');
+const taskId = /^\/task\/([^/]+)$/.exec(location.pathname)?.[1];
+const view = taskId !== undefined ? taskPage(app, decodeURIComponent(taskId)) : homePage(app);
 
+/** @type {Map<string, Task>} */
 const tasks = new Map();
 let renderQueued = false;
 function render() {
@@ -31,6 +35,7 @@ function render() {
   }, 0);
 }
 
+/** @param {FeedMessage} event */
 function apply(event) {
   switch (event.kind) {
     case 'snapshot':
@@ -43,8 +48,8 @@ function apply(event) {
     default:
       tasks.set(event.task.id, event.task);
   }
-  if (event.kind === 'question') {
-    const q = event.task.question;
+  const q = event.kind === 'question' ? event.task.question : null;
+  if (event.kind === 'question' && q) {
     announce(
       `New question from ${event.task.id}${q.seq !== null ? ` (${seqLabel(q.seq)})` : ''}: ${q.text}`,
     );
@@ -55,6 +60,10 @@ function apply(event) {
   render();
 }
 
+/**
+ * @param {string} text
+ * @param {boolean} ok
+ */
 function setConnection(text, ok) {
   connection.textContent = text;
   connection.classList.toggle('offline', !ok);
@@ -75,7 +84,7 @@ source.addEventListener('message', (message) => apply(JSON.parse(message.data)))
 source.addEventListener('output', (message) => view.onOutput?.(JSON.parse(message.data).id));
 
 getJson('/api/tasks').then(
-  (data) => (document.getElementById('project').textContent = data.project),
+  (data) => (byId('project').textContent = data.project),
   () => undefined,
 );
 
