@@ -1,4 +1,5 @@
 import { AGENT_BACKENDS } from '../backends/backend-registry.js';
+import { genericBackend } from '../backends/generic-backend.js';
 import { parseCommand } from '../backends/parse-command.js';
 import { isBackendType, type BackendType } from './config-constants.js';
 import { SIM_BACKEND } from './config-types.js';
@@ -19,7 +20,7 @@ export function inferBackendType(
   if (isBackendType(name)) return name;
   const program = commandProgram(command);
   const backend = AGENT_BACKENDS.find((b) => program !== undefined && b.programs.includes(program));
-  return backend?.type ?? 'generic';
+  return backend?.type ?? genericBackend.type;
 }
 
 /**

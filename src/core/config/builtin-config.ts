@@ -1,3 +1,4 @@
+import { simBackend } from '../backends/sim-backend.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
@@ -32,7 +33,11 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
 
 /** The built-in `sim` backend and model, unless the user's config defines those names itself. */
 export function addSim(config: Config): void {
-  config.backends[SIM_BACKEND] ??= { name: SIM_BACKEND, command: 'dispatch-sim', type: 'sim' };
+  config.backends[SIM_BACKEND] ??= {
+    name: SIM_BACKEND,
+    command: simBackend.defaultCommand,
+    type: simBackend.type,
+  };
   if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
     config.models[SIM_MODEL] = {
       name: SIM_MODEL,
