@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
-import { waitForFile } from '../helpers/wait-for.js';
+import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -47,5 +47,17 @@ describe('timeouts longer than a Node.js timer holds', () => {
       tasks: [{ id: run.id }],
     });
     expect(waited.code).toBe(0);
+  });
+
+  it('the supervisor arms an inactivity timeout of 50,000 minutes without overflowing its timer', async () => {
+    sandbox.writeConfig('default: sim\ntimeout_minutes: 50000\n');
+    const run = await sandbox.run(['--item', 'sleep: 1', '--item', 'Write the summary']);
+    expect((await sandbox.cli(['wait', run.id, '--timeout', '30'])).code).toBe(0);
+    // The supervisor watched the running task, then exits when idle: its log is complete.
+    const lock = join(sandbox.root, 'supervisor.lock');
+    await waitForCondition(sandbox.root, () => (existsSync(lock) ? undefined : true));
+    const log = readFileSync(join(sandbox.root, 'supervisor.log'), 'utf8');
+    expect(log).toContain('supervising');
+    expect(log).not.toContain('TimeoutOverflowWarning');
   });
 });
