@@ -2,6 +2,7 @@ import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { FAILURE_LABELS, type FailureCause } from '../../core/backends/backend.js';
 import { backendFor, backendOfTask } from '../../core/backends/backend-registry.js';
+import { classifyRetrying } from '../../core/backends/failure-patterns.js';
 import { findOnPath } from '../backends/find-on-path.js';
 import { parseCommand } from '../../core/backends/parse-command.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -48,13 +49,6 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
 }
 
 /**
- * Lines an agent CLI prints about its own trouble while it keeps running (Codex reconnecting,
- * opencode retrying a provider, a rendered `[cli] error:` line) — not the worker's tool output.
- */
-const LIVE_ERROR =
-  /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
-
-/**
  * A problem a still-running worker reports: an agent CLI that cannot reach its service or is
  * refused keeps retrying (Codex waits for the network indefinitely, opencode retries a 429 or
  * 500 for minutes), and only its recent error lines say why. Undefined when the newest of
@@ -63,9 +57,7 @@ const LIVE_ERROR =
 export function diagnoseRunning(store: TaskStore, status: TaskStatus): FailureCause | undefined {
   const meta = store.meta(status.id);
   if (!meta) return undefined;
-  const errors = logTail(store.files(status.id).log, 12).filter((line) => LIVE_ERROR.test(line));
-  const last = errors.at(-1);
-  return last ? backendOfTask(meta.backendType).classifyFailure(last) : undefined;
+  return classifyRetrying(backendOfTask(meta.backendType), logTail(store.files(status.id).log, 12));
 }
 
 function missingProgram(command: string): FailureCause | undefined {
