@@ -3,6 +3,7 @@ import {
   AGENT_BACKENDS,
   backendFor,
   backendOfTask,
+  defaultCommandFor,
 } from '../../src/core/backends/backend-registry.js';
 import { parseModelList } from '../../src/core/backends/cursor-backend.js';
 
@@ -46,6 +47,14 @@ describe('what the backends say about models', () => {
     });
     expect(backendFor('sim').invocation({ ...input, command: 'my-sim --fast' }).command).toBe(
       'my-sim --fast',
+    );
+  });
+
+  it('writes the default command with the program found, e.g. cursor-agent for agent', () => {
+    const cursor = backendFor('cursor');
+    expect(defaultCommandFor(cursor, 'agent')).toBe('agent -p --force --workspace "$(pwd)"');
+    expect(defaultCommandFor(cursor, 'cursor-agent')).toBe(
+      'cursor-agent -p --force --workspace "$(pwd)"',
     );
   });
 });

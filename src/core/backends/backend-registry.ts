@@ -38,3 +38,10 @@ export const AGENT_BACKENDS: readonly Backend[] = [
   geminiBackend,
   opencodeBackend,
 ];
+
+/** The command `dispatch init` writes for a backend found as `program` (`cursor-agent`, not `agent`). */
+export function defaultCommandFor(backend: Backend, program: string): string {
+  const [usual] = backend.programs;
+  if (usual === undefined || program === usual) return backend.defaultCommand;
+  return backend.defaultCommand.replace(usual, program);
+}
