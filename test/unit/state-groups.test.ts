@@ -12,6 +12,8 @@ import {
   isTerminal,
 } from '../../src/core/status/state-groups.js';
 import { TASK_STATES } from '../../src/core/status/task-status.js';
+import { statusJson } from '../../src/api/task-summary.js';
+import { statusText } from '../../src/mcp/tool-text.js';
 import { detailLines } from '../../src/ui/terminal/render-detail.js';
 import { NOW, taskStatus } from './task-status-fixture.js';
 
@@ -29,7 +31,7 @@ describe('the named groups of task states', () => {
       expect(ACTIVE_STATES.has(state) && TERMINAL_STATES.has(state)).toBe(false);
   });
 
-  it('decide alike in `dispatch status` and the watch view whether a plan item is current', () => {
+  it('decide alike in `dispatch status`, the watch view and MCP whether a plan item is current', () => {
     const plan = parsePlan('# Review auth\n\n- [x] Read the code\n- [ ] Check session handling\n');
     const detail = { planFile: 'plan.md', plan, planProblem: undefined, logTail: [] };
     for (const state of TASK_STATES) {
@@ -38,10 +40,21 @@ describe('the named groups of task states', () => {
       const inWatch = detailLines(status, { ...detail, status }, 80, NOW).some((line) =>
         line.some((segment) => segment.text.includes('current')),
       );
-      expect({ state, inStatus, inWatch }).toEqual({
+      const mcp = statusText({
+        ...statusJson(status),
+        worktree: null,
+        taskDir: '/p/.dispatch/tasks/review-auth',
+        planFile: 'plan.md',
+        cause: null,
+        logTail: null,
+        alternatives: null,
+      });
+      const inMcp = mcp.includes('current:');
+      expect({ state, inStatus, inWatch, inMcp }).toEqual({
         state,
         inStatus: !isTerminal(state),
         inWatch: !isTerminal(state),
+        inMcp: !isTerminal(state),
       });
     }
   });
