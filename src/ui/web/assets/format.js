@@ -6,6 +6,8 @@
 /** @type {ReadonlySet<string>} */
 export const TERMINAL = new Set(['done', 'failed', 'timed-out', 'cancelled', 'not-started']);
 /** @type {ReadonlySet<string>} */
+export const LIVE = new Set(['running', 'waiting']);
+/** @type {ReadonlySet<string>} */
 export const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
 
 /** @param {number} seq */
@@ -68,7 +70,7 @@ export function orderTasks(tasks) {
  */
 export function currentText(task) {
   if (task.state === 'done') return 'Finished';
-  if (task.reason && task.state !== 'running' && task.state !== 'waiting') return task.reason;
+  if (task.reason && !LIVE.has(task.state)) return task.reason;
   return task.progress.current ?? '';
 }
 
