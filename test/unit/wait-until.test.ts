@@ -76,4 +76,16 @@ describe('waitUntil', () => {
     await expect(waiting).rejects.toThrow('stopped');
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('rejects, leaving no timer behind, when its watch cannot start', async () => {
+    const failing = waitUntil(() => undefined, {
+      timeoutMs: 60_000,
+      pollMs: 100,
+      wake: () => {
+        throw new Error('ENOENT: no such folder');
+      },
+    });
+    await expect(failing).rejects.toThrow('ENOENT');
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

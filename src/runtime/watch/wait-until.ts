@@ -81,7 +81,13 @@ export function waitUntil<T>(
       hold(() => clearInterval(poll));
     }
     if (options.wake) {
-      hold(options.wake(attempt));
+      try {
+        hold(options.wake(attempt));
+      } catch (error) {
+        // A watch that cannot start ends the wait, and the timers with it.
+        finish(() => reject(error));
+        return;
+      }
       // What changed between the first check and the subscription would otherwise be missed.
       attempt();
     }
