@@ -1,6 +1,6 @@
 import type { TaskState } from '../core/status/task-status.js';
 import type { Priority, WorktreeInfo } from '../core/task/task-meta.js';
-import type { FailureCause } from '../runtime/backends/backend.js';
+import type { FailureCause } from '../core/backends/backend.js';
 import type { WorktreeDiff } from '../runtime/worktree/worktree-diff.js';
 import type { TaskSummary } from './task-summary.js';
 

@@ -43,6 +43,7 @@ import { modelList } from './model-list.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { taskDetail } from './task-detail.js';
 import { statusJson, type TaskSummary } from './task-summary.js';
+import { isActive } from '../core/status/state-groups.js';
 
 const DEFAULT_LOG_LINES = 50;
 const MAX_LOG_LINES = 2000;
@@ -107,10 +108,7 @@ export class Dispatcher {
 
   /** Readers also bring back a supervisor for active tasks that have none (after a crash). */
   private superviseIfActive(statuses: TaskStatus[]): void {
-    if (
-      statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting')
-    )
-      ensureSupervisor(this.store);
+    if (statuses.some((s) => isActive(s.state))) ensureSupervisor(this.store);
   }
 
   /**

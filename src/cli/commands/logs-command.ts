@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { watch } from 'node:fs';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { logTail, readLogFrom as readFrom } from '../../runtime/tasks/read-log.js';
 import type { CliContext } from '../cli-context.js';
+import { waitUntil } from '../../runtime/watch/wait-until.js';
 
 export function registerLogs(program: Command, ctx: CliContext): void {
   program
@@ -30,21 +31,20 @@ export function registerLogs(program: Command, ctx: CliContext): void {
         offset = first.end;
       }
       if (!options.follow) return;
-      await new Promise<void>((resolve) => {
-        const flush = () => {
+      await waitUntil(
+        () => {
           const next = readFrom(files.log, offset);
           process.stdout.write(shown(next.text));
           offset = next.end;
-          if (TERMINAL_STATES.has(ctx.store.status(id).state)) finish();
-        };
-        const watcher = watch(files.taskDir, () => flush());
-        const liveness = setInterval(flush, 1000);
-        function finish() {
-          watcher.close();
-          clearInterval(liveness);
-          resolve();
-        }
-        flush();
-      });
+          return TERMINAL_STATES.has(ctx.store.status(id).state) ? true : undefined;
+        },
+        {
+          pollMs: 1000,
+          wake: (wake) => {
+            const watcher = watch(files.taskDir, wake);
+            return () => watcher.close();
+          },
+        },
+      );
     });
 }

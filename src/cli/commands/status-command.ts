@@ -13,8 +13,7 @@ import { statusJson } from '../format/status-json.js';
 import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
 import { paint } from '../format/style.js';
 import { usageText } from '../format/usage-text.js';
-
-const FAILED = new Set(['failed', 'timed-out', 'not-started']);
+import { isFailed, isLive } from '../../core/status/state-groups.js';
 
 /** A queued task's place in the queue and why it waits, for --json. */
 function queueJson(entry: QueueEntry | undefined, length: number) {
@@ -40,14 +39,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         ensureSupervisorIfActive(ctx, [status]);
         const files = store.files(id);
         const read = readTextFile(files.plan, MAX_PLAN_BYTES);
-        const diagnosis = FAILED.has(status.state)
+        const diagnosis = isFailed(status.state)
           ? diagnoseFailure(store, ctx.config, status)
           : undefined;
         // A worker that keeps retrying a refused or unreachable service says why in its log.
-        const problem =
-          status.state === 'running' || status.state === 'waiting'
-            ? diagnoseRunning(store, status)
-            : undefined;
+        const problem = isLive(status.state) ? diagnoseRunning(store, status) : undefined;
         const cause = diagnosis?.cause ?? problem;
         const usage = summarizeUsage(readEvents(files));
         const queue = status.state === 'queued' ? queueReport(store, ctx.config) : undefined;

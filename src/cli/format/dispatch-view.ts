@@ -1,3 +1,4 @@
+import { backendOfTask } from '../../core/backends/backend-registry.js';
 import type { Config } from '../../core/config/config-types.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import type { DispatchResult } from '../../runtime/tasks/dispatch-task.js';
@@ -71,7 +72,10 @@ export function dispatchedLines(results: DispatchResult[], config: Config): stri
           ),
           'Follow them: dispatch status · dispatch wait',
         ];
-  if (config.format === 'builtin' && results.some((r) => r.meta.backendType === 'sim')) {
+  if (
+    config.format === 'builtin' &&
+    results.some((r) => backendOfTask(r.meta.backendType).builtIn)
+  ) {
     lines.push(
       paint(
         'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',

@@ -4,7 +4,6 @@ import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { isProcessAlive, processStartTime } from '../process/process-info.js';
@@ -17,22 +16,12 @@ import { APPEND_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
 import { fileSystemError } from '../fs/file-error.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logFilterCommand } from './log-filter-command.js';
+import { workerInvocation } from './worker-invocation.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
   pid: number;
   startTime: string | null;
-}
-
-/** The command and arguments a task's worker runs with, the prompt last. */
-export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: string) {
-  return backendFor(meta.backendType as Parameters<typeof backendFor>[0]).invocation({
-    command: meta.command,
-    modelId: meta.modelId,
-    passModel: meta.passModel,
-    prompt,
-    taskDir,
-  });
 }
 
 /**

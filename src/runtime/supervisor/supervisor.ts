@@ -3,7 +3,7 @@ import type { NotifyEvent } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
-import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
+import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import { boundText } from '../../core/task/bound-text.js';
 import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
@@ -17,6 +17,8 @@ import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
+import { isActive, isLive } from '../../core/status/state-groups.js';
+import { MAX_TIMER_MS } from '../watch/wait-until.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -35,8 +37,6 @@ export interface SupervisorOptions {
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
 const CREATOR_GRACE_MS = 3000;
-
-const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
 
 function onlyLogOrTemp(files: Set<string>): boolean {
   for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
@@ -261,8 +261,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private deadline(id: string): number | undefined {
     const status = this.known.get(id);
     const entry = this.activity.get(id);
-    if (!status || !entry || (status.state !== 'running' && status.state !== 'waiting'))
-      return undefined;
+    if (!status || !entry || !isLive(status.state)) return undefined;
     return entry.lastMs + entry.timeoutMinutes * 60_000;
   }
 
@@ -274,9 +273,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const id of this.known.keys())
       earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
+    // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = setTimeout(
       () => this.enforceTimeouts(),
-      Math.max(0, earliest - Date.now()) + 10,
+      Math.min(Math.max(0, earliest - Date.now()) + 10, MAX_TIMER_MS),
     );
   }
 
@@ -329,7 +329,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private updateIdle(): void {
     const active =
-      this.stopping > 0 || [...this.known.values()].some((status) => ACTIVE.has(status.state));
+      this.stopping > 0 || [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -350,7 +350,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
       try {
-        return ACTIVE.has(this.store.status(id).state);
+        return isActive(this.store.status(id).state);
       } catch {
         return false;
       }
