@@ -13,6 +13,16 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads' },
       },
       {
+        // Runtime and operations called in-process against temporary folders; they start real
+        // workers and supervisors too, so each file gets a process of its own.
+        extends: true,
+        test: {
+          name: 'runtime',
+          include: ['test/runtime/**/*.test.ts', 'test/operations/**/*.test.ts'],
+          pool: 'forks',
+        },
+      },
+      {
         // End-to-end tests start real processes (the CLI, supervisors, workers) and send signals:
         // each test file gets a process of its own.
         extends: true,
