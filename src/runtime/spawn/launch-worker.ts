@@ -10,6 +10,7 @@ import { processStartTime } from '../process/process-info.js';
 import { tryLock } from '../lock/file-lock.js';
 import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
+import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
@@ -49,6 +50,8 @@ export function launchWorker(
   // A claim whose owner has exited looks stale even when that owner did start the worker.
   if (readEvents(files).some((e) => e.type === 'spawned' && e.attempt === attempt))
     return undefined;
+  // A task dispatched to a queue runs on a worker node: its local process is the relay.
+  if (meta.queue) return launchRelay(store, meta, attempt);
   const promptFile = files.prompt(attempt);
   const prompt = readFileSync(promptFile, 'utf8');
   const cwd = meta.worktree?.path ?? meta.cwd;
