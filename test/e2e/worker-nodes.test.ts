@@ -70,6 +70,31 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, 
   }
 }
 
+/** The messages a node sent up for one attempt, straight from Redis. */
+async function upMessages(
+  id: string,
+  attempt = 1,
+): Promise<{ type: string; [key: string]: unknown }[]> {
+  const connection = new Redis(redis.url);
+  try {
+    const entries = await connection.xrange(`dispatch:task:${id}:${attempt}:up`, '-', '+');
+    return entries.map(([, fields]) => JSON.parse(fields[1] ?? '{}'));
+  } finally {
+    connection.disconnect();
+  }
+}
+
+/** The node a task runs on, once the relay has said so in worker.log. */
+async function nodeOf(id: string): Promise<RunningNode> {
+  const log = await waitForFile(
+    join(user.taskDir(id), 'worker.log'),
+    (text) => /running on node (test-node-\d)/.test(text),
+    30_000,
+  );
+  const nodeId = /running on node (test-node-\d)/.exec(log)?.[1];
+  return nodes.find((node) => node.id === nodeId)!;
+}
+
 async function nodesListed(): Promise<{ id: string; busy: number; models: string[] }[]> {
   const result = await user.cli(['nodes', '--queue', redis.url, '--json']);
   if (result.code !== 0) throw new Error(result.stderr);
@@ -158,15 +183,90 @@ describe('worker nodes', () => {
     expect(message).toContain(`dispatch: commit the changes task ${task.id} left uncommitted`);
   }, 120_000);
 
-  it('reports a task as "node lost" when its node is killed with -9, and never runs it again', async () => {
-    const task = await user.run(['--queue', redis.url, '--item', 'sleep: 60', '--item', 'done']);
-    const log = await waitForFile(
-      join(user.taskDir(task.id), 'worker.log'),
-      (text) => /running on node (test-node-\d)/.test(text),
+  it('passes a cancel on to the node, which stops the worker there', async () => {
+    const task = await user.run(['--queue', redis.url, '--item', 'sleep: 30', '--item', 'done']);
+    await nodeOf(task.id);
+    await until(
+      async () => ((await upMessages(task.id)).some((m) => m.type === 'log') ? true : undefined),
       30_000,
+      'the worker started on the node',
     );
-    const nodeId = /running on node (test-node-\d)/.exec(log)?.[1];
-    const victim = nodes.find((node) => node.id === nodeId)!;
+    const cancelled = await user.cli(['cancel', task.id]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect((await user.status(task.id)).state).toBe('cancelled');
+    const exit = await until(
+      async () => (await upMessages(task.id)).find((m) => m.type === 'exit'),
+      30_000,
+      "the node's exit report",
+    );
+    expect(exit.state).toBe('cancelled');
+  }, 90_000);
+
+  it('relays a note to the worker on the node', async () => {
+    const task = await user.run(['--queue', redis.url, '--item', 'sleep: 3', '--item', 'done']);
+    await nodeOf(task.id);
+    await until(
+      async () => ((await upMessages(task.id)).some((m) => m.type === 'log') ? true : undefined),
+      30_000,
+      'the worker started on the node',
+    );
+    const noted = await user.cli(['note', task.id, 'Also check the admin panel']);
+    expect(noted.code, noted.stderr).toBe(0);
+    // The node's own plan carries the note: it comes back up in a plan message.
+    await until(
+      async () =>
+        (await upMessages(task.id)).some(
+          (m) => m.type === 'plan' && String(m.text).includes('Also check the admin panel'),
+        )
+          ? true
+          : undefined,
+      30_000,
+      'the note in the node plan',
+    );
+    await user.waitForDone([task.id]);
+  }, 90_000);
+
+  it('fails a task whose repository the node cannot fetch, naming the URL', async () => {
+    const other = new Sandbox();
+    try {
+      other.writeConfig('default: sim\n');
+      initRepo(other.project, { 'a.txt': 'a\n' });
+      const missing = join(other.dir, 'no-such-repo.git');
+      gitIn(other.project, ['remote', 'add', 'origin', missing]);
+      const result = await other.cli(['run', '--json', '--queue', redis.url, '--item', 'done']);
+      expect(result.code, result.stderr).toBe(0);
+      const id = JSON.parse(result.stdout).id as string;
+      const log = await waitForFile(
+        join(other.taskDir(id), 'worker.log'),
+        (text) => text.includes('node reports the worker ended'),
+        30_000,
+      );
+      expect(log).toContain(`cannot fetch ${missing}`);
+      expect((await other.status(id)).state).toBe('failed');
+      expect(other.events(id).some((event) => event.type === 'node-lost')).toBe(false);
+    } finally {
+      other.cleanup();
+    }
+  }, 90_000);
+
+  it('drains on SIGTERM: the running task finishes and is pushed, then the node leaves', async () => {
+    const task = await user.run(['--queue', redis.url, '--item', 'sleep: 2', '--item', 'done']);
+    const node = await nodeOf(task.id);
+    const exited = new Promise<number | null>((resolve) => node.child.once('exit', resolve));
+    node.child.kill('SIGTERM');
+    await user.waitForDone([task.id]);
+    expect((await user.status(task.id)).state).toBe('done');
+    expect(await exited).toBe(0);
+    expect(gitIn(origin, ['branch', '--list', `dispatch/${task.id}`])).toContain(task.id);
+    expect((await nodesListed()).map((listed) => listed.id)).not.toContain(node.id);
+    nodes.splice(nodes.indexOf(node), 1);
+    node.box.cleanup();
+  }, 90_000);
+
+  it('reports a task as "node lost" when its node is killed with -9, and never runs it again', async () => {
+    const task = await user.run(['--queue', redis.url, '--item', 'sleep: 2', '--item', 'done']);
+    const victim = await nodeOf(task.id);
+    const nodeId = victim.id;
     // The worker is running on the node before it is killed.
     const nodeEvents = join(
       victim.dir,
@@ -224,5 +324,15 @@ describe('worker nodes', () => {
     expect(readFileSync(join(user.taskDir(task.id), 'worker.log'), 'utf8')).toContain(
       `dispatch retry ${task.id}`,
     );
+
+    // The user's retry runs it again, as attempt 2, on a node that is alive.
+    const retried = await user.cli(['retry', task.id]);
+    expect(retried.code, retried.stderr).toBe(0);
+    await user.waitForDone([task.id]);
+    const done = await user.status(task.id);
+    expect(done.state).toBe('done');
+    expect(done.attempt).toBe(2);
+    const started = (await upMessages(task.id, 2)).find((m) => m.type === 'started');
+    expect(started?.node).not.toBe(nodeId);
   }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { COMPLETION_MARKER, ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
@@ -50,6 +51,14 @@ export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJ
   };
 }
 
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
 const isSeq = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e9;
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -70,10 +79,13 @@ export class TaskRelay {
   private readonly jobId: string;
   private node: string | undefined;
   private readonly answered = new Set<number>();
+  /** Notes already in the plan the job carries are not sent again. */
+  private readonly notesSent: Set<string>;
   private stopping = false;
 
   constructor(private readonly options: RelayOptions) {
     this.files = options.store.files(options.meta.id);
+    this.notesSent = new Set(listNames(this.files.notes));
     this.redis = connectRedis(options.queueUrl);
     this.blocking = this.redis.duplicate();
     this.queue = new Queue(modelQueueName(options.meta.model), {
@@ -117,10 +129,23 @@ export class TaskRelay {
           if (code !== undefined) return code;
         }
         await this.sendAnswers();
+        await this.sendNotes();
         if (Date.now() - lastCheck >= CHECK_MS) {
           lastCheck = Date.now();
           const lost = await this.lostReason();
-          if (lost !== undefined) return this.nodeLost(lost);
+          if (lost !== undefined) {
+            // A node that failed the job may have sent its own account of why just before.
+            for (const { message } of await readMessages<UpMessage>(
+              this.blocking,
+              up,
+              cursor,
+              100,
+            )) {
+              const code = this.apply(message);
+              if (code !== undefined) return code;
+            }
+            return this.nodeLost(lost);
+          }
         }
       } catch (error) {
         // Redis away (restarting, network): the client reconnects; try again shortly.
@@ -216,19 +241,26 @@ export class TaskRelay {
 
   /** Sends each local answer once; the node writes it into its own task folder. */
   private async sendAnswers(): Promise<void> {
-    let names: string[];
-    try {
-      names = readdirSync(this.files.ipc);
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    for (const name of listNames(this.files.ipc)) {
       const parsed = parseIpcFileName(name);
       if (parsed?.kind !== 'answer' || this.answered.has(parsed.seq)) continue;
       const text = readFileSync(this.files.ipcFile(name), 'utf8');
       const message: DownMessage = { type: 'answer', seq: parsed.seq, text };
       await sendMessage(this.redis, downStream(this.id, this.options.attempt), message);
       this.answered.add(parsed.seq);
+    }
+  }
+
+  /** Sends each local note once; the node adds it to its plan as `dispatch note` does here. */
+  private async sendNotes(): Promise<void> {
+    for (const name of listNames(this.files.notes)) {
+      if (!name.endsWith('.md') || this.notesSent.has(name)) continue;
+      const text = readFileSync(join(this.files.notes, name), 'utf8');
+      await sendMessage(this.redis, downStream(this.id, this.options.attempt), {
+        type: 'note',
+        text,
+      });
+      this.notesSent.add(name);
     }
   }
 

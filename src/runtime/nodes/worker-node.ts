@@ -62,6 +62,8 @@ export function defaultNodeId(dir: string): string {
  */
 export class WorkerNode {
   private readonly workers: Worker[] = [];
+  /** A connection given to BullMQ stays open when its worker closes: closed here on drain. */
+  private readonly connections: Redis[] = [];
   private redis: Redis | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private busy = 0;
@@ -84,8 +86,10 @@ export class WorkerNode {
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.timings.heartbeatMs);
     for (const model of this.models) {
+      const connection = connectRedis(queueUrl);
+      this.connections.push(connection);
       const worker = new Worker(modelQueueName(model), (job: Job) => this.process(job), {
-        connection: connectRedis(queueUrl),
+        connection,
         prefix: QUEUE_PREFIX,
         concurrency: slots,
         maxStalledCount: 0,
@@ -182,6 +186,7 @@ export class WorkerNode {
     clearInterval(this.heartbeat);
     await this.redis?.del(nodeKey(this.options.id));
     this.redis?.disconnect();
+    for (const connection of this.connections) connection.disconnect();
     this.options.log('drained');
   }
 }
