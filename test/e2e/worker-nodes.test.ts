@@ -102,7 +102,7 @@ async function nodesListed(): Promise<{ id: string; busy: number; models: string
 }
 
 beforeAll(async () => {
-  redis = await new RedisServer().start();
+  redis = await new RedisServer({ persist: true }).start();
   user = new Sandbox();
   user.writeConfig('default: sim\n');
   origin = join(user.dir, 'origin.git');
@@ -182,6 +182,32 @@ describe('worker nodes', () => {
     const message = gitIn(origin, ['log', '-1', '--format=%B', `dispatch/${task.id}`]);
     expect(message).toContain(`dispatch: commit the changes task ${task.id} left uncommitted`);
   }, 120_000);
+
+  it('carries on through a Redis restart: the question, the answer and the end still arrive', async () => {
+    const task = await user.run([
+      '--queue',
+      redis.url,
+      '--item',
+      'sleep: 1',
+      '--item',
+      'ask: Restarted?',
+      '--item',
+      'done',
+    ]);
+    await nodeOf(task.id);
+    await redis.restart();
+    const waited = await user.cli(['wait', task.id, '--json', '--timeout', '60'], {
+      timeoutMs: 70_000,
+    });
+    expect(JSON.parse(waited.stdout).tasks[0].question.text).toContain('Restarted?');
+    await redis.restart();
+    const answered = await user.cli(['answer', task.id, 'yes']);
+    expect(answered.code, answered.stderr).toBe(0);
+    await user.waitForDone([task.id]);
+    expect((await user.status(task.id)).state).toBe('done');
+    expect(user.events(task.id).some((event) => event.type === 'node-lost')).toBe(false);
+    expect((await nodesListed()).length).toBe(3);
+  }, 90_000);
 
   it('passes a cancel on to the node, which stops the worker there', async () => {
     const task = await user.run(['--queue', redis.url, '--item', 'sleep: 30', '--item', 'done']);

@@ -38,21 +38,27 @@ function ping(port: number): Promise<boolean> {
 }
 
 /**
- * A private redis-server (the Debian package) on a free port with its own temp folder and no
- * persistence, for one test file. `stop()` kills it and removes the folder.
+ * A private redis-server (the Debian package) on a free port with its own temp folder, for one
+ * test file; without persistence unless asked (`persist` keeps an append-only file, so `restart()`
+ * brings the same data back). `stop()` kills it and removes the folder.
  */
 export class RedisServer {
   private child: ChildProcess | undefined;
   private dir = '';
   port = 0;
 
+  constructor(private readonly options: { persist?: boolean } = {}) {}
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start(timeoutMs = 10_000): Promise<this> {
-    this.dir = mkdtempSync(join(tmpdir(), 'dispatch-redis-'));
-    this.port = await freePort();
+    this.dir ||= mkdtempSync(join(tmpdir(), 'dispatch-redis-'));
+    this.port ||= await freePort();
+    const persistence = this.options.persist
+      ? ['--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     const child = spawn(
       'redis-server',
       [
@@ -62,8 +68,7 @@ export class RedisServer {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...persistence,
         '--dir',
         this.dir,
       ],
@@ -84,6 +89,17 @@ export class RedisServer {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this;
+  }
+
+  /** Stops the server as a shutdown does (SIGTERM) and starts it again on the same port. */
+  async restart(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await this.start();
   }
 
   stop(): void {

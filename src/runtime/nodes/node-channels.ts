@@ -38,7 +38,7 @@ export const NODE_KEY_PATTERN = 'dispatch:node:*';
 export const STREAM_TTL_SECONDS = 7 * 24 * 3600;
 
 export type UpMessage =
-  | { type: 'started'; node: string; worktree: string }
+  | { type: 'started'; node: string; worktree: string; heartbeatMs: number }
   | { type: 'plan'; text: string }
   | { type: 'log'; text: string }
   | { type: 'question'; seq: number; text: string }

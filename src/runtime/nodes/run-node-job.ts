@@ -34,6 +34,8 @@ export interface NodeJobContext {
   /** A connection this job may block on (stream reads). */
   redis: Redis;
   log: (line: string) => void;
+  /** How often the node renews its advertisement (the relay allows for missed renewals). */
+  heartbeatMs: number;
 }
 
 /** What has been sent up so far, so each tick sends only what changed. */
@@ -144,7 +146,12 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
   let store: TaskStore;
   try {
     checkout = prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
-    await send({ type: 'started', node: ctx.nodeId, worktree: checkout.path });
+    await send({
+      type: 'started',
+      node: ctx.nodeId,
+      worktree: checkout.path,
+      heartbeatMs: ctx.heartbeatMs,
+    });
     store = new TaskStore(join(checkout.path, '.dispatch'), ctx.env);
     dispatchTask(store, ctx.config, {
       id: job.taskId,

@@ -78,6 +78,10 @@ export class TaskRelay {
   private readonly queue: Queue;
   private readonly jobId: string;
   private node: string | undefined;
+  /** The node's heartbeat interval, from its `started` message. */
+  private heartbeatMs = 5000;
+  /** Since when the node's advertisement has been missing. */
+  private missingSince: number | undefined;
   private readonly answered = new Set<number>();
   /** Notes already in the plan the job carries are not sent again. */
   private readonly notesSent: Set<string>;
@@ -187,6 +191,8 @@ export class TaskRelay {
     switch (m.type) {
       case 'started':
         if (isText(m.node)) this.node = m.node;
+        if (typeof m.heartbeatMs === 'number' && m.heartbeatMs > 0)
+          this.heartbeatMs = m.heartbeatMs;
         this.logLine(`running on node ${String(m.node)}`);
         break;
       case 'plan':
@@ -266,8 +272,14 @@ export class TaskRelay {
 
   /** Why the node running the task counts as lost, if it does. */
   private async lostReason(): Promise<string | undefined> {
-    if (this.node !== undefined && (await this.redis.exists(nodeKey(this.node))) === 0)
-      return 'its heartbeat stopped';
+    if (this.node !== undefined) {
+      // After a Redis restart the key may be gone until the node's next heartbeat: missing for
+      // two more heartbeats (beyond the key's own expiry of three) is lost.
+      if ((await this.redis.exists(nodeKey(this.node))) === 0) {
+        this.missingSince ??= Date.now();
+        if (Date.now() - this.missingSince >= 2 * this.heartbeatMs) return 'its heartbeat stopped';
+      } else this.missingSince = undefined;
+    }
     const job = await Job.fromId(this.queue, this.jobId);
     if (job && (await job.getState()) === 'failed')
       return `the queue failed the job: ${job.failedReason}`;

@@ -128,6 +128,7 @@ export class WorkerNode {
         env: this.options.env,
         redis: blocking,
         log: this.options.log,
+        heartbeatMs: this.timings.heartbeatMs,
       });
     } finally {
       blocking.disconnect();
