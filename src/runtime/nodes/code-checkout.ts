@@ -11,6 +11,12 @@ export interface Checkout {
   mirror: string;
 }
 
+/**
+ * The repository URL comes from the queue: only these transports may be used for it (never
+ * `ext::`, which runs a command, or `fd::`).
+ */
+const TRANSPORTS = { GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh' };
+
 /** The cached bare mirror of a repository under the node's folder, one per URL. */
 function mirrorPath(dir: string, repository: string): string {
   const key = createHash('sha256').update(repository).digest('hex').slice(0, 16);
@@ -32,8 +38,8 @@ export function prepareCheckout(
   const mirror = mirrorPath(dir, repository);
   mkdirSync(join(dir, 'mirrors'), { recursive: true });
   const fetched = existsSync(mirror)
-    ? git(['fetch', '--quiet', 'origin'], mirror)
-    : git(['clone', '--quiet', '--mirror', '--', repository, mirror], dir);
+    ? git(['fetch', '--quiet', 'origin'], mirror, TRANSPORTS)
+    : git(['clone', '--quiet', '--mirror', '--', repository, mirror], dir, TRANSPORTS);
   if (fetched.code !== 0)
     throw new DispatchError(
       'state',
@@ -90,7 +96,11 @@ export function commitLeftovers(checkout: Checkout, taskId: string, nodeId: stri
 export function pushBranch(checkout: Checkout, repository: string): string {
   const ref = `refs/heads/${checkout.branch}`;
   // The URL, not the mirror's remote: a mirror's remote pushes every ref.
-  const pushed = git(['push', '--quiet', '--', repository, `${ref}:${ref}`], checkout.path);
+  const pushed = git(
+    ['push', '--quiet', '--', repository, `${ref}:${ref}`],
+    checkout.path,
+    TRANSPORTS,
+  );
   if (pushed.code !== 0)
     throw new DispatchError(
       'state',
