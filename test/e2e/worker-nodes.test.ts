@@ -275,6 +275,45 @@ describe('worker nodes', () => {
     }
   }, 90_000);
 
+  it('refuses a job that is not well formed or names another model than its queue', async () => {
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue('model-sim', { connection, prefix: 'dispatch' });
+    const valid = {
+      taskId: 'forged',
+      attempt: 1,
+      model: 'sim',
+      title: 'forged',
+      request: '',
+      planText: '- [ ] done\n',
+      repository: origin,
+      commit: gitIn(user.project, ['rev-parse', 'HEAD']).trim(),
+      priority: 'normal',
+    };
+    try {
+      await queue.add('task', { ...valid, taskId: '../escape' }, { jobId: 'forged-id.1' });
+      await queue.add('task', { ...valid, model: 'opus' }, { jobId: 'forged-model.1' });
+      for (const [jobId, reason] of [
+        ['forged-id.1', /taskId/],
+        ['forged-model.1', /names model opus on the queue of sim/],
+      ] as const) {
+        const failed = await until(
+          async () => {
+            const job = await Job.fromId(queue, jobId);
+            return job && (await job.getState()) === 'failed' ? job : undefined;
+          },
+          20_000,
+          `${jobId} failed`,
+        );
+        expect(failed.failedReason).toMatch(reason);
+      }
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    for (const node of nodes)
+      expect(existsSync(join(node.dir, 'worktrees', 'forged.1'))).toBe(false);
+  }, 60_000);
+
   it('drains on SIGTERM: the running task finishes and is pushed, then the node leaves', async () => {
     const task = await user.run(['--queue', redis.url, '--item', 'sleep: 2', '--item', 'done']);
     const node = await nodeOf(task.id);

@@ -142,7 +142,7 @@ async function applyDown(store: TaskStore, id: string, message: DownMessage, ctx
 export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<string> {
   const up = upStream(job.taskId, job.attempt);
   const send = (message: UpMessage) => sendMessage(ctx.redis, up, message);
-  let checkout: Checkout;
+  let checkout: Checkout | undefined;
   let store: TaskStore;
   try {
     checkout = prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
@@ -166,6 +166,8 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
     });
     ensureSupervisor(store);
   } catch (error) {
+    // Nothing ran there: the worktree goes, the mirror stays for the next task.
+    if (checkout) git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
     const reason = `node ${ctx.nodeId} could not start the task: ${(error as Error).message}`;
     await send({ type: 'log', text: `--- ${reason} ---\n` });
     await send({ type: 'exit', code: 1, state: 'failed', reason });

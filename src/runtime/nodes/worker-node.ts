@@ -88,7 +88,7 @@ export class WorkerNode {
     for (const model of this.models) {
       const connection = connectRedis(queueUrl);
       this.connections.push(connection);
-      const worker = new Worker(modelQueueName(model), (job: Job) => this.process(job), {
+      const worker = new Worker(modelQueueName(model), (job: Job) => this.process(model, job), {
         connection,
         prefix: QUEUE_PREFIX,
         concurrency: slots,
@@ -109,7 +109,7 @@ export class WorkerNode {
     );
   }
 
-  private async process(job: Job): Promise<string> {
+  private async process(model: string, job: Job): Promise<string> {
     // Each model's worker may take `slots` jobs; the node as a whole runs no more than that. A
     // job fetched in the moment before the others paused waits here for a slot (still leased).
     while (this.busy >= this.options.slots)
@@ -120,6 +120,9 @@ export class WorkerNode {
     const blocking = this.redis!.duplicate();
     try {
       const data = nodeJobSchema.parse(job.data);
+      // A job put on one model's queue but naming another would run a model not asked for.
+      if (data.model !== model)
+        throw new Error(`job ${job.id} names model ${data.model} on the queue of ${model}`);
       this.options.log(`job ${job.id}: task ${data.taskId} (${data.model})`);
       return await runNodeJob(data, {
         nodeId: this.options.id,
