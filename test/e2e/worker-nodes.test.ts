@@ -95,6 +95,13 @@ async function nodeOf(id: string): Promise<RunningNode> {
   return nodes.find((node) => node.id === nodeId)!;
 }
 
+/** The job once it has failed, read after the failure so its reason is there. */
+async function failedJob(queue: Queue, jobId: string): Promise<Job | undefined> {
+  const job = await Job.fromId(queue, jobId);
+  if (!job || (await job.getState()) !== 'failed') return undefined;
+  return Job.fromId(queue, jobId);
+}
+
 async function nodesListed(): Promise<{ id: string; busy: number; models: string[] }[]> {
   const result = await user.cli(['nodes', '--queue', redis.url, '--json']);
   if (result.code !== 0) throw new Error(result.stderr);
@@ -296,14 +303,7 @@ describe('worker nodes', () => {
         ['forged-id.1', /taskId/],
         ['forged-model.1', /names model opus on the queue of sim/],
       ] as const) {
-        const failed = await until(
-          async () => {
-            const job = await Job.fromId(queue, jobId);
-            return job && (await job.getState()) === 'failed' ? job : undefined;
-          },
-          20_000,
-          `${jobId} failed`,
-        );
+        const failed = await until(() => failedJob(queue, jobId), 20_000, `${jobId} failed`);
         expect(failed.failedReason).toMatch(reason);
       }
     } finally {
@@ -371,10 +371,7 @@ describe('worker nodes', () => {
     const queue = new Queue('model-sim', { connection, prefix: 'dispatch' });
     try {
       const failed = await until(
-        async () => {
-          const job = await Job.fromId(queue, `${task.id}.1`);
-          return job && (await job.getState()) === 'failed' ? job : undefined;
-        },
+        () => failedJob(queue, `${task.id}.1`),
         20_000,
         'the job failed by the stalled check',
       );
