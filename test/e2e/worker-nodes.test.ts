@@ -31,9 +31,9 @@ let origin: string;
 const nodes: RunningNode[] = [];
 
 /** Starts `dispatch node` in its own folder, with its own HOME and config. */
-function startNode(index: number): RunningNode {
+function startNode(index: number, config = 'default: sim\n'): RunningNode {
   const box = new Sandbox(NODE_TIMINGS);
-  box.writeConfig('default: sim\n');
+  box.writeConfig(config);
   const dir = join(box.dir, 'node');
   const id = `test-node-${index}`;
   const child = spawn(
@@ -214,6 +214,50 @@ describe('worker nodes', () => {
     expect((await user.status(task.id)).state).toBe('done');
     expect(user.events(task.id).some((event) => event.type === 'node-lost')).toBe(false);
     expect((await nodesListed()).length).toBe(3);
+  }, 90_000);
+
+  it('resumes the task on its node when the answer comes after the worker there fell back', async () => {
+    // A model only a fourth node offers, whose workers wait about a second for an answer.
+    const patient = [
+      'default: sim',
+      'fallback_minutes: 0.02',
+      'backends:',
+      '  scripted: { command: dispatch-sim, type: sim }',
+      'models:',
+      '  patient: { backend: scripted }',
+    ].join('\n');
+    user.writeConfig(patient);
+    const fourth = startNode(4, patient);
+    nodes.push(fourth);
+    try {
+      const task = await user.run([
+        '--queue',
+        redis.url,
+        '--model',
+        'patient',
+        '--item',
+        'ask: Which port?',
+        '--item',
+        'done',
+      ]);
+      expect((await nodeOf(task.id)).id).toBe('test-node-4');
+      await waitForFile(join(user.taskDir(task.id), 'worker.log'), (text) =>
+        text.includes('no answer within'),
+      );
+      // Where the user works the question is still open: the task is waiting, not blocked.
+      expect((await user.status(task.id)).state).toBe('waiting');
+      const answered = await user.cli(['answer', task.id, '8080']);
+      expect(answered.code, answered.stderr).toBe(0);
+      await user.waitForDone([task.id]);
+      expect((await user.status(task.id)).state).toBe('done');
+      expect(user.read(task.id, 'worker.log')).toMatch(/attempt 2, scripted \(patient\)/);
+    } finally {
+      user.writeConfig('default: sim\n');
+      fourth.child.kill('SIGTERM');
+      await new Promise((resolve) => fourth.child.once('exit', resolve));
+      nodes.splice(nodes.indexOf(fourth), 1);
+      fourth.box.cleanup();
+    }
   }, 90_000);
 
   it('passes a cancel on to the node, which stops the worker there', async () => {
