@@ -146,6 +146,20 @@ describe('worker nodes', () => {
     );
   });
 
+  it('needs a redis:// or rediss:// queue URL, and says so', async () => {
+    const none = await user.cli(['node']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('dispatch node needs --queue URL (or DISPATCH_QUEUE)');
+    const http = await user.cli(['nodes', '--queue', 'http://queue-host']);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain('must start with redis:// or rediss://');
+    const run = await user.cli(['run', '--queue', 'redis://:hunter2@127.0.0.1:1', '--item', 'x']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('cannot reach the queue at redis://127.0.0.1:1');
+    expect(run.stderr).not.toContain('hunter2');
+    expect(user.taskIds().filter((id) => id === 'x')).toEqual([]);
+  });
+
   it('runs a task on a node: the question, the answer and the end reach the local folder, the branch is pushed', async () => {
     const task = await user.run([
       '--queue',

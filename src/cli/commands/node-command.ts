@@ -36,6 +36,13 @@ export function registerNode(program: Command, ctx: CliContext): void {
     )
     .option('--dir <dir>', 'where repository mirrors and worktrees go (default: ~/.dispatch/node)')
     .option('--id <id>', 'the node id (default: host name and folder name)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  dispatch node --queue redis://queue-host:6379 --slots 8
+  DISPATCH_QUEUE=redis://:PASSWORD@queue-host:6379 dispatch node --capability research --dir /var/lib/dispatch`,
+    )
     .action(async (options: NodeOptions) => {
       const url = options.queue ?? ctx.env.DISPATCH_QUEUE;
       if (!url)

@@ -11,6 +11,7 @@ export function registerNodes(program: Command, ctx: CliContext): void {
     )
     .option('--queue <url>', 'the Redis queue (or DISPATCH_QUEUE)')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  dispatch nodes --queue redis://queue-host:6379')
     .action(async (options: { queue?: string; json?: boolean }) => {
       const url = options.queue ?? ctx.env.DISPATCH_QUEUE;
       if (!url)

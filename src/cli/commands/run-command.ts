@@ -174,6 +174,7 @@ Examples:
   dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
   dispatch run --capability research --priority high "Compare async frameworks"
   dispatch run --after build-api "Write the API docs"
+  dispatch run --queue redis://queue-host:6379 "Review src/auth"   # on a worker node (docs/nodes.md)
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
     .action(async (words: string[], options: RunOptions) => {
