@@ -2,11 +2,26 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // End-to-end tests start real processes; two cores are shared between test files.
-    pool: 'forks',
+    // Two cores are shared between test files.
     maxWorkers: 2,
+    projects: [
+      {
+        // Pure functions and in-process tests: threads start fast.
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads' },
+      },
+      {
+        // End-to-end tests start real processes (the CLI, supervisors, workers) and send signals:
+        // each test file gets a process of its own.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          pool: 'forks',
+        },
+      },
+    ],
   },
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isRunning, killGroup } from '../lib/proc.mjs';
 import { readEvents, stopSupervisor, supervisorPid, taskDir, until } from '../lib/sandbox.mjs';
 import { describe } from '../lib/stats.mjs';
+import { signTask } from '../../dist/runtime/trust/task-trust.js';
 
 const TEMPLATE = 'template-task';
 
@@ -42,7 +43,7 @@ async function realTemplate(sandbox, project) {
   return template;
 }
 
-function writeTask(project, template, i) {
+function writeTask(project, template, i, env) {
   const id = `task-${String(i).padStart(5, '0')}`;
   const dir = taskDir(project, id);
   const kind = i % 20 === 7 ? 'blocked' : i % 20 < 3 ? 'failed' : 'done';
@@ -73,7 +74,9 @@ function writeTask(project, template, i) {
       : { type: 'completed', time: t(40_100) },
   ];
   mkdirSync(join(dir, 'ipc'), { recursive: true, mode: 0o700 });
-  const meta = { ...template.meta, id, title: `Task ${i}`, createdAt: t(0) };
+  // Signed with the sandbox user's key, as `dispatch run` would: an unsigned task is not the
+  // user's, and is shown (and costs) differently.
+  const meta = signTask({ ...template.meta, id, title: `Task ${i}`, createdAt: t(0) }, env);
   writeFileSync(join(dir, 'task.json'), `${JSON.stringify(meta, null, 2)}\n`);
   writeFileSync(join(dir, 'plan.md'), `# Task ${i}\n\n${marks.join('\n')}\n`);
   writeFileSync(join(dir, 'prompt.md'), template.prompt.replaceAll(TEMPLATE, id));
@@ -92,7 +95,7 @@ function writeTask(project, template, i) {
 export async function statusScale(sandbox, { folders, reps }) {
   const project = sandbox.project('status');
   const template = await realTemplate(sandbox, project);
-  for (let i = 0; i < folders; i++) writeTask(project, template, i);
+  for (let i = 0; i < folders; i++) writeTask(project, template, i, sandbox.env);
 
   const commands = { status: ['status', '--json'], list: ['list'] };
   const times = { status: [], list: [] };

@@ -1,6 +1,6 @@
 import type { TaskState } from '../core/status/task-status.js';
 import type { Priority, WorktreeInfo } from '../core/task/task-meta.js';
-import type { FailureCause } from '../runtime/backends/backend.js';
+import type { FailureCause } from '../core/backends/backend.js';
 import type { WorktreeDiff } from '../runtime/worktree/worktree-diff.js';
 import type { TaskSummary } from './task-summary.js';
 
@@ -19,6 +19,11 @@ export interface DispatcherOptions {
   env?: NodeJS.ProcessEnv;
   /** Who answers and cancels, as recorded in each task's history. Default: `"api"`. */
   by?: string;
+  /**
+   * Refuse a request's `cwd` that leads outside `cwd` (what the MCP server does: it serves one
+   * project). Default: false.
+   */
+  confine?: boolean;
 }
 
 /** The result of {@link Dispatcher.run}: the new task's summary and what was decided for it. */

@@ -6,6 +6,7 @@ import { loadConfig, prepareConfig } from '../runtime/config-file.js';
 import type { FeedEvent } from '../runtime/feed/feed-events.js';
 import { TaskFeed } from '../runtime/feed/task-feed.js';
 import { findDispatchRoot } from '../runtime/paths.js';
+import { confinedFolder } from '../runtime/trust/confine-path.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../runtime/store/read-text.js';
 import { TaskStore } from '../runtime/store/task-store.js';
 import { ensureSupervisor } from '../runtime/supervisor/ensure-supervisor.js';
@@ -42,6 +43,7 @@ import { modelList } from './model-list.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { taskDetail } from './task-detail.js';
 import { statusJson, type TaskSummary } from './task-summary.js';
+import { isActive } from '../core/status/state-groups.js';
 
 const DEFAULT_LOG_LINES = 50;
 const MAX_LOG_LINES = 2000;
@@ -74,12 +76,14 @@ export class Dispatcher {
   /** The environment the config and root are looked up in. */
   readonly env: NodeJS.ProcessEnv;
   private readonly by: string;
+  private readonly confine: boolean;
   private storeCache: TaskStore | undefined;
 
   constructor(options: DispatcherOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
     this.env = options.env ?? process.env;
     this.by = options.by ?? 'api';
+    this.confine = options.confine ?? false;
   }
 
   /** The `.dispatch/` folder that holds the tasks. */
@@ -104,10 +108,7 @@ export class Dispatcher {
 
   /** Readers also bring back a supervisor for active tasks that have none (after a crash). */
   private superviseIfActive(statuses: TaskStatus[]): void {
-    if (
-      statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting')
-    )
-      ensureSupervisor(this.store);
+    if (statuses.some((s) => isActive(s.state))) ensureSupervisor(this.store);
   }
 
   /**
@@ -124,7 +125,12 @@ export class Dispatcher {
     const store = this.store;
     const result = dispatchTask(store, this.config(), {
       ...request,
-      cwd: request.cwd !== undefined ? resolve(this.cwd, request.cwd) : undefined,
+      cwd:
+        request.cwd === undefined
+          ? undefined
+          : this.confine
+            ? confinedFolder(this.cwd, request.cwd)
+            : resolve(this.cwd, request.cwd),
     });
     ensureSupervisor(store);
     const { meta } = result;

@@ -4,17 +4,14 @@ import type { TaskStore } from '../runtime/store/task-store.js';
 import { diagnoseFailure } from '../runtime/tasks/diagnose-failure.js';
 import type { TaskDetail } from './api-types.js';
 import { statusJson } from './task-summary.js';
-
-const DIAGNOSED = new Set(['failed', 'timed-out', 'not-started']);
+import { isFailed } from '../core/status/state-groups.js';
 
 /** One task in detail, as `dispatch status ID --json` shows it: after a failure, also why. */
 export function taskDetail(store: TaskStore, config: () => Config, status: TaskStatus): TaskDetail {
   const files = store.files(status.id);
   // The config is read only when there is a failure to diagnose, so a broken config does not
   // hide the status of a healthy task.
-  const diagnosis = DIAGNOSED.has(status.state)
-    ? diagnoseFailure(store, config(), status)
-    : undefined;
+  const diagnosis = isFailed(status.state) ? diagnoseFailure(store, config(), status) : undefined;
   return {
     ...statusJson(status),
     worktree: store.meta(status.id)?.worktree ?? null,

@@ -39,6 +39,11 @@ export interface TaskSummary {
   elapsedMs: number | null;
   /** Written by the original prompt-only dispatcher (no task.json or events). */
   legacy: boolean;
+  /**
+   * Why the task is not yours (no valid launch signature, a folder someone else owns or can
+   * write): such a task is never started, resumed or signalled. Null for your own tasks.
+   */
+  untrusted: string | null;
 }
 
 /** The stable JSON shape of a task's status. */
@@ -75,5 +80,6 @@ export function statusJson(status: TaskStatus): TaskSummary {
     endedAt: status.endedAt ?? null,
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
+    untrusted: status.untrusted ?? null,
   };
 }

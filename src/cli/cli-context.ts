@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Config } from '../core/config/config-types.js';
 import { loadConfig } from '../runtime/config-file.js';
 import { findDispatchRoot } from '../runtime/paths.js';
@@ -15,7 +16,13 @@ export class CliContext {
   ) {}
 
   get store(): TaskStore {
-    this.storeCache ??= new TaskStore(findDispatchRoot(this.cwd, this.env), this.env);
+    if (!this.storeCache) {
+      const root = findDispatchRoot(this.cwd, this.env);
+      // Tasks found in a parent folder are easy to mistake for this folder's: say whose they are.
+      if (!this.env.DISPATCH_ROOT && dirname(root) !== resolve(this.cwd))
+        this.err(`dispatch: using ${root}`);
+      this.storeCache = new TaskStore(root, this.env);
+    }
     return this.storeCache;
   }
 

@@ -73,6 +73,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['doctor'],
     load: async () => (await import('./commands/doctor-command.js')).registerDoctor,
   },
+  {
+    names: ['trust'],
+    load: async () => (await import('./commands/trust-command.js')).registerTrust,
+  },
 ];
 
 /**

@@ -15,6 +15,8 @@ export const EXIT = {
   state: 6,
   backend: 7,
   unhealthy: 8,
+  untrusted: 9,
+  fileSystem: 10,
   internal: 70,
 } as const;
 
@@ -28,7 +30,8 @@ const BY_ERROR_CODE: Record<ErrorCode, number> = {
   plan: EXIT.usage,
   backend: EXIT.backend,
   timeout: EXIT.timeout,
-  io: EXIT.internal,
+  io: EXIT.fileSystem,
+  untrusted: EXIT.untrusted,
 };
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -44,4 +47,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   5  configuration error (doctor too, when the config file cannot be used)
   6  the task's state does not allow it (already answered, already finished)
   7  the worker CLI could not be started
-  8  dispatch doctor found problems`;
+  8  dispatch doctor found problems
+  9  refused: a task not created by you, or a folder or key someone else could write
+  10 a file could not be used: disk full, read-only file system, I/O error, too many open
+     files, or a symbolic link inside .dispatch/ (the message names the file)`;

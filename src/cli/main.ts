@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { closestMatch } from '../core/config/closest-match.js';
 import { DispatchError, isDispatchError, locatedMessage } from '../core/errors.js';
+import { terminalText } from '../core/text/terminal-text.js';
 import { PACKAGE_ROOT } from '../runtime/package-paths.js';
 import { CliContext } from './cli-context.js';
 import { exitQuietlyWhenPipeCloses } from './closed-pipe.js';
 import { prepareConfig } from '../runtime/config-file.js';
+import { fileSystemError } from '../runtime/fs/file-error.js';
 import { COMMANDS, commandsFor } from './command-table.js';
 import { EXIT, EXIT_CODE_HELP, exitCodeFor } from './exit-codes.js';
 import { paint } from './format/style.js';
@@ -68,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
+  } catch (caught) {
+    // A full or read-only file system is the user's to fix, not a bug: one line naming the file.
+    const error = fileSystemError(caught);
     if (error instanceof CommanderError) {
       if (
         error.code === 'commander.helpDisplayed' ||
@@ -79,8 +83,11 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isDispatchError(error)) {
-      ctx.err(`${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${locatedMessage(error)}`);
-      if (error.hint) ctx.err(`  ${error.hint}`);
+      // Messages may quote worker text (a question, a plan line): shown, never obeyed.
+      ctx.err(
+        `${paint('dispatch: error:', 'red', process.stderr.isTTY)} ${terminalText(locatedMessage(error))}`,
+      );
+      if (error.hint) ctx.err(`  ${terminalText(error.hint)}`);
       return exitCodeFor(error.code);
     }
     ctx.err(`dispatch: internal error: ${(error as Error).stack ?? String(error)}`);

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'backend'
   | 'plan'
   | 'timeout'
-  | 'io';
+  | 'io'
+  /** A task, folder or key that someone other than the user could have written. */
+  | 'untrusted';
 
 export interface SourceLocation {
   file: string;

@@ -29,7 +29,9 @@ export const runInput = {
   cwd: z
     .string()
     .optional()
-    .describe("Folder the worker runs in, relative to the server's folder; default: the project"),
+    .describe(
+      "Folder the worker runs in, relative to the server's folder and inside it; default: the project",
+    ),
   worktree: z
     .boolean()
     .optional()

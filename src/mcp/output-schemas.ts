@@ -49,6 +49,7 @@ export const taskSummarySchema = z.object({
   endedAt: z.string().nullable(),
   elapsedMs: z.number().nullable(),
   legacy: z.boolean(),
+  untrusted: z.string().nullable(),
 });
 
 const worktreeInfo = z.object({

@@ -20,7 +20,9 @@ export interface ServeStdioOptions {
 export async function serveStdio(options: ServeStdioOptions): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
-  const server = createMcpServer(new Dispatcher({ cwd: options.cwd, env: options.env, by: 'mcp' }));
+  const server = createMcpServer(
+    new Dispatcher({ cwd: options.cwd, env: options.env, by: 'mcp', confine: true }),
+  );
   const transport = new LineTransport(stdin, stdout);
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { assertValidTaskId } from '../core/task/task-id.js';
 import type { TaskPaths } from '../core/prompt/worker-prompt.js';
+import { isOwnFolder } from './trust/folder-safety.js';
 
 /** ~/.dispatch, or DISPATCH_HOME. Holds the user's config; private to the user. */
 export function dispatchHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,13 +27,16 @@ function isDir(path: string): boolean {
 /**
  * The `.dispatch/` root for a working directory: DISPATCH_ROOT when set; else the nearest
  * ancestor that already has `.dispatch/tasks`; else the enclosing git repository's top level;
- * else the directory itself.
+ * else the directory itself. The search climbs only through the user's own folders: a folder
+ * owned by someone else (a shared parent, another user's home) is never adopted, nor anything
+ * above it.
  */
 export function findDispatchRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.DISPATCH_ROOT) return resolve(env.DISPATCH_ROOT);
   const start = resolve(cwd);
   const home = resolve(env.HOME || homedir());
   for (let dir = start; ; dir = dirname(dir)) {
+    if (dir !== start && !isOwnFolder(dir)) break;
     if (isDir(join(dir, '.dispatch', 'tasks')) && dir !== home) return join(dir, '.dispatch');
     if (existsSync(join(dir, '.git'))) return join(dir, '.dispatch');
     if (dirname(dir) === dir) break;

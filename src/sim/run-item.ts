@@ -58,7 +58,8 @@ function writeRelative(path: string, content: string): Outcome {
   const target = resolve(process.cwd(), path);
   try {
     mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomic(target, `${content}\n`);
+    // A project file keeps the modes the user's umask gives (task files are private instead).
+    writeFileAtomic(target, `${content}\n`, { mode: 0o666 });
   } catch (error) {
     return { kind: 'error', reason: `could not write ${path}: ${(error as Error).message}` };
   }

@@ -210,6 +210,13 @@ describe('first run', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown command "stauts"');
     expect(typo.stderr).toContain('Did you mean `dispatch status`?');
+    for (const [word, meant] of [
+      ['wiat', 'wait'],
+      ['lsit', 'list'],
+    ])
+      expect((await sandbox.cli([word as string])).stderr).toContain(
+        `Did you mean \`dispatch ${meant}\`?`,
+      );
     const task = await sandbox.cli(['Review the auth code']);
     expect(task.code).toBe(2);
     expect(task.stderr).toContain('To dispatch a task: dispatch run "Review the auth code"');

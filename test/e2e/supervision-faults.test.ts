@@ -346,15 +346,19 @@ describe('notes are never lost', () => {
     sandbox.writeConfig(
       `default: rw\nbackends:\n  rw: { command: ${JSON.stringify(`node ${rewriter}`)} }\nmodels:\n  rw: {}\n`,
     );
+    // The rewriter runs until every note is in, however slow the machine.
+    const allIn = join(sandbox.dir, 'all-notes-in');
+    sandbox.env.NOTE_REWRITER_UNTIL = allIn;
     const run = await sandbox.run(['--item', 'one', '--item', 'two']);
     const { noteTask } = await import('../../src/runtime/tasks/note-task.js');
     const { TaskStore } = await import('../../src/runtime/store/task-store.js');
-    const store = new TaskStore(sandbox.root);
+    const store = new TaskStore(sandbox.root, sandbox.env);
     const notes = Array.from({ length: 100 }, (_, i) => `note number ${i} for the worker`);
     for (const note of notes) {
       noteTask(store, run.id, note);
       await new Promise((resolve) => setImmediate(resolve));
     }
+    writeFileSync(allIn, '');
     expect((await sandbox.cli(['wait', run.id, '--timeout', '30'])).code).toBe(0);
     const plan = await waitForFile(join(sandbox.taskDir(run.id), 'plan.md'), (text) =>
       notes.every((note) => text.includes(note)),

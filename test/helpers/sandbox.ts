@@ -128,6 +128,12 @@ export class Sandbox {
 
   /** Kills what the tests started: worker process groups and the supervisor. */
   cleanup(): void {
+    this.stopProcesses();
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  }
+
+  /** Kills worker process groups and the supervisor, leaving the files (e.g. before an unmount). */
+  stopProcesses(): void {
     const tasks = join(this.root, 'tasks');
     let ids: string[] = [];
     try {
@@ -162,7 +168,6 @@ export class Sandbox {
         // gone
       }
     }
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backendFor } from '../../src/runtime/backends/backend-registry.js';
-import { hasOption, optionValue, parseCommand } from '../../src/runtime/backends/parse-command.js';
+import { backendFor } from '../../src/core/backends/backend-registry.js';
+import { hasOption, optionValue, parseCommand } from '../../src/core/backends/parse-command.js';
 
 const input = {
+  simWorker: 'node sim-worker.js',
   modelId: 'm-1',
   passModel: true,
   prompt: 'PROMPT',

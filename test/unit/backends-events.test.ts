@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { BackendType } from '../../src/core/config/config-schema.js';
 import { summarizeUsage } from '../../src/core/task/task-usage.js';
 import { parseEvents } from '../../src/core/task/task-events.js';
-import { backendFor } from '../../src/runtime/backends/backend-registry.js';
+import { backendFor } from '../../src/core/backends/backend-registry.js';
 import { LogFilter } from '../../src/runtime/spawn/log-filter.js';
-import { workerWrapperScript } from '../../src/runtime/spawn/worker-wrapper.js';
+import { EVENTS_FD, workerWrapperScript } from '../../src/runtime/spawn/worker-wrapper.js';
 
 /** JSON output of the real CLIs (their versions in docs/backends.md), one scripted session each. */
 const fixture = (name: string) =>
@@ -128,6 +128,11 @@ describe('the worker wrapper with the log filter', () => {
       ]
         .map((word) => `'${word}'`)
         .join(' ');
+      // The launcher hands the wrapper events.jsonl as a descriptor, never as a path.
+      const events = openSync(join(dir, 'events.jsonl'), 'a');
+      const stdio: ('ignore' | 'pipe' | number)[] = ['ignore', 'pipe', 'pipe'];
+      while (stdio.length < EVENTS_FD) stdio.push('ignore');
+      stdio.push(events);
       const result = spawnSync(
         '/bin/sh',
         [
@@ -138,25 +143,26 @@ describe('the worker wrapper with the log filter', () => {
         ],
         {
           env: { ...process.env, DISPATCH_TASK_DIR: dir, DISPATCH_ATTEMPT: '2' },
-          stdio: ['ignore', 'pipe', 'pipe'],
+          stdio,
           encoding: 'utf8',
         },
       );
+      closeSync(events);
       expect(result.status).toBe(7);
       expect(result.stdout).toBe('it is $(not) run\n');
       expect(result.stderr).toBe('warning on stderr\n');
-      const events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      const recorded = readFileSync(join(dir, 'events.jsonl'), 'utf8')
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line));
-      expect(events.map((e) => e.type)).toEqual(['usage', 'exited']);
-      expect(events[0]).toMatchObject({
+      expect(recorded.map((e) => e.type)).toEqual(['usage', 'exited']);
+      expect(recorded[0]).toMatchObject({
         attempt: 2,
         inputTokens: 7,
         outputTokens: 3,
         cacheReadTokens: 2,
       });
-      expect(events[1]).toMatchObject({ attempt: 2, code: 7 });
+      expect(recorded[1]).toMatchObject({ attempt: 2, code: 7 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,10 @@ describe('editDistance', () => {
     ['abc', '', 3],
     ['', 'abc', 3],
     ['opus', 'opus', 0],
-    ['opus', 'opsu', 2],
+    ['opus', 'opsu', 1],
+    ['wait', 'wiat', 1],
+    ['list', 'lsit', 1],
+    ['ca', 'abc', 3],
     ['opus', 'opu', 1],
     ['opus', 'xopus', 1],
     ['kitten', 'sitting', 3],
@@ -27,6 +30,14 @@ describe('closestMatch', () => {
     expect(closestMatch('sonet', models)).toBe('sonnet');
     expect(closestMatch('haiku3', models)).toBe('haiku');
     expect(closestMatch('gtp-5', models)).toBe('gpt-5');
+  });
+
+  it('catches two swapped letters before a shorter name the input starts with', () => {
+    const commands = ['wait', 'watch', 'list', 'ls', 'status', 'answer'];
+    expect(closestMatch('wiat', commands)).toBe('wait');
+    expect(closestMatch('lsit', commands)).toBe('list');
+    expect(closestMatch('stauts', commands)).toBe('status');
+    expect(closestMatch('asnwer', commands)).toBe('answer');
   });
 
   it('ignores case', () => {

@@ -54,7 +54,7 @@ describe('one line per change (stdout not a terminal)', () => {
   it('keeps escape sequences from the task text out of the output', () => {
     const evil = taskStatus({ question: { seq: 2, text: 'x\u001b]0;pwned\u0007y', live: true } });
     expect(feedLines({ kind: 'question', task: evil }, at)).toEqual([
-      '12:00:01 review-auth QUESTION 002: x?]0;pwned?y',
+      '12:00:01 review-auth QUESTION 002: xy',
     ]);
   });
 });

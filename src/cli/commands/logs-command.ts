@@ -1,26 +1,10 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
-import { logTail } from '../../runtime/tasks/read-log.js';
+import { watch } from 'node:fs';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import { terminalText } from '../../core/text/terminal-text.js';
+import { logTail, readLogFrom as readFrom } from '../../runtime/tasks/read-log.js';
 import type { CliContext } from '../cli-context.js';
-
-function readFrom(path: string, offset: number): { text: string; end: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return { text: '', end: offset };
-  }
-  try {
-    const size = statSync(path).size;
-    if (size <= offset) return { text: '', end: size < offset ? 0 : offset };
-    const buffer = Buffer.alloc(size - offset);
-    readSync(fd, buffer, 0, buffer.length, offset);
-    return { text: buffer.toString('utf8'), end: size };
-  } finally {
-    closeSync(fd);
-  }
-}
+import { waitUntil } from '../../runtime/watch/wait-until.js';
 
 export function registerLogs(program: Command, ctx: CliContext): void {
   program
@@ -29,33 +13,38 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .argument('<id>', 'task id')
     .option('-f, --follow', 'keep printing new output until the task ends')
     .option('-n, --lines <n>', 'only the last N lines')
-    .action(async (id: string, options: { follow?: boolean; lines?: string }) => {
+    .option(
+      '--raw',
+      'print the output byte for byte, escape sequences included (only for a file or a pager you trust: they can drive your terminal)',
+    )
+    .action(async (id: string, options: { follow?: boolean; lines?: string; raw?: boolean }) => {
       const files = ctx.store.require(id);
+      // Worker output is shown, never obeyed: control sequences are removed unless --raw.
+      const shown = (text: string) => (options.raw ? text : terminalText(text));
       let offset = 0;
       if (options.lines !== undefined) {
-        ctx.out(logTail(files.log, Math.max(1, Number(options.lines) || 10)).join('\n'));
+        ctx.out(shown(logTail(files.log, Math.max(1, Number(options.lines) || 10)).join('\n')));
         offset = readFrom(files.log, 0).end;
       } else {
         const first = readFrom(files.log, 0);
-        process.stdout.write(first.text);
+        process.stdout.write(shown(first.text));
         offset = first.end;
       }
       if (!options.follow) return;
-      await new Promise<void>((resolve) => {
-        const flush = () => {
+      await waitUntil(
+        () => {
           const next = readFrom(files.log, offset);
-          process.stdout.write(next.text);
+          process.stdout.write(shown(next.text));
           offset = next.end;
-          if (TERMINAL_STATES.has(ctx.store.status(id).state)) finish();
-        };
-        const watcher = watch(files.taskDir, () => flush());
-        const liveness = setInterval(flush, 1000);
-        function finish() {
-          watcher.close();
-          clearInterval(liveness);
-          resolve();
-        }
-        flush();
-      });
+          return TERMINAL_STATES.has(ctx.store.status(id).state) ? true : undefined;
+        },
+        {
+          pollMs: 1000,
+          wake: (wake) => {
+            const watcher = watch(files.taskDir, wake);
+            return () => watcher.close();
+          },
+        },
+      );
     });
 }

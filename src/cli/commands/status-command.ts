@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import { queueReport, type QueueEntry } from '../../runtime/scheduler/queue-report.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../../runtime/store/read-text.js';
@@ -12,8 +13,7 @@ import { statusJson } from '../format/status-json.js';
 import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
 import { paint } from '../format/style.js';
 import { usageText } from '../format/usage-text.js';
-
-const FAILED = new Set(['failed', 'timed-out', 'not-started']);
+import { isFailed, isLive } from '../../core/status/state-groups.js';
 
 /** A queued task's place in the queue and why it waits, for --json. */
 function queueJson(entry: QueueEntry | undefined, length: number) {
@@ -39,14 +39,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         ensureSupervisorIfActive(ctx, [status]);
         const files = store.files(id);
         const read = readTextFile(files.plan, MAX_PLAN_BYTES);
-        const diagnosis = FAILED.has(status.state)
+        const diagnosis = isFailed(status.state)
           ? diagnoseFailure(store, ctx.config, status)
           : undefined;
         // A worker that keeps retrying a refused or unreachable service says why in its log.
-        const problem =
-          status.state === 'running' || status.state === 'waiting'
-            ? diagnoseRunning(store, status)
-            : undefined;
+        const problem = isLive(status.state) ? diagnoseRunning(store, status) : undefined;
         const cause = diagnosis?.cause ?? problem;
         const usage = summarizeUsage(readEvents(files));
         const queue = status.state === 'queued' ? queueReport(store, ctx.config) : undefined;
@@ -79,7 +76,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           text += `\n  retry     dispatch retry ${id}   (no other installed model is configured: fix the cause first)`;
         }
         if (!read.ok && !read.missing)
-          text += `\n  ${paint('plan problem', 'red')}: ${read.problem}`;
+          text += `\n  ${paint('plan problem', 'red')}: ${terminalText(read.problem)}`;
         ctx.out(text);
         return;
       }

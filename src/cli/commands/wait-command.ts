@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
@@ -8,10 +9,14 @@ import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { statusJson } from '../format/status-json.js';
+import { isFailed, isUnsuccessful } from '../../core/status/state-groups.js';
 
-const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
-
+/** What a task needs from the user; worker text in it is stripped of control sequences. */
 function describe(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
+  return terminalText(describeRaw(status, diagnosis));
+}
+
+function describeRaw(status: TaskStatus, diagnosis: Diagnosis | undefined): string {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':
@@ -61,7 +66,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       const outcome = await waitForAttention(store, { ids, timeoutMs });
       const diagnoses = new Map<string, Diagnosis>();
       for (const task of outcome.tasks) {
-        if (task.state !== 'failed') continue;
+        if (!isFailed(task.state)) continue;
         try {
           diagnoses.set(task.id, diagnoseFailure(store, ctx.config, task));
         } catch {
@@ -98,7 +103,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       }
       if (outcome.kind === 'timeout') process.exitCode = EXIT.timeout;
       else if (outcome.kind === 'removed') process.exitCode = EXIT.notFound;
-      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
+      else if (outcome.kind === 'attention' && outcome.tasks.some((t) => isUnsuccessful(t.state)))
         process.exitCode = EXIT.taskFailed;
     });
 }

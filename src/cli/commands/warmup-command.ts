@@ -1,4 +1,5 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import { backendAvailable } from '../../runtime/tasks/diagnose-failure.js';
 import { ensureSupervisorIfActive } from '../supervise.js';
 import type { CliContext } from '../cli-context.js';
@@ -37,7 +38,7 @@ export function warmup(ctx: CliContext, version: string): void {
   for (const status of questions) {
     const seq = status.question?.seq !== undefined ? ` ${formatSeq(status.question.seq)}` : '';
     lines.push(
-      `  ${paint('question', 'magenta')} ${status.id}${seq}: ${status.question?.text ?? ''}`,
+      `  ${paint('question', 'magenta')} ${status.id}${seq}: ${terminalText(status.question?.text ?? '')}`,
     );
   }
   lines.push('', 'Start a task: dispatch run "what to do"   ·   all commands: dispatch --help');

@@ -1,4 +1,6 @@
+import { backendOfTask } from '../../core/backends/backend-registry.js';
 import type { Config } from '../../core/config/config-types.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import type { DispatchResult } from '../../runtime/tasks/dispatch-task.js';
 import type { DispatchPreview } from '../../runtime/tasks/preview-dispatch.js';
 import { paint } from './style.js';
@@ -32,9 +34,9 @@ function startLine(result: DispatchResult): string {
   const { status, meta } = result;
   if (status.state === 'queued') return `It starts when a slot is free: dispatch status ${meta.id}`;
   if (status.state === 'failed')
-    return paint(`The worker did not start: ${status.reason ?? ''}`, 'red');
+    return paint(`The worker did not start: ${terminalText(status.reason ?? '')}`, 'red');
   if (status.state === 'not-started')
-    return paint(`It will not start: ${status.reason ?? ''}`, 'yellow');
+    return paint(`It will not start: ${terminalText(status.reason ?? '')}`, 'yellow');
   return `Worker started (pid ${status.pid}). Follow it: dispatch status ${meta.id} · dispatch wait ${meta.id}`;
 }
 
@@ -70,7 +72,10 @@ export function dispatchedLines(results: DispatchResult[], config: Config): stri
           ),
           'Follow them: dispatch status · dispatch wait',
         ];
-  if (config.format === 'builtin' && results.some((r) => r.meta.backendType === 'sim')) {
+  if (
+    config.format === 'builtin' &&
+    results.some((r) => backendOfTask(r.meta.backendType).builtIn)
+  ) {
     lines.push(
       paint(
         'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',

@@ -20,11 +20,17 @@ export function stateLabel(status: TaskStatus, color?: boolean): string {
   let label: string = status.state;
   if (status.state === 'waiting' && status.question?.seq !== undefined)
     label = `waiting ${formatSeq(status.question.seq)}`;
+  if (status.untrusted !== undefined)
+    label = status.state === 'not-started' ? 'not yours' : `${label} (not yours)`;
   return paint(label, STATE_STYLE[status.state], color);
 }
 
 /** Long state for the detail view. */
 export function stateSentence(status: TaskStatus): string {
+  if (status.untrusted !== undefined)
+    return status.state === 'not-started'
+      ? 'not created by you: never started (see `dispatch doctor`)'
+      : 'not created by you: dispatch will not start, resume or stop it (see `dispatch doctor`)';
   switch (status.state) {
     case 'queued':
       return 'queued (not started yet)';

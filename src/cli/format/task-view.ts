@@ -1,4 +1,5 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { terminalText } from '../../core/text/terminal-text.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { Plan } from '../../core/plan/plan-types.js';
 import type { QueueEntry, QueueReport } from '../../runtime/scheduler/queue-report.js';
@@ -6,6 +7,7 @@ import { elapsedMs, formatElapsed } from './durations.js';
 import { progressBar } from './progress-bar.js';
 import { stateLabel, stateSentence } from './state-label.js';
 import { paint } from './style.js';
+import { isTerminal } from '../../core/status/state-groups.js';
 
 const MARK: Record<string, string> = { done: '[x]', pending: '[ ]', blocked: '[?]', error: '[!]' };
 
@@ -14,15 +16,14 @@ export function planLines(plan: Plan | undefined, status: TaskStatus): string[] 
   return plan.items.map((item) => {
     const pad = '  '.repeat(item.depth + 1);
     const current =
-      status.progress.current?.index === item.index &&
-      !['done', 'failed', 'cancelled'].includes(status.state)
+      status.progress.current?.index === item.index && !isTerminal(status.state)
         ? paint('  ← current', 'dim')
         : '';
     const detail =
       item.detail && (item.marker === 'blocked' || item.marker === 'error')
-        ? `\n${pad}    ${paint(item.detail.replace(/\n/g, ' '), 'dim')}`
+        ? `\n${pad}    ${paint(terminalText(item.detail).replace(/\n/g, ' '), 'dim')}`
         : '';
-    return `${pad}${MARK[item.marker]} ${item.text}${current}${detail}`;
+    return `${pad}${MARK[item.marker]} ${terminalText(item.text)}${current}${detail}`;
   });
 }
 
@@ -32,7 +33,7 @@ export function questionLines(status: TaskStatus): string[] {
     status.question.seq !== undefined ? `question ${formatSeq(status.question.seq)}` : 'question';
   const seqArg = status.question.seq !== undefined ? ` ${status.question.seq}` : '';
   return [
-    `  ${paint(label, 'magenta')}  ${status.question.text}`,
+    `  ${paint(label, 'magenta')}  ${terminalText(status.question.text)}`,
     `  ${paint('answer', 'dim')}    dispatch answer ${status.id}${seqArg} "…"`,
   ];
 }
@@ -51,21 +52,21 @@ export function taskDetail(
     queueLength?: number;
   },
 ): string {
-  const lines = [`${paint(status.id, 'bold')} — ${status.title}`];
+  const lines = [`${paint(status.id, 'bold')} — ${terminalText(status.title)}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
   row(
     'state',
     `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`,
   );
-  if (status.reason) row('reason', status.reason);
+  if (status.reason) row('reason', terminalText(status.reason));
   if (extra.queue)
     row(
       'queue',
       `${extra.queue.position} of ${extra.queueLength ?? '?'} (${extra.queue.priority}) — ${extra.queue.reason}`,
     );
-  if (extra.cause) row('cause', extra.cause);
+  if (extra.cause) row('cause', terminalText(extra.cause));
   const worker = [
-    status.model ?? '?',
+    terminalText(status.model ?? '?'),
     status.attempt > 1 ? `attempt ${status.attempt}` : '',
     status.pid !== undefined ? `pid ${status.pid}` : '',
   ]
@@ -92,7 +93,7 @@ export function taskDetail(
   lines.push(...planLines(plan, status).map((line) => `  ${line}`));
   if (extra.logTail && extra.logTail.length > 0) {
     lines.push('  log tail');
-    lines.push(...extra.logTail.map((line) => `    ${paint(line, 'dim')}`));
+    lines.push(...extra.logTail.map((line) => `    ${paint(terminalText(line), 'dim')}`));
   }
   return lines.join('\n');
 }
@@ -121,9 +122,9 @@ export function taskRow(status: TaskStatus, widths: { id: number; state: number 
     status.id.padEnd(widths.id),
     state + ' '.repeat(Math.max(0, widths.state - visibleState.length)),
     progress.padStart(5),
-    (status.model ?? '-').padEnd(10),
+    terminalText(status.model ?? '-').padEnd(10),
     (elapsed !== undefined ? formatElapsed(elapsed) : '-').padStart(6),
-    ' ' + status.title,
+    ' ' + terminalText(status.title),
   ].join('  ');
 }
 

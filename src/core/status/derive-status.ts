@@ -1,8 +1,10 @@
 import { planProgress, isPlanComplete } from '../plan/progress.js';
 import type { Progress } from '../plan/plan-types.js';
+import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
+import { TERMINAL_STATES } from './state-groups.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -15,7 +17,7 @@ const EMPTY_PROGRESS: Progress = { done: 0, total: 0, blocked: [], errors: [], c
 
 type Of<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>;
 
-function lastIndex(events: TaskEvent[], test: (event: TaskEvent) => boolean): number {
+function lastIndex(events: readonly TaskEvent[], test: (event: TaskEvent) => boolean): number {
   for (let i = events.length - 1; i >= 0; i--) if (test(events[i] as TaskEvent)) return i;
   return -1;
 }
@@ -25,26 +27,41 @@ function lastIndex(events: TaskEvent[], test: (event: TaskEvent) => boolean): nu
  * `resumed` event; terminal events from earlier attempts no longer count.
  */
 export function deriveStatus(snapshot: TaskSnapshot): TaskStatus {
+  const status = deriveFromFiles(snapshot);
+  return snapshot.untrusted === undefined ? status : distrusted(status, snapshot.untrusted);
+}
+
+/**
+ * A task the user did not create is never started, resumed or signalled, so whatever its files
+ * claim, an unfinished one has not started and will not: it is shown as such, with no pid (a
+ * forged one must not be stopped or watched) and no question to answer.
+ */
+function distrusted(status: TaskStatus, why: string): TaskStatus {
+  const base = { ...status, pid: undefined, untrusted: why };
+  if (TERMINAL_STATES.has(status.state)) return base;
+  return {
+    ...base,
+    state: 'not-started',
+    question: undefined,
+    reason: `not created by you: never started (${why})`,
+  };
+}
+
+function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const { events, ipc } = snapshot;
   const progress = snapshot.plan ? planProgress(snapshot.plan) : EMPTY_PROGRESS;
   const legacy = snapshot.meta === undefined && events.length === 0;
-  const boundary = Math.max(
-    0,
-    lastIndex(events, (e) => e.type === 'queued' || e.type === 'resumed'),
-  );
-  const current = events.slice(boundary);
+  const current = currentAttemptEvents(events);
   const find = <T extends TaskEvent['type']>(type: T): Of<T> | undefined => {
     const index = lastIndex(current, (e) => e.type === type);
     return index < 0 ? undefined : (current[index] as Of<T>);
   };
 
-  const spawned = find('spawned');
+  const worker = latestWorker(current);
+  const spawned = worker?.spawned;
+  const exited = worker?.exited;
   // A retry or an answer that is not started yet already says which attempt and model come next.
   const resumed = find('resumed');
-  const exited = spawned
-    ? (current.find((e) => e.type === 'exited' && e.attempt === spawned.attempt) as
-        Of<'exited'> | undefined)
-    : undefined;
   const exit: ExitInfo | undefined = exited
     ? { code: exited.code, signal: signalFromExitCode(exited.code) }
     : undefined;

@@ -36,6 +36,8 @@ export interface TaskSnapshot {
   lastActivityMs: number;
   /** When the snapshot was read (ms since the epoch); lets untracked tasks age into a timeout. */
   readAtMs?: number;
+  /** Why the task is not the user's own (no valid launch signature, a foreign folder). */
+  untrusted?: string;
 }
 
 export interface PendingQuestion {
@@ -69,17 +71,9 @@ export interface TaskStatus {
   endedAt: string | undefined;
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
-}
-
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
-  'done',
-  'failed',
-  'timed-out',
-  'cancelled',
-  'not-started',
-]);
-
-/** States in which the task needs the user (the original monitor's exit conditions, and worse). */
-export function needsAttention(state: TaskState): boolean {
-  return state === 'waiting' || state === 'blocked' || TERMINAL_STATES.has(state);
+  /**
+   * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
+   * started, resumed or signalled, and an unfinished one shows as not-started.
+   */
+  untrusted?: string;
 }

@@ -54,4 +54,9 @@ export interface TaskMeta {
   maxParallel?: number;
   timeoutMinutes: number;
   createdAt: string;
+  /**
+   * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):
+   * only a task whose MAC verifies is ever started, resumed or signalled.
+   */
+  mac?: string;
 }

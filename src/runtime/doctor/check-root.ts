@@ -1,30 +1,53 @@
-import { rmSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, isActive } from '../../core/status/state-groups.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
-import { listDir } from '../store/read-text.js';
+import { isTaskWorker } from '../process/worker-identity.js';
+import { lstatQuietly } from '../fs/no-follow.js';
+import { listDir, listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
-import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
+import { ensureSupervisor, supervisorState } from '../supervisor/ensure-supervisor.js';
 import { ok, type Finding } from './health-check.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 /** Temp files older than this are leftovers of a process that died mid-write. */
 const STALE_TEMP_MS = 60_000;
 
+/** Stale temp files in a folder, never through a link (a linked folder may be anyone's). */
 function staleTempFiles(dir: string): string[] {
   const now = Date.now();
-  return listDir(dir)
+  return listRealDir(dir)
     .filter((name) => name.endsWith('.tmp'))
     .map((name) => join(dir, name))
     .filter((path) => {
-      try {
-        return now - statSync(path).mtimeMs > STALE_TEMP_MS;
-      } catch {
-        return false;
-      }
+      const stats = lstatQuietly(path);
+      return stats?.isFile() === true && now - stats.mtimeMs > STALE_TEMP_MS;
     });
+}
+
+/** Symbolic links in tasks/ and in the task folders: never followed, so each is reported. */
+function plantedLinks(store: TaskStore): string[] {
+  const links: string[] = [];
+  const scan = (dir: string) => {
+    try {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isSymbolicLink()) links.push(join(dir, entry.name));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  };
+  if (lstatQuietly(store.paths.tasks)?.isSymbolicLink()) return [store.paths.tasks];
+  scan(store.paths.tasks);
+  for (const id of store.listIds()) {
+    const files = store.files(id);
+    scan(files.taskDir);
+    for (const dir of [files.ipc, files.notes]) if (listRealDir(dir).length > 0) scan(dir);
+  }
+  return links;
 }
 
 /**
@@ -35,9 +58,9 @@ function staleTempFiles(dir: string): string[] {
 export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding[]> {
   const findings: Finding[] = [];
   const paths = store.paths;
-  if (listDir(paths.tasks).length === 0) return [ok('tasks', `no tasks in ${paths.tasks}`)];
+  if (listRealDir(paths.tasks).length === 0) return [ok('tasks', `no tasks in ${paths.tasks}`)];
 
-  const staging = listDir(paths.tasks).filter((name) => name.startsWith('.staging-'));
+  const staging = listRealDir(paths.tasks).filter((name) => name.startsWith('.staging-'));
   if (staging.length > 0) {
     const removed = fix ? cleanStaging(paths.tasks) : [];
     findings.push({
@@ -46,6 +69,16 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       message: `${staging.length} leftover staging folder(s) of interrupted \`dispatch run\`${removed.length ? `; removed ${removed.length}` : ''}`,
       fix: 'dispatch doctor --fix removes those whose process is gone.',
       fixable: true,
+    });
+  }
+
+  const links = plantedLinks(store);
+  if (links.length > 0) {
+    findings.push({
+      level: 'error',
+      subject: 'tasks',
+      message: `${links.length} symbolic link(s) inside .dispatch/, never followed: ${links.slice(0, 5).join(', ')}${links.length > 5 ? ', …' : ''}`,
+      fix: 'Remove them (they were not made by dispatch); a task whose files are links cannot be used.',
     });
   }
 
@@ -83,6 +116,7 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
   }
 
   let active = 0;
+  const untrusted: { id: string; reason: string }[] = [];
   for (const id of store.listIds()) {
     let snapshot;
     try {
@@ -96,6 +130,10 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
       continue;
     }
     const status = store.status(id);
+    if (snapshot.untrusted !== undefined) {
+      untrusted.push({ id, reason: snapshot.untrusted });
+      continue;
+    }
     if (snapshot.planProblem && !TERMINAL_STATES.has(status.state)) {
       findings.push({
         level: 'error',
@@ -104,15 +142,15 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
         fix: `Look at ${store.files(id).plan}; the worker may have written garbage. Cancel with \`dispatch cancel ${id}\` if it is lost.`,
       });
     }
-    if (['queued', 'running', 'waiting'].includes(status.state)) active++;
-    const spawned = [...snapshot.events].reverse().find((e) => e.type === 'spawned');
-    const exited =
-      spawned && snapshot.events.some((e) => e.type === 'exited' && e.attempt === spawned.attempt);
+    if (isActive(status.state)) active++;
+    const worker = latestWorker(snapshot.events);
+    const spawned = worker?.spawned;
     if (
       spawned &&
-      !exited &&
+      !worker.exited &&
+      snapshot.untrusted === undefined &&
       TERMINAL_STATES.has(status.state) &&
-      isProcessAlive(spawned.pid, spawned.startTime)
+      isTaskWorker({ taskId: id, pid: spawned.pid, startTime: spawned.startTime })
     ) {
       if (fix) await stopProcessGroup(spawned.pid);
       findings.push({
@@ -125,9 +163,20 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
     }
   }
 
-  const owner = readLockOwner(paths.supervisorLock);
-  const supervised = owner !== undefined && isProcessAlive(owner.pid, owner.startTime);
-  if (active > 0 && !supervised) {
+  if (untrusted.length > 0) findings.push(untrustedFinding(untrusted));
+
+  const supervisor = supervisorState(store);
+  const supervised = supervisor.running;
+  if (supervisor.silentMs !== undefined) {
+    if (fix) ensureSupervisor(store);
+    findings.push({
+      level: 'error',
+      subject: 'supervisor',
+      message: `pid ${supervisor.pid} is not responding (no heartbeat for ${Math.round(supervisor.silentMs / 1000)} s: stopped or hung)${fix ? '; replaced it' : ''}`,
+      fix: 'Any dispatch command that shows tasks replaces it (or dispatch doctor --fix).',
+      fixable: true,
+    });
+  } else if (active > 0 && !supervised) {
     if (fix) ensureSupervisor(store);
     findings.push({
       level: 'warn',
@@ -138,11 +187,30 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
     });
   } else {
     findings.push(
-      ok('supervisor', supervised ? `running (pid ${owner?.pid})` : 'not running (nothing active)'),
+      ok(
+        'supervisor',
+        supervised ? `running (pid ${supervisor.pid})` : 'not running (nothing active)',
+      ),
     );
   }
   findings.push(ok('tasks', `${store.listIds().length} task(s), ${active} active`));
   return findings;
+}
+
+/**
+ * Tasks this user did not create (or made with an earlier version of dispatch, before launch
+ * records were signed): never started, resumed or signalled. The user decides, one by one.
+ */
+function untrustedFinding(tasks: { id: string; reason: string }[]): Finding {
+  const first = tasks[0] as { id: string; reason: string };
+  const shown = tasks.slice(0, 10).map((t) => t.id);
+  const more = tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '';
+  return {
+    level: 'warn',
+    subject: 'trust',
+    message: `${tasks.length} task(s) not created by you, never started or stopped by dispatch: ${shown.join(', ')}${more} (${first.id}: ${first.reason})`,
+    fix: `If you made one with an earlier version of dispatch: \`dispatch trust ${first.id}\` shows what it runs, and \`dispatch trust ${first.id} --yes\` signs it. If you did not make it, do not sign it: remove its folder, or dispatch the work yourself with \`dispatch run\`.`,
+  };
 }
 
 function unlinkQuietly(path: string): void {

@@ -9,11 +9,16 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileSystemError } from './file-error.js';
+import { refuseSymlink } from './no-follow.js';
 
 /**
  * Every file the program writes goes through here: the data lands in a uniquely named temp file
  * in the same folder and is renamed over the target, so a reader sees the old file or the new
- * one, never a torn one. Temp names end in `.tmp`, which the IPC protocol ignores.
+ * one, never a torn one. Temp names end in `.tmp`, which the IPC protocol ignores. Files are
+ * private (0600) unless a mode is given; neither the target nor its folder may be a symbolic
+ * link (see no-follow.ts), and a full or read-only file system gives a one-line error naming the
+ * file, with the temp file removed.
  */
 export interface WriteOptions {
   mode?: number;
@@ -29,8 +34,15 @@ export function tempPathFor(target: string): string {
 }
 
 function writeTemp(target: string, data: string | Uint8Array, options: WriteOptions): string {
+  refuseSymlink(dirname(target));
+  refuseSymlink(target);
   const temp = tempPathFor(target);
-  const fd = openSync(temp, 'wx', options.mode ?? 0o644);
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', options.mode ?? 0o600);
+  } catch (error) {
+    throw fileSystemError(error, target);
+  }
   try {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
@@ -39,7 +51,7 @@ function writeTemp(target: string, data: string | Uint8Array, options: WriteOpti
   } catch (error) {
     closeSync(fd);
     unlinkQuietly(temp);
-    throw error;
+    throw fileSystemError(error, target);
   }
   closeSync(fd);
   return temp;
@@ -56,7 +68,7 @@ export function writeFileAtomic(
     renameSync(temp, target);
   } catch (error) {
     unlinkQuietly(temp);
-    throw error;
+    throw fileSystemError(error, target);
   }
 }
 
@@ -79,7 +91,7 @@ export function writeFileExclusive(
     // File systems without hard links: an exclusive create still never replaces an existing file.
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
       return createExclusive(target, data, options);
-    throw error;
+    throw fileSystemError(error, target);
   } finally {
     unlinkQuietly(temp);
   }
@@ -92,13 +104,16 @@ function createExclusive(
 ): boolean {
   let fd: number;
   try {
-    fd = openSync(target, 'wx', options.mode ?? 0o644);
+    fd = openSync(target, 'wx', options.mode ?? 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw fileSystemError(error, target);
   }
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  } catch (error) {
+    unlinkQuietly(target);
+    throw fileSystemError(error, target);
   } finally {
     closeSync(fd);
   }

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { DispatchError } from '../../core/errors.js';
 import { isProcessAlive, processStartTime } from '../process/process-info.js';
 
 /**
@@ -20,7 +21,22 @@ export function readLockOwner(path: string): LockOwner | undefined {
   }
 }
 
-function isStale(path: string, staleAfterMs: number | undefined): boolean {
+export interface LockOptions {
+  /** A lock held longer than this counts as stale even while its owner lives. */
+  staleAfterMs?: number;
+  /**
+   * Asked before a lock whose owner is gone is taken over: false keeps it held for good (a claim
+   * whose work its dead owner may have done).
+   */
+  mayTakeOver?: () => boolean;
+}
+
+function isStale(path: string, options: LockOptions): boolean {
+  const stale = ownerGone(path, options.staleAfterMs);
+  return stale && (options.mayTakeOver?.() ?? true);
+}
+
+function ownerGone(path: string, staleAfterMs: number | undefined): boolean {
   const owner = readLockOwner(path);
   if (!owner) {
     // Torn or empty: the owner died between create and write, or is writing right now.
@@ -42,10 +58,7 @@ function isStale(path: string, staleAfterMs: number | undefined): boolean {
 }
 
 /** Takes the lock if free (or stale). Returns a release function, or undefined when held. */
-export function tryLock(
-  path: string,
-  options: { staleAfterMs?: number } = {},
-): (() => void) | undefined {
+export function tryLock(path: string, options: LockOptions = {}): (() => void) | undefined {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -57,8 +70,8 @@ export function tryLock(
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (!isStale(path, options.staleAfterMs)) return undefined;
-      if (!removeStale(path, options.staleAfterMs)) return undefined;
+      if (!isStale(path, options)) return undefined;
+      if (!removeStale(path, options)) return undefined;
     }
   }
   return undefined;
@@ -68,7 +81,7 @@ export function tryLock(
  * Removes a stale lock under a second, momentary lock, and only after checking again that it is
  * still stale: two processes that both saw the same stale lock cannot remove each other's new one.
  */
-function removeStale(path: string, staleAfterMs: number | undefined): boolean {
+function removeStale(path: string, options: LockOptions): boolean {
   const guard = `${path}.takeover`;
   let fd: number;
   try {
@@ -83,7 +96,7 @@ function removeStale(path: string, staleAfterMs: number | undefined): boolean {
   }
   closeSync(fd);
   try {
-    if (isStale(path, staleAfterMs)) unlinkQuietly(path);
+    if (isStale(path, options)) unlinkQuietly(path);
     return true;
   } finally {
     unlinkQuietly(guard);
@@ -92,12 +105,25 @@ function removeStale(path: string, staleAfterMs: number | undefined): boolean {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Takes a short-lived lock, waiting up to `timeoutMs` for another holder to finish. */
+/** No one got the lock in time: nothing was done under it, so the caller may say so plainly. */
+export class LockBusyError extends DispatchError {
+  constructor(readonly path: string) {
+    super('timeout', `${path} stayed locked by other dispatch processes; nothing was changed`, {
+      hint: 'Many commands run at once: try again in a moment.',
+    });
+  }
+}
+
+/**
+ * Takes a short-lived lock, waiting up to `timeoutMs` for other holders to finish. A holder that
+ * died is taken over at once; a live one only after two minutes (it hangs), so a slow machine
+ * with hundreds of callers never has two holders at a time.
+ */
 export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
   const deadline = Date.now() + timeoutMs;
   let wait = 1;
   for (;;) {
-    const release = tryLock(path, { staleAfterMs: 10_000 });
+    const release = tryLock(path, { staleAfterMs: 120_000 });
     if (release) {
       try {
         return fn();
@@ -105,9 +131,10 @@ export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
         release();
       }
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);
-    Atomics.wait(sleeper, 0, 0, wait);
-    wait = Math.min(wait * 2, 20);
+    if (Date.now() > deadline) throw new LockBusyError(path);
+    // Randomised, so hundreds of waiters do not retry in step.
+    Atomics.wait(sleeper, 0, 0, wait * (0.5 + Math.random()));
+    wait = Math.min(wait * 2, 50);
   }
 }
 

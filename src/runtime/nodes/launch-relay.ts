@@ -35,7 +35,15 @@ export function launchRelay(store: TaskStore, meta: TaskMeta, attempt: number) {
       cwd: store.paths.project,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...store.env, DISPATCH_QUEUE_URL: queueUrlFor(meta, store.env) },
+      // The marks every worker carries, so the relay is known as the attempt's process
+      // (attempt-process.ts) and as the task's worker that cancel may signal (worker-identity.ts).
+      env: {
+        ...store.env,
+        DISPATCH_QUEUE_URL: queueUrlFor(meta, store.env),
+        DISPATCH_TASK_ID: meta.id,
+        DISPATCH_TASK_DIR: files.taskDir,
+        DISPATCH_ATTEMPT: String(attempt),
+      },
     });
   } finally {
     closeSync(log);

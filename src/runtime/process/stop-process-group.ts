@@ -15,11 +15,14 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Stops a worker and everything it started: SIGTERM to the whole process group, then SIGKILL if
- * anything is left after `graceMs`. Resolves when the group is gone (or SIGKILL was sent).
+ * Stops a worker and everything it started: SIGCONT and SIGTERM to the whole process group, then
+ * SIGKILL if anything is left after `graceMs`. The caller must stay alive until this resolves (the
+ * supervisor does; a command awaits it), or the SIGKILL never comes. Resolves when the group is gone (or SIGKILL was sent).
  */
 export async function stopProcessGroup(pgid: number, graceMs = 3000): Promise<StopResult> {
   if (!isGroupAlive(pgid)) return { escalated: false, stopped: true };
+  // A stopped process (SIGSTOP, a debugger, ^Z) never handles SIGTERM: continue it first.
+  signalGroup(pgid, 'SIGCONT');
   signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   let delay = 5;

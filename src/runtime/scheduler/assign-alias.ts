@@ -3,6 +3,7 @@ import { resolveModel } from '../../core/config/resolve-model.js';
 import { buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { assertTrusted, signTask } from '../trust/task-trust.js';
 import type { TaskStore } from '../store/task-store.js';
 import { displayArgv, modelFields } from '../tasks/model-fields.js';
 import { DISPATCH_COMMAND } from '../package-paths.js';
@@ -20,10 +21,15 @@ export function assignAlias(
   meta: TaskMeta,
   alias: string,
 ): TaskMeta {
+  const files = store.files(meta.id);
+  // Re-signed below: only a record that was the user's own may be.
+  assertTrusted(meta.id, files, meta, [], 'start', store.env);
   const fields = modelFields(resolveModel(config, { explicit: alias }));
   const { alias: _oldAlias, aliasPrompt: _oldPrompt, ...rest } = meta;
-  const updated: TaskMeta = { ...rest, ...fields, argv: displayArgv(fields, '<prompt.md>') };
-  const files = store.files(meta.id);
+  const updated: TaskMeta = signTask(
+    { ...rest, ...fields, argv: displayArgv(fields, '<prompt.md>') },
+    store.env,
+  );
   const prompt = buildWorkerPrompt({
     id: meta.id,
     title: meta.title,

@@ -8,6 +8,7 @@ import {
 } from '../../core/schedule/plan-starts.js';
 import { nextAttempt, type TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import { boundText } from '../../core/task/bound-text.js';
 import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
 import { readEvents, readMeta, readTaskStatus } from '../store/read-snapshot.js';
@@ -116,7 +117,7 @@ export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOu
     const plan = planStarts(tasks, scheduleLimits(config));
     const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
     for (const [id, reason] of plan.skip) {
-      store.appendEvent(id, { type: 'skipped', reason });
+      store.appendEvent(id, { type: 'skipped', reason: boundText(reason) });
       outcome.skipped.push(id);
     }
     for (const id of plan.start) {

@@ -1,33 +1,28 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
+import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
-import { processStartTime } from '../process/process-info.js';
-import { tryLock } from '../lock/file-lock.js';
+import { isProcessAlive, processStartTime } from '../process/process-info.js';
+import { findAttemptProcess } from '../process/attempt-process.js';
+import { readLockOwner, tryLock } from '../lock/file-lock.js';
+import { assertTrusted } from '../trust/task-trust.js';
 import { readEvents } from '../store/read-snapshot.js';
+import { readFileNoFollow } from '../store/read-text.js';
+import { APPEND_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
+import { fileSystemError } from '../fs/file-error.js';
 import type { TaskStore } from '../store/task-store.js';
 import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
-import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
+import { workerInvocation } from './worker-invocation.js';
+import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
   pid: number;
   startTime: string | null;
-}
-
-/** The command and arguments a task's worker runs with, the prompt last. */
-export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: string) {
-  return backendFor(meta.backendType as Parameters<typeof backendFor>[0]).invocation({
-    command: meta.command,
-    modelId: meta.modelId,
-    passModel: meta.passModel,
-    prompt,
-    taskDir,
-  });
 }
 
 /**
@@ -43,44 +38,72 @@ export function launchWorker(
   attempt: number,
 ): LaunchResult | undefined {
   const files: TaskFiles = store.files(meta.id);
+  // Not even the attempt's claim is made through a task folder that is a link.
+  refuseSymlink(files.taskDir);
+  // The one place a worker starts: whatever led here, a record the user did not sign never runs.
+  assertTrusted(meta.id, files, meta, [], 'start', store.env);
   // The CLI, the supervisor and a resume may all decide to start the same attempt: an exclusive
-  // claim per attempt lets exactly one of them do it. The claim of a process that died before
-  // spawning is stale and taken over.
-  if (!tryLock(join(files.taskDir, `.attempt-${attempt}.claim`))) return undefined;
-  // A claim whose owner has exited looks stale even when that owner did start the worker.
-  if (readEvents(files).some((e) => e.type === 'spawned' && e.attempt === attempt))
+  // claim per attempt lets exactly one of them do it, and it is the only authority: the history
+  // may lack the `spawned` record (its writer died, or tore the line). A claim whose owner died is
+  // taken over only when that owner provably started nothing; a worker it did start is adopted.
+  const claim = join(files.taskDir, `.attempt-${attempt}.claim`);
+  if (!tryLock(claim, { mayTakeOver: () => !attemptBegun(files, attempt) })) {
+    adoptOrphan(store, meta, files, attempt);
     return undefined;
+  }
+  if (attemptRecorded(files, attempt)) return undefined;
   // A task dispatched to a queue runs on a worker node: its local process is the relay.
   if (meta.queue) return launchRelay(store, meta, attempt);
   const promptFile = files.prompt(attempt);
-  const prompt = readFileSync(promptFile, 'utf8');
+  const prompt = readFileNoFollow(promptFile);
   const cwd = meta.worktree?.path ?? meta.cwd;
   if (!existsSync(cwd)) {
     const error = `working directory ${cwd} does not exist`;
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error });
+    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(error) });
     throw new DispatchError('state', `cannot start ${meta.id}: ${error}`, {
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
   }
   const { command, args, jsonEvents } = workerInvocation(meta, prompt, files.taskDir);
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
-  const log = openSync(files.log, 'a', 0o600);
-  writeSync(
-    log,
-    `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
-  );
+  // Neither the log nor events.jsonl is ever opened through a symbolic link; the wrapper writes
+  // both through these descriptors, never through a path.
+  const log = openNoFollow(files.log, APPEND_FLAGS);
+  let events: number;
+  try {
+    events = openNoFollow(files.events, APPEND_FLAGS);
+  } catch (error) {
+    closeSync(log);
+    throw error;
+  }
+  const closeBoth = () => {
+    closeSync(log);
+    closeSync(events);
+  };
+  try {
+    writeSync(
+      log,
+      `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
+    );
+  } catch (error) {
+    closeBoth();
+    throw fileSystemError(error, files.log);
+  }
+  const stdio: ('ignore' | number)[] = ['ignore', log, log];
+  while (stdio.length < EVENTS_FD) stdio.push('ignore');
+  stdio.push(events);
   let child;
   try {
     child = spawn('/bin/sh', ['-c', workerWrapperScript(command, filter), WRAPPER_NAME, ...args], {
       cwd,
       detached: true,
-      stdio: ['ignore', log, log],
+      stdio,
       env: workerEnv(store.env, files, meta, attempt),
     });
   } catch (error) {
-    closeSync(log);
+    closeBoth();
     const message = (error as Error).message;
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: message });
+    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(message) });
     throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
       hint:
         (error as NodeJS.ErrnoException).code === 'E2BIG'
@@ -88,7 +111,7 @@ export function launchWorker(
           : undefined,
     });
   }
-  closeSync(log);
+  closeBoth();
   child.on('error', () => undefined);
   child.unref();
   const pid = child.pid;
@@ -113,6 +136,60 @@ export function launchWorker(
     prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
   });
   return { pid, startTime };
+}
+
+/** Whether the history shows the attempt started (or failed to). */
+function attemptRecorded(files: TaskFiles, attempt: number): boolean {
+  return readEvents(files).some(
+    (e) =>
+      (e.type === 'spawned' || e.type === 'exited' || e.type === 'spawn-failed') &&
+      e.attempt === attempt,
+  );
+}
+
+/**
+ * Whether the attempt may have started: recorded, or a process of it runs. Where the process
+ * table cannot be searched, the log header its starter wrote just before spawning counts.
+ */
+function attemptBegun(files: TaskFiles, attempt: number): boolean {
+  if (attemptRecorded(files, attempt)) return true;
+  const running = findAttemptProcess(files.taskDir, attempt);
+  if (running !== null) return running !== undefined;
+  try {
+    return readFileNoFollow(files.log).includes(`--- agent-dispatch: attempt ${attempt},`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records the `spawned` event its starter never wrote for a worker that runs: the starter died
+ * between spawning and recording (or tore the line). One adopter only, by its own claim.
+ */
+function adoptOrphan(store: TaskStore, meta: TaskMeta, files: TaskFiles, attempt: number): void {
+  const owner = readLockOwner(join(files.taskDir, `.attempt-${attempt}.claim`));
+  if (owner && isProcessAlive(owner.pid, owner.startTime)) return;
+  if (attemptRecorded(files, attempt)) return;
+  const running = findAttemptProcess(files.taskDir, attempt);
+  if (!running) return;
+  const adopt = tryLock(join(files.taskDir, `.attempt-${attempt}.adopted`), {
+    mayTakeOver: () => !attemptRecorded(files, attempt),
+  });
+  if (!adopt) return;
+  try {
+    if (attemptRecorded(files, attempt)) return;
+    store.appendEvent(meta.id, {
+      type: 'spawned',
+      attempt,
+      pid: running.pid,
+      startTime: running.startTime,
+      model: meta.model,
+      backend: meta.backend,
+      prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
+    });
+  } finally {
+    adopt();
+  }
 }
 
 function workerEnv(

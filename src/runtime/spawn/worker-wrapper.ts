@@ -10,26 +10,37 @@
  * written everything: a reader that sees `exited` also sees the whole log and the `usage` event.
  * fd 4 carries the CLI's status out of the pipeline; neither the CLI nor the filter keeps it
  * open, so a background process the CLI leaves behind cannot hold the wrapper up.
+ *
+ * The `exited` record goes to fd 5, events.jsonl opened by the launcher without following a
+ * symbolic link (a shell's `>>` would follow one); the worker never inherits it. It starts on a
+ * new line when the file ends in a line torn by a crash, so it is never glued to that line.
  */
 export function workerWrapperScript(command: string, filter?: string): string {
   const run = filter
     ? [
         'exec 3>&1',
-        `s=$( { { ${command} "$@" 3>&- 4>&-; echo $? >&4; } | ${filter} >&3 3>&- 4>&-; } 4>&1 )`,
+        `s=$( { { ${command} "$@" 3>&- 4>&- 5>&-; echo $? >&4; } | ${filter} >&3 3>&- 4>&- 5>&-; } 4>&1 )`,
         'exec 3>&-',
         // No status at all means the subshell itself was killed: not a success.
         's=${s:-1}',
       ]
-    : [`${command} "$@"`, 's=$?'];
+    : [`${command} "$@" 5>&-`, 's=$?'];
   return [
     ...run,
     // Milliseconds where date knows %N (GNU, busybox); whole seconds elsewhere (BSD, macOS).
     't=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)',
     'case $t in *N*) t=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;; esac',
-    `printf '{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" >> "$DISPATCH_TASK_DIR/events.jsonl"`,
+    // Only the last byte is read through the path, to tell whether the file ends mid-line; only
+    // from a plain file (never a link or a FIFO, which could hold the wrapper up).
+    'n=; e="$DISPATCH_TASK_DIR/events.jsonl"',
+    `[ -f "$e" ] && [ ! -L "$e" ] && [ -n "$(tail -c 1 "$e" 2>/dev/null)" ] && n='\\n'`,
+    `printf "$n"'{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" >&5`,
     'exit "$s"',
   ].join('\n');
 }
+
+/** The wrapper's file descriptor for events.jsonl (see above). */
+export const EVENTS_FD = 5;
 
 /** $0 of the wrapper, which is what `ps` shows for it. */
 export const WRAPPER_NAME = 'dispatch-worker';

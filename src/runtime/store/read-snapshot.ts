@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { readIpcState } from '../../core/ipc/ipc-protocol.js';
 import { ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
@@ -7,12 +6,22 @@ import type { Liveness, TaskSnapshot, TaskStatus } from '../../core/status/task-
 import { parseEvents, type TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskFiles } from '../paths.js';
-import { isProcessAlive } from '../process/process-info.js';
-import { MAX_PLAN_BYTES, MAX_QUESTION_BYTES, listDir, mtimeMs, readTextFile } from './read-text.js';
+import { isGroupAlive, isProcessAlive } from '../process/process-info.js';
+import { distrustReason } from '../trust/task-trust.js';
+import {
+  MAX_PLAN_BYTES,
+  MAX_QUESTION_BYTES,
+  listRealDir,
+  mtimeMs,
+  readFileNoFollow,
+  readTextFile,
+} from './read-text.js';
+import { lstatQuietly, refuseSymlink } from '../fs/no-follow.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 export function readMeta(files: TaskFiles): TaskMeta | undefined {
   try {
-    return JSON.parse(readFileSync(files.meta, 'utf8')) as TaskMeta;
+    return JSON.parse(readFileNoFollow(files.meta)) as TaskMeta;
   } catch {
     return undefined;
   }
@@ -20,7 +29,7 @@ export function readMeta(files: TaskFiles): TaskMeta | undefined {
 
 export function readEvents(files: TaskFiles): TaskEvent[] {
   try {
-    return parseEvents(readFileSync(files.events, 'utf8')).events;
+    return parseEvents(readFileNoFollow(files.events)).events;
   } catch {
     return [];
   }
@@ -28,26 +37,31 @@ export function readEvents(files: TaskFiles): TaskEvent[] {
 
 /** Whether the latest attempt's worker runs, judged by pid and process start time. */
 export function workerLiveness(events: TaskEvent[]): Liveness {
-  let spawned: Extract<TaskEvent, { type: 'spawned' }> | undefined;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i] as TaskEvent;
-    if (event.type === 'spawned') {
-      spawned = event;
-      break;
-    }
-  }
-  if (!spawned) return 'unknown';
-  const attempt = spawned.attempt;
-  if (events.some((e) => e.type === 'exited' && e.attempt === attempt)) return 'dead';
-  return isProcessAlive(spawned.pid, spawned.startTime) ? 'alive' : 'dead';
+  const worker = latestWorker(events);
+  if (!worker) return 'unknown';
+  if (worker.exited) return 'dead';
+  if (isProcessAlive(worker.spawned.pid, worker.spawned.startTime)) return 'alive';
+  // The wrapper (the group's leader) was killed on its own: the agent CLI in its group may run on
+  // and finish the work. A pid that still names a process group is not reused, so any live member
+  // is this worker's.
+  return isGroupAlive(worker.spawned.pid) ? 'alive' : 'dead';
 }
 
-/** Reads everything status derivation needs from a task folder. Never throws for bad content. */
-export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
+/**
+ * Reads everything status derivation needs from a task folder. Never throws for bad content;
+ * throws for a task folder, or a file or folder of its own, that is a symbolic link.
+ */
+export function readTaskSnapshot(
+  id: string,
+  files: TaskFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskSnapshot {
+  for (const path of [files.taskDir, files.meta, files.events, files.ipc]) refuseSymlink(path);
   const meta = readMeta(files);
   const events = readEvents(files);
+  const untrusted = distrustReason(id, files, meta, events, env);
   const planRead = readTextFile(files.plan, MAX_PLAN_BYTES);
-  const ipc = readIpcState(listDir(files.ipc));
+  const ipc = readIpcState(listRealDir(files.ipc));
   const questions: Record<number, string> = {};
   for (const seq of ipc.unanswered) {
     const read = readTextFile(files.ipcFile(ipcFileName(seq, 'question')), MAX_QUESTION_BYTES, {
@@ -65,13 +79,19 @@ export function readTaskSnapshot(id: string, files: TaskFiles): TaskSnapshot {
     planProblem: planRead.ok ? undefined : planRead.problem,
     ipc,
     questions,
-    hasContext: existsSync(files.context),
-    liveness: workerLiveness(events),
+    hasContext: lstatQuietly(files.context)?.isFile() === true,
+    // A forged `spawned` event must not make a live stranger look like this task's worker.
+    liveness: untrusted ? 'unknown' : workerLiveness(events),
     lastActivityMs: Math.max(mtimeMs(files.plan), mtimeMs(files.ipc), mtimeMs(files.log)),
     readAtMs: Date.now(),
+    ...(untrusted ? { untrusted } : {}),
   };
 }
 
-export function readTaskStatus(id: string, files: TaskFiles): TaskStatus {
-  return deriveStatus(readTaskSnapshot(id, files));
+export function readTaskStatus(
+  id: string,
+  files: TaskFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): TaskStatus {
+  return deriveStatus(readTaskSnapshot(id, files, env));
 }

@@ -1,4 +1,7 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, readSync, readdirSync } from 'node:fs';
+import { isDispatchError } from '../../core/errors.js';
+import { dirname } from 'node:path';
+import { READ_FLAGS, isRealDir, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
 
 export const MAX_PLAN_BYTES = 1024 * 1024;
 export const MAX_QUESTION_BYTES = 64 * 1024;
@@ -10,7 +13,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a text file the program does not control (the worker writes it): refuses binary, non-UTF-8
- * or oversized content with a message instead of throwing, and reads at most `limit` bytes.
+ * or oversized content and symbolic links with a message instead of throwing, and reads at most
+ * `limit` bytes.
  */
 export function readTextFile(
   path: string,
@@ -19,8 +23,9 @@ export function readTextFile(
 ): TextRead {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openNoFollow(path, READ_FLAGS);
   } catch (error) {
+    if (isDispatchError(error)) return { ok: false, missing: false, problem: error.message };
     const code = (error as NodeJS.ErrnoException).code;
     return {
       ok: false,
@@ -29,7 +34,7 @@ export function readTextFile(
     };
   }
   try {
-    const size = statSync(path).size;
+    const size = fstatSync(fd).size;
     if (size > limit && !options.truncate) {
       return {
         ok: false,
@@ -93,9 +98,32 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/**
+ * A whole small file the program wrote itself (task.json, events.jsonl, a note), never through a
+ * symbolic link, neither the file nor its folder: throws for a link as for a missing file.
+ */
+export function readFileNoFollow(path: string): string {
+  refuseSymlink(dirname(path));
+  const fd = openNoFollow(path, READ_FLAGS);
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Modification time without following a link; 0 when missing. */
 export function mtimeMs(path: string): number {
   try {
-    return statSync(path).mtimeMs;
+    return lstatSync(path).mtimeMs;
   } catch {
     return 0;
   }
@@ -104,6 +132,22 @@ export function mtimeMs(path: string): number {
 export function listDir(path: string): string[] {
   try {
     return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The names in a folder inside `.dispatch/`; nothing when it is a symbolic link (never followed).
+ * With `foldersOnly`, only the sub-folders that are folders themselves, not links to one.
+ */
+export function listRealDir(path: string, foldersOnly = false): string[] {
+  if (!isRealDir(path)) return [];
+  if (!foldersOnly) return listDir(path);
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
   } catch {
     return [];
   }

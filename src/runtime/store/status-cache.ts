@@ -1,8 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
+import { cacheOwner } from '../trust/task-trust.js';
+import { readFileNoFollow } from './read-text.js';
 
 const FORMAT = 1;
 
@@ -24,30 +27,40 @@ export class StatusCache {
   private entries = new Map<string, Entry>();
   private changed = false;
 
-  constructor(private readonly file: string) {}
+  /**
+   * @param owner the user's fingerprint for this root (see cacheOwner): a cache someone else
+   *   wrote (planted, copied, or from before tasks were signed) is ignored, so it cannot make a
+   *   task look like the user's own.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly owner: string | undefined,
+  ) {}
 
-  static forRoot(root: string): StatusCache {
-    return new StatusCache(join(root, 'status-cache.json')).load();
+  static forRoot(root: string, env: NodeJS.ProcessEnv = process.env): StatusCache {
+    return new StatusCache(join(root, 'status-cache.json'), cacheOwner(root, env)).load();
   }
 
   private load(): this {
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
+      const data = JSON.parse(readFileNoFollow(this.file)) as {
         format: number;
+        owner?: string;
         entries: Record<string, Entry>;
       };
-      if (data.format === FORMAT) this.entries = new Map(Object.entries(data.entries));
+      if (data.format === FORMAT && this.owner !== undefined && data.owner === this.owner)
+        this.entries = new Map(Object.entries(data.entries));
     } catch {
       // no cache yet, or a damaged one: everything is derived from the files
     }
     return this;
   }
 
-  /** The stamp of a task's files. */
+  /** The stamp of a task's files, links not followed (a link in place of a file changes it). */
   static stamp(files: TaskFiles): string {
     const parts: (number | string)[] = [];
     for (const path of [files.ipc, files.events, files.plan]) {
-      const stats = statSync(path, { throwIfNoEntry: false });
+      const stats = lstatSync(path, { throwIfNoEntry: false });
       if (stats) parts.push(stats.mtimeMs, stats.size);
       else parts.push('-');
     }
@@ -60,7 +73,9 @@ export class StatusCache {
   }
 
   remember(id: string, stamp: string, status: TaskStatus): void {
-    if (!TERMINAL_STATES.has(status.state) && status.state !== 'blocked') {
+    // An untrusted task changes when it is signed (`dispatch trust`), which the stamp does not see.
+    const settled = TERMINAL_STATES.has(status.state) || status.state === 'blocked';
+    if (!settled || status.untrusted !== undefined) {
       if (this.entries.delete(id)) this.changed = true;
       return;
     }
@@ -76,11 +91,15 @@ export class StatusCache {
         this.changed = true;
       }
     }
-    if (!this.changed) return;
+    if (!this.changed || this.owner === undefined) return;
     try {
       writeFileAtomic(
         this.file,
-        JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.entries) }),
+        JSON.stringify({
+          format: FORMAT,
+          owner: this.owner,
+          entries: Object.fromEntries(this.entries),
+        }),
         { mode: 0o600 },
       );
     } catch {

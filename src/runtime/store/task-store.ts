@@ -1,15 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { isValidTaskId } from '../../core/task/task-id.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
+import { fitRecord } from '../../core/task/bound-text.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { DispatchError } from '../../core/errors.js';
-import { appendJsonLine } from '../fs/append-line.js';
+import { appendJsonLine, MAX_ATOMIC_LINE } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
-import { listDir } from './read-text.js';
+import { listRealDir } from './read-text.js';
 import { StatusCache } from './status-cache.js';
-import { readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
-import { existsSync } from 'node:fs';
+import { readEvents, readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
+import { distrustReason, untrustedError } from '../trust/task-trust.js';
+import { assertSafeRoot } from '../trust/root-safety.js';
+import { findUserKey } from '../trust/user-key.js';
 import { ignoreRoot } from './ignore-root.js';
+import { matchTaskRef } from '../../core/task/task-ref.js';
+import { lstatQuietly, symlinkRefused } from '../fs/no-follow.js';
 
 /** Distributes the event types' own fields over the union, so `Omit` keeps it discriminated. */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -28,6 +33,7 @@ export class TaskStore {
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.paths = new RootPaths(root);
+    assertSafeRoot(this.paths.root);
   }
 
   get root(): string {
@@ -39,13 +45,44 @@ export class TaskStore {
   }
 
   exists(id: string): boolean {
-    return isValidTaskId(id) && existsSync(this.files(id).taskDir);
+    return isValidTaskId(id) && lstatQuietly(this.files(id).taskDir)?.isDirectory() === true;
   }
 
-  /** Throws a not-found error that lists what exists, so a typo is easy to fix. */
+  /**
+   * The id a user means: the whole id or a start only one task has (see core/task/task-ref.ts).
+   * An ambiguous start is refused with the tasks it could mean; an unknown one as `require` does.
+   */
+  resolveId(ref: string): string {
+    if (this.exists(ref)) return ref;
+    const match = matchTaskRef(ref, this.listIds());
+    if (match.kind === 'prefix' || match.kind === 'exact') return match.id;
+    if (match.kind === 'ambiguous')
+      throw new DispatchError('usage', `"${ref}" is the start of several tasks`, {
+        hint: `Give more of the id: ${match.candidates.slice(0, 10).join(', ')}.`,
+      });
+    this.require(ref);
+    return ref;
+  }
+
+  /** The most recently created task, for commands that default to it; undefined when none. */
+  latestId(): string | undefined {
+    let latest: TaskStatus | undefined;
+    for (const status of this.statuses())
+      if (latest === undefined || (status.createdAt ?? '') >= (latest.createdAt ?? ''))
+        latest = status;
+    return latest?.id;
+  }
+
+  /**
+   * Throws a not-found error that lists what exists, so a typo is easy to fix; refuses a task
+   * folder (or tasks/ folder) that is a symbolic link.
+   */
   require(id: string): TaskFiles {
     const files = this.files(id);
-    if (!existsSync(files.taskDir)) {
+    if (lstatQuietly(this.paths.tasks)?.isSymbolicLink()) throw symlinkRefused(this.paths.tasks);
+    const stats = lstatQuietly(files.taskDir);
+    if (stats?.isSymbolicLink()) throw symlinkRefused(files.taskDir);
+    if (!stats?.isDirectory()) {
       const ids = this.listIds();
       throw new DispatchError('not-found', `no task "${id}" in ${this.paths.tasks}`, {
         hint:
@@ -57,30 +94,51 @@ export class TaskStore {
     return files;
   }
 
-  /** Task ids in this root, oldest first by name order of creation where known. */
+  /**
+   * `require`, refusing a task the user did not create (see docs/protocol.md, Trust) before
+   * anything is written to it or done for it. A folder of the original prompt-only dispatcher
+   * (no task.json) passes unless its history names a worker: this program never starts one.
+   */
+  requireOwn(id: string, action: string): TaskFiles {
+    const files = this.require(id);
+    const reason = distrustReason(id, files, readMeta(files), readEvents(files), this.env);
+    if (reason) throw untrustedError(id, reason, action);
+    return files;
+  }
+
+  /**
+   * Task ids in this root, oldest first by name order of creation where known. Links are never
+   * tasks: neither a tasks/ folder that is a link nor a link in it (see `dispatch doctor`).
+   */
   listIds(): string[] {
-    return listDir(this.paths.tasks)
+    return listRealDir(this.paths.tasks, true)
       .filter((name) => !name.startsWith('.') && isValidTaskId(name))
       .sort();
   }
 
+  /** Makes the root and its tasks/ folder (0700); refuses a tasks/ folder that is a link. */
   ensureRoot(): void {
+    if (lstatQuietly(this.paths.tasks)?.isSymbolicLink()) throw symlinkRefused(this.paths.tasks);
     mkdirSync(this.paths.tasks, { recursive: true, mode: 0o700 });
     ignoreRoot(this.paths.root);
   }
 
   appendEvent(id: string, event: NewEvent): TaskEvent {
-    const full = { ...event, time: new Date().toISOString() } as TaskEvent;
+    // Every builder bounds its own free text; this is the guard for any field it missed.
+    const full = fitRecord(
+      { ...event, time: new Date().toISOString() },
+      MAX_ATOMIC_LINE - 96,
+    ) as TaskEvent;
     appendJsonLine(this.files(id).events, full, 0o600);
     return full;
   }
 
   status(id: string): TaskStatus {
-    return readTaskStatus(id, this.require(id));
+    return readTaskStatus(id, this.require(id), this.env);
   }
 
   snapshot(id: string) {
-    return readTaskSnapshot(id, this.require(id));
+    return readTaskSnapshot(id, this.require(id), this.env);
   }
 
   meta(id: string) {
@@ -92,7 +150,9 @@ export class TaskStore {
    * from the status cache while their files are unchanged (see StatusCache).
    */
   statuses(): TaskStatus[] {
-    const cache = StatusCache.forRoot(this.root);
+    // A key that cannot be trusted is reported once, not taken for tasks vanishing while listed.
+    findUserKey(this.env);
+    const cache = StatusCache.forRoot(this.root, this.env);
     const ids = this.listIds();
     const result: TaskStatus[] = [];
     for (const id of ids) {
@@ -104,7 +164,7 @@ export class TaskStore {
         continue;
       }
       try {
-        const status = readTaskStatus(id, files);
+        const status = readTaskStatus(id, files, this.env);
         cache.remember(id, stamp, status);
         result.push(status);
       } catch {

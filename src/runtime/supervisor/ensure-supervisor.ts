@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
+import { APPEND_FLAGS, openNoFollow } from '../fs/no-follow.js';
+import { heartbeatStaleMs } from './heartbeat.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { SUPERVISOR_ENTRY } from '../package-paths.js';
 import { isProcessAlive } from '../process/process-info.js';
@@ -8,12 +10,38 @@ import type { TaskStore } from '../store/task-store.js';
 export interface SupervisorState {
   running: boolean;
   pid: number | undefined;
+  /** Its process exists but its heartbeat stopped this many ms ago (hung or stopped). */
+  silentMs?: number;
 }
 
 export function supervisorState(store: TaskStore): SupervisorState {
-  const owner = readLockOwner(store.paths.supervisorLock);
-  if (owner && isProcessAlive(owner.pid, owner.startTime)) return { running: true, pid: owner.pid };
-  return { running: false, pid: undefined };
+  const lock = store.paths.supervisorLock;
+  const owner = readLockOwner(lock);
+  if (!owner || !isProcessAlive(owner.pid, owner.startTime))
+    return { running: false, pid: undefined };
+  let silentMs = 0;
+  try {
+    silentMs = Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return { running: false, pid: undefined };
+  }
+  if (silentMs > heartbeatStaleMs(store.env)) return { running: false, pid: owner.pid, silentMs };
+  return { running: true, pid: owner.pid };
+}
+
+/**
+ * Ends a supervisor that no longer beats, so it cannot wake up and supervise next to its
+ * successor. Only the process the lock names, with the start time it recorded, is signalled.
+ */
+function replaceHung(store: TaskStore, state: SupervisorState): void {
+  const lock = store.paths.supervisorLock;
+  const owner = readLockOwner(lock);
+  if (!owner || owner.pid !== state.pid || !isProcessAlive(owner.pid, owner.startTime)) return;
+  try {
+    process.kill(owner.pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
 }
 
 /**
@@ -23,8 +51,9 @@ export function supervisorState(store: TaskStore): SupervisorState {
 export function ensureSupervisor(store: TaskStore): SupervisorState {
   const state = supervisorState(store);
   if (state.running) return state;
+  if (state.silentMs !== undefined) replaceHung(store, state);
   store.ensureRoot();
-  const log = openSync(store.paths.supervisorLog, 'a', 0o600);
+  const log = openNoFollow(store.paths.supervisorLog, APPEND_FLAGS);
   try {
     const child = spawn(process.execPath, [SUPERVISOR_ENTRY, store.root], {
       detached: true,

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from '../tasks/resume-task.js';
+import { undeliveredAnswer } from '../tasks/undelivered-answer.js';
 
 /**
  * The race of the fallback: the user answers just as the worker gives up waiting and exits. The
@@ -16,30 +15,12 @@ export function resumeWithUnreadAnswer(
   status: TaskStatus,
 ): boolean {
   if (status.state !== 'blocked' || status.question?.seq !== undefined) return false;
-  // Only an answer given during the current attempt: older ones were handed to a worker already.
-  const { events } = snapshot;
-  let boundary = 0;
-  events.forEach((e, i) => {
-    if (e.type === 'queued' || e.type === 'resumed') boundary = i;
-  });
-  const answeredNow = new Set(
-    events.slice(boundary).flatMap((e) => (e.type === 'answered' && e.seq !== null ? [e.seq] : [])),
-  );
-  const seq = snapshot.ipc.unacknowledged.filter((s) => answeredNow.has(s)).pop();
-  if (seq === undefined) return false;
-  const files = store.files(snapshot.id);
-  let question = '';
-  let answer: string;
-  try {
-    answer = readFileSync(files.ipcFile(ipcFileName(seq, 'answer')), 'utf8').trim();
-    question = readFileSync(files.ipcFile(ipcFileName(seq, 'question')), 'utf8').trim();
-  } catch {
-    return false;
-  }
+  const answer = undeliveredAnswer(store.files(snapshot.id), snapshot.events, snapshot.ipc);
+  if (!answer) return false;
   // `dispatch answer` continues the task itself: whichever of the two comes first starts it.
   return resumeTask(store, snapshot.id, {
     reason: 'answer',
-    attempt: nextAttempt(events),
-    answer: { question, text: answer },
+    attempt: nextAttempt(snapshot.events),
+    answer: { question: answer.question, text: answer.text },
   }).started;
 }

@@ -3,17 +3,22 @@ import type { NotifyEvent } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
-import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
-import { tryLock } from '../lock/file-lock.js';
+import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
+import { boundText } from '../../core/task/bound-text.js';
+import { readLockOwner, tryLock } from '../lock/file-lock.js';
+import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
 import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
-import { readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
+import { readEvents, readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
+import { isActive, isLive } from '../../core/status/state-groups.js';
+import { MAX_TIMER_MS } from '../watch/wait-until.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -26,12 +31,12 @@ export interface SupervisorOptions {
   idleExitMs?: number;
   /** How often to check that workers without an exit record still run (a killed wrapper writes none). */
   livenessMs?: number;
+  /** How often to touch the lock file, which shows the supervisor is alive. */
+  heartbeatMs?: number;
 }
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
 const CREATOR_GRACE_MS = 3000;
-
-const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
 
 function onlyLogOrTemp(files: Set<string>): boolean {
   for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
@@ -57,7 +62,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
   private queueTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Workers being stopped right now (their SIGKILL may still be due). */
+  private stopping = 0;
 
   constructor(
     private readonly store: TaskStore,
@@ -75,8 +83,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Takes the root's supervisor lock; false if another supervisor holds it. */
   start(): boolean {
     this.store.ensureRoot();
-    this.releaseLock = tryLock(this.store.paths.supervisorLock);
+    this.releaseLock = this.takeLock();
     if (!this.releaseLock) return false;
+    this.heartbeatTimer = setInterval(
+      () => this.beat(),
+      this.options.heartbeatMs ?? heartbeatMs(this.store.env),
+    );
     this.watcher = new TasksWatcher(this.store.paths.tasks).start();
     this.watcher.on('change', ({ id, files }) => this.examine(id, files));
     this.watcher.on('added', (id) => this.examine(id));
@@ -104,10 +116,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopped = true;
     this.watcher?.close();
     this.liveness?.stop();
-    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer])
+    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer, this.heartbeatTimer])
       if (timer) clearTimeout(timer);
     this.releaseLock?.();
     this.emit('exit');
+  }
+
+  /** A hung supervisor's lock is taken over: one that no longer beats counts as gone. */
+  private takeLock(): (() => void) | undefined {
+    return tryLock(this.store.paths.supervisorLock, {
+      staleAfterMs: heartbeatStaleMs(this.store.env),
+    });
+  }
+
+  /** Touches the lock; a supervisor that finds its lock taken over (it hung) leaves. */
+  private beat(): void {
+    const owner = readLockOwner(this.store.paths.supervisorLock);
+    if (this.releaseLock && owner?.pid !== process.pid) {
+      this.releaseLock = undefined;
+      this.log('another supervisor took over (this one was not responding); exiting');
+      this.stop();
+      return;
+    }
+    try {
+      if (this.releaseLock) beat(this.store.paths.supervisorLock);
+    } catch (error) {
+      this.log(`heartbeat failed: ${(error as Error).message}`);
+    }
   }
 
   private log(message: string): void {
@@ -119,8 +154,20 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.notifier.notify(event, status);
   }
 
-  /** Re-derives one task's status from its files and acts on what changed. */
+  /**
+   * Re-derives one task's status from its files and acts on what changed. Whatever one task's
+   * files hold, a failure handling it is logged and the others go on: nothing a worker writes may
+   * take the supervisor (and the queue behind it) down.
+   */
   private examine(id: string, files?: Set<string>): void {
+    try {
+      this.examineTask(id, files);
+    } catch (error) {
+      this.log(`${id}: could not handle a change: ${boundText((error as Error).message, 400)}`);
+    }
+  }
+
+  private examineTask(id: string, files?: Set<string>): void {
     if (this.stopped) return;
     if (files && onlyLogOrTemp(files)) {
       // The worker is writing its log: that is activity, but nothing the status depends on.
@@ -138,6 +185,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const status = deriveStatus(snapshot);
     const before = this.known.get(id);
     this.known.set(id, status);
+    // A task the user did not create is data: nothing is recorded in it, started or resumed.
+    if (snapshot.untrusted !== undefined) {
+      if (!before || before.untrusted === undefined)
+        this.log(`${id}: not created by you (${snapshot.untrusted}); leaving it alone`);
+      this.updateIdle();
+      return;
+    }
     this.activity.set(id, {
       lastMs: snapshot.lastActivityMs,
       timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
@@ -207,8 +261,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private deadline(id: string): number | undefined {
     const status = this.known.get(id);
     const entry = this.activity.get(id);
-    if (!status || !entry || (status.state !== 'running' && status.state !== 'waiting'))
-      return undefined;
+    if (!status || !entry || !isLive(status.state)) return undefined;
     return entry.lastMs + entry.timeoutMinutes * 60_000;
   }
 
@@ -220,9 +273,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const id of this.known.keys())
       earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
+    // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = setTimeout(
       () => this.enforceTimeouts(),
-      Math.max(0, earliest - Date.now()) + 10,
+      Math.min(Math.max(0, earliest - Date.now()) + 10, MAX_TIMER_MS),
     );
   }
 
@@ -237,18 +291,45 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (confirmed === undefined || confirmed > Date.now()) continue;
       const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
       const pid = this.known.get(id)?.pid;
-      this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      const worker = pid === undefined ? undefined : this.workerToStop(id, pid);
+      try {
+        this.store.appendEvent(id, { type: 'timed-out', idleMinutes: minutes, stopped: stop });
+      } catch (error) {
+        this.log(`${id}: could not record the timeout: ${(error as Error).message}`);
+      }
       this.log(`${id}: no activity for ${minutes} minutes${stop ? '; stopping the worker' : ''}`);
       this.examine(id);
       const status = this.known.get(id);
       if (status) this.notify('timed-out', status);
-      if (stop && pid !== undefined) void stopProcessGroup(pid).then(() => this.examine(id));
+      if (stop && worker !== undefined) this.stopWorker(id, worker);
     }
     this.armTimeouts();
   }
 
+  /** The pid to stop for a task, only when that process is provably its worker. */
+  private workerToStop(id: string, pid: number): number | undefined {
+    const claim = latestWorkerClaim(id, readEvents(this.store.files(id)));
+    return claim?.pid === pid && isTaskWorker(claim) ? pid : undefined;
+  }
+
+  /**
+   * Stops a timed-out worker. The supervisor stays until the SIGKILL that may follow is sent: a
+   * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
+   */
+  private stopWorker(id: string, pid: number): void {
+    this.stopping++;
+    void stopProcessGroup(pid)
+      .catch(() => undefined)
+      .finally(() => {
+        this.stopping--;
+        this.examine(id);
+        this.updateIdle();
+      });
+  }
+
   private updateIdle(): void {
-    const active = [...this.known.values()].some((status) => ACTIVE.has(status.state));
+    const active =
+      this.stopping > 0 || [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -264,17 +345,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
+    if (this.stopping > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
       try {
-        return ACTIVE.has(this.store.status(id).state);
+        return isActive(this.store.status(id).state);
       } catch {
         return false;
       }
     });
     if (active) {
-      this.releaseLock = tryLock(this.store.paths.supervisorLock);
+      this.releaseLock = this.takeLock();
       if (this.releaseLock) {
         for (const id of this.store.listIds()) this.examine(id);
         return;

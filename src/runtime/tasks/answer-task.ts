@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { DispatchError } from '../../core/errors.js';
 import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { nextAttempt, preview } from '../../core/task/task-events.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { writeFileExclusive } from '../fs/atomic-write.js';
+import { lstatQuietly } from '../fs/no-follow.js';
+import { readFileNoFollow } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from './resume-task.js';
 
@@ -31,7 +32,7 @@ export interface AnswerResult {
  * worker has already given up (the contract's fallback), a new worker continues with the answer.
  */
 export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResult {
-  const files = store.require(request.id);
+  const files = store.requireOwn(request.id, 'answer');
   const text = request.text;
   if (!text.trim())
     throw new DispatchError('usage', 'the answer is empty', {
@@ -57,7 +58,7 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
   let seq = request.seq;
   if (seq !== undefined) {
     const question = files.ipcFile(ipcFileName(seq, 'question'));
-    if (!existsSync(question)) {
+    if (!lstatQuietly(question)) {
       const pending = snapshot.ipc.unanswered.map(formatSeq);
       throw new DispatchError('not-found', `task ${request.id} has no question ${formatSeq(seq)}`, {
         hint:
@@ -74,7 +75,7 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     const answerFile = files.ipcFile(ipcFileName(seq, 'answer'));
     const body = text.endsWith('\n') ? text : `${text}\n`;
     if (!writeFileExclusive(answerFile, body, { mode: 0o600 })) {
-      const previous = readFileSync(answerFile, 'utf8');
+      const previous = readFileNoFollow(answerFile);
       throw new DispatchError(
         'conflict',
         `question ${formatSeq(seq)} of ${request.id} is already answered: "${preview(previous, 80)}"`,

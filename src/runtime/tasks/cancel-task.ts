@@ -1,6 +1,9 @@
 import { DispatchError } from '../../core/errors.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, mayHaveWorker } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { boundText } from '../../core/task/bound-text.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
 
 export interface CancelResult {
@@ -18,7 +21,7 @@ export async function cancelTask(
   id: string,
   options: { by?: string; reason?: string } = {},
 ): Promise<CancelResult> {
-  store.require(id);
+  store.requireOwn(id, 'signal or cancel');
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
     throw new DispatchError('state', `task ${id} is already ${status.state}`, {
@@ -27,13 +30,16 @@ export async function cancelTask(
   }
   store.appendEvent(id, {
     type: 'cancelled',
-    by: options.by ?? 'user',
-    reason: options.reason ?? 'no reason given',
+    by: boundText(options.by ?? 'user', 200),
+    reason: boundText(options.reason ?? 'no reason given'),
   });
   let killed = false;
+  const worker = latestWorkerClaim(id, store.snapshot(id).events);
   if (
     status.pid !== undefined &&
-    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out')
+    worker?.pid === status.pid &&
+    mayHaveWorker(status.state) &&
+    isTaskWorker(worker)
   ) {
     killed = (await stopProcessGroup(status.pid)).escalated;
   }

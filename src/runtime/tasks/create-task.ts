@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
@@ -7,9 +7,10 @@ import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import { appendJsonLine } from '../fs/append-line.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { signTask } from '../trust/task-trust.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
-import { listDir } from '../store/read-text.js';
+import { listRealDir } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { addWorktree, worktreeTaken } from '../worktree/add-worktree.js';
 import { removeWorktree } from '../worktree/remove-worktree.js';
@@ -22,7 +23,7 @@ import {
 } from '../worktree/worktree-claim.js';
 import { DISPATCH_COMMAND } from '../package-paths.js';
 
-const STAGING_PREFIX = '.staging-';
+export const STAGING_PREFIX = '.staging-';
 const MAX_ID_ATTEMPTS = 20;
 
 export interface NewTask {
@@ -110,7 +111,7 @@ function createWithClaim(
       `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`,
     );
     try {
-      const meta = writeStaging(staging, store.files(id), id, task, worktree);
+      const meta = writeStaging(staging, store.files(id), id, task, worktree, store.env);
       renameSync(staging, store.files(id).taskDir);
       return meta;
     } catch (error) {
@@ -147,16 +148,23 @@ function writeStaging(
   id: string,
   task: NewTask,
   worktree: WorktreeInfo | undefined,
+  env: NodeJS.ProcessEnv,
 ): TaskMeta {
   const files = new TaskFiles(staging);
-  mkdirSync(files.ipc, { recursive: true, mode: 0o700 });
-  const meta: TaskMeta = {
-    ...task.meta,
-    ...(worktree ? { worktree } : {}),
-    id,
-    argv: task.argvFor('<prompt.md>'),
-    createdAt: new Date().toISOString(),
-  };
+  // One level at a time: a recursive mkdir reports a read-only file system as ENOENT.
+  mkdirSync(files.taskDir, { mode: 0o700 });
+  mkdirSync(files.ipc, { mode: 0o700 });
+  // Signed with the user's key: only a launch record this user wrote is ever started.
+  const meta: TaskMeta = signTask(
+    {
+      ...task.meta,
+      ...(worktree ? { worktree } : {}),
+      id,
+      argv: task.argvFor('<prompt.md>'),
+      createdAt: new Date().toISOString(),
+    },
+    env,
+  );
   // The prompt names the final paths, which exist once the folder is renamed into place.
   const prompt = buildWorkerPrompt({
     id,
@@ -179,13 +187,13 @@ function writeStaging(
 /** Removes staging folders whose creator is gone (or that are older than ten minutes). */
 export function cleanStaging(tasksDir: string): string[] {
   const removed: string[] = [];
-  for (const name of listDir(tasksDir)) {
+  for (const name of listRealDir(tasksDir)) {
     if (!name.startsWith(STAGING_PREFIX)) continue;
     const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
     const path = join(tasksDir, name);
     let old = false;
     try {
-      old = Date.now() - statSync(path).mtimeMs > 10 * 60_000;
+      old = Date.now() - lstatSync(path).mtimeMs > 10 * 60_000;
     } catch {
       continue;
     }

@@ -5,6 +5,7 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
 import { launchWorker } from '../spawn/launch-worker.js';
+import { LockBusyError } from '../lock/file-lock.js';
 import type { TaskStore } from '../store/task-store.js';
 import { createTaskFolder } from './create-task.js';
 import { displayArgv } from './model-fields.js';
@@ -27,6 +28,19 @@ export interface DispatchResult {
   candidates: string[] | undefined;
 }
 
+/**
+ * Starts what the limits allow now. The task is created and queued whatever happens here: when
+ * the scheduler stays busy (hundreds of callers at once) the supervisor starts it in its turn,
+ * so a busy lock is never reported as a failure of the work that was done.
+ */
+function scheduleSoon(store: TaskStore, config: Config): void {
+  try {
+    startRunnableTasks(store, config);
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+  }
+}
+
 /** Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait. */
 function createAndStart(store: TaskStore, config: Config, prepared: PreparedDispatch) {
   const created = createTaskFolder(store, {
@@ -39,7 +53,7 @@ function createAndStart(store: TaskStore, config: Config, prepared: PreparedDisp
     worktreeOf: prepared.repository,
   });
   if (isUnconstrained(created, config)) launchWorker(store, created, 1);
-  else startRunnableTasks(store, config);
+  else scheduleSoon(store, config);
   return {
     meta: store.meta(created.id) ?? created,
     plan: prepared.plan,

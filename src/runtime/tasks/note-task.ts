@@ -5,8 +5,11 @@ import { DispatchError } from '../../core/errors.js';
 import { noteAppendix } from '../../core/plan/edit-plan.js';
 import { appendToExistingFile } from '../fs/append-text.js';
 import { preview } from '../../core/task/task-events.js';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { refuseSymlink } from '../fs/no-follow.js';
+import { withLock } from '../lock/file-lock.js';
+import type { TaskFiles } from '../paths.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -16,7 +19,7 @@ import type { TaskStore } from '../store/task-store.js';
  * supervisor can put it back if a worker's concurrent rewrite of plan.md drops it.
  */
 export function noteTask(store: TaskStore, id: string, text: string): { noteId: string } {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'add notes to');
   if (!text.trim())
     throw new DispatchError('usage', 'the note is empty', {
       hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',
@@ -33,11 +36,24 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
       hint: 'The plan file was left as it is.',
     });
   const noteId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  refuseSymlink(files.notes);
   mkdirSync(files.notes, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(files.notes, `${noteId}.md`), text.trim(), { mode: 0o600 });
-  store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
-  // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a note
-  // its rewrite drops is put back by the supervisor (it is kept in notes/ and in the events).
-  appendToExistingFile(files.plan, noteAppendix(plan.text, text));
+  // Under the task's note lock: the supervisor must not see the note recorded but not yet
+  // appended, take it for dropped and append it a second time.
+  withLock(notesLock(files), 30_000, () => {
+    store.appendEvent(id, { type: 'note', id: noteId, preview: preview(text) });
+    // Appended in place rather than rewritten, so a worker's concurrent edit is never undone; a
+    // note its rewrite drops is put back by the supervisor (it is kept in notes/ and the events).
+    // The separator depends on how the plan ends now (another note, or an item the note must not
+    // run into), so it is read again under the lock.
+    const now = readTextFile(files.plan, MAX_PLAN_BYTES);
+    appendToExistingFile(files.plan, noteAppendix(now.ok ? now.text : plan.text, text));
+  });
   return { noteId };
+}
+
+/** Held while a note is recorded and appended, and while dropped notes are put back. */
+export function notesLock(files: TaskFiles): string {
+  return join(files.taskDir, '.notes.lock');
 }

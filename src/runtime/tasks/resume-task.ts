@@ -1,20 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { withLock } from '../lock/file-lock.js';
+import { LockBusyError, withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
 import { nextAttempt } from '../../core/task/task-events.js';
-import { readEvents } from '../store/read-snapshot.js';
-import { MAX_PLAN_BYTES, readTextFile } from '../store/read-text.js';
+import { MAX_PLAN_BYTES, readFileNoFollow, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskFiles } from '../paths.js';
 import { loadConfig } from '../config-file.js';
 import { DEFAULT_FALLBACK_MINUTES, type Config } from '../../core/config/config-types.js';
 import { hasSlotLimit, startRunnableTasks } from '../scheduler/start-runnable.js';
 import { DISPATCH_COMMAND } from '../package-paths.js';
+import { undeliveredAnswer } from './undelivered-answer.js';
+import { deriveStatus } from '../../core/status/derive-status.js';
 
 export interface ResumeOptions {
   reason: 'answer' | 'retry';
@@ -52,11 +52,23 @@ export interface ResumeOutcome {
  * recording the attempt happen under the task's resume lock, so one stop leads to one new worker.
  */
 export function resumeTask(store: TaskStore, id: string, options: ResumeOptions): ResumeOutcome {
-  const files = store.require(id);
-  return withLock(join(files.taskDir, '.resume.lock'), 10_000, () => {
-    const latest = nextAttempt(readEvents(files)) - 1;
+  const files = store.requireOwn(id, 'resume');
+  return withLock(join(files.taskDir, '.resume.lock'), 60_000, () => {
+    // Decided again from the files as they are now, under the lock: the caller's view is older.
+    const snapshot = store.snapshot(id);
+    const latest = nextAttempt(snapshot.events) - 1;
     if (latest >= options.attempt) return { attempt: latest, started: false };
-    return { attempt: startAttempt(store, files, id, options), started: true };
+    // One live worker at a time, however stale the caller's view was.
+    const state = deriveStatus(snapshot).state;
+    if (state === 'running' || state === 'waiting') return { attempt: latest, started: false };
+    // An answer recorded since the last worker started, and never read, goes to the next one,
+    // whoever starts it (a retry racing `dispatch answer`).
+    const pending = options.answer
+      ? undefined
+      : undeliveredAnswer(files, snapshot.events, snapshot.ipc);
+    const answer =
+      options.answer ?? (pending && { question: pending.question, text: pending.text });
+    return { attempt: startAttempt(store, files, id, { ...options, answer }), started: true };
   });
 }
 
@@ -83,7 +95,8 @@ function startAttempt(
     });
   let contextText: string | undefined;
   try {
-    contextText = readFileSync(files.context, 'utf8');
+    // Never through a link: context.md goes into the next worker's prompt.
+    contextText = readFileNoFollow(files.context);
   } catch {
     contextText = undefined;
   }
@@ -115,7 +128,13 @@ function startAttempt(
   });
   if (!queued) launchWorker(store, meta, attempt);
   else {
-    const failure = startRunnableTasks(store, config).failed.find((f) => f.id === id);
+    let failure;
+    try {
+      failure = startRunnableTasks(store, config).failed.find((f) => f.id === id);
+    } catch (error) {
+      // Busy scheduler: the attempt is queued all the same, and the supervisor starts it.
+      if (!(error instanceof LockBusyError)) throw error;
+    }
     if (failure) throw new DispatchError('state', failure.error);
   }
   return attempt;

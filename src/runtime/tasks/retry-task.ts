@@ -6,12 +6,13 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { signTask } from '../trust/task-trust.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
+import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from './resume-task.js';
 import { displayArgv, modelFields } from './model-fields.js';
-
-const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
+import { isRetryable } from '../../core/status/state-groups.js';
 
 export interface RetryResult {
   attempt: number;
@@ -30,10 +31,10 @@ export async function retryTask(
   id: string,
   options: { model?: string } = {},
 ): Promise<RetryResult> {
-  const files = store.require(id);
+  const files = store.requireOwn(id, 'retry');
   const snapshot = store.snapshot(id);
   const status = deriveStatus(snapshot);
-  if (!RETRYABLE.has(status.state)) {
+  if (!isRetryable(status.state)) {
     throw new DispatchError(
       'state',
       `task ${id} is ${status.state}; only a failed, timed-out, cancelled, blocked or not-started task can be retried`,
@@ -48,12 +49,17 @@ export async function retryTask(
     throw new DispatchError('state', `task ${id} has no task.json`, {
       hint: `Dispatch it again: dispatch run --plan-file ${files.plan}`,
     });
-  if (status.state === 'timed-out' && status.pid !== undefined) await stopProcessGroup(status.pid);
+  const worker = latestWorkerClaim(id, snapshot.events);
+  if (status.state === 'timed-out' && worker && worker.pid === status.pid && isTaskWorker(worker))
+    await stopProcessGroup(worker.pid);
   if (options.model) {
     const choice = resolveModel(config, { explicit: options.model });
     const { alias: _alias, aliasPrompt: _aliasPrompt, ...kept } = meta;
     const fields = modelFields(choice);
-    const updated: TaskMeta = { ...kept, ...fields, argv: displayArgv(fields, '<prompt.md>') };
+    const updated: TaskMeta = signTask(
+      { ...kept, ...fields, argv: displayArgv(fields, '<prompt.md>') },
+      store.env,
+    );
     writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
     meta = updated;
   }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { isValidTaskId } from '../../core/task/task-id.js';
-import { listDir, mtimeMs } from '../store/read-text.js';
+import { listRealDir, mtimeMs } from '../store/read-text.js';
 
 export interface TaskChange {
   id: string;
@@ -70,7 +70,7 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
   }
 
   private wantedIds(): string[] {
-    const ids = listDir(this.tasksDir).filter(
+    const ids = listRealDir(this.tasksDir, true).filter(
       (name) => !name.startsWith('.') && isValidTaskId(name),
     );
     return this.options.ids ? ids.filter((id) => this.options.ids?.includes(id)) : ids;
@@ -79,7 +79,7 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
   private syncTask(id: string): void {
     if (this.closed) return;
     if (this.options.ids && !this.options.ids.includes(id)) return;
-    const exists = listDir(join(this.tasksDir, id)).length > 0;
+    const exists = listRealDir(join(this.tasksDir, id)).length > 0;
     if (exists && !this.watchers.has(id)) {
       this.watchTask(id);
       this.emit('added', id);

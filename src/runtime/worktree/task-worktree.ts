@@ -2,6 +2,7 @@ import { DispatchError } from '../../core/errors.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import type { TaskStore } from '../store/task-store.js';
+import { isActive } from '../../core/status/state-groups.js';
 
 export interface TaskWorktree {
   meta: TaskMeta;
@@ -9,11 +10,12 @@ export interface TaskWorktree {
   status: TaskStatus;
 }
 
-const ACTIVE = new Set(['queued', 'running', 'waiting']);
-
-/** The worktree of a task, or a clear error for a task that runs in the main folder. */
+/**
+ * The worktree of a task, or a clear error for a task that runs in the main folder. Only the
+ * user's own task: git run in a planted path would obey that repository's config and hooks.
+ */
 export function requireTaskWorktree(store: TaskStore, id: string): TaskWorktree {
-  store.require(id);
+  store.requireOwn(id, 'diff, merge or discard the worktree of');
   const meta = store.meta(id);
   if (!meta?.worktree) {
     throw new DispatchError('state', `task ${id} does not run in a worktree`, {
@@ -25,7 +27,7 @@ export function requireTaskWorktree(store: TaskStore, id: string): TaskWorktree 
 
 /** Refuses while a worker may still write into the worktree. */
 export function assertSettled(task: TaskWorktree, action: string): void {
-  if (!ACTIVE.has(task.status.state)) return;
+  if (!isActive(task.status.state)) return;
   throw new DispatchError(
     'state',
     `task ${task.meta.id} is ${task.status.state}; cannot ${action} it yet`,

@@ -1,4 +1,5 @@
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import type { FeedEvent } from '../../runtime/feed/feed-events.js';
 import { TaskFeed } from '../../runtime/feed/task-feed.js';
 import type { TaskStore } from '../../runtime/store/task-store.js';

@@ -1,3 +1,5 @@
+import { terminalText } from '../../core/text/terminal-text.js';
+
 /**
  * Terminal text measuring. Task text comes from workers and users, so it is cleaned of control
  * characters (an escape sequence in a question must not drive the terminal) before it is shown.
@@ -33,10 +35,13 @@ const WIDE_RANGES: readonly [number, number][] = [
   [0x20000, 0x3fffd],
 ];
 
-/** One line of printable text: white space runs become one space, controls become "?". */
+/**
+ * One line of printable text: escape sequences removed with their payload (core/text), white
+ * space runs become one space, any control left becomes "?".
+ */
 export function cleanText(text: string): string {
   let out = '';
-  for (const char of text.replace(/[\t\r\n]+/g, ' '))
+  for (const char of terminalText(text).replace(/[\t\r\n]+/g, ' '))
     out += isControl(char) || isBidiControl(char.codePointAt(0) ?? 0) ? '?' : char;
   return out.trim();
 }

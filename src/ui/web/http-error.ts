@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   backend: 502,
   timeout: 504,
   io: 500,
+  untrusted: 403,
 };
 
 export interface ErrorBody {

@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { geminiEvents } from './gemini-events.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const GEMINI_FAILURES: FailurePattern[] = [
   {
@@ -34,17 +34,22 @@ export const geminiBackend: Backend = {
   type: 'gemini',
   label: 'Gemini CLI',
   programs: ['gemini'],
+  builtIn: false,
+  modelPattern: /gemini/,
+  suggestedModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
   install: 'npm install -g @google/gemini-cli',
   helpArgs: ['--help'],
   defaultCommand: 'gemini --yolo --skip-trust',
   invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
-    const chosen = /(^|\s)(--output-format|-o)[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[3];
+    const { args } = parseCommand(command);
+    const chosen = optionValue(args, '--output-format', '-o');
     // write_file refuses paths outside the workspace, and the task folder may be outside it.
     const include = taskDir ? ['--include-directories', taskDir] : [];
     const output = [...(chosen ? [] : ['--output-format', 'stream-json']), ...include];
     const model = passModel ? ['--model', modelId] : [];
     const jsonEvents = chosen === undefined || chosen === 'stream-json' || chosen === 'json';
-    if (/\s(-p|--prompt)\s*$/.test(command))
+    const last = args.at(-1);
+    if (last === '-p' || last === '--prompt')
       return { command, args: [prompt, ...model, ...output], jsonEvents };
     return { command, args: [...model, ...output, '--prompt', prompt], jsonEvents };
   },

@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import { claudeEvents } from './claude-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const ROOT_ADVICE =
   'Claude Code refuses --dangerously-skip-permissions as root. Run dispatch as a normal user, or, if this machine is a sandbox, put IS_SANDBOX=1 in the backend command (e.g. `env IS_SANDBOX=1 claude -p …`); dispatch never sets it for you.';
@@ -35,12 +35,15 @@ export const claudeBackend: Backend = {
   type: 'claude',
   label: 'Claude Code',
   programs: ['claude'],
+  builtIn: false,
+  modelPattern: /opus|sonnet|haiku|claude/,
+  suggestedModels: ['opus', 'sonnet', 'haiku'],
   install: 'npm install -g @anthropic-ai/claude-code',
   helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
   invocation: ({ command, modelId, passModel, prompt }) => {
-    const chosen = /(^|\s)--output-format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
+    const chosen = optionValue(parseCommand(command).args, '--output-format');
     const output = chosen ? [] : ['--output-format', 'stream-json', '--verbose'];
     return {
       command,

@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { opencodeEvents } from './opencode-events.js';
-import { hasOption } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const OPENCODE_FAILURES: FailurePattern[] = [
   {
@@ -32,14 +32,15 @@ export const opencodeBackend: Backend = {
   type: 'opencode',
   label: 'opencode',
   programs: ['opencode'],
+  builtIn: false,
+  suggestedModels: [],
   install: 'npm install -g opencode-ai',
   helpArgs: ['run', '--help'],
   defaultCommand: 'opencode run --auto',
   invocation: ({ command, modelId, passModel, prompt }) => {
-    const chosen = /(^|\s)--format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
-    const logs = /(^|\s)--print-logs(\s|$)/.test(command)
-      ? []
-      : ['--print-logs', '--log-level', 'ERROR'];
+    const { args } = parseCommand(command);
+    const chosen = optionValue(args, '--format');
+    const logs = hasOption(args, '--print-logs') ? [] : ['--print-logs', '--log-level', 'ERROR'];
     return {
       command,
       args: [

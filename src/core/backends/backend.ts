@@ -1,5 +1,5 @@
-import type { BackendType } from '../../core/config/config-schema.js';
-import type { TokenUsage } from '../../core/task/task-events.js';
+import type { BackendType } from '../config/config-schema.js';
+import type { TokenUsage } from '../task/task-events.js';
 
 /** What made a worker fail to start or die at once, recognised from its log. */
 export type FailureKind =
@@ -45,6 +45,11 @@ export interface InvocationInput {
    * folder and must be told about it; absent when only the argv is shown.
    */
   taskDir?: string;
+  /**
+   * Shell words that run the built-in simulated worker (this Node.js and the compiled worker),
+   * chosen by the program; the sim backend's `dispatch-sim` stands for them.
+   */
+  simWorker: string;
 }
 
 export interface Invocation {
@@ -98,11 +103,33 @@ export interface CommandFacts {
   isRoot: boolean;
 }
 
-/** One agent CLI. Each lives in its own file; nothing else switches on backend names. */
+/** How a CLI lists the models it offers: the arguments, and the ids in what it prints. */
+export interface ModelListing {
+  args: readonly string[];
+  parse(output: string): string[];
+}
+
+/**
+ * One agent CLI, as data and pure functions. Each lives in its own file; nothing else switches
+ * on backend names. The runtime only finds the program, asks its version and help, and spawns.
+ */
 export interface Backend {
   type: BackendType;
-  /** Program names to look for on PATH. */
+  /** Program names to look for on PATH; a command running one of them is of this kind. */
   programs: readonly string[];
+  /** Runs inside dispatch itself: there is no program to find or to probe. */
+  builtIn: boolean;
+  /**
+   * Model ids of the vendor behind this CLI (the original dispatcher's rule: Claude models go to
+   * claude, OpenAI models to codex); a model without a backend goes to the first that matches.
+   */
+  modelPattern?: RegExp;
+  /** Serves models of many vendors: a model no pattern claims goes to it. */
+  servesAnyModel?: boolean;
+  /** The models `dispatch init` offers when the CLI cannot list its own. */
+  suggestedModels: readonly string[];
+  /** How the installed CLI lists its models, when it can. */
+  modelListing?: ModelListing;
   /** The command `dispatch init` writes for it. */
   defaultCommand: string;
   /** Human name for reports. */

@@ -9,6 +9,8 @@ export const genericBackend: Backend = {
   type: 'generic',
   label: 'command',
   programs: [],
+  builtIn: false,
+  suggestedModels: [],
   install: 'install the program the command runs',
   helpArgs: [],
   defaultCommand: '',

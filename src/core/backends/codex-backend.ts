@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { codexEvents } from './codex-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const AUTO_APPROVAL =
   '--dangerously-bypass-approvals-and-sandbox (or --sandbox workspace-write with --skip-git-repo-check)';
@@ -41,13 +41,17 @@ export const codexBackend: Backend = {
   type: 'codex',
   label: 'Codex',
   programs: ['codex'],
+  builtIn: false,
+  modelPattern: /gpt|codex|(^|[^a-z0-9])o1($|[^a-z0-9])|(^|[^a-z0-9])o3($|[^a-z0-9])|o4-mini/,
+  suggestedModels: ['gpt-5-codex'],
   install: 'npm install -g @openai/codex',
   helpArgs: ['exec', '--help'],
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
   invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
-    const json = /(^|\s)--json(\s|$)/.test(command);
+    const { args } = parseCommand(command);
+    const json = hasOption(args, '--json');
     // Its workspace-write sandbox allows writes under the working folder only.
-    const sandboxed = /(^|\s)(--sandbox|-s)[=\s]+workspace-write(\s|$)/.test(command);
+    const sandboxed = optionValue(args, '--sandbox', '-s') === 'workspace-write';
     const addDir = sandboxed && taskDir ? ['--add-dir', taskDir] : [];
     return {
       command,

@@ -1,0 +1,29 @@
+import type { Invocation } from '../../core/backends/backend.js';
+import { backendOfTask } from '../../core/backends/backend-registry.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
+import { SIM_WORKER_ENTRY } from '../package-paths.js';
+
+/** The task.json fields an invocation is built from. */
+export type InvocationFields = Pick<TaskMeta, 'backendType' | 'command' | 'modelId' | 'passModel'>;
+
+/** The built-in simulated worker, run with this very Node.js from the compiled dist/. */
+export function simWorkerCommand(): string {
+  return `${shellQuote(process.execPath)} ${shellQuote(SIM_WORKER_ENTRY)}`;
+}
+
+/** The command and arguments a task's worker runs with, the prompt last. */
+export function workerInvocation(
+  fields: InvocationFields,
+  prompt: string,
+  taskDir?: string,
+): Invocation {
+  return backendOfTask(fields.backendType).invocation({
+    command: fields.command,
+    modelId: fields.modelId,
+    passModel: fields.passModel,
+    prompt,
+    taskDir,
+    simWorker: simWorkerCommand(),
+  });
+}

@@ -1,0 +1,42 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+
+/** The field of task.json that carries the signature, and the scheme it was made with. */
+const SCHEME = 'hmac-sha256:v1:';
+
+/** JSON with object keys sorted at every level, so the same record always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The MAC covers the whole of task.json except the MAC itself: the command, model, backend,
+ * argv, working folder and worktree the worker starts with, and the request its prompts are
+ * built from. Any edit, or a record signed with another user's key, no longer verifies.
+ */
+function mac(meta: TaskMeta, key: Buffer): string {
+  const { mac: _mac, ...record } = meta;
+  return SCHEME + createHmac('sha256', key).update(canonicalJson(record)).digest('hex');
+}
+
+export function signLaunch(meta: TaskMeta, key: Buffer): TaskMeta {
+  const { mac: _old, ...record } = meta;
+  return { ...record, mac: mac(record, key) };
+}
+
+export type LaunchVerdict = 'valid' | 'missing' | 'invalid';
+
+export function verifyLaunch(meta: TaskMeta, key: Buffer | undefined): LaunchVerdict {
+  if (typeof meta.mac !== 'string' || meta.mac === '') return 'missing';
+  if (!key) return 'invalid';
+  const expected = Buffer.from(mac(meta, key));
+  const given = Buffer.from(meta.mac);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'invalid';
+}
