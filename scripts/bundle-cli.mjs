@@ -29,6 +29,9 @@ await build({
     'zod',
     'zod/*',
     'yaml',
+    // The queue client of worker nodes loads Lua scripts from its own folder.
+    'bullmq',
+    'ioredis',
   ],
   entryNames: 'dispatch',
   chunkNames: 'chunk-[hash]',

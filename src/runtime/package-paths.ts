@@ -13,6 +13,7 @@ export const DISPATCH_COMMAND = join(PACKAGE_BIN, 'dispatch');
 const DIST = join(PACKAGE_ROOT, 'dist');
 export const CLI_ENTRY = join(DIST, 'cli', 'main.js');
 export const SUPERVISOR_ENTRY = join(DIST, 'runtime', 'supervisor', 'supervisor-main.js');
+export const RELAY_ENTRY = join(DIST, 'runtime', 'nodes', 'relay-main.js');
 export const SIM_WORKER_ENTRY = join(DIST, 'sim', 'sim-worker.js');
 export const LOG_FILTER_ENTRY = join(DIST, 'runtime', 'spawn', 'log-filter-main.js');
 export const DASHBOARD_ASSETS = join(DIST, 'ui', 'web', 'assets');

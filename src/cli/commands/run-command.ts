@@ -5,7 +5,12 @@ import { DispatchError } from '../../core/errors.js';
 import { checkDecodedText, decodeText } from '../../core/text/decode-text.js';
 import type { SplitMode } from '../../core/fanout/split-tasks.js';
 import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
-import { dispatchTasks, type DispatchResult } from '../../runtime/tasks/dispatch-task.js';
+import {
+  dispatchTasks,
+  type DispatchRequest,
+  type DispatchResult,
+} from '../../runtime/tasks/dispatch-task.js';
+import { TaskStore } from '../../runtime/store/task-store.js';
 import { expandRequest } from '../../runtime/tasks/expand-request.js';
 import { previewDispatch } from '../../runtime/tasks/preview-dispatch.js';
 import { ensureSupervisor } from '../../runtime/supervisor/ensure-supervisor.js';
@@ -29,6 +34,7 @@ interface RunOptions {
   dryRun?: boolean;
   single?: boolean;
   split?: boolean;
+  queue?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -106,6 +112,22 @@ function parseCount(value: string | undefined, flag: string): number | undefined
   return n;
 }
 
+/** Tasks for worker nodes (docs/nodes.md); the queue code loads only when a queue is given. */
+async function dispatchQueued(
+  ctx: CliContext,
+  requests: DispatchRequest[],
+  url: string,
+): Promise<DispatchResult[]> {
+  const { dispatchToQueue } = await import('../../runtime/nodes/queue-dispatch.js');
+  // The relays and the supervisor this run starts inherit the URL, password included.
+  const store = new TaskStore(ctx.store.root, { ...ctx.env, DISPATCH_QUEUE: url });
+  const results: DispatchResult[] = [];
+  for (const request of requests)
+    results.push(await dispatchToQueue(store, ctx.config, request, url));
+  ensureSupervisor(store);
+  return results;
+}
+
 export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
@@ -135,6 +157,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')
     .option('--split', 'one task per top-level numbered entry, even without indented lines')
+    .option('--queue <url>', 'run on a worker node of this Redis queue (or DISPATCH_QUEUE)')
     .option('--json', 'print JSON (an array when several tasks are dispatched)')
     .addHelpText(
       'after',
@@ -151,9 +174,10 @@ Examples:
   dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
   dispatch run --capability research --priority high "Compare async frameworks"
   dispatch run --after build-api "Write the API docs"
+  dispatch run --queue redis://queue-host:6379 "Review src/auth"   # on a worker node (docs/nodes.md)
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
-    .action((words: string[], options: RunOptions) => {
+    .action(async (words: string[], options: RunOptions) => {
       const task = readTaskText(words);
       options.item.forEach((item, index) => checkDecodedText(item, `--item ${index + 1}`, 'usage'));
       const plan =
@@ -189,7 +213,10 @@ Examples:
         else ctx.out(previewLines(previews).join('\n'));
         return;
       }
-      const results = dispatchTasks(ctx.store, ctx.config, requests);
+      const queue = options.queue ?? ctx.env.DISPATCH_QUEUE;
+      const results = queue
+        ? await dispatchQueued(ctx, requests, queue)
+        : dispatchTasks(ctx.store, ctx.config, requests);
       ensureSupervisor(ctx.store);
       if (options.json) {
         const shown = results.map((result) => resultJson(ctx, result));

@@ -107,6 +107,9 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   if (cancelled)
     return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
   if (ipc.complete) return ended('done', undefined, exited?.time);
+  const nodeLost = find('node-lost');
+  if (nodeLost)
+    return ended('failed', `node lost: ${nodeLost.node} (${nodeLost.reason})`, nodeLost.time);
   if (skipped) return ended('not-started', skipped.reason, skipped.time);
   if (!legacy && !spawned) {
     if (spawnFailed)

@@ -1,6 +1,16 @@
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** Where a task dispatched to a queue of worker nodes went (docs/nodes.md). */
+export interface QueueInfo {
+  /** The queue's Redis URL without its password. */
+  url: string;
+  /** The repository the node clones: origin's URL, or the project folder without one. */
+  repository: string;
+  /** The commit the node's worktree starts from (HEAD when dispatched). */
+  commit: string;
+}
+
 export interface WorktreeInfo {
   path: string;
   branch: string;
@@ -35,6 +45,8 @@ export interface TaskMeta {
   aliasPrompt?: string;
   cwd: string;
   worktree?: WorktreeInfo;
+  /** Run by a worker node through this queue rather than on this machine. */
+  queue?: QueueInfo;
   priority: Priority;
   capability?: string;
   after: string[];

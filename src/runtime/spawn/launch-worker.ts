@@ -15,6 +15,7 @@ import { readFileNoFollow } from '../store/read-text.js';
 import { APPEND_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
 import { fileSystemError } from '../fs/file-error.js';
 import type { TaskStore } from '../store/task-store.js';
+import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { workerInvocation } from './worker-invocation.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
@@ -51,6 +52,8 @@ export function launchWorker(
     return undefined;
   }
   if (attemptRecorded(files, attempt)) return undefined;
+  // A task dispatched to a queue runs on a worker node: its local process is the relay.
+  if (meta.queue) return launchRelay(store, meta, attempt);
   const promptFile = files.prompt(attempt);
   const prompt = readFileNoFollow(promptFile);
   const cwd = meta.worktree?.path ?? meta.cwd;
