@@ -42,7 +42,8 @@ describe('what the backends say about models', () => {
     const input = { modelId: 'sim', passModel: false, prompt: 'P', simWorker: 'node sim.js' };
     expect(backendFor('sim').invocation({ ...input, command: 'dispatch-sim' })).toEqual({
       command: 'node sim.js',
-      args: ['P'],
+      // The prompt goes on standard input.
+      args: [],
       jsonEvents: false,
     });
     expect(backendFor('sim').invocation({ ...input, command: 'my-sim --fast' }).command).toBe(

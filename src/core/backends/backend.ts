@@ -39,6 +39,7 @@ export interface InvocationInput {
   command: string;
   modelId: string;
   passModel: boolean;
+  /** The prompt, for a backend that takes it as an argument (see `promptInput`). */
   prompt: string;
   /**
    * The task folder (plan, IPC, output), for CLIs that confine their file tools to the working
@@ -51,6 +52,13 @@ export interface InvocationInput {
    */
   simWorker: string;
 }
+
+/**
+ * How a CLI receives its prompt. Any user of the machine can read a process's arguments (`ps`),
+ * so a CLI that can read the prompt on standard input gets it there, from the task's prompt
+ * file; the argument stays for CLIs that offer no other way.
+ */
+export type PromptInput = 'argument' | 'stdin';
 
 export interface Invocation {
   command: string;
@@ -138,6 +146,8 @@ export interface Backend {
   install: string;
   /** Arguments that print the help listing the options the command uses (for checks). */
   helpArgs: readonly string[];
+  /** How the CLI gets its prompt; with 'stdin', `invocation` leaves the prompt out of `args`. */
+  promptInput: PromptInput;
   invocation(input: InvocationInput): Invocation;
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */

@@ -26,7 +26,7 @@ const CLAUDE_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Claude Code: `claude -p PROMPT`. We add `--output-format stream-json --verbose` (unless the
+ * Claude Code: `claude -p`, the prompt on standard input. We add `--output-format stream-json --verbose` (unless the
  * command picks an output format) so tool calls show in worker.log as they happen and the final
  * usage and cost are recorded, and `--model <id>` (the original dispatcher did not pass it, so
  * opus and sonnet ran the same worker).
@@ -42,12 +42,14 @@ export const claudeBackend: Backend = {
   helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
-  invocation: ({ command, modelId, passModel, prompt }) => {
+  // `claude -p` without a prompt argument reads the prompt from standard input.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel }) => {
     const chosen = optionValue(parseCommand(command).args, '--output-format');
     const output = chosen ? [] : ['--output-format', 'stream-json', '--verbose'];
     return {
       command,
-      args: [...(passModel ? ['--model', modelId] : []), ...output, prompt],
+      args: [...(passModel ? ['--model', modelId] : []), ...output],
       jsonEvents: chosen === undefined || chosen === 'stream-json' || chosen === 'json',
     };
   },

@@ -32,7 +32,7 @@ const CODEX_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Codex: `codex exec --model <id> PROMPT`. We add `--json` (unless the command has it) so
+ * Codex: `codex exec --model <id> -`, the prompt on standard input. We add `--json` (unless the command has it) so
  * worker.log shows each command as it runs and every turn's token usage is recorded. The
  * command needs --skip-git-repo-check outside a git repository and an auto-approval flag;
  * current Codex rejects the old --full-auto.
@@ -47,7 +47,9 @@ export const codexBackend: Backend = {
   install: 'npm install -g @openai/codex',
   helpArgs: ['exec', '--help'],
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
-  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
+  // `codex exec -` reads the prompt from standard input.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel, taskDir }) => {
     const { args } = parseCommand(command);
     const json = hasOption(args, '--json');
     // Its workspace-write sandbox allows writes under the working folder only.
@@ -59,7 +61,7 @@ export const codexBackend: Backend = {
         ...(passModel ? ['--model', modelId] : []),
         ...(json ? [] : ['--json']),
         ...addDir,
-        prompt,
+        '-',
       ],
       jsonEvents: true,
     };

@@ -37,6 +37,8 @@ export const cursorBackend: Backend = {
   install: 'curl https://cursor.com/install -fsS | bash (see cursor.com/cli)',
   helpArgs: ['--help'],
   defaultCommand: 'agent -p --force --workspace "$(pwd)"',
+  // Its help names no way to read the prompt from standard input or a file.
+  promptInput: 'argument',
   invocation: ({ command, modelId, passModel, prompt }) => ({
     command,
     args: passModel ? ['--model', modelId, prompt] : [prompt],

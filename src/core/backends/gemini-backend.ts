@@ -23,8 +23,9 @@ const GEMINI_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Gemini CLI: headless with `--prompt PROMPT`. When the configured command already ends in
- * `-p`/`--prompt`, the prompt must come right after it, so the model flag follows the prompt.
+ * Gemini CLI: headless, the prompt on standard input (it runs headless when standard input is
+ * not a terminal). When the configured command already ends in `-p`/`--prompt`, an empty value
+ * comes right after it (added to what standard input holds), so the model flag follows it.
  * We add `--output-format stream-json` (unless the command picks a format) for tool calls in
  * worker.log and the session's token stats. `--yolo` lets it use its write and shell tools
  * headless; `--skip-trust` lets it run in a folder not trusted before. Its file tools refuse
@@ -40,7 +41,9 @@ export const geminiBackend: Backend = {
   install: 'npm install -g @google/gemini-cli',
   helpArgs: ['--help'],
   defaultCommand: 'gemini --yolo --skip-trust',
-  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
+  // Headless Gemini CLI reads standard input when it is not a terminal; --prompt is appended.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel, taskDir }) => {
     const { args } = parseCommand(command);
     const chosen = optionValue(args, '--output-format', '-o');
     // write_file refuses paths outside the workspace, and the task folder may be outside it.
@@ -49,9 +52,10 @@ export const geminiBackend: Backend = {
     const model = passModel ? ['--model', modelId] : [];
     const jsonEvents = chosen === undefined || chosen === 'stream-json' || chosen === 'json';
     const last = args.at(-1);
+    // An empty --prompt adds nothing to the prompt read from standard input.
     if (last === '-p' || last === '--prompt')
-      return { command, args: [prompt, ...model, ...output], jsonEvents };
-    return { command, args: [...model, ...output, '--prompt', prompt], jsonEvents };
+      return { command, args: ['', ...model, ...output], jsonEvents };
+    return { command, args: [...model, ...output], jsonEvents };
   },
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
   events: geminiEvents,

@@ -14,6 +14,8 @@ export const genericBackend: Backend = {
   install: 'install the program the command runs',
   helpArgs: [],
   defaultCommand: '',
+  // The contract of the old `agents:` format: the prompt is the last argument.
+  promptInput: 'argument',
   invocation: ({ command, prompt }) => ({ command, args: [prompt], jsonEvents: false }),
   classifyFailure: (log) => classifyWith(COMMON_FAILURES, log),
   checkCommand: () => [],

@@ -23,7 +23,7 @@ const OPENCODE_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * opencode: `opencode run --model <provider/id> PROMPT`. `--auto` approves its tools without a
+ * opencode: `opencode run --model <provider/id>`, the prompt on standard input. `--auto` approves its tools without a
  * person. We add `--format json` (unless the command picks a format) for tool calls in
  * worker.log and each step's tokens and cost, and `--print-logs --log-level ERROR`: opencode
  * retries a failing provider silently for a minute or more, and only its log says why.
@@ -37,7 +37,9 @@ export const opencodeBackend: Backend = {
   install: 'npm install -g opencode-ai',
   helpArgs: ['run', '--help'],
   defaultCommand: 'opencode run --auto',
-  invocation: ({ command, modelId, passModel, prompt }) => {
+  // `opencode run` reads standard input when it is not a terminal and adds it to the message.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel }) => {
     const { args } = parseCommand(command);
     const chosen = optionValue(args, '--format');
     const logs = hasOption(args, '--print-logs') ? [] : ['--print-logs', '--log-level', 'ERROR'];
@@ -47,7 +49,6 @@ export const opencodeBackend: Backend = {
         ...(passModel ? ['--model', modelId] : []),
         ...(chosen ? [] : ['--format', 'json']),
         ...logs,
-        prompt,
       ],
       jsonEvents: chosen === undefined || chosen === 'json',
     };

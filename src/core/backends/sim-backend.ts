@@ -14,9 +14,10 @@ export const simBackend: Backend = {
   install: 'built in',
   helpArgs: [],
   defaultCommand: 'dispatch-sim',
-  invocation: ({ command, prompt, simWorker }) => ({
+  promptInput: 'stdin',
+  invocation: ({ command, simWorker }) => ({
     command: command === 'dispatch-sim' ? simWorker : command,
-    args: [prompt],
+    args: [],
     jsonEvents: false,
   }),
   classifyFailure: () => undefined,

@@ -37,7 +37,10 @@ export interface TaskMeta {
   command: string;
   /** Whether the model id is passed to the CLI (old-format agents name it in their command). */
   passModel: boolean;
-  /** The full argv the worker runs with, the prompt shown as <prompt.md> (for people, not re-run). */
+  /**
+   * The full argv the worker runs with, the prompt shown as <prompt.md> (after a `<` when it goes
+   * on standard input); for people, not re-run.
+   */
   argv: string[];
   /** The alias the model was chosen through, if any. */
   alias?: string;

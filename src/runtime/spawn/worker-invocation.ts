@@ -1,4 +1,4 @@
-import type { Invocation } from '../../core/backends/backend.js';
+import type { Invocation, PromptInput } from '../../core/backends/backend.js';
 import { backendOfTask } from '../../core/backends/backend-registry.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
@@ -12,13 +12,17 @@ export function simWorkerCommand(): string {
   return `${shellQuote(process.execPath)} ${shellQuote(SIM_WORKER_ENTRY)}`;
 }
 
-/** The command and arguments a task's worker runs with, the prompt last. */
+/**
+ * The command and arguments a task's worker runs with, and how it gets its prompt: as the last
+ * argument, or on standard input (then `prompt` is not used).
+ */
 export function workerInvocation(
   fields: InvocationFields,
   prompt: string,
   taskDir?: string,
-): Invocation {
-  return backendOfTask(fields.backendType).invocation({
+): Invocation & { promptInput: PromptInput } {
+  const backend = backendOfTask(fields.backendType);
+  const invocation = backend.invocation({
     command: fields.command,
     modelId: fields.modelId,
     passModel: fields.passModel,
@@ -26,4 +30,5 @@ export function workerInvocation(
     taskDir,
     simWorker: simWorkerCommand(),
   });
+  return { ...invocation, promptInput: backend.promptInput };
 }

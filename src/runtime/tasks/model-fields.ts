@@ -29,7 +29,10 @@ export function modelFields(choice: ModelChoice): ModelFields {
   };
 }
 
-/** The argv a worker of this model runs with, the prompt shown as a placeholder (for people). */
+/**
+ * The argv a worker of this model runs with, the prompt shown as a placeholder (for people). A
+ * prompt given on standard input is not an argument: a trailing `<` and the placeholder say so.
+ */
 export function displayArgv(fields: ModelFields, promptPlaceholder: string): string[] {
   const invocation = workerInvocation(fields, promptPlaceholder);
   return [
@@ -38,5 +41,6 @@ export function displayArgv(fields: ModelFields, promptPlaceholder: string): str
     workerWrapperScript(invocation.command),
     WRAPPER_NAME,
     ...invocation.args,
+    ...(invocation.promptInput === 'stdin' ? ['<', promptPlaceholder] : []),
   ];
 }
