@@ -64,8 +64,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private queueTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Workers being stopped right now (their SIGKILL may still be due). */
-  private stopping = 0;
+  /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
+  private pending = 0;
 
   constructor(
     private readonly store: TaskStore,
@@ -225,10 +225,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (planQuestion && before && before.state !== 'blocked') this.notify('question', status);
   }
 
-  private restoreNotes(id: string): void {
+  private restoreNotes(id: string, retryMs = 20): void {
     try {
       const restored = restoreDroppedNotes(this.store, id);
-      if (restored > 0)
+      if (restored === 'busy') {
+        // A `dispatch note` holds the task's note lock for milliseconds; a holder stuck for
+        // half a minute has its lock taken over as stale by the next note anyway.
+        if (retryMs <= 30_000 && !this.stopped) {
+          this.pending++;
+          setTimeout(() => {
+            this.pending--;
+            this.restoreNotes(id, retryMs * 2);
+            this.updateIdle();
+          }, retryMs);
+        }
+      } else if (restored > 0)
         this.log(`${id}: restored ${restored} dispatcher note(s) dropped by a plan rewrite`);
     } catch (error) {
       this.log(`${id}: could not check notes: ${(error as Error).message}`);
@@ -317,11 +328,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
    */
   private stopWorker(id: string, pid: number): void {
-    this.stopping++;
+    this.pending++;
     void stopProcessGroup(pid)
       .catch(() => undefined)
       .finally(() => {
-        this.stopping--;
+        this.pending--;
         this.examine(id);
         this.updateIdle();
       });
@@ -329,7 +340,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private updateIdle(): void {
     const active =
-      this.stopping > 0 || [...this.known.values()].some((status) => isActive(status.state));
+      this.pending > 0 || [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -345,7 +356,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
-    if (this.stopping > 0) return;
+    if (this.pending > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
