@@ -39,6 +39,9 @@ await build({
     '@modelcontextprotocol/sdk/*',
     '@inquirer/select',
     'yaml',
+    // The queue client of worker nodes loads Lua scripts from its own folder.
+    'bullmq',
+    'ioredis',
   ],
   plugins: [zodMiniBundled],
   entryNames: 'dispatch',

@@ -2,7 +2,7 @@
 // any arguments given (`npm test -- test/e2e/watch.test.ts`).
 //
 // The dashboard test drives a real Chromium and the terminal-view test a real tmux; the worktree
-// tests need git. What is missing is installed with apt-get when this runs as root on a
+// tests need git, the worker node tests redis-server. What is missing is installed with apt-get when this runs as root on a
 // Debian-like system (as on CI); otherwise the run stops with one line saying what to install.
 // A Chromium somewhere else is found on PATH, or named with DISPATCH_TEST_CHROMIUM.
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,7 @@ function missing() {
     ['chromium', findBrowser() !== undefined],
     ['tmux', onPath('tmux') !== undefined],
     ['git', onPath('git') !== undefined],
+    ['redis-server', onPath('redis-server') !== undefined],
   ]
     .filter(([, found]) => !found)
     .map(([name]) => name);

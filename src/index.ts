@@ -41,8 +41,9 @@ export type {
 } from './api/api-types.js';
 export { DispatchError, isDispatchError } from './core/errors.js';
 export type { ErrorCode, SourceLocation } from './core/errors.js';
-export { TASK_STATES, TERMINAL_STATES } from './core/status/task-status.js';
+export { TASK_STATES } from './core/status/task-status.js';
+export { TERMINAL_STATES } from './core/status/state-groups.js';
 export type { PendingQuestion, TaskState, TaskStatus } from './core/status/task-status.js';
 export type { Priority, WorktreeInfo } from './core/task/task-meta.js';
 export type { FeedEvent, FeedEventKind } from './operations/task-feed.js';
-export type { FailureCause, FailureKind } from './runtime/backends/backend.js';
+export type { FailureCause, FailureKind } from './core/backends/backend.js';

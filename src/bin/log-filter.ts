@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BACKEND_TYPES, type BackendType } from '../core/config/config-constants.js';
-import { backendFor } from '../runtime/backends/backend-registry.js';
+import { backendOfTask } from '../core/backends/backend-registry.js';
 import { appendJsonLine } from '../runtime/fs/append-line.js';
 import { LogFilter } from '../runtime/spawn/log-filter.js';
 
@@ -13,9 +12,7 @@ import { LogFilter } from '../runtime/spawn/log-filter.js';
  * a closed pipe.
  */
 const [type, attemptText] = process.argv.slice(2);
-const renderer = BACKEND_TYPES.includes(type as BackendType)
-  ? backendFor(type as BackendType).events
-  : undefined;
+const renderer = backendOfTask(type).events;
 const filter = renderer ? new LogFilter(renderer) : undefined;
 const attempt = Number(attemptText) || 1;
 let finished = false;

@@ -59,6 +59,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['config'],
     load: async () => (await import('./commands/config-command.js')).registerConfig,
   },
+  { names: ['node'], load: async () => (await import('./commands/node-command.js')).registerNode },
+  {
+    names: ['nodes'],
+    load: async () => (await import('./commands/nodes-command.js')).registerNodes,
+  },
   { names: ['mcp'], load: async () => (await import('./commands/mcp-command.js')).registerMcp },
   {
     names: ['skill'],

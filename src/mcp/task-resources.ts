@@ -2,7 +2,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Dispatcher } from '../api/dispatcher.js';
 import { DispatchError } from '../core/errors.js';
-import { TERMINAL_STATES } from '../core/status/task-status.js';
+import { TERMINAL_STATES } from '../core/status/state-groups.js';
 import { resourceError } from './tool-errors.js';
 
 function variable(variables: Variables, name: string): string {

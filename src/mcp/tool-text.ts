@@ -12,6 +12,7 @@ import type {
   TaskSummary,
 } from '../api/api-types.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
+import { isTerminal } from '../core/status/state-groups.js';
 
 /** The short text each tool returns beside its structured output, for the host model to relay. */
 
@@ -73,7 +74,7 @@ export function runText(result: { tasks: RunResult[] }): string {
 
 export function statusText(task: TaskDetail): string {
   const lines = [`${task.id}: ${task.state}, ${progress(task)} items — ${task.title}`];
-  if (task.progress.current && task.state !== 'done')
+  if (task.progress.current && !isTerminal(task.state))
     lines.push(`  current: ${task.progress.current}`);
   if (task.question) lines.push(questionLine(task));
   for (const error of task.progress.errors) lines.push(`  [!] ${error.text}: ${error.description}`);

@@ -3,11 +3,8 @@ import { DispatchError } from '../core/errors.js';
 import { parseConfig } from '../core/config/parse-config.js';
 import type { RenderBackend } from '../core/config/render-config.js';
 import { checkBackend } from '../runtime/backends/check-backend.js';
-import {
-  detectBackends,
-  listCursorModels,
-  SUGGESTED_MODELS,
-} from '../runtime/backends/detect-backends.js';
+import { defaultCommandFor } from '../core/backends/backend-registry.js';
+import { detectBackends, offeredModels } from '../runtime/backends/detect-backends.js';
 import { writeConfigFile } from '../runtime/config-edit.js';
 import { configPath } from '../runtime/paths.js';
 import type { OperationContext } from './operation-context.js';
@@ -43,10 +40,7 @@ export function proposeConfig(
   const models: { name: string; backend: string }[] = [];
   const warnings: string[] = [];
   for (const { backend, program, path, version } of detected) {
-    const command =
-      program === backend.programs[0]
-        ? backend.defaultCommand
-        : backend.defaultCommand.replace(backend.programs[0] as string, program);
+    const command = defaultCommandFor(backend, program);
     // The written command is checked against the installed version; what it would reject
     // or what would stop it (Claude Code as root) is said now, not when a worker dies.
     const check = checkBackend({ name: backend.type, command, type: backend.type }, ctx.env);
@@ -57,8 +51,7 @@ export function proposeConfig(
       command,
       comment: `${backend.label}${version ? ` ${version}` : ''}, found at ${path}`,
     });
-    const offered = backend.type === 'cursor' ? listCursorModels(program) : [];
-    for (const name of offered.length > 0 ? offered : (SUGGESTED_MODELS[backend.type] ?? [])) {
+    for (const name of offeredModels(backend, program)) {
       if (!models.some((m) => m.name === name)) models.push({ name, backend: backend.type });
     }
   }

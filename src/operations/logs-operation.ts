@@ -1,7 +1,8 @@
 import { watch } from 'node:fs';
 import * as z from 'zod/mini';
-import { TERMINAL_STATES } from '../core/status/task-status.js';
+import { TERMINAL_STATES } from '../core/status/state-groups.js';
 import { logTail, readLogFrom as readFrom } from '../runtime/tasks/read-log.js';
+import { waitUntil } from '../runtime/watch/wait-until.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { taskId } from './task-fields.js';
@@ -58,21 +59,20 @@ export async function streamLog(
   if (!options.skipExisting) write(first.text);
   let offset = first.end;
   if (!options.follow) return;
-  await new Promise<void>((resolve) => {
-    const flush = () => {
+  await waitUntil(
+    () => {
       const next = readFrom(files.log, offset);
       write(next.text);
       offset = next.end;
-      if (TERMINAL_STATES.has(ctx.store.status(id).state)) finish();
-    };
-    const watcher = watch(files.taskDir, () => flush());
-    // A worker killed without a last write leaves no file event: look now and then.
-    const liveness = setInterval(flush, 1000);
-    function finish() {
-      watcher.close();
-      clearInterval(liveness);
-      resolve();
-    }
-    flush();
-  });
+      return TERMINAL_STATES.has(ctx.store.status(id).state) ? true : undefined;
+    },
+    {
+      // A worker killed without a last write leaves no file event: look now and then.
+      pollMs: 1000,
+      wake: (wake) => {
+        const watcher = watch(files.taskDir, wake);
+        return () => watcher.close();
+      },
+    },
+  );
 }

@@ -99,6 +99,14 @@ export class OperationContext {
     return loadConfigParser();
   }
 
+  /** The same root, with more in the environment its processes inherit (a queue's URL). */
+  withEnv(extra: NodeJS.ProcessEnv): OperationContext {
+    const env = { ...this.env, ...extra };
+    const other = new OperationContext({ cwd: this.cwd, env, by: this.by, confine: this.confine });
+    other.storeCache = new TaskStore(this.store.root, env);
+    return other;
+  }
+
   /** The same place, acting as someone else (the dashboard answers as "dashboard"). */
   as(by: string): OperationContext {
     const other = new OperationContext({ cwd: this.cwd, env: this.env, by, confine: this.confine });

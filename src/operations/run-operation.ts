@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { DispatchError } from '../core/errors.js';
-import { dispatchTasks, type DispatchResult } from '../runtime/tasks/dispatch-task.js';
+import { backendOfTask } from '../core/backends/backend-registry.js';
+import type { Config } from '../core/config/config-types.js';
+import {
+  dispatchTasks,
+  type DispatchRequest,
+  type DispatchResult,
+} from '../runtime/tasks/dispatch-task.js';
 import { confinedFolder } from '../runtime/trust/confine-path.js';
 import { expandRequest } from '../runtime/tasks/expand-request.js';
 import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
@@ -64,6 +70,13 @@ export const runInput = z.object({
         z.describe(
           'auto: several "# " sections (or numbered entries with indented lines) make one task each; single: always one task; split: one task per top-level numbered entry',
         ),
+      ),
+  ),
+  queue: z.optional(
+    z
+      .string()
+      .check(
+        z.describe('Run on a worker node of this Redis queue (default: DISPATCH_QUEUE, if set)'),
       ),
   ),
   dryRun: z.optional(
@@ -132,11 +145,26 @@ export const runOutcome = z.object({
   tasks: z.array(runResult),
   /** On a dry run, what would be dispatched; otherwise empty. */
   previews: z.array(runPreview),
-  /** No config file: only the built-in simulated worker exists. */
+  /** No config file, so the tasks went to the built-in simulated worker. */
   builtinConfig: z.boolean(),
 });
 
 export type RunOutcome = z.output<typeof runOutcome>;
+
+/** Tasks for worker nodes (docs/nodes.md); the queue code loads only when a queue is given. */
+async function dispatchQueued(
+  ctx: OperationContext,
+  config: Config,
+  requests: DispatchRequest[],
+  url: string,
+): Promise<DispatchResult[]> {
+  const { dispatchToQueue } = await import('../runtime/nodes/queue-dispatch.js');
+  // The relays and the supervisor this run starts inherit the URL, password included.
+  const store = ctx.withEnv({ DISPATCH_QUEUE: url }).store;
+  const results: DispatchResult[] = [];
+  for (const request of requests) results.push(await dispatchToQueue(store, config, request, url));
+  return results;
+}
 
 /** The worker's folder, relative to the caller's; a confined context refuses one outside it. */
 function workerFolder(ctx: OperationContext, cwd: string | undefined): string | undefined {
@@ -183,28 +211,32 @@ export const runOperation = defineOperation({
         hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
       });
     await ctx.prepare();
-    const { split, dryRun, ...request } = input;
+    const { split, dryRun, queue: asked, ...request } = input;
     const config = ctx.config();
     const requests = expandRequest(
       config,
       { ...request, cwd: workerFolder(ctx, request.cwd) },
       split,
     );
-    const builtinConfig = config.format === 'builtin';
     if (dryRun) {
       const previews = previewDispatch(ctx.store, config, requests);
       return {
         tasks: [],
         previews: previews.map((preview) => ({ dryRun: true as const, ...preview })),
-        builtinConfig,
+        builtinConfig: config.format === 'builtin',
       };
     }
-    const results = dispatchTasks(ctx.store, config, requests);
-    superviseAlways(ctx);
+    const queue = asked ?? ctx.env.DISPATCH_QUEUE;
+    const results = queue
+      ? await dispatchQueued(ctx, config, requests, queue)
+      : dispatchTasks(ctx.store, config, requests);
+    superviseAlways(queue ? ctx.withEnv({ DISPATCH_QUEUE: queue }) : ctx);
     return {
       tasks: results.map((result) => resultJson(ctx, result)),
       previews: [],
-      builtinConfig,
+      builtinConfig:
+        config.format === 'builtin' &&
+        results.some((result) => backendOfTask(result.meta.backendType).builtIn),
     };
   },
 });

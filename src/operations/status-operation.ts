@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isFailed, isLive } from '../core/status/state-groups.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { summarizeUsage } from '../core/task/task-usage.js';
@@ -12,8 +13,6 @@ import { failureCause, queuePlace, taskId, usageSummary, worktreeInfo } from './
 import { statusJson, taskSummary } from './task-summary.js';
 
 export type { QueueEntry, QueueReport } from '../runtime/scheduler/queue-report.js';
-
-const DIAGNOSED = new Set(['failed', 'timed-out', 'not-started']);
 
 /** One task in detail: its summary, where it stands in the queue and, after a failure, why. */
 export const taskDetail = z.extend(taskSummary, {
@@ -61,11 +60,11 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
   const files = store.files(status.id);
   // The config is read only when there is a failure to diagnose or a queue to place the task in,
   // so a broken config does not hide the status of a healthy task.
-  const diagnosis = DIAGNOSED.has(status.state)
+  const diagnosis = isFailed(status.state)
     ? diagnoseFailure(store, ctx.config(), status)
     : undefined;
-  const running = status.state === 'running' || status.state === 'waiting';
-  const cause = diagnosis?.cause ?? (running ? diagnoseRunning(store, status) : undefined);
+  const cause =
+    diagnosis?.cause ?? (isLive(status.state) ? diagnoseRunning(store, status) : undefined);
   const queue = status.state === 'queued' ? queueReport(store, ctx.config()) : undefined;
   return {
     ...statusJson(status),

@@ -1,3 +1,4 @@
+import { isActive } from '../core/status/state-groups.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { ensureSupervisor } from '../runtime/supervisor/ensure-supervisor.js';
 import type { OperationContext } from './operation-context.js';
@@ -13,6 +14,5 @@ export function superviseAlways(ctx: OperationContext): void {
 }
 
 export function superviseIfActive(ctx: OperationContext, statuses: readonly TaskStatus[]): void {
-  if (statuses.some((s) => s.state === 'queued' || s.state === 'running' || s.state === 'waiting'))
-    ensureSupervisor(ctx.store);
+  if (statuses.some((s) => isActive(s.state))) ensureSupervisor(ctx.store);
 }

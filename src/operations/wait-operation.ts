@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isFailed } from '../core/status/state-groups.js';
 import { diagnoseFailure, type Diagnosis } from '../runtime/tasks/diagnose-failure.js';
 import { waitForAttention } from '../runtime/tasks/wait-for-tasks.js';
 import { defineOperation } from './define-operation.js';
@@ -61,7 +62,7 @@ export const waitOperation = defineOperation({
     });
     const diagnoses = new Map<string, Diagnosis>();
     for (const task of outcome.tasks) {
-      if (task.state !== 'failed') continue;
+      if (!isFailed(task.state)) continue;
       try {
         diagnoses.set(task.id, diagnoseFailure(store, ctx.config(), task));
       } catch {

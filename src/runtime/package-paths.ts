@@ -15,4 +15,5 @@ export const CLI_ENTRY = join(DIST, 'bin', 'dispatch.js');
 export const SUPERVISOR_ENTRY = join(DIST, 'bin', 'supervisor.js');
 export const SIM_WORKER_ENTRY = join(DIST, 'bin', 'sim-worker.js');
 export const LOG_FILTER_ENTRY = join(DIST, 'bin', 'log-filter.js');
+export const RELAY_ENTRY = join(DIST, 'bin', 'relay.js');
 export const DASHBOARD_ASSETS = join(DIST, 'ui', 'web', 'assets');

@@ -2,7 +2,7 @@ import { formatSeq } from '../core/ipc/ipc-protocol.js';
 import { setItemMarker } from '../core/plan/edit-plan.js';
 import { writeFileAtomic } from '../runtime/fs/atomic-write.js';
 import { runDispatchAsk } from './dispatch-ask.js';
-import { acknowledge, postQuestion, waitForAnswer } from './ipc-client.js';
+import { acknowledge, postQuestion, waitForAnswer } from '../runtime/ipc/worker-ipc-client.js';
 import { say } from './log.js';
 import type { Outcome } from './outcome.js';
 import { findItem, markItem, readPlanFile } from './plan-file.js';
@@ -35,7 +35,7 @@ async function askThroughFiles(state: SimState, asking: Asking): Promise<Outcome
   const seq = postQuestion(ipc, asking.question);
   const nnn = formatSeq(seq);
   say(`asked ${nnn} (waiting up to ${fallbackSeconds} s): ${asking.question}`);
-  const answer = await waitForAnswer(ipc, seq, fallbackSeconds * 1000);
+  const answer = (await waitForAnswer(ipc, seq, fallbackSeconds * 1000))?.trim();
   if (answer === undefined) return fallBack(state, asking, nnn);
   acknowledge(ipc, seq);
   say(`answer to ${nnn}: ${answer}`);

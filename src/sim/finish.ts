@@ -1,6 +1,6 @@
 import type { Plan } from '../core/plan/plan-types.js';
 import { writeFileAtomic } from '../runtime/fs/atomic-write.js';
-import { markComplete } from './ipc-client.js';
+import { markComplete } from '../runtime/ipc/worker-ipc-client.js';
 import { say } from './log.js';
 import { buildOutput } from './reports.js';
 import type { SimState } from './sim-state.js';

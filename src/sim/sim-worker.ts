@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Plan } from '../core/plan/plan-types.js';
 import { parseDirective } from './directives.js';
 import { finish } from './finish.js';
@@ -13,8 +13,8 @@ import type { SimState } from './sim-state.js';
 import { stepMsFromEnv } from './sim-state.js';
 
 /**
- * The simulated worker: a stand-in for an agent CLI such as `claude -p PROMPT`. It reads only
- * its prompt (the last argument; earlier ones such as `--model x` are ignored) and works the plan
+ * The simulated worker: a stand-in for an agent CLI such as `claude -p`. It reads only its
+ * prompt (see promptText) and works the plan
  * by the directives at the start of each item. Exit codes: 0 done or stopped at the fallback,
  * 1 an item failed, 2 unusable prompt, 3 (or chosen) `crash`, 70 internal error, 143 SIGTERM.
  */
@@ -37,18 +37,31 @@ function recordOutcome(plan: string, ref: ItemRef, step: string, outcome: Outcom
   return markItem(plan, ref, 'error', outcome.reason);
 }
 
+/**
+ * The prompt: the last argument, or else standard input (how dispatch passes it, since any user
+ * can read a process's arguments). Earlier arguments such as `--model x` are ignored.
+ */
+function promptText(argv: string[]): string {
+  const last = argv[argv.length - 1];
+  if (last) return last;
+  if (process.stdin.isTTY) return '';
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Works the plan its prompt names; resolves with the exit status. */
 export async function runSimWorker(argv: string[], controller: AbortController): Promise<number> {
-  const text = argv[argv.length - 1];
+  const text = promptText(argv);
   if (!text) {
-    complain('no prompt: pass the worker prompt as the last argument');
+    complain('no prompt: pass the worker prompt on standard input or as the last argument');
     return EXIT_BAD_PROMPT;
   }
   const prompt = readPrompt(text, process.cwd());
   if (!prompt) {
-    complain(
-      'the prompt (last argument) has no "Plan file: <path>" line, so the plan cannot be found',
-    );
+    complain('the prompt has no "Plan file: <path>" line, so the plan cannot be found');
     return EXIT_BAD_PROMPT;
   }
   process.stdout.write(`${BANNER}\n`);

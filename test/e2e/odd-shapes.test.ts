@@ -57,7 +57,10 @@ describe('odd shapes', () => {
   it.skipIf(!existsSync('/proc/self/fd'))(
     'wait reports a task whose folder was removed as removed (exit 4), not as timed out',
     async () => {
-      await sandbox.run(['--model', 'sim', '--id', 'doomed', '--item', 'hang']);
+      // Queued behind a task that never ends: no worker of its own whose end the wait could
+      // report first.
+      await sandbox.run(['--model', 'sim', '--id', 'blocker', '--item', 'hang']);
+      await sandbox.run(['--model', 'sim', '--id', 'doomed', '--after', 'blocker', '--item', 'x']);
       waiting = new LongRunning(['wait', 'doomed', '--timeout', '60'], {
         cwd: sandbox.project,
         env: sandbox.env,
@@ -75,7 +78,6 @@ describe('odd shapes', () => {
           ? true
           : undefined,
       );
-      sandbox.cleanup(); // stops the worker first, as a user deleting the folder would
       rmSync(sandbox.taskDir('doomed'), { recursive: true, force: true });
       const exit = await waiting.waitForExit(30_000);
       expect(exit.code, waiting.output).toBe(4);

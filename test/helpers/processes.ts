@@ -51,3 +51,22 @@ export function processesMentioning(text: string): number[] {
   }
   return pids;
 }
+
+/** Command lines of the processes of a group that mention `text` (Linux: /proc/PID/cmdline). */
+export function groupMentioning(pgid: number, text: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The fields after the command name, which may itself hold spaces and parentheses.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes(text)) found.push(cmdline.replace(/\0/g, ' '));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return found;
+}

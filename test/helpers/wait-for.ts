@@ -1,46 +1,37 @@
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
+import { waitUntil } from '../../src/runtime/watch/wait-until.js';
 
 /**
  * Resolves when `check` returns a value other than undefined, re-checking on every file event in
  * `dir` (and on a slow safety tick); rejects after `timeoutMs` with `describe()` for context.
  */
-export function waitForCondition<T>(
+export async function waitForCondition<T>(
   dir: string,
   check: () => T | undefined,
   timeoutMs = 15_000,
   describe = () => '',
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const attempt = () => {
-      if (done) return;
-      let value: T | undefined;
+  const result = await waitUntil(
+    () => {
       try {
-        value = check();
+        return check();
       } catch {
-        value = undefined;
+        return undefined;
       }
-      if (value !== undefined) finish(() => resolve(value as T));
-    };
-    const watcher = watch(dir, { recursive: false }, attempt);
-    const tick = setInterval(attempt, 200);
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(new Error(`condition not met within ${timeoutMs} ms in ${dir}\n${describe()}`)),
-        ),
+    },
+    {
       timeoutMs,
-    );
-    function finish(settle: () => void) {
-      done = true;
-      watcher.close();
-      clearInterval(tick);
-      clearTimeout(timer);
-      settle();
-    }
-    attempt();
-  });
+      pollMs: 200,
+      wake: (wake) => {
+        const watcher = watch(dir, { recursive: false }, wake);
+        return () => watcher.close();
+      },
+    },
+  );
+  if (result.kind === 'timeout')
+    throw new Error(`condition not met within ${timeoutMs} ms in ${dir}\n${describe()}`);
+  return result.value;
 }
 
 /** Waits until a file exists (and optionally its text satisfies `test`); returns its text. */

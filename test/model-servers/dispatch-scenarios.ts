@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { groupMentioning } from '../helpers/processes.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { agentPath, configFor, type CliSetup } from './agent-clis.js';
 import {
@@ -82,6 +83,10 @@ export async function completesTaskWithQuestion(
     ).toBe(QUESTION);
     expect(askedEvent.tasks[0].state).toBe('waiting');
     expect(askedEvent.tasks[0].progress).toMatchObject({ done: 1, total: 3 });
+    // The CLI is running, waiting for the answer: the request is in none of its processes' argv
+    // (any user can read those) where the CLI reads its prompt on standard input.
+    const worker = sandbox.events('greeting').find((e) => e.type === 'spawned')?.pid as number;
+    expect(groupMentioning(worker, 'Plan file:')).toEqual([]);
 
     const answered = await sandbox.cli(['answer', 'greeting', 'Hello from the test']);
     expect(answered.code, answered.stderr).toBe(0);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backendFor } from '../../src/runtime/backends/backend-registry.js';
-import { hasOption, optionValue, parseCommand } from '../../src/runtime/backends/parse-command.js';
+import { backendFor } from '../../src/core/backends/backend-registry.js';
+import { hasOption, optionValue, parseCommand } from '../../src/core/backends/parse-command.js';
 
 const input = {
+  simWorker: 'node sim-worker.js',
   modelId: 'm-1',
   passModel: true,
   prompt: 'PROMPT',
@@ -10,44 +11,44 @@ const input = {
 };
 
 describe('argv each backend builds for a task', () => {
-  it('claude: stream-json events with --verbose, then the model and the prompt', () => {
+  it('claude: stream-json events with --verbose and the model; the prompt on stdin', () => {
     const claude = backendFor('claude');
     expect(
       claude.invocation({ ...input, command: 'claude -p --dangerously-skip-permissions' }),
     ).toEqual({
       command: 'claude -p --dangerously-skip-permissions',
-      args: ['--model', 'm-1', '--output-format', 'stream-json', '--verbose', 'PROMPT'],
+      args: ['--model', 'm-1', '--output-format', 'stream-json', '--verbose'],
       jsonEvents: true,
     });
     // A command that picks its own output format keeps it; text is not filtered.
     expect(claude.invocation({ ...input, command: 'claude -p --output-format text' })).toEqual({
       command: 'claude -p --output-format text',
-      args: ['--model', 'm-1', 'PROMPT'],
+      args: ['--model', 'm-1'],
       jsonEvents: false,
     });
     expect(
       claude.invocation({ ...input, passModel: false, command: 'claude -p --output-format=json' })
         .args,
-    ).toEqual(['PROMPT']);
+    ).toEqual([]);
   });
 
-  it('codex: the model, --json, the prompt; --add-dir for the task folder under workspace-write', () => {
+  it('codex: the model, --json, `-` for the prompt on stdin; --add-dir for the task folder under workspace-write', () => {
     const codex = backendFor('codex');
     expect(
       codex.invocation({
         ...input,
         command: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
       }).args,
-    ).toEqual(['--model', 'm-1', '--json', 'PROMPT']);
+    ).toEqual(['--model', 'm-1', '--json', '-']);
     expect(
       codex.invocation({
         ...input,
         command: 'codex exec --json --sandbox workspace-write --skip-git-repo-check',
       }).args,
-    ).toEqual(['--model', 'm-1', '--add-dir', '/p/.dispatch/tasks/t', 'PROMPT']);
+    ).toEqual(['--model', 'm-1', '--add-dir', '/p/.dispatch/tasks/t', '-']);
   });
 
-  it('gemini: stream-json, the task folder included, --prompt last unless the command ends in -p', () => {
+  it('gemini: stream-json, the task folder included; an empty value after a trailing -p', () => {
     const gemini = backendFor('gemini');
     expect(gemini.invocation({ ...input, command: 'gemini --yolo --skip-trust' }).args).toEqual([
       '--model',
@@ -56,14 +57,12 @@ describe('argv each backend builds for a task', () => {
       'stream-json',
       '--include-directories',
       '/p/.dispatch/tasks/t',
-      '--prompt',
-      'PROMPT',
     ]);
     expect(
       gemini.invocation({ ...input, taskDir: undefined, command: 'gemini --yolo -o text -p' }),
     ).toEqual({
       command: 'gemini --yolo -o text -p',
-      args: ['PROMPT', '--model', 'm-1'],
+      args: ['', '--model', 'm-1'],
       jsonEvents: false,
     });
   });
@@ -83,7 +82,6 @@ describe('argv each backend builds for a task', () => {
       '--print-logs',
       '--log-level',
       'ERROR',
-      'PROMPT',
     ]);
   });
 
@@ -98,6 +96,27 @@ describe('argv each backend builds for a task', () => {
       args: ['PROMPT'],
       jsonEvents: false,
     });
+  });
+});
+
+describe('how each backend receives its prompt', () => {
+  it('on stdin where the CLI reads it there, as the last argument where it offers no other way', () => {
+    const via = Object.fromEntries(
+      (['sim', 'claude', 'codex', 'gemini', 'opencode', 'cursor', 'generic'] as const).map(
+        (type) => [type, backendFor(type).promptInput],
+      ),
+    );
+    expect(via).toEqual({
+      sim: 'stdin',
+      claude: 'stdin',
+      codex: 'stdin',
+      gemini: 'stdin',
+      opencode: 'stdin',
+      cursor: 'argument',
+      generic: 'argument',
+    });
+    for (const type of ['sim', 'claude', 'codex', 'gemini', 'opencode'] as const)
+      expect(backendFor(type).invocation({ ...input, command: 'x' }).args).not.toContain('PROMPT');
   });
 });
 

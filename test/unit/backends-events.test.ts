@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendType } from '../../src/core/config/config-schema.js';
 import { summarizeUsage } from '../../src/core/task/task-usage.js';
 import { parseEvents } from '../../src/core/task/task-events.js';
-import { backendFor } from '../../src/runtime/backends/backend-registry.js';
+import { backendFor } from '../../src/core/backends/backend-registry.js';
 import { LogFilter } from '../../src/runtime/spawn/log-filter.js';
 import { EVENTS_FD, workerWrapperScript } from '../../src/runtime/spawn/worker-wrapper.js';
 

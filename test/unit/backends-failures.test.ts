@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendType } from '../../src/core/config/config-schema.js';
-import { backendFor } from '../../src/runtime/backends/backend-registry.js';
+import { backendFor } from '../../src/core/backends/backend-registry.js';
+import { classifyRetrying } from '../../src/core/backends/failure-patterns.js';
 
 /**
  * The lines below are what the real CLIs printed (claude 2.1.330, codex 0.169.0, gemini 0.61.0,
@@ -137,5 +138,20 @@ describe('failure messages of the real CLIs', () => {
     );
     expect(cause?.advice).toContain('IS_SANDBOX=1');
     expect(cause?.advice).toContain('never sets it');
+  });
+});
+
+describe('the cause a CLI that keeps retrying reports', () => {
+  it("is read from the newest of the CLI's own error lines, never from tool output", () => {
+    const opencode = backendFor('opencode');
+    const lines = [
+      'ERROR 2026-01-02 service=llm error="Incorrect API key provided"',
+      '  ↳ HTTP 429 from the test server',
+      'timestamp=2026-01-02T10:00:00Z level=ERROR message="stream error" error="Rate limit reached"',
+      'Thinking about the next step',
+    ];
+    expect(classifyRetrying(opencode, lines)).toMatchObject({ kind: 'rate-limit' });
+    expect(classifyRetrying(opencode, lines.slice(0, 2))).toMatchObject({ kind: 'auth' });
+    expect(classifyRetrying(opencode, ['  ↳ 401 Unauthorized', 'working'])).toBeUndefined();
   });
 });

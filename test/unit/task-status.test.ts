@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_STATES, TERMINAL_STATES, needsAttention } from '../../src/core/status/task-status.js';
+import { TERMINAL_STATES, needsAttention } from '../../src/core/status/state-groups.js';
+import { TASK_STATES } from '../../src/core/status/task-status.js';
 
 describe('task states', () => {
   it('has the terminal states a finished task can be in', () => {

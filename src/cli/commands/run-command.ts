@@ -24,6 +24,7 @@ interface RunOptions {
   dryRun?: boolean;
   single?: boolean;
   split?: boolean;
+  queue?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -87,6 +88,7 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     worktree: options.worktree,
     capability: options.capability,
     split: splitMode(options),
+    queue: options.queue,
     dryRun: options.dryRun,
   };
 }
@@ -120,6 +122,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')
     .option('--split', 'one task per top-level numbered entry, even without indented lines')
+    .option('--queue <url>', 'run on a worker node of this Redis queue (or DISPATCH_QUEUE)')
     .option('--json', 'print JSON (an array when several tasks are dispatched)')
     .addHelpText(
       'after',
@@ -136,6 +139,7 @@ Examples:
   dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
   dispatch run --capability research --priority high "Compare async frameworks"
   dispatch run --after build-api "Write the API docs"
+  dispatch run --queue redis://queue-host:6379 "Review src/auth"   # on a worker node (docs/nodes.md)
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,
     )
     .action(async (words: string[], options: RunOptions) => {

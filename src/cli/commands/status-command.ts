@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isLive } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { listOperation } from '../../operations/list-operation.js';
@@ -18,7 +19,7 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
   const view = await perform(showOperation, ctx.ops, { id, logLines: 0 });
   const cause = detail.cause;
   // A cause while the worker runs comes from a worker that keeps retrying a refused service.
-  const live = detail.state === 'running' || detail.state === 'waiting';
+  const live = isLive(detail.state);
   let text = taskDetail(view.status, view.plan, {
     planPath: detail.planFile,
     queue: detail.queue,

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
+import { isUnsuccessful } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { waitOperation, type WaitResult } from '../../operations/wait-operation.js';
 import { numberFlag, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-
-const FAILURES = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
 
 type AttentionTask = WaitResult['tasks'][number];
 
@@ -78,7 +77,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       }
       if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;
       else if (outcome.event === 'removed') process.exitCode = EXIT.notFound;
-      else if (outcome.event === 'attention' && outcome.tasks.some((t) => FAILURES.has(t.state)))
+      else if (outcome.event === 'attention' && outcome.tasks.some((t) => isUnsuccessful(t.state)))
         process.exitCode = EXIT.taskFailed;
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { isUnsuccessful } from '../../core/status/state-groups.js';
 import { perform } from '../../operations/define-operation.js';
 import { superviseOperation } from '../../operations/supervise-operation.js';
 import { runLineWatch } from '../../ui/terminal/line-watch.js';
@@ -39,9 +39,7 @@ export function registerWatch(program: Command, ctx: CliContext): void {
         return;
       }
       const result = await runLineWatch({ ctx: ctx.ops, ids: watched, output: process.stdout });
-      const failed = result.tasks.some(
-        (task) => TERMINAL_STATES.has(task.state) && task.state !== 'done',
-      );
+      const failed = result.tasks.some((task) => isUnsuccessful(task.state));
       if (result.reason === 'finished' && failed) process.exitCode = EXIT.taskFailed;
     });
 }

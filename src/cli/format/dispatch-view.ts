@@ -67,7 +67,7 @@ export function dispatchedLines(outcome: RunOutcome): string[] {
           ),
           'Follow them: dispatch status · dispatch wait',
         ];
-  if (outcome.builtinConfig && results.some((r) => r.backend === 'sim')) {
+  if (outcome.builtinConfig) {
     lines.push(
       paint(
         'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',

@@ -7,6 +7,7 @@ import { elapsedMs, formatElapsed } from '../../ui/shared/durations.js';
 import { progressBar } from '../../ui/shared/progress-bar.js';
 import { stateLabel, stateSentence, type LabelledTask } from '../../ui/shared/state-label.js';
 import { paint } from '../../ui/shared/style.js';
+import { isTerminal } from '../../core/status/state-groups.js';
 
 const MARK: Record<string, string> = { done: '[x]', pending: '[ ]', blocked: '[?]', error: '[!]' };
 
@@ -15,8 +16,7 @@ export function planLines(plan: Plan | undefined, status: TaskStatus): string[] 
   return plan.items.map((item) => {
     const pad = '  '.repeat(item.depth + 1);
     const current =
-      status.progress.current?.index === item.index &&
-      !['done', 'failed', 'cancelled'].includes(status.state)
+      status.progress.current?.index === item.index && !isTerminal(status.state)
         ? paint('  ← current', 'dim')
         : '';
     const detail =

@@ -1,30 +1,13 @@
-import { BACKEND_TYPES, type BackendType } from './config-constants.js';
+import { AGENT_BACKENDS } from '../backends/backend-registry.js';
+import { genericBackend } from '../backends/generic-backend.js';
+import { parseCommand } from '../backends/parse-command.js';
+import { isBackendType, type BackendType } from './config-constants.js';
+import { SIM_BACKEND } from './config-types.js';
 
-const PROGRAM_TYPES: Record<string, BackendType> = {
-  claude: 'claude',
-  agent: 'cursor',
-  'cursor-agent': 'cursor',
-  codex: 'codex',
-  gemini: 'gemini',
-  opencode: 'opencode',
-};
-
-/** The program a command runs, skipping an `env` prefix with its options and assignments. */
+/** The program a command runs, without its folder, skipping an `env` prefix and assignments. */
 export function commandProgram(command: string): string | undefined {
-  const words = command.trim().split(/\s+/);
-  let i = 0;
-  if (words[i] !== undefined && /(^|\/)env$/.test(words[i] as string)) {
-    i++;
-    while (i < words.length) {
-      const word = words[i] as string;
-      if (word === '-u' || word === '--unset') i += 2;
-      else if (word.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) i++;
-      else break;
-    }
-  }
-  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string)) i++;
-  const program = words[i];
-  return program ? program.replace(/^.*\//, '').replace(/^["']|["']$/g, '') : undefined;
+  const program = parseCommand(command).program;
+  return program ? program.replace(/^.*\//, '') : undefined;
 }
 
 /** The kind of a backend: its explicit type, else its name, else the program its command runs. */
@@ -34,29 +17,26 @@ export function inferBackendType(
   explicit?: BackendType,
 ): BackendType {
   if (explicit) return explicit;
-  if ((BACKEND_TYPES as readonly string[]).includes(name)) return name as BackendType;
+  if (isBackendType(name)) return name;
   const program = commandProgram(command);
-  return (program && PROGRAM_TYPES[program]) || 'generic';
+  const backend = AGENT_BACKENDS.find((b) => program !== undefined && b.programs.includes(program));
+  return backend?.type ?? genericBackend.type;
 }
 
 /**
  * The backend rule of the original dispatcher: Claude models go to `claude`, OpenAI models to
- * `codex`, the rest to `cursor` (which serves many vendors) — each only when configured.
+ * `codex`, the rest to `cursor` (which serves many vendors) — each only when configured. The
+ * patterns are the backends' own (`modelPattern`, `servesAnyModel`).
  */
 export function inferModelBackend(
   modelId: string,
   backends: readonly string[],
 ): string | undefined {
   const id = modelId.toLowerCase();
-  if (/opus|sonnet|haiku|claude/.test(id) && backends.includes('claude')) return 'claude';
-  if (
-    /gpt|codex|(^|[^a-z0-9])o1($|[^a-z0-9])|(^|[^a-z0-9])o3($|[^a-z0-9])|o4-mini/.test(id) &&
-    backends.includes('codex')
-  ) {
-    return 'codex';
-  }
-  if (/gemini/.test(id) && backends.includes('gemini')) return 'gemini';
-  if (backends.includes('cursor')) return 'cursor';
-  const real = backends.filter((b) => b !== 'sim');
+  const configured = AGENT_BACKENDS.filter((b) => backends.includes(b.type));
+  const claimed =
+    configured.find((b) => b.modelPattern?.test(id)) ?? configured.find((b) => b.servesAnyModel);
+  if (claimed) return claimed.type;
+  const real = backends.filter((b) => b !== SIM_BACKEND);
   return real.length === 1 ? real[0] : undefined;
 }

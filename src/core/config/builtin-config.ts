@@ -1,6 +1,8 @@
+import { simBackend } from '../backends/sim-backend.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
+  SIM_BACKEND,
   SIM_MODEL,
   type Config,
 } from './config-types.js';
@@ -31,11 +33,15 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
 
 /** The built-in `sim` backend and model, unless the user's config defines those names itself. */
 export function addSim(config: Config): void {
-  config.backends.sim ??= { name: 'sim', command: 'dispatch-sim', type: 'sim' };
+  config.backends[SIM_BACKEND] ??= {
+    name: SIM_BACKEND,
+    command: simBackend.defaultCommand,
+    type: simBackend.type,
+  };
   if (!config.models[SIM_MODEL] && !config.aliases[SIM_MODEL]) {
     config.models[SIM_MODEL] = {
       name: SIM_MODEL,
-      backend: 'sim',
+      backend: SIM_BACKEND,
       id: SIM_MODEL,
       passModel: false,
       builtin: true,

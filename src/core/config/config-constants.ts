@@ -10,5 +10,9 @@ export const BACKEND_TYPES = [
 ] as const;
 export type BackendType = (typeof BACKEND_TYPES)[number];
 
+export function isBackendType(name: string): name is BackendType {
+  return (BACKEND_TYPES as readonly string[]).includes(name);
+}
+
 export const NOTIFY_EVENTS = ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];

@@ -51,3 +51,5 @@ export const DEFAULT_FALLBACK_MINUTES = 3;
 
 /** The simulated worker is always available under this model name unless the config redefines it. */
 export const SIM_MODEL = 'sim';
+/** The backend of the simulated worker, always configured unless the config redefines it. */
+export const SIM_BACKEND = 'sim';

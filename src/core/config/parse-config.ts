@@ -17,6 +17,7 @@ import {
   type OldConfigInput,
 } from './config-schema.js';
 import {
+  SIM_BACKEND,
   SIM_MODEL,
   type AliasConfig,
   type BackendConfig,
@@ -284,7 +285,7 @@ function normalizeNew(
         },
       );
     }
-    if (!config.backends[backend] && backend !== 'sim') {
+    if (!config.backends[backend] && backend !== SIM_BACKEND) {
       throw new DispatchError(
         'config',
         `${file}: model "${name}" uses backend "${backend}", which is not configured`,

@@ -1,3 +1,4 @@
+import { isLive, isUnsuccessful } from '../status/state-groups.js';
 import type { TaskState } from '../status/task-status.js';
 import type { Priority } from '../task/task-meta.js';
 
@@ -40,8 +41,6 @@ export interface SchedulePlan {
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
-const RUNNING: ReadonlySet<TaskState> = new Set(['running', 'waiting']);
-const FAILED: ReadonlySet<TaskState> = new Set(['failed', 'cancelled', 'timed-out', 'not-started']);
 
 export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[] {
   return tasks
@@ -66,10 +65,10 @@ export function planStarts(
 ): SchedulePlan {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const skip = fatalBlockers(tasks, byId);
-  let running = tasks.filter((task) => RUNNING.has(task.state)).length;
+  let running = tasks.filter((task) => isLive(task.state)).length;
   const runningByAlias = new Map<string, number>();
   for (const task of tasks) {
-    if (RUNNING.has(task.state) && task.alias)
+    if (isLive(task.state) && task.alias)
       runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
   }
   const aliasFree = (alias: string) => {
@@ -146,7 +145,7 @@ function fatalBlockers(
         const other = byId.get(dep);
         let reason: string | undefined;
         if (!other) reason = `dependency ${dep} does not exist`;
-        else if (FAILED.has(other.state)) reason = `dependency ${dep} ended ${other.state}`;
+        else if (isUnsuccessful(other.state)) reason = `dependency ${dep} ended ${other.state}`;
         else if (skip.has(dep)) reason = `dependency ${dep} will not start`;
         if (reason !== undefined) {
           skip.set(task.id, reason);

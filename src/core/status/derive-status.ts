@@ -1,9 +1,10 @@
 import { planProgress, isPlanComplete } from '../plan/progress.js';
 import type { Progress } from '../plan/plan-types.js';
+import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
-import { TERMINAL_STATES } from './task-status.js';
+import { TERMINAL_STATES } from './state-groups.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -16,7 +17,7 @@ const EMPTY_PROGRESS: Progress = { done: 0, total: 0, blocked: [], errors: [], c
 
 type Of<T extends TaskEvent['type']> = Extract<TaskEvent, { type: T }>;
 
-function lastIndex(events: TaskEvent[], test: (event: TaskEvent) => boolean): number {
+function lastIndex(events: readonly TaskEvent[], test: (event: TaskEvent) => boolean): number {
   for (let i = events.length - 1; i >= 0; i--) if (test(events[i] as TaskEvent)) return i;
   return -1;
 }
@@ -50,23 +51,17 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const { events, ipc } = snapshot;
   const progress = snapshot.plan ? planProgress(snapshot.plan) : EMPTY_PROGRESS;
   const legacy = snapshot.meta === undefined && events.length === 0;
-  const boundary = Math.max(
-    0,
-    lastIndex(events, (e) => e.type === 'queued' || e.type === 'resumed'),
-  );
-  const current = events.slice(boundary);
+  const current = currentAttemptEvents(events);
   const find = <T extends TaskEvent['type']>(type: T): Of<T> | undefined => {
     const index = lastIndex(current, (e) => e.type === type);
     return index < 0 ? undefined : (current[index] as Of<T>);
   };
 
-  const spawned = find('spawned');
+  const worker = latestWorker(current);
+  const spawned = worker?.spawned;
+  const exited = worker?.exited;
   // A retry or an answer that is not started yet already says which attempt and model come next.
   const resumed = find('resumed');
-  const exited = spawned
-    ? (current.find((e) => e.type === 'exited' && e.attempt === spawned.attempt) as
-        Of<'exited'> | undefined)
-    : undefined;
   const exit: ExitInfo | undefined = exited
     ? { code: exited.code, signal: signalFromExitCode(exited.code) }
     : undefined;
@@ -112,6 +107,9 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   if (cancelled)
     return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
   if (ipc.complete) return ended('done', undefined, exited?.time);
+  const nodeLost = find('node-lost');
+  if (nodeLost)
+    return ended('failed', `node lost: ${nodeLost.node} (${nodeLost.reason})`, nodeLost.time);
   if (skipped) return ended('not-started', skipped.reason, skipped.time);
   if (!legacy && !spawned) {
     if (spawnFailed)

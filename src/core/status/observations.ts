@@ -1,3 +1,4 @@
+import { currentAttemptEvents } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { TaskStatus } from './task-status.js';
@@ -9,14 +10,6 @@ export type Observation =
   | { type: 'acknowledged'; seq: number }
   | { type: 'completed' }
   | { type: 'failed'; reason: string };
-
-function since(events: readonly TaskEvent[]): readonly TaskEvent[] {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const type = events[i]?.type;
-    if (type === 'queued' || type === 'resumed') return events.slice(i);
-  }
-  return events;
-}
 
 /**
  * What the files show that events.jsonl does not record yet: questions asked, answers
@@ -37,7 +30,7 @@ export function missingObservations(
     if (exchange.hasAck && !has('acknowledged', exchange.seq))
       found.push({ type: 'acknowledged', seq: exchange.seq });
   }
-  const current = since(events);
+  const current = currentAttemptEvents(events);
   if (status.state === 'done' && !current.some((e) => e.type === 'completed'))
     found.push({ type: 'completed' });
   if (status.state === 'failed' && !current.some((e) => e.type === 'failed')) {

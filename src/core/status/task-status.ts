@@ -77,16 +77,3 @@ export interface TaskStatus {
    */
   untrusted?: string;
 }
-
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
-  'done',
-  'failed',
-  'timed-out',
-  'cancelled',
-  'not-started',
-]);
-
-/** States in which the task needs the user (the original monitor's exit conditions, and worse). */
-export function needsAttention(state: TaskState): boolean {
-  return state === 'waiting' || state === 'blocked' || TERMINAL_STATES.has(state);
-}

@@ -1,6 +1,16 @@
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** Where a task dispatched to a queue of worker nodes went (docs/nodes.md). */
+export interface QueueInfo {
+  /** The queue's Redis URL without its password. */
+  url: string;
+  /** The repository the node clones: origin's URL, or the project folder without one. */
+  repository: string;
+  /** The commit the node's worktree starts from (HEAD when dispatched). */
+  commit: string;
+}
+
 export interface WorktreeInfo {
   path: string;
   branch: string;
@@ -27,7 +37,10 @@ export interface TaskMeta {
   command: string;
   /** Whether the model id is passed to the CLI (old-format agents name it in their command). */
   passModel: boolean;
-  /** The full argv the worker runs with, the prompt shown as <prompt.md> (for people, not re-run). */
+  /**
+   * The full argv the worker runs with, the prompt shown as <prompt.md> (after a `<` when it goes
+   * on standard input); for people, not re-run.
+   */
   argv: string[];
   /** The alias the model was chosen through, if any. */
   alias?: string;
@@ -35,6 +48,8 @@ export interface TaskMeta {
   aliasPrompt?: string;
   cwd: string;
   worktree?: WorktreeInfo;
+  /** Run by a worker node through this queue rather than on this machine. */
+  queue?: QueueInfo;
   priority: Priority;
   capability?: string;
   after: string[];

@@ -1,9 +1,10 @@
+import type { BackendProblem } from '../../core/backends/backend.js';
+import { backendFor } from '../../core/backends/backend-registry.js';
+import { commandProblems, notInstalled } from '../../core/backends/command-problems.js';
+import { parseCommand } from '../../core/backends/parse-command.js';
 import type { BackendConfig } from '../../core/config/config-types.js';
-import type { BackendProblem } from './backend.js';
-import { backendFor } from './backend-registry.js';
 import { cliFacts } from './cli-facts.js';
 import { findOnPath } from './find-on-path.js';
-import { parseCommand } from './parse-command.js';
 
 export interface BackendCheck {
   /** No problems found. */
@@ -21,15 +22,15 @@ export interface BackendCheck {
  * uses (so a flag the installed version rejects, such as --full-auto on current Codex, is named
  * before a worker dies of it), and the backend's own rules (Claude Code as root without
  * IS_SANDBOX=1, Codex without --skip-git-repo-check, Gemini without --yolo or --skip-trust,
- * opencode without --auto). For `dispatch doctor`, `dispatch init` and failure reports.
+ * opencode without --auto). For `dispatch doctor`, `dispatch init` and failure reports. The
+ * judging is the core's (`commandProblems`); this only finds and asks the program.
  */
 export function checkBackend(
   backend: BackendConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): BackendCheck {
   const impl = backendFor(backend.type);
-  if (backend.type === 'sim')
-    return { ok: true, version: undefined, path: undefined, problems: [] };
+  if (impl.builtIn) return { ok: true, version: undefined, path: undefined, problems: [] };
   const parsed = parseCommand(backend.command);
   const program = parsed.program;
   const path = program && !program.includes('$') ? findOnPath(program, env) : undefined;
@@ -38,45 +39,15 @@ export function checkBackend(
       ok: false,
       version: undefined,
       path: undefined,
-      problems: [
-        {
-          message: program
-            ? `${program} is not installed (not found on PATH)`
-            : `the command "${backend.command}" names no program`,
-          fix: `${impl.install}, or fix the command of backend ${backend.name} in the config.`,
-        },
-      ],
+      problems: [notInstalled(impl, backend, program)],
     };
   }
   const facts = cliFacts(path, impl.helpArgs, env);
-  const problems: BackendProblem[] = [];
-  if (!facts.version && backend.type !== 'generic') {
-    problems.push({
-      message: `\`${path} --version\` printed no version: the CLI may be broken`,
-      fix: `Run \`${program} --version\` to see what is wrong, or reinstall it (${impl.install}).`,
-    });
-  }
-  const flags = facts.flags.length > 0 ? new Set(facts.flags) : undefined;
-  const own = impl.checkCommand(parsed, {
+  const problems = commandProblems(impl, backend, parsed, path, {
     version: facts.version,
-    flags,
+    flags: facts.flags.length > 0 ? new Set(facts.flags) : undefined,
     env,
     isRoot: process.getuid?.() === 0,
   });
-  if (flags) {
-    for (const option of parsed.args.filter((arg) => /^--?[A-Za-z]/.test(arg))) {
-      const name = option.replace(/=.*$/, '');
-      if (flags.has(name) || own.some((problem) => problem.message.includes(name))) continue;
-      problems.push({
-        message:
-          `${impl.label} ${facts.version ?? ''} does not list ${name} in \`${program} ${impl.helpArgs.join(' ')}\`: it will likely reject it`.replace(
-            /\s+/g,
-            ' ',
-          ),
-        fix: `Remove or replace ${name} in the command of backend ${backend.name}.`,
-      });
-    }
-  }
-  problems.push(...own);
   return { ok: problems.length === 0, version: facts.version, path, problems };
 }

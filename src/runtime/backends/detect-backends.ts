@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { Backend } from './backend.js';
-import { AGENT_BACKENDS } from './backend-registry.js';
+import type { Backend } from '../../core/backends/backend.js';
+import { AGENT_BACKENDS } from '../../core/backends/backend-registry.js';
 import { cliFacts } from './cli-facts.js';
 import { findOnPath } from './find-on-path.js';
 
@@ -32,28 +32,20 @@ export function detectBackends(env: NodeJS.ProcessEnv = process.env): DetectedBa
   return found;
 }
 
-/** Models Cursor's agent offers (`agent models`), one id per line; empty if it cannot tell. */
-export function listCursorModels(program: string): string[] {
-  const result = spawnSync(program, ['models'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (result.status !== 0 || !result.stdout) return [];
-  const ids: string[] = [];
-  for (const line of result.stdout.split('\n')) {
-    // Lines look like "gpt-5 - GPT-5" or "  * sonnet-4.5 (default)"; keep the first token.
-    const match = /^\s*(?:[*-]\s+)?([A-Za-z0-9][A-Za-z0-9._/-]*)/.exec(line);
-    if (match?.[1] && !/^(available|models?|usage|tip)$/i.test(match[1])) ids.push(match[1]);
+/**
+ * The models an installed CLI offers, asked from the CLI itself where it can list them, else
+ * the backend's suggestions.
+ */
+export function offeredModels(backend: Backend, program: string): readonly string[] {
+  const listing = backend.modelListing;
+  if (listing) {
+    const result = spawnSync(program, [...listing.args], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const ids = result.status === 0 && result.stdout ? listing.parse(result.stdout) : [];
+    if (ids.length > 0) return ids;
   }
-  return [...new Set(ids)];
+  return backend.suggestedModels;
 }
-
-/** The models `dispatch init` suggests for each CLI when it cannot ask the CLI itself. */
-export const SUGGESTED_MODELS: Record<string, string[]> = {
-  claude: ['opus', 'sonnet', 'haiku'],
-  codex: ['gpt-5-codex'],
-  gemini: ['gemini-2.5-pro', 'gemini-2.5-flash'],
-  opencode: [],
-  cursor: ['auto'],
-};

@@ -1,4 +1,5 @@
-import { commandProgram } from '../../core/config/backend-inference.js';
+import { backendFor } from '../../core/backends/backend-registry.js';
+import { parseCommand } from '../../core/backends/parse-command.js';
 import type { Config } from '../../core/config/config-types.js';
 import { isDispatchError, locatedMessage } from '../../core/errors.js';
 import { findOnPath } from '../backends/find-on-path.js';
@@ -38,8 +39,8 @@ export function checkConfig(env: NodeJS.ProcessEnv): {
 export function checkBackendPrograms(config: Config, env: NodeJS.ProcessEnv): Finding[] {
   const findings: Finding[] = [];
   for (const backend of Object.values(config.backends)) {
-    if (backend.type === 'sim') continue;
-    const program = commandProgram(backend.command);
+    if (backendFor(backend.type).builtIn) continue;
+    const program = parseCommand(backend.command).program;
     const path = program ? findOnPath(program, env) : undefined;
     const models = Object.values(config.models)
       .filter((m) => m.backend === backend.name)

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, isActive } from '../../core/status/state-groups.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { isProcessAlive } from '../process/process-info.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
@@ -11,6 +11,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { cleanStaging } from '../tasks/create-task.js';
 import { ensureSupervisor, supervisorState } from '../supervisor/ensure-supervisor.js';
 import { ok, type Finding } from './health-check.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 /** Temp files older than this are leftovers of a process that died mid-write. */
 const STALE_TEMP_MS = 60_000;
@@ -141,13 +142,12 @@ export async function checkRoot(store: TaskStore, fix: boolean): Promise<Finding
         fix: `Look at ${store.files(id).plan}; the worker may have written garbage. Cancel with \`dispatch cancel ${id}\` if it is lost.`,
       });
     }
-    if (['queued', 'running', 'waiting'].includes(status.state)) active++;
-    const spawned = [...snapshot.events].reverse().find((e) => e.type === 'spawned');
-    const exited =
-      spawned && snapshot.events.some((e) => e.type === 'exited' && e.attempt === spawned.attempt);
+    if (isActive(status.state)) active++;
+    const worker = latestWorker(snapshot.events);
+    const spawned = worker?.spawned;
     if (
       spawned &&
-      !exited &&
+      !worker.exited &&
       snapshot.untrusted === undefined &&
       TERMINAL_STATES.has(status.state) &&
       isTaskWorker({ taskId: id, pid: spawned.pid, startTime: spawned.startTime })

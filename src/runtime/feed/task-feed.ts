@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';

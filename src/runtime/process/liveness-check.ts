@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { isProcessAlive } from './process-info.js';
+import { mayHaveWorker } from '../../core/status/state-groups.js';
 
 /** How many cheap ticks pass between thorough checks (zombies, reused pids, a supervisor). */
 const THOROUGH_EVERY = 10;
@@ -49,11 +50,7 @@ export class LivenessCheck {
     )
       return;
     for (const status of this.statuses()) {
-      if (
-        status.pid === undefined ||
-        (status.state !== 'running' && status.state !== 'waiting' && status.state !== 'timed-out')
-      )
-        continue;
+      if (status.pid === undefined || !mayHaveWorker(status.state)) continue;
       const alive = thorough ? isProcessAlive(status.pid) : signalsAlive(status.pid);
       if (!alive) this.onGone(status.id);
     }

@@ -3,6 +3,7 @@ import { planStarts } from '../../core/schedule/plan-starts.js';
 import type { Priority } from '../../core/task/task-meta.js';
 import type { TaskStore } from '../store/task-store.js';
 import { scheduleLimits, schedulableTasks } from './start-runnable.js';
+import { isLive } from '../../core/status/state-groups.js';
 
 export interface QueueEntry {
   id: string;
@@ -50,7 +51,7 @@ export function queueReport(store: TaskStore, config: Config): QueueReport {
   });
   return {
     entries,
-    running: tasks.filter((task) => task.state === 'running' || task.state === 'waiting').length,
+    running: tasks.filter((task) => isLive(task.state)).length,
     maxParallel: config.maxParallel,
   };
 }

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { backendOfTask } from '../../core/backends/backend-registry.js';
 import { DispatchError } from '../../core/errors.js';
 import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { backendFor } from '../backends/backend-registry.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { isProcessAlive, processStartTime } from '../process/process-info.js';
@@ -13,10 +13,12 @@ import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { assertTrusted } from '../trust/task-trust.js';
 import { readEvents } from '../store/read-snapshot.js';
 import { readFileNoFollow } from '../store/read-text.js';
-import { APPEND_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
+import { APPEND_FLAGS, READ_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
 import { fileSystemError } from '../fs/file-error.js';
 import type { TaskStore } from '../store/task-store.js';
+import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
+import { workerInvocation } from './worker-invocation.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
@@ -24,21 +26,11 @@ export interface LaunchResult {
   startTime: string | null;
 }
 
-/** The command and arguments a task's worker runs with, the prompt last. */
-export function workerInvocation(meta: TaskMeta, prompt: string, taskDir?: string) {
-  return backendFor(meta.backendType as Parameters<typeof backendFor>[0]).invocation({
-    command: meta.command,
-    modelId: meta.modelId,
-    passModel: meta.passModel,
-    prompt,
-    taskDir,
-  });
-}
-
 /**
  * Starts the worker of one attempt, detached in its own process group (so cancel can stop it and
- * all it started), stdin from /dev/null (several agent CLIs hang on an open stdin), stdout and
- * stderr appended to worker.log (stdout through the log filter when the CLI prints JSON events).
+ * all it started), stdout and stderr appended to worker.log (stdout through the log filter when the CLI prints JSON events).
+ * Standard input is the attempt's prompt file for a CLI that reads its prompt there (any user can
+ * read a process's arguments), else /dev/null (several agent CLIs hang on an open stdin).
  * Records the `spawned` event with pid and process start time. Returns undefined when another
  * process is already starting this attempt.
  */
@@ -62,8 +54,9 @@ export function launchWorker(
     return undefined;
   }
   if (attemptRecorded(files, attempt)) return undefined;
+  // A task dispatched to a queue runs on a worker node: its local process is the relay.
+  if (meta.queue) return launchRelay(store, meta, attempt);
   const promptFile = files.prompt(attempt);
-  const prompt = readFileNoFollow(promptFile);
   const cwd = meta.worktree?.path ?? meta.cwd;
   if (!existsSync(cwd)) {
     const error = `working directory ${cwd} does not exist`;
@@ -72,32 +65,38 @@ export function launchWorker(
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
   }
-  const { command, args, jsonEvents } = workerInvocation(meta, prompt, files.taskDir);
+  const onStdin = backendOfTask(meta.backendType).promptInput === 'stdin';
+  const { command, args, jsonEvents } = workerInvocation(
+    meta,
+    onStdin ? '' : readFileNoFollow(promptFile),
+    files.taskDir,
+  );
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
-  // Neither the log nor events.jsonl is ever opened through a symbolic link; the wrapper writes
-  // both through these descriptors, never through a path.
-  const log = openNoFollow(files.log, APPEND_FLAGS);
+  // Neither the prompt, the log nor events.jsonl is ever opened through a symbolic link; the
+  // wrapper reads and writes them through these descriptors, never through a path.
+  const opened: number[] = [];
+  const closeAll = () => opened.forEach((fd) => closeSync(fd));
+  let input: number | 'ignore' = 'ignore';
+  let log: number;
   let events: number;
   try {
-    events = openNoFollow(files.events, APPEND_FLAGS);
+    if (onStdin) opened.push((input = openNoFollow(promptFile, READ_FLAGS)));
+    opened.push((log = openNoFollow(files.log, APPEND_FLAGS)));
+    opened.push((events = openNoFollow(files.events, APPEND_FLAGS)));
   } catch (error) {
-    closeSync(log);
+    closeAll();
     throw error;
   }
-  const closeBoth = () => {
-    closeSync(log);
-    closeSync(events);
-  };
   try {
     writeSync(
       log,
       `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
     );
   } catch (error) {
-    closeBoth();
+    closeAll();
     throw fileSystemError(error, files.log);
   }
-  const stdio: ('ignore' | number)[] = ['ignore', log, log];
+  const stdio: ('ignore' | number)[] = [input, log, log];
   while (stdio.length < EVENTS_FD) stdio.push('ignore');
   stdio.push(events);
   let child;
@@ -109,7 +108,7 @@ export function launchWorker(
       env: workerEnv(store.env, files, meta, attempt),
     });
   } catch (error) {
-    closeBoth();
+    closeAll();
     const message = (error as Error).message;
     store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(message) });
     throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
@@ -119,7 +118,7 @@ export function launchWorker(
           : undefined,
     });
   }
-  closeBoth();
+  closeAll();
   child.on('error', () => undefined);
   child.unref();
   const pid = child.pid;

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../../core/task/task-events.js';
-import type { EventRenderer, RenderState } from '../backends/backend.js';
-import { attemptUsage, flushText } from '../backends/render-helpers.js';
+import type { EventRenderer, RenderState } from '../../core/backends/backend.js';
+import { attemptUsage, flushText } from '../../core/backends/render-helpers.js';
 
 /**
  * Turns an agent CLI's JSON event stream into readable worker.log lines and collects the usage

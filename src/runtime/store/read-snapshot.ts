@@ -17,6 +17,7 @@ import {
   readTextFile,
 } from './read-text.js';
 import { lstatQuietly, refuseSymlink } from '../fs/no-follow.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
 
 export function readMeta(files: TaskFiles): TaskMeta | undefined {
   try {
@@ -36,22 +37,14 @@ export function readEvents(files: TaskFiles): TaskEvent[] {
 
 /** Whether the latest attempt's worker runs, judged by pid and process start time. */
 export function workerLiveness(events: TaskEvent[]): Liveness {
-  let spawned: Extract<TaskEvent, { type: 'spawned' }> | undefined;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i] as TaskEvent;
-    if (event.type === 'spawned') {
-      spawned = event;
-      break;
-    }
-  }
-  if (!spawned) return 'unknown';
-  const attempt = spawned.attempt;
-  if (events.some((e) => e.type === 'exited' && e.attempt === attempt)) return 'dead';
-  if (isProcessAlive(spawned.pid, spawned.startTime)) return 'alive';
+  const worker = latestWorker(events);
+  if (!worker) return 'unknown';
+  if (worker.exited) return 'dead';
+  if (isProcessAlive(worker.spawned.pid, worker.spawned.startTime)) return 'alive';
   // The wrapper (the group's leader) was killed on its own: the agent CLI in its group may run on
   // and finish the work. A pid that still names a process group is not reused, so any live member
   // is this worker's.
-  return isGroupAlive(spawned.pid) ? 'alive' : 'dead';
+  return isGroupAlive(worker.spawned.pid) ? 'alive' : 'dead';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
 import { cacheOwner } from '../trust/task-trust.js';

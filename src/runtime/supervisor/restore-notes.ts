@@ -12,16 +12,17 @@ import { notesLock } from '../tasks/note-task.js';
 /**
  * Puts back dispatcher notes that a worker's concurrent rewrite of plan.md dropped: a worker that
  * read the plan before the note was appended and renamed its copy over it afterwards. Every note
- * is kept in notes/ and recorded as an event, so the check is exact. Returns how many were put back.
+ * is kept in notes/ and recorded as an event, so the check is exact. Returns how many were put back,
+ * or 'busy' when a note is being added right now: the caller looks again shortly, because the
+ * rewrite that dropped a note may have been the plan's last change.
  */
-export function restoreDroppedNotes(store: TaskStore, id: string): number {
+export function restoreDroppedNotes(store: TaskStore, id: string): number | 'busy' {
   const files = store.files(id);
   // Most plan changes drop nothing: a look without the lock keeps `dispatch note` from waiting.
   if (restoreMissing(store, id, files, false) === 0) return 0;
-  // A note being added right now is not dropped, only not appended yet; its append changes the
-  // plan, which brings the check back here.
+  // A note being added right now is not dropped, only not appended yet: decide once it is in.
   const release = tryLock(notesLock(files));
-  if (!release) return 0;
+  if (!release) return 'busy';
   try {
     return restoreMissing(store, id, files, true);
   } finally {

@@ -3,7 +3,7 @@ import type { NotifyEvent } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import { missingObservations } from '../../core/status/observations.js';
-import type { TaskSnapshot, TaskState, TaskStatus } from '../../core/status/task-status.js';
+import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import { boundText } from '../../core/task/bound-text.js';
 import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
@@ -17,6 +17,8 @@ import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
+import { isActive, isLive } from '../../core/status/state-groups.js';
+import { MAX_TIMER_MS } from '../watch/wait-until.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -35,8 +37,6 @@ export interface SupervisorOptions {
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
 const CREATOR_GRACE_MS = 3000;
-
-const ACTIVE: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
 
 function onlyLogOrTemp(files: Set<string>): boolean {
   for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
@@ -64,8 +64,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private queueTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Workers being stopped right now (their SIGKILL may still be due). */
-  private stopping = 0;
+  /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
+  private pending = 0;
 
   constructor(
     private readonly store: TaskStore,
@@ -225,10 +225,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (planQuestion && before && before.state !== 'blocked') this.notify('question', status);
   }
 
-  private restoreNotes(id: string): void {
+  private restoreNotes(id: string, retryMs = 20): void {
     try {
       const restored = restoreDroppedNotes(this.store, id);
-      if (restored > 0)
+      if (restored === 'busy') {
+        // A `dispatch note` holds the task's note lock for milliseconds; a holder stuck for
+        // half a minute has its lock taken over as stale by the next note anyway.
+        if (retryMs <= 30_000 && !this.stopped) {
+          this.pending++;
+          setTimeout(() => {
+            this.pending--;
+            this.restoreNotes(id, retryMs * 2);
+            this.updateIdle();
+          }, retryMs);
+        }
+      } else if (restored > 0)
         this.log(`${id}: restored ${restored} dispatcher note(s) dropped by a plan rewrite`);
     } catch (error) {
       this.log(`${id}: could not check notes: ${(error as Error).message}`);
@@ -261,8 +272,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private deadline(id: string): number | undefined {
     const status = this.known.get(id);
     const entry = this.activity.get(id);
-    if (!status || !entry || (status.state !== 'running' && status.state !== 'waiting'))
-      return undefined;
+    if (!status || !entry || !isLive(status.state)) return undefined;
     return entry.lastMs + entry.timeoutMinutes * 60_000;
   }
 
@@ -274,9 +284,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const id of this.known.keys())
       earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
+    // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = setTimeout(
       () => this.enforceTimeouts(),
-      Math.max(0, earliest - Date.now()) + 10,
+      Math.min(Math.max(0, earliest - Date.now()) + 10, MAX_TIMER_MS),
     );
   }
 
@@ -317,11 +328,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
    */
   private stopWorker(id: string, pid: number): void {
-    this.stopping++;
+    this.pending++;
     void stopProcessGroup(pid)
       .catch(() => undefined)
       .finally(() => {
-        this.stopping--;
+        this.pending--;
         this.examine(id);
         this.updateIdle();
       });
@@ -329,7 +340,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private updateIdle(): void {
     const active =
-      this.stopping > 0 || [...this.known.values()].some((status) => ACTIVE.has(status.state));
+      this.pending > 0 || [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
@@ -345,12 +356,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
-    if (this.stopping > 0) return;
+    if (this.pending > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
       try {
-        return ACTIVE.has(this.store.status(id).state);
+        return isActive(this.store.status(id).state);
       } catch {
         return false;
       }

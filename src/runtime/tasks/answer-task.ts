@@ -3,7 +3,7 @@ import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { nextAttempt, preview } from '../../core/task/task-events.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { writeFileExclusive } from '../fs/atomic-write.js';
 import { lstatQuietly } from '../fs/no-follow.js';
 import { readFileNoFollow } from '../store/read-text.js';

@@ -1,5 +1,6 @@
 import { DispatchError } from '../../core/errors.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, mayHaveWorker } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { boundText } from '../../core/task/bound-text.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
@@ -37,7 +38,7 @@ export async function cancelTask(
   if (
     status.pid !== undefined &&
     worker?.pid === status.pid &&
-    (status.state === 'running' || status.state === 'waiting' || status.state === 'timed-out') &&
+    mayHaveWorker(status.state) &&
     isTaskWorker(worker)
   ) {
     killed = (await stopProcessGroup(status.pid)).escalated;

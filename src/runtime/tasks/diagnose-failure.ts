@@ -1,10 +1,10 @@
-import type { BackendType } from '../../core/config/config-schema.js';
 import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
-import { FAILURE_LABELS, type FailureCause } from '../backends/backend.js';
-import { backendFor } from '../backends/backend-registry.js';
+import { FAILURE_LABELS, type FailureCause } from '../../core/backends/backend.js';
+import { backendFor, backendOfTask } from '../../core/backends/backend-registry.js';
+import { classifyRetrying } from '../../core/backends/failure-patterns.js';
 import { findOnPath } from '../backends/find-on-path.js';
-import { parseCommand } from '../backends/parse-command.js';
+import { parseCommand } from '../../core/backends/parse-command.js';
 import type { TaskStore } from '../store/task-store.js';
 import { logTail } from './read-log.js';
 
@@ -22,7 +22,7 @@ export interface Diagnosis {
 export function backendAvailable(config: Config, backendName: string): boolean {
   const backend = config.backends[backendName];
   if (!backend) return false;
-  if (backend.type === 'sim') return true;
+  if (backendFor(backend.type).builtIn) return true;
   const program = parseCommand(backend.command).program;
   // A program named through a variable is resolved only by the shell that starts it.
   return program !== undefined && (program.includes('$') || findOnPath(program) !== undefined);
@@ -37,29 +37,26 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
   const files = store.files(status.id);
   const tail = logTail(files.log, 12);
   const meta = store.meta(status.id);
-  const backend = backendFor((meta?.backendType ?? 'generic') as BackendType);
+  const backend = backendOfTask(meta?.backendType);
   const cause =
     backend.classifyFailure(logTail(files.log, 60).join('\n')) ??
-    (meta && meta.backendType !== 'sim' ? missingProgram(meta.command) : undefined);
-  const ranSim = meta?.backendType === 'sim';
+    (meta && !backend.builtIn ? missingProgram(meta.command) : undefined);
+  // The built-in worker is the simulation: never offered to take over a real CLI's task.
+  const simulated = (name: string) => {
+    const type = config.backends[name]?.type;
+    return type !== undefined && backendFor(type).builtIn;
+  };
   const alternatives = Object.values(config.models)
     .filter(
       (model) =>
         model.name !== status.model &&
         backendAvailable(config, model.backend) &&
         model.backend !== meta?.backend &&
-        (ranSim || config.backends[model.backend]?.type !== 'sim'),
+        (backend.builtIn || !simulated(model.backend)),
     )
     .map((model) => model.name);
   return { cause, logTail: tail, alternatives };
 }
-
-/**
- * Lines an agent CLI prints about its own trouble while it keeps running (Codex reconnecting,
- * opencode retrying a provider, a rendered `[cli] error:` line) — not the worker's tool output.
- */
-const LIVE_ERROR =
-  /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
 
 /**
  * A problem a still-running worker reports: an agent CLI that cannot reach its service or is
@@ -70,9 +67,7 @@ const LIVE_ERROR =
 export function diagnoseRunning(store: TaskStore, status: TaskStatus): FailureCause | undefined {
   const meta = store.meta(status.id);
   if (!meta) return undefined;
-  const errors = logTail(store.files(status.id).log, 12).filter((line) => LIVE_ERROR.test(line));
-  const last = errors.at(-1);
-  return last ? backendFor(meta.backendType as BackendType).classifyFailure(last) : undefined;
+  return classifyRetrying(backendOfTask(meta.backendType), logTail(store.files(status.id).log, 12));
 }
 
 function missingProgram(command: string): FailureCause | undefined {

@@ -1,7 +1,6 @@
-import type { BackendType } from '../../core/config/config-schema.js';
 import type { ModelChoice } from '../../core/config/resolve-model.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { backendFor } from '../backends/backend-registry.js';
+import { workerInvocation } from '../spawn/worker-invocation.js';
 import { WRAPPER_NAME, workerWrapperScript } from '../spawn/worker-wrapper.js';
 
 export type ModelFields = Pick<
@@ -30,19 +29,18 @@ export function modelFields(choice: ModelChoice): ModelFields {
   };
 }
 
-/** The argv a worker of this model runs with, the prompt shown as a placeholder (for people). */
+/**
+ * The argv a worker of this model runs with, the prompt shown as a placeholder (for people). A
+ * prompt given on standard input is not an argument: a trailing `<` and the placeholder say so.
+ */
 export function displayArgv(fields: ModelFields, promptPlaceholder: string): string[] {
-  const invocation = backendFor(fields.backendType as BackendType).invocation({
-    command: fields.command,
-    modelId: fields.modelId,
-    passModel: fields.passModel,
-    prompt: promptPlaceholder,
-  });
+  const invocation = workerInvocation(fields, promptPlaceholder);
   return [
     '/bin/sh',
     '-c',
     workerWrapperScript(invocation.command),
     WRAPPER_NAME,
     ...invocation.args,
+    ...(invocation.promptInput === 'stdin' ? ['<', promptPlaceholder] : []),
   ];
 }

@@ -5,7 +5,7 @@ import { DispatchError } from '../../core/errors.js';
 import { noteAppendix } from '../../core/plan/edit-plan.js';
 import { appendToExistingFile } from '../fs/append-text.js';
 import { preview } from '../../core/task/task-events.js';
-import { TERMINAL_STATES } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { refuseSymlink } from '../fs/no-follow.js';
 import { withLock } from '../lock/file-lock.js';

@@ -12,8 +12,7 @@ import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from './resume-task.js';
 import { displayArgv, modelFields } from './model-fields.js';
-
-const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
+import { isRetryable } from '../../core/status/state-groups.js';
 
 export interface RetryResult {
   attempt: number;
@@ -35,7 +34,7 @@ export async function retryTask(
   const files = store.requireOwn(id, 'retry');
   const snapshot = store.snapshot(id);
   const status = deriveStatus(snapshot);
-  if (!RETRYABLE.has(status.state)) {
+  if (!isRetryable(status.state)) {
     throw new DispatchError(
       'state',
       `task ${id} is ${status.state}; only a failed, timed-out, cancelled, blocked or not-started task can be retried`,

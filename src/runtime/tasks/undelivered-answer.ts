@@ -1,5 +1,6 @@
 import { ipcFileName, type IpcState } from '../../core/ipc/ipc-protocol.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
+import { currentAttemptEvents } from '../../core/task/current-attempt.js';
 import type { TaskFiles } from '../paths.js';
 import { readFileNoFollow } from '../store/read-text.js';
 
@@ -19,12 +20,10 @@ export function undeliveredAnswer(
   events: readonly TaskEvent[],
   ipc: IpcState,
 ): UndeliveredAnswer | undefined {
-  let boundary = 0;
-  events.forEach((e, i) => {
-    if (e.type === 'queued' || e.type === 'resumed') boundary = i;
-  });
   const answeredNow = new Set(
-    events.slice(boundary).flatMap((e) => (e.type === 'answered' && e.seq !== null ? [e.seq] : [])),
+    currentAttemptEvents(events).flatMap((e) =>
+      e.type === 'answered' && e.seq !== null ? [e.seq] : [],
+    ),
   );
   const seq = ipc.unacknowledged.filter((s) => answeredNow.has(s)).pop();
   if (seq === undefined) return undefined;

@@ -1,9 +1,11 @@
 import { DispatchError } from '../../core/errors.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES, hasQuestion } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
+import { waitUntil } from '../watch/wait-until.js';
 
 export interface WaitOptions {
   /** Tasks to wait for; every task that is not finished yet when absent. */
@@ -21,16 +23,11 @@ export type WaitOutcome =
   /** A watched task's folder was removed while waiting: nothing will ever finish it. */
   | { kind: 'removed'; tasks: TaskStatus[]; removed: string[] };
 
-/** A question (live or left by a worker that gave up) needs the user right away. */
-function hasQuestion(status: TaskStatus): boolean {
-  return status.state === 'waiting' || status.state === 'blocked';
-}
-
 /**
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
  * watched task that finished, failed or stopped. Driven by file events, not by polling.
  */
-export function waitForAttention(
+export async function waitForAttention(
   store: TaskStore,
   options: WaitOptions = {},
 ): Promise<WaitOutcome> {
@@ -54,78 +51,81 @@ export function waitForAttention(
   const attention = (): TaskStatus[] =>
     [...statuses.values()].filter(
       (status) =>
-        hasQuestion(status) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
+        hasQuestion(status.state) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
     );
 
   const initial = attention();
-  if (initial.length > 0) return Promise.resolve({ kind: 'attention', tasks: initial });
-  if (!explicit && watched.size === 0) return Promise.resolve({ kind: 'idle', tasks: [] });
+  if (initial.length > 0) return { kind: 'attention', tasks: initial };
+  if (!explicit && watched.size === 0) return { kind: 'idle', tasks: [] };
 
-  return new Promise((resolve, reject) => {
-    const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
-    const timers: NodeJS.Timeout[] = [];
-    const stoppers: (() => void)[] = [];
-    let settled = false;
-    const finish = (outcome: WaitOutcome | Error) => {
-      if (settled) return;
-      settled = true;
-      watcher.close();
-      for (const timer of timers) clearTimeout(timer);
-      for (const stop of stoppers) stop();
-      options.signal?.removeEventListener('abort', onAbort);
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
-    };
-    const refresh = (id: string) => {
-      const before = statuses.get(id);
-      let now: TaskStatus | undefined;
-      try {
-        now = store.status(id);
-      } catch {
-        now = undefined;
-      }
-      // A folder being removed reads as gone, or (caught halfway) as one without its task.json.
-      if (!now || !store.exists(id) || (before && !before.legacy && now.legacy)) {
-        statuses.delete(id);
-        if (watched.has(id))
-          finish({
-            kind: 'removed',
-            removed: [id],
-            tasks: [...statuses.values()].filter((s) => watched.has(s.id)),
-          });
-        return;
-      }
-      statuses.set(id, now);
-      const tasks = attention();
-      if (tasks.length > 0) finish({ kind: 'attention', tasks });
-    };
-    const onAbort = () => finish(new DispatchError('timeout', 'wait was interrupted'));
-    watcher.on('change', ({ id }) => refresh(id));
-    watcher.on('added', (id) => {
-      if (!explicit) watched.add(id);
-      refresh(id);
-    });
-    watcher.start();
-    // Events between the first read and the watch starting would be missed: read once more.
-    for (const id of watched) refresh(id);
-    if (settled) return;
-    const liveness = new LivenessCheck(() => statuses.values(), refresh, {
-      intervalMs: options.livenessMs ?? 1000,
-      supervised: () => supervisorState(store).running,
-    }).start();
-    stoppers.push(() => liveness.stop());
-    if (options.timeoutMs !== undefined) {
-      timers.push(
-        setTimeout(
-          () =>
-            finish({
-              kind: 'timeout',
-              tasks: [...statuses.values()].filter((s) => watched.has(s.id)),
-            }),
-          options.timeoutMs,
-        ),
-      );
+  const removed: string[] = [];
+  const refresh = (id: string) => {
+    const before = statuses.get(id);
+    let now: TaskStatus | undefined;
+    try {
+      now = store.status(id);
+    } catch {
+      now = undefined;
     }
-    options.signal?.addEventListener('abort', onAbort);
-  });
+    // A folder being removed reads as gone, or (caught halfway) as one without its task.json.
+    if (!now || !store.exists(id) || (before && !before.legacy && now.legacy)) {
+      statuses.delete(id);
+      if (watched.has(id) && !removed.includes(id)) removed.push(id);
+      return;
+    }
+    statuses.set(id, now);
+  };
+  const watchedTasks = () => [...statuses.values()].filter((s) => watched.has(s.id));
+  let result;
+  try {
+    result = await waitUntil(
+      (): TaskStatus[] | 'removed' | undefined => {
+        if (removed.length > 0) return 'removed';
+        const tasks = attention();
+        return tasks.length > 0 ? tasks : undefined;
+      },
+      {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        wake: (wake) => {
+          const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
+          watcher.on('change', ({ id }) => {
+            refresh(id);
+            wake();
+          });
+          watcher.on('added', (id) => {
+            if (!explicit) watched.add(id);
+            refresh(id);
+            wake();
+          });
+          watcher.start();
+          // Events between the first read and the watch starting would be missed: read once more.
+          for (const id of watched) refresh(id);
+          const liveness = new LivenessCheck(
+            () => statuses.values(),
+            (id) => {
+              refresh(id);
+              wake();
+            },
+            {
+              intervalMs: options.livenessMs ?? 1000,
+              supervised: () => supervisorState(store).running,
+            },
+          ).start();
+          return () => {
+            watcher.close();
+            liveness.stop();
+          };
+        },
+      },
+    );
+  } catch (error) {
+    if (options.signal?.aborted) throw new DispatchError('timeout', 'wait was interrupted');
+    throw error;
+  }
+  if (result.kind === 'ready')
+    return result.value === 'removed'
+      ? { kind: 'removed', removed, tasks: watchedTasks() }
+      : { kind: 'attention', tasks: result.value };
+  return { kind: 'timeout', tasks: watchedTasks() };
 }

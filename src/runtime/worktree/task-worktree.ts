@@ -2,14 +2,13 @@ import { DispatchError } from '../../core/errors.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import type { TaskStore } from '../store/task-store.js';
+import { isActive } from '../../core/status/state-groups.js';
 
 export interface TaskWorktree {
   meta: TaskMeta;
   worktree: WorktreeInfo;
   status: TaskStatus;
 }
-
-const ACTIVE = new Set(['queued', 'running', 'waiting']);
 
 /**
  * The worktree of a task, or a clear error for a task that runs in the main folder. Only the
@@ -28,7 +27,7 @@ export function requireTaskWorktree(store: TaskStore, id: string): TaskWorktree 
 
 /** Refuses while a worker may still write into the worktree. */
 export function assertSettled(task: TaskWorktree, action: string): void {
-  if (!ACTIVE.has(task.status.state)) return;
+  if (!isActive(task.status.state)) return;
   throw new DispatchError(
     'state',
     `task ${task.meta.id} is ${task.status.state}; cannot ${action} it yet`,

@@ -1,5 +1,6 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import type { FeedEvent } from '../../operations/task-feed.js';
 import { cleanText } from './text-width.js';
 

@@ -1,4 +1,5 @@
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import type { OperationContext } from '../../operations/operation-context.js';
 import { openTaskFeed, type FeedEvent } from '../../operations/task-feed.js';
 import { feedLines } from './feed-lines.js';

@@ -8,6 +8,7 @@ import type { TaskView } from '../../operations/show-operation.js';
 import { STATE_STYLE } from './state-style.js';
 import { seg, type Style, type StyledLine } from './styled-line.js';
 import { cleanText, wrap } from './text-width.js';
+import { isTerminal } from '../../core/status/state-groups.js';
 
 const MARK: Record<Marker, { text: string; style: Style }> = {
   done: { text: '[x]', style: 'green' },
@@ -71,9 +72,7 @@ export function detailLines(
   for (const item of detail.plan?.items ?? []) {
     const mark = MARK[item.marker];
     const indent = 2 + item.depth * 2;
-    const isCurrent =
-      status.progress.current?.index === item.index &&
-      !['done', 'cancelled'].includes(status.state);
+    const isCurrent = status.progress.current?.index === item.index && !isTerminal(status.state);
     const text = wrap(cleanText(item.text), Math.max(10, width - indent - 4));
     text.forEach((part, index) => {
       const line: StyledLine = [

@@ -6,6 +6,7 @@ import { stateLabel } from '../shared/state-label.js';
 import { STATE_STYLE } from './state-style.js';
 import { seg, withStyle, type StyledLine } from './styled-line.js';
 import { cleanText, fit, textWidth, wrap } from './text-width.js';
+import { isLive } from '../../core/status/state-groups.js';
 
 /** Column widths for the task table, fitted to the terminal width. */
 export interface Columns {
@@ -34,7 +35,7 @@ export function listColumns(tasks: readonly TaskStatus[], width: number): Column
 
 function currentText(task: TaskStatus): { text: string; style?: 'dim' | 'red' } {
   if (task.state === 'done') return { text: cleanText(task.title), style: 'dim' };
-  if (task.reason && task.state !== 'running' && task.state !== 'waiting')
+  if (task.reason && !isLive(task.state))
     return { text: cleanText(task.reason), style: task.state === 'queued' ? 'dim' : 'red' };
   return { text: cleanText(task.progress.current?.text ?? task.title) };
 }

@@ -1,4 +1,5 @@
-import { TERMINAL_STATES, type TaskStatus } from '../../core/status/task-status.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskView } from '../../operations/show-operation.js';
 import { overviewOrder } from '../../core/status/overview-order.js';
 import type { Editor } from './line-editor.js';

@@ -41,6 +41,9 @@ function planJson(plan: Plan | undefined) {
   };
 }
 
+/** GET /api/tasks/:id as the page receives it. */
+export type TaskDetailJson = ReturnType<typeof taskDetailJson>;
+
 /** GET /api/tasks/:id: status, the plan items with their markers, notes, question, log tail. */
 export function taskDetailJson(detail: TaskView) {
   return {

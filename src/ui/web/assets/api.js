@@ -1,3 +1,4 @@
+// @ts-check
 // Requests to the dashboard's own API, each with the page's session in a header. The session is
 // made by the server when the page is opened with the printed URL (?token=) or the one-time
 // login URL of `dispatch ui --open`, and kept in this origin's storage (the port is part of the
@@ -8,15 +9,25 @@ const KEY = 'dispatch-session';
 const given = document.querySelector('meta[name="dispatch-session"]')?.getAttribute('content');
 if (given) localStorage.setItem(KEY, given);
 
+/** @returns {string} */
 function session() {
   return localStorage.getItem(KEY) ?? '';
 }
 
+/**
+ * @param {Record<string, string>} extra
+ * @returns {Record<string, string>}
+ */
 function headers(extra) {
   return { ...extra, Authorization: `Bearer ${session()}` };
 }
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {string | null | undefined} hint
+   */
   constructor(status, message, hint) {
     super(message);
     this.status = status;
@@ -24,6 +35,11 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The JSON body of a response; a refusal throws its error and hint as an ApiError.
+ * @param {Response} response
+ * @returns {Promise<any>}
+ */
 async function parse(response) {
   let data;
   try {
@@ -35,12 +51,17 @@ async function parse(response) {
   return data;
 }
 
+/** @param {string} path */
 export async function getJson(path) {
   return parse(
     await fetch(path, { credentials: 'omit', headers: headers({ Accept: 'application/json' }) }),
   );
 }
 
+/**
+ * @param {string} path
+ * @param {Record<string, unknown>} body
+ */
 export async function postJson(path, body) {
   return parse(
     await fetch(path, {
@@ -52,6 +73,7 @@ export async function postJson(path, body) {
   );
 }
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -59,6 +81,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Reconnects after a dropped connection; stops for good when the server refuses (403: no valid
  * session, 503: the dashboard is stopping). `on` has open(), event(name, data), retrying() and
  * refused(status).
+ * @param {{ open(): void, event(name: string, data: string): void, retrying(): void, refused(status: number): void }} on
  */
 export function streamEvents(on) {
   void (async () => {
@@ -90,13 +113,18 @@ export function streamEvents(on) {
   })();
 }
 
+/**
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {(name: string, data: string) => void} onEvent
+ */
 async function readFrames(body, onEvent) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value;
+    buffer += decoder.decode(value, { stream: true });
     let end;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const frame = buffer.slice(0, end);
@@ -112,6 +140,7 @@ async function readFrames(body, onEvent) {
   }
 }
 
+/** @param {string} id */
 export function taskPath(id) {
   return `/api/tasks/${encodeURIComponent(id)}`;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboard page: picks the view from the path, keeps the task list current from the
 // server-sent events (one stream, fed by the same file watching as `dispatch watch`).
 import { getJson, streamEvents } from './api.js';
@@ -5,6 +6,8 @@ import { homePage } from './home-page.js';
 import { taskPage } from './task-page.js';
 import { announce, refreshElapsedTimes } from './widgets.js';
 import { seqLabel } from './format.js';
+import { byId } from './dom.js';
+/** @import { FeedMessage, Task } from '../page-types.js' */
 
 // The page keeps its session now; take the token or login code out of the address bar, history
 // and bookmarks.
@@ -13,11 +16,12 @@ if (query.has('token') || query.has('login')) {
   history.replaceState(null, '', location.pathname);
 }
 
-const app = document.getElementById('app');
-const connection = document.getElementById('connection');
-const match = /^\/task\/([^/]+)$/.exec(location.pathname);
-const view = match ? taskPage(app, decodeURIComponent(match[1])) : homePage(app);
+const app = byId('app');
+const connection = byId('connection');
+const taskId = /^\/task\/([^/]+)$/.exec(location.pathname)?.[1];
+const view = taskId !== undefined ? taskPage(app, decodeURIComponent(taskId)) : homePage(app);
 
+/** @type {Map<string, Task>} */
 const tasks = new Map();
 let renderQueued = false;
 function render() {
@@ -33,6 +37,7 @@ function render() {
   }, 0);
 }
 
+/** @param {FeedMessage} event */
 function apply(event) {
   switch (event.kind) {
     case 'snapshot':
@@ -45,8 +50,8 @@ function apply(event) {
     default:
       tasks.set(event.task.id, event.task);
   }
-  if (event.kind === 'question') {
-    const q = event.task.question;
+  const q = event.kind === 'question' ? event.task.question : null;
+  if (event.kind === 'question' && q) {
     announce(
       `New question from ${event.task.id}${q.seq !== null ? ` (${seqLabel(q.seq)})` : ''}: ${q.text}`,
     );
@@ -57,6 +62,10 @@ function apply(event) {
   render();
 }
 
+/**
+ * @param {string} text
+ * @param {boolean} ok
+ */
 function setConnection(text, ok) {
   connection.textContent = text;
   connection.classList.toggle('offline', !ok);
@@ -80,7 +89,7 @@ streamEvents({
 });
 
 getJson('/api/tasks').then(
-  (data) => (document.getElementById('project').textContent = data.project),
+  (data) => (byId('project').textContent = data.project),
   () => undefined,
 );
 

@@ -1,4 +1,6 @@
+// @ts-check
 // The front page: pending questions first, each with an answer box; then every task as a card.
+/** @import { PageView, Task } from '../page-types.js' */
 import { el, reconcile, setText } from './dom.js';
 import { currentText, orderTasks, seqLabel } from './format.js';
 import {
@@ -11,14 +13,23 @@ import {
   updateProgress,
 } from './widgets.js';
 
+/** A task with a pending question. */
+/** @typedef {Task & { question: NonNullable<Task['question']> }} AskingTask */
+
+/**
+ * @param {Task} task
+ * @param {string} [className]
+ */
 function taskLink(task, className) {
   return el('a', { className, attrs: { href: `/task/${encodeURIComponent(task.id)}` } });
 }
 
+/** @param {AskingTask} task */
 function questionKey(task) {
   return `${task.id}\u0000${task.question.seq ?? 'blocked'}\u0000${task.question.text}`;
 }
 
+/** @param {AskingTask} task */
 function createQuestionCard(task) {
   const link = taskLink(task);
   const card = el(
@@ -35,14 +46,18 @@ function createQuestionCard(task) {
     el('p', { className: 'question-text', text: task.question.text }),
     answerForm(task, 'home'),
   );
-  card.link = link;
-  return card;
+  return Object.assign(card, { link });
 }
 
+/**
+ * @param {ReturnType<typeof createQuestionCard>} card
+ * @param {AskingTask} task
+ */
 function updateQuestionCard(card, task) {
   setText(card.link, task.title);
 }
 
+/** @param {Task} task */
 function createTaskCard(task) {
   const link = taskLink(task);
   const titleId = `card-title-${task.id}`;
@@ -82,10 +97,13 @@ function createTaskCard(task) {
       question,
     ),
   );
-  Object.assign(card, { link, badge, model, elapsed, progress, current, question });
-  return card;
+  return Object.assign(card, { link, badge, model, elapsed, progress, current, question });
 }
 
+/**
+ * @param {ReturnType<typeof createTaskCard>} card
+ * @param {Task} task
+ */
 function updateTaskCard(card, task) {
   card.className = `card state-${task.state}`;
   setText(card.link, task.title);
@@ -102,6 +120,10 @@ function updateTaskCard(card, task) {
   );
 }
 
+/**
+ * @param {HTMLElement} app
+ * @returns {PageView}
+ */
 export function homePage(app) {
   const questionsList = el('div', { className: 'question-list' });
   const questionsHeading = el('h2', { attrs: { id: 'questions-heading' } });
@@ -137,7 +159,9 @@ export function homePage(app) {
   return {
     render(all) {
       const tasks = orderTasks(all);
-      const asking = tasks.filter((task) => task.question);
+      const asking = tasks.filter(
+        /** @returns {task is AskingTask} */ (task) => task.question !== null,
+      );
       questions.hidden = asking.length === 0;
       setText(
         questionsHeading,

@@ -1,10 +1,13 @@
+// @ts-check
 // The task page's actions: cancel (with a confirmation and a reason) and retry (optionally with
 // another model), each shown only when the task's state allows it.
 import { postJson, taskPath } from './api.js';
 import { el } from './dom.js';
 import { RETRYABLE, TERMINAL } from './format.js';
 import { actionForm, textField } from './widgets.js';
+/** @import { Task } from '../page-types.js' */
 
+/** @param {string} id */
 export function taskControls(id) {
   const reason = textField({ id: 'cancel-reason', label: 'Reason (optional)', multiline: false });
   const cancelForm = actionForm({
@@ -63,6 +66,7 @@ export function taskControls(id) {
 
   return {
     node: el('div', {}, cancelBox, retryForm.form, noActions),
+    /** @param {Task} task */
     update(task) {
       const finished = TERMINAL.has(task.state);
       cancelBox.hidden = finished;

@@ -1,3 +1,4 @@
+// @ts-check
 // One task: its state, question with an answer box, the plan with its markers, notes, actions
 // (note, cancel, retry) and the log tail. Status updates come live; the plan, notes and log are
 // fetched again whenever the feed reports a change to this task or its worker writes output.
@@ -16,7 +17,10 @@ import {
   updateElapsed,
   updateProgress,
 } from './widgets.js';
+/** @import { PageView, Task, TaskPageDetail } from '../page-types.js' */
+/** @typedef {NonNullable<TaskPageDetail['plan']>['items'][number]} PlanItem */
 
+/** @type {Record<PlanItem['marker'], { mark: string, label: string }>} */
 const MARKERS = {
   done: { mark: '[x]', label: 'Done: ' },
   pending: { mark: '[ ]', label: 'To do: ' },
@@ -24,11 +28,20 @@ const MARKERS = {
   error: { mark: '[!]', label: 'Error: ' },
 };
 
+/**
+ * @param {string} label
+ * @param {(Node | string)[]} value
+ */
 function fact(label, ...value) {
   const dd = el('dd', {}, ...value);
   return { nodes: [el('dt', { text: label }), dd], dd };
 }
 
+/**
+ * @param {string} id
+ * @param {string} title
+ * @param {Node[]} children
+ */
 function section(id, title, ...children) {
   const heading = el('h2', { attrs: { id }, text: title });
   return el(
@@ -39,8 +52,12 @@ function section(id, title, ...children) {
   );
 }
 
+/**
+ * @param {PlanItem} item
+ * @param {boolean} current
+ */
 function planItem(item, current) {
-  const marker = MARKERS[item.marker] ?? MARKERS.pending;
+  const marker = MARKERS[item.marker];
   const li = el(
     'li',
     {
@@ -55,6 +72,11 @@ function planItem(item, current) {
   return li;
 }
 
+/**
+ * @param {HTMLElement} app
+ * @param {string} id
+ * @returns {PageView}
+ */
 export function taskPage(app, id) {
   const title = el('h1', { text: id });
   const badge = stateBadge();
@@ -154,9 +176,12 @@ export function taskPage(app, id) {
     missing,
   );
 
+  /** @type {TaskPageDetail | undefined} */
   let detail;
+  /** @type {Task | undefined} */
   let live;
 
+  /** @param {Task} task */
   function showStatus(task) {
     setText(title, task.title);
     document.title = `dispatch: ${task.title}`;
@@ -183,7 +208,7 @@ export function taskPage(app, id) {
     const key = q ? `${q.seq}\u0000${q.text}` : '';
     if (key !== questionKey) {
       questionKey = key;
-      questionForm.replaceChildren(q ? answerForm(task, 'task') : '');
+      questionForm.replaceChildren(q ? answerForm({ ...task, question: q }, 'task') : '');
     }
     if (q) {
       setText(
@@ -199,7 +224,8 @@ export function taskPage(app, id) {
     controls.update(task);
   }
 
-  function showDetail() {
+  /** @param {TaskPageDetail} detail */
+  function showDetail(detail) {
     setText(planFile, detail.planFile);
     setText(planProblem, detail.planProblem ?? '');
     planProblem.hidden = !detail.planProblem;
@@ -228,12 +254,14 @@ export function taskPage(app, id) {
     }
     loading = true;
     try {
-      detail = await getJson(taskPath(id));
+      /** @type {TaskPageDetail} */
+      const read = await getJson(taskPath(id));
+      detail = read;
       missing.hidden = true;
       body.hidden = false;
       facts.hidden = false;
-      showStatus(live ?? detail);
-      showDetail();
+      showStatus(live ?? read);
+      showDetail(read);
     } catch (error) {
       const notFound = error instanceof ApiError && error.status === 404;
       body.hidden = notFound;
@@ -241,8 +269,8 @@ export function taskPage(app, id) {
       missing.hidden = false;
       missing.replaceChildren(
         el('h2', { text: notFound ? 'No such task' : 'Could not read the task' }),
-        el('p', { text: error.message }),
-        error.hint ? el('p', { text: error.hint }) : '',
+        el('p', { text: error instanceof Error ? error.message : String(error) }),
+        error instanceof ApiError && error.hint ? el('p', { text: error.hint }) : '',
       );
     } finally {
       loading = false;
@@ -260,7 +288,8 @@ export function taskPage(app, id) {
       if (live && detail) showStatus(live);
     },
     onTaskEvent(event) {
-      const eventId = event.kind === 'removed' ? event.id : event.task?.id;
+      const eventId =
+        event.kind === 'removed' ? event.id : event.kind === 'snapshot' ? undefined : event.task.id;
       if (event.kind === 'snapshot' || eventId === id) void load();
     },
     onOutput(eventId) {

@@ -1,11 +1,16 @@
+// @ts-check
 // Pieces both pages use: state badge, progress, elapsed time, forms that post an action.
-import { postJson, taskPath } from './api.js';
+/** @import { Task } from '../page-types.js' */
+import { ApiError, postJson, taskPath } from './api.js';
 import { el, setText } from './dom.js';
 import { elapsedText, seqLabel, stateLabel } from './format.js';
 
 const announcer = () => document.getElementById('announcer');
 
-/** Says something to screen readers through the page's aria-live region. */
+/**
+ * Says something to screen readers through the page's aria-live region.
+ * @param {string} text
+ */
 export function announce(text) {
   const region = announcer();
   if (!region) return;
@@ -18,17 +23,33 @@ export function stateBadge() {
   return el('span', { className: 'badge' });
 }
 
+/**
+ * @param {HTMLElement} badge
+ * @param {Task} task
+ */
 export function updateBadge(badge, task) {
   badge.className = `badge state-${task.state}`;
   setText(badge, stateLabel(task));
 }
 
+/**
+ * @typedef {{ node: HTMLElement, bar: HTMLProgressElement, text: HTMLElement }} ProgressBlock
+ */
+
+/**
+ * @param {string} labelId
+ * @returns {ProgressBlock}
+ */
 export function progressBlock(labelId) {
   const bar = el('progress', { attrs: { max: 1, value: 0, 'aria-labelledby': labelId } });
   const text = el('span', { className: 'progress-text', attrs: { id: labelId } });
   return { node: el('div', { className: 'progress' }, bar, text), bar, text };
 }
 
+/**
+ * @param {ProgressBlock} block
+ * @param {Task} task
+ */
 export function updateProgress(block, task) {
   const { done, total } = task.progress;
   block.bar.max = Math.max(1, total);
@@ -41,14 +62,20 @@ export function elapsedNode() {
   return el('span', { className: 'elapsed' });
 }
 
+/**
+ * @param {HTMLElement} node
+ * @param {Task} task
+ */
 export function updateElapsed(node, task) {
   node.dataset.startedAt = task.startedAt ?? '';
   node.dataset.endedAt = task.endedAt ?? '';
   setText(node, elapsedText(task.startedAt, task.endedAt));
 }
 
+/** @param {ParentNode} root */
 export function refreshElapsedTimes(root = document) {
   for (const node of root.querySelectorAll('.elapsed')) {
+    if (!(node instanceof HTMLElement)) continue;
     setText(node, elapsedText(node.dataset.startedAt || null, node.dataset.endedAt || null));
   }
 }
@@ -56,6 +83,12 @@ export function refreshElapsedTimes(root = document) {
 /**
  * A form that posts one action: the button is disabled while it runs, a refusal is shown with
  * its hint in a role=alert paragraph, success in a role=status one.
+ * @param {object} options
+ * @param {string} [options.className]
+ * @param {Node[]} options.fields
+ * @param {{ text: string, className?: string }} options.button
+ * @param {() => Promise<{ message?: string }>} options.send
+ * @param {(result: { message?: string }) => void} [options.done]
  */
 export function actionForm({ className, fields, button, send, done }) {
   const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
@@ -84,7 +117,9 @@ export function actionForm({ className, fields, button, send, done }) {
       announce(result.message ?? 'Done.');
       done?.(result);
     } catch (failure) {
-      setText(error, failure.hint ? `${failure.message}. ${failure.hint}` : failure.message);
+      const message = failure instanceof Error ? failure.message : String(failure);
+      const hint = failure instanceof ApiError ? failure.hint : undefined;
+      setText(error, hint ? `${message}. ${hint}` : message);
     } finally {
       submit.disabled = false;
     }
@@ -94,7 +129,7 @@ export function actionForm({ className, fields, button, send, done }) {
     if (
       event.key === 'Enter' &&
       (event.ctrlKey || event.metaKey) &&
-      event.target.tagName === 'TEXTAREA'
+      event.target instanceof HTMLTextAreaElement
     ) {
       event.preventDefault();
       form.requestSubmit();
@@ -103,7 +138,17 @@ export function actionForm({ className, fields, button, send, done }) {
   return { form, submit, error, status };
 }
 
-/** A labelled text area or text input. */
+/**
+ * A labelled text area or text input.
+ * @param {object} options
+ * @param {string} options.id
+ * @param {string} options.label
+ * @param {string} [options.hint]
+ * @param {boolean} [options.multiline]
+ * @param {boolean} [options.required]
+ * @param {string} [options.placeholder]
+ * @returns {{ node: HTMLElement, input: HTMLTextAreaElement | HTMLInputElement }}
+ */
 export function textField({ id, label, hint, multiline = true, required = false, placeholder }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const input = el(multiline ? 'textarea' : 'input', {
@@ -118,12 +163,17 @@ export function textField({ id, label, hint, multiline = true, required = false,
       'aria-describedby': hintId,
     },
   });
+  /** @type {HTMLElement[]} */
   const parts = [el('label', { attrs: { for: id }, text: label }), input];
   if (hint) parts.push(el('p', { className: 'field-hint', attrs: { id: hintId }, text: hint }));
   return { node: el('div', { className: 'field' }, ...parts), input };
 }
 
-/** The answer box for a task's pending question (the same operation as `dispatch answer`). */
+/**
+ * The answer box for a task's pending question (the same operation as `dispatch answer`).
+ * @param {Task & { question: NonNullable<Task['question']> }} task
+ * @param {string} prefix
+ */
 export function answerForm(task, prefix) {
   const seq = task.question.seq;
   const id = `${prefix}-answer-${task.id}-${seq ?? 'blocked'}`;

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../core/task/task-events.js';
+import type { TokenUsage } from '../task/task-events.js';
 import type { RenderState } from './backend.js';
 
 /** Marks tool output in worker.log; failure classification skips these lines (they are the tool's). */

@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import { claudeEvents } from './claude-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const ROOT_ADVICE =
   'Claude Code refuses --dangerously-skip-permissions as root. Run dispatch as a normal user, or, if this machine is a sandbox, put IS_SANDBOX=1 in the backend command (e.g. `env IS_SANDBOX=1 claude -p …`); dispatch never sets it for you.';
@@ -26,7 +26,7 @@ const CLAUDE_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Claude Code: `claude -p PROMPT`. We add `--output-format stream-json --verbose` (unless the
+ * Claude Code: `claude -p`, the prompt on standard input. We add `--output-format stream-json --verbose` (unless the
  * command picks an output format) so tool calls show in worker.log as they happen and the final
  * usage and cost are recorded, and `--model <id>` (the original dispatcher did not pass it, so
  * opus and sonnet ran the same worker).
@@ -35,16 +35,21 @@ export const claudeBackend: Backend = {
   type: 'claude',
   label: 'Claude Code',
   programs: ['claude'],
+  builtIn: false,
+  modelPattern: /opus|sonnet|haiku|claude/,
+  suggestedModels: ['opus', 'sonnet', 'haiku'],
   install: 'npm install -g @anthropic-ai/claude-code',
   helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
-  invocation: ({ command, modelId, passModel, prompt }) => {
-    const chosen = /(^|\s)--output-format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
+  // `claude -p` without a prompt argument reads the prompt from standard input.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel }) => {
+    const chosen = optionValue(parseCommand(command).args, '--output-format');
     const output = chosen ? [] : ['--output-format', 'stream-json', '--verbose'];
     return {
       command,
-      args: [...(passModel ? ['--model', modelId] : []), ...output, prompt],
+      args: [...(passModel ? ['--model', modelId] : []), ...output],
       jsonEvents: chosen === undefined || chosen === 'stream-json' || chosen === 'json',
     };
   },

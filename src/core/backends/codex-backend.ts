@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { codexEvents } from './codex-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const AUTO_APPROVAL =
   '--dangerously-bypass-approvals-and-sandbox (or --sandbox workspace-write with --skip-git-repo-check)';
@@ -32,7 +32,7 @@ const CODEX_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Codex: `codex exec --model <id> PROMPT`. We add `--json` (unless the command has it) so
+ * Codex: `codex exec --model <id> -`, the prompt on standard input. We add `--json` (unless the command has it) so
  * worker.log shows each command as it runs and every turn's token usage is recorded. The
  * command needs --skip-git-repo-check outside a git repository and an auto-approval flag;
  * current Codex rejects the old --full-auto.
@@ -41,13 +41,19 @@ export const codexBackend: Backend = {
   type: 'codex',
   label: 'Codex',
   programs: ['codex'],
+  builtIn: false,
+  modelPattern: /gpt|codex|(^|[^a-z0-9])o1($|[^a-z0-9])|(^|[^a-z0-9])o3($|[^a-z0-9])|o4-mini/,
+  suggestedModels: ['gpt-5-codex'],
   install: 'npm install -g @openai/codex',
   helpArgs: ['exec', '--help'],
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
-  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
-    const json = /(^|\s)--json(\s|$)/.test(command);
+  // `codex exec -` reads the prompt from standard input.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel, taskDir }) => {
+    const { args } = parseCommand(command);
+    const json = hasOption(args, '--json');
     // Its workspace-write sandbox allows writes under the working folder only.
-    const sandboxed = /(^|\s)(--sandbox|-s)[=\s]+workspace-write(\s|$)/.test(command);
+    const sandboxed = optionValue(args, '--sandbox', '-s') === 'workspace-write';
     const addDir = sandboxed && taskDir ? ['--add-dir', taskDir] : [];
     return {
       command,
@@ -55,7 +61,7 @@ export const codexBackend: Backend = {
         ...(passModel ? ['--model', modelId] : []),
         ...(json ? [] : ['--json']),
         ...addDir,
-        prompt,
+        '-',
       ],
       jsonEvents: true,
     };

@@ -1,5 +1,5 @@
-import type { BackendType } from '../../core/config/config-schema.js';
-import type { TokenUsage } from '../../core/task/task-events.js';
+import type { BackendType } from '../config/config-schema.js';
+import type { TokenUsage } from '../task/task-events.js';
 
 /** What made a worker fail to start or die at once, recognised from its log. */
 export type FailureKind =
@@ -39,13 +39,26 @@ export interface InvocationInput {
   command: string;
   modelId: string;
   passModel: boolean;
+  /** The prompt, for a backend that takes it as an argument (see `promptInput`). */
   prompt: string;
   /**
    * The task folder (plan, IPC, output), for CLIs that confine their file tools to the working
    * folder and must be told about it; absent when only the argv is shown.
    */
   taskDir?: string;
+  /**
+   * Shell words that run the built-in simulated worker (this Node.js and the compiled worker),
+   * chosen by the program; the sim backend's `dispatch-sim` stands for them.
+   */
+  simWorker: string;
 }
+
+/**
+ * How a CLI receives its prompt. Any user of the machine can read a process's arguments (`ps`),
+ * so a CLI that can read the prompt on standard input gets it there, from the task's prompt
+ * file; the argument stays for CLIs that offer no other way.
+ */
+export type PromptInput = 'argument' | 'stdin';
 
 export interface Invocation {
   command: string;
@@ -98,11 +111,33 @@ export interface CommandFacts {
   isRoot: boolean;
 }
 
-/** One agent CLI. Each lives in its own file; nothing else switches on backend names. */
+/** How a CLI lists the models it offers: the arguments, and the ids in what it prints. */
+export interface ModelListing {
+  args: readonly string[];
+  parse(output: string): string[];
+}
+
+/**
+ * One agent CLI, as data and pure functions. Each lives in its own file; nothing else switches
+ * on backend names. The runtime only finds the program, asks its version and help, and spawns.
+ */
 export interface Backend {
   type: BackendType;
-  /** Program names to look for on PATH. */
+  /** Program names to look for on PATH; a command running one of them is of this kind. */
   programs: readonly string[];
+  /** Runs inside dispatch itself: there is no program to find or to probe. */
+  builtIn: boolean;
+  /**
+   * Model ids of the vendor behind this CLI (the original dispatcher's rule: Claude models go to
+   * claude, OpenAI models to codex); a model without a backend goes to the first that matches.
+   */
+  modelPattern?: RegExp;
+  /** Serves models of many vendors: a model no pattern claims goes to it. */
+  servesAnyModel?: boolean;
+  /** The models `dispatch init` offers when the CLI cannot list its own. */
+  suggestedModels: readonly string[];
+  /** How the installed CLI lists its models, when it can. */
+  modelListing?: ModelListing;
   /** The command `dispatch init` writes for it. */
   defaultCommand: string;
   /** Human name for reports. */
@@ -111,6 +146,8 @@ export interface Backend {
   install: string;
   /** Arguments that print the help listing the options the command uses (for checks). */
   helpArgs: readonly string[];
+  /** How the CLI gets its prompt; with 'stdin', `invocation` leaves the prompt out of `args`. */
+  promptInput: PromptInput;
   invocation(input: InvocationInput): Invocation;
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */

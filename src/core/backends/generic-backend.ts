@@ -9,9 +9,13 @@ export const genericBackend: Backend = {
   type: 'generic',
   label: 'command',
   programs: [],
+  builtIn: false,
+  suggestedModels: [],
   install: 'install the program the command runs',
   helpArgs: [],
   defaultCommand: '',
+  // The contract of the old `agents:` format: the prompt is the last argument.
+  promptInput: 'argument',
   invocation: ({ command, prompt }) => ({ command, args: [prompt], jsonEvents: false }),
   classifyFailure: (log) => classifyWith(COMMON_FAILURES, log),
   checkCommand: () => [],

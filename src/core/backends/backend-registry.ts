@@ -1,4 +1,4 @@
-import type { BackendType } from '../../core/config/config-schema.js';
+import { isBackendType, type BackendType } from '../config/config-constants.js';
 import type { Backend } from './backend.js';
 import { claudeBackend } from './claude-backend.js';
 import { codexBackend } from './codex-backend.js';
@@ -22,6 +22,14 @@ export function backendFor(type: BackendType): Backend {
   return BACKENDS[type];
 }
 
+/**
+ * The backend a task records in task.json (a string read from a file): a kind this version does
+ * not know runs as a generic CLI, which gets only the prompt.
+ */
+export function backendOfTask(type: string | undefined): Backend {
+  return type !== undefined && isBackendType(type) ? BACKENDS[type] : genericBackend;
+}
+
 /** The agent CLIs worth detecting, in the order `dispatch init` offers them. */
 export const AGENT_BACKENDS: readonly Backend[] = [
   claudeBackend,
@@ -30,3 +38,10 @@ export const AGENT_BACKENDS: readonly Backend[] = [
   geminiBackend,
   opencodeBackend,
 ];
+
+/** The command `dispatch init` writes for a backend found as `program` (`cursor-agent`, not `agent`). */
+export function defaultCommandFor(backend: Backend, program: string): string {
+  const [usual] = backend.programs;
+  if (usual === undefined || program === usual) return backend.defaultCommand;
+  return backend.defaultCommand.replace(usual, program);
+}

@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { opencodeEvents } from './opencode-events.js';
-import { hasOption } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const OPENCODE_FAILURES: FailurePattern[] = [
   {
@@ -23,7 +23,7 @@ const OPENCODE_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * opencode: `opencode run --model <provider/id> PROMPT`. `--auto` approves its tools without a
+ * opencode: `opencode run --model <provider/id>`, the prompt on standard input. `--auto` approves its tools without a
  * person. We add `--format json` (unless the command picks a format) for tool calls in
  * worker.log and each step's tokens and cost, and `--print-logs --log-level ERROR`: opencode
  * retries a failing provider silently for a minute or more, and only its log says why.
@@ -32,21 +32,23 @@ export const opencodeBackend: Backend = {
   type: 'opencode',
   label: 'opencode',
   programs: ['opencode'],
+  builtIn: false,
+  suggestedModels: [],
   install: 'npm install -g opencode-ai',
   helpArgs: ['run', '--help'],
   defaultCommand: 'opencode run --auto',
-  invocation: ({ command, modelId, passModel, prompt }) => {
-    const chosen = /(^|\s)--format[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[2];
-    const logs = /(^|\s)--print-logs(\s|$)/.test(command)
-      ? []
-      : ['--print-logs', '--log-level', 'ERROR'];
+  // `opencode run` reads standard input when it is not a terminal and adds it to the message.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel }) => {
+    const { args } = parseCommand(command);
+    const chosen = optionValue(args, '--format');
+    const logs = hasOption(args, '--print-logs') ? [] : ['--print-logs', '--log-level', 'ERROR'];
     return {
       command,
       args: [
         ...(passModel ? ['--model', modelId] : []),
         ...(chosen ? [] : ['--format', 'json']),
         ...logs,
-        prompt,
       ],
       jsonEvents: chosen === undefined || chosen === 'json',
     };

@@ -1,7 +1,7 @@
 import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { geminiEvents } from './gemini-events.js';
-import { hasOption, optionValue } from './parse-command.js';
+import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
 const GEMINI_FAILURES: FailurePattern[] = [
   {
@@ -23,8 +23,9 @@ const GEMINI_FAILURES: FailurePattern[] = [
 ];
 
 /**
- * Gemini CLI: headless with `--prompt PROMPT`. When the configured command already ends in
- * `-p`/`--prompt`, the prompt must come right after it, so the model flag follows the prompt.
+ * Gemini CLI: headless, the prompt on standard input (it runs headless when standard input is
+ * not a terminal). When the configured command already ends in `-p`/`--prompt`, an empty value
+ * comes right after it (added to what standard input holds), so the model flag follows it.
  * We add `--output-format stream-json` (unless the command picks a format) for tool calls in
  * worker.log and the session's token stats. `--yolo` lets it use its write and shell tools
  * headless; `--skip-trust` lets it run in a folder not trusted before. Its file tools refuse
@@ -34,19 +35,27 @@ export const geminiBackend: Backend = {
   type: 'gemini',
   label: 'Gemini CLI',
   programs: ['gemini'],
+  builtIn: false,
+  modelPattern: /gemini/,
+  suggestedModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
   install: 'npm install -g @google/gemini-cli',
   helpArgs: ['--help'],
   defaultCommand: 'gemini --yolo --skip-trust',
-  invocation: ({ command, modelId, passModel, prompt, taskDir }) => {
-    const chosen = /(^|\s)(--output-format|-o)[=\s]+"?(\S+?)"?(\s|$)/.exec(command)?.[3];
+  // Headless Gemini CLI reads standard input when it is not a terminal; --prompt is appended.
+  promptInput: 'stdin',
+  invocation: ({ command, modelId, passModel, taskDir }) => {
+    const { args } = parseCommand(command);
+    const chosen = optionValue(args, '--output-format', '-o');
     // write_file refuses paths outside the workspace, and the task folder may be outside it.
     const include = taskDir ? ['--include-directories', taskDir] : [];
     const output = [...(chosen ? [] : ['--output-format', 'stream-json']), ...include];
     const model = passModel ? ['--model', modelId] : [];
     const jsonEvents = chosen === undefined || chosen === 'stream-json' || chosen === 'json';
-    if (/\s(-p|--prompt)\s*$/.test(command))
-      return { command, args: [prompt, ...model, ...output], jsonEvents };
-    return { command, args: [...model, ...output, '--prompt', prompt], jsonEvents };
+    const last = args.at(-1);
+    // An empty --prompt adds nothing to the prompt read from standard input.
+    if (last === '-p' || last === '--prompt')
+      return { command, args: ['', ...model, ...output], jsonEvents };
+    return { command, args: [...model, ...output], jsonEvents };
   },
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
   events: geminiEvents,

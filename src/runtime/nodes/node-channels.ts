@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The names every part of the fleet agrees on (docs/nodes.md lists them with their messages).
+ * BullMQ keys live under the `dispatch` prefix; the traffic of one attempt travels over two Redis
+ * streams, one each way, so nothing is lost while either side is away: a reader picks up where
+ * its cursor stopped.
+ */
+export const QUEUE_PREFIX = 'dispatch';
+
+/** One BullMQ queue per model name: a node listens only on the models its own config offers. */
+export function modelQueueName(model: string): string {
+  return `model-${encodeURIComponent(model)}`;
+}
+
+/** BullMQ job ids may not hold ':' and may not be plain numbers. */
+export function jobIdOf(taskId: string, attempt: number): string {
+  return `${taskId}.${attempt}`;
+}
+
+/** Node → where the user works: plan, log, questions, acknowledgments, exit. */
+export function upStream(taskId: string, attempt: number): string {
+  return `dispatch:task:${taskId}:${attempt}:up`;
+}
+
+/** Where the user works → node: answers, notes, cancel. */
+export function downStream(taskId: string, attempt: number): string {
+  return `dispatch:task:${taskId}:${attempt}:down`;
+}
+
+/** A node's advertisement, kept alive by its heartbeat (expires with it). */
+export function nodeKey(nodeId: string): string {
+  return `dispatch:node:${nodeId}`;
+}
+export const NODE_KEY_PATTERN = 'dispatch:node:*';
+
+/** Streams of an attempt are kept this long after their last message. */
+export const STREAM_TTL_SECONDS = 7 * 24 * 3600;
+
+export type UpMessage =
+  | { type: 'started'; node: string; worktree: string; heartbeatMs: number }
+  | { type: 'plan'; text: string }
+  | { type: 'log'; text: string }
+  | { type: 'question'; seq: number; text: string }
+  | { type: 'ack'; seq: number }
+  | { type: 'output'; text: string }
+  | { type: 'done' }
+  | { type: 'pushed'; branch: string; commit: string; committed: boolean }
+  | { type: 'push-failed'; branch: string; reason: string; worktree: string }
+  | { type: 'exit'; code: number; state: string; reason: string | null };
+
+export type DownMessage =
+  | { type: 'answer'; seq: number; text: string }
+  | { type: 'note'; text: string }
+  | { type: 'cancel'; reason: string };
+
+/** Appends one message (a JSON object in the field `m`) and keeps the stream for a week. */
+export async function sendMessage(
+  redis: Redis,
+  stream: string,
+  message: UpMessage | DownMessage,
+): Promise<void> {
+  await redis
+    .multi()
+    .xadd(stream, '*', 'm', JSON.stringify(message))
+    .expire(stream, STREAM_TTL_SECONDS)
+    .exec();
+}
+
+export interface Received<T> {
+  id: string;
+  message: T;
+}
+
+/**
+ * Reads the messages after `cursor` (`0` for all), waiting up to `blockMs` for the first. A
+ * message that is not JSON of an object with a string `type` is skipped: the stream is input
+ * from the network, not trusted to be well formed.
+ */
+export async function readMessages<T extends { type: string }>(
+  redis: Redis,
+  stream: string,
+  cursor: string,
+  blockMs: number,
+): Promise<Received<T>[]> {
+  const reply = await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', stream, cursor);
+  const out: Received<T>[] = [];
+  for (const [, entries] of reply ?? []) {
+    for (const [id, fields] of entries) {
+      const index = fields.indexOf('m');
+      const raw = index >= 0 ? fields[index + 1] : undefined;
+      try {
+        const message = JSON.parse(raw ?? '') as T;
+        if (message && typeof message === 'object' && typeof message.type === 'string')
+          out.push({ id, message });
+        else out.push({ id, message: { type: 'invalid' } as T });
+      } catch {
+        out.push({ id, message: { type: 'invalid' } as T });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
+import { isValidTaskId } from '../../core/task/task-id.js';
+
+/**
+ * What a job on the queue carries: the task as the user wrote it, never a command line. The node
+ * checks every field, since anyone who can write to Redis can put a job there.
+ */
+export const nodeJobSchema = z.object({
+  taskId: z.string().refine(isValidTaskId, 'not a valid task id'),
+  attempt: z.number().int().min(1),
+  model: z.string().min(1).max(200),
+  title: z.string().max(1000),
+  request: z.string().max(200_000),
+  planText: z.string().min(1).max(1_000_000),
+  repository: z.string().min(1).max(4096),
+  commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'not a full commit id'),
+  priority: z.enum(PRIORITIES),
+});
+
+export type NodeJob = z.infer<typeof nodeJobSchema>;
+
+/** BullMQ runs lower numbers first; 0 would mean "no priority" and jump every prioritized job. */
+export function bullPriority(priority: Priority): number {
+  return { high: 1, normal: 2, low: 3 }[priority];
+}

@@ -1,0 +1,225 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../core/config/config-types.js';
+import { COMPLETION_MARKER, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
+import { TERMINAL_STATES } from '../../core/status/state-groups.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
+import { TaskStore } from '../store/task-store.js';
+import { answerTask } from '../tasks/answer-task.js';
+import { cancelTask } from '../tasks/cancel-task.js';
+import { dispatchTask } from '../tasks/dispatch-task.js';
+import { noteTask } from '../tasks/note-task.js';
+import { git } from '../worktree/git.js';
+import { commitLeftovers, prepareCheckout, pushBranch, type Checkout } from './code-checkout.js';
+import {
+  downStream,
+  readMessages,
+  sendMessage,
+  upStream,
+  type DownMessage,
+  type UpMessage,
+} from './node-channels.js';
+import type { NodeJob } from './node-job.js';
+
+/** Worker log text is sent in pieces of at most this many bytes. */
+const LOG_CHUNK = 64 * 1024;
+
+export interface NodeJobContext {
+  nodeId: string;
+  /** The node's folder: mirrors and worktrees. */
+  dir: string;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  /** A connection this job may block on (stream reads). */
+  redis: Redis;
+  log: (line: string) => void;
+  /** How often the node renews its advertisement (the relay allows for missed renewals). */
+  heartbeatMs: number;
+}
+
+/** What has been sent up so far, so each tick sends only what changed. */
+class UpMirror {
+  private plan = '';
+  private output = '';
+  private logOffset = 0;
+  private readonly sent = new Set<string>();
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly id: string,
+    private readonly send: (message: UpMessage) => Promise<void>,
+  ) {}
+
+  async sync(): Promise<void> {
+    const files = this.store.files(this.id);
+    const plan = readQuietly(files.plan);
+    if (plan !== undefined && plan !== this.plan) {
+      this.plan = plan;
+      await this.send({ type: 'plan', text: plan });
+    }
+    await this.syncLog(files.log);
+    let names: string[] = [];
+    try {
+      names = readdirSync(files.ipc).sort();
+    } catch {
+      // not there yet
+    }
+    for (const name of names) {
+      if (this.sent.has(name)) continue;
+      const parsed = parseIpcFileName(name);
+      if (parsed?.kind === 'question') {
+        const text = readQuietly(files.ipcFile(name));
+        if (text === undefined) continue;
+        await this.send({ type: 'question', seq: parsed.seq, text });
+      } else if (parsed?.kind === 'done') {
+        await this.send({ type: 'ack', seq: parsed.seq });
+      } else continue;
+      this.sent.add(name);
+    }
+    const output = readQuietly(files.output);
+    if (output !== undefined && output !== this.output) {
+      this.output = output;
+      await this.send({ type: 'output', text: output });
+    }
+    // The completion marker last: whoever sees it also has the final plan and output.
+    if (names.includes(COMPLETION_MARKER) && !this.sent.has(COMPLETION_MARKER)) {
+      this.sent.add(COMPLETION_MARKER);
+      await this.send({ type: 'done' });
+    }
+  }
+
+  private async syncLog(path: string): Promise<void> {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      return;
+    }
+    while (this.logOffset < bytes.length) {
+      const chunk = bytes.subarray(this.logOffset, this.logOffset + LOG_CHUNK);
+      // Cut at the last newline so a multi-byte character or a line is never split.
+      const cut = chunk.lastIndexOf(0x0a);
+      const piece = cut >= 0 && chunk.length === LOG_CHUNK ? chunk.subarray(0, cut + 1) : chunk;
+      this.logOffset += piece.length;
+      await this.send({ type: 'log', text: piece.toString('utf8') });
+    }
+  }
+}
+
+function readQuietly(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function finished(status: TaskStatus): boolean {
+  return TERMINAL_STATES.has(status.state) && !(status.state === 'timed-out' && !status.exit);
+}
+
+/** Applies one message from where the user works to the node's own task folder. */
+async function applyDown(store: TaskStore, id: string, message: DownMessage, ctx: NodeJobContext) {
+  try {
+    if (message.type === 'answer' && typeof message.text === 'string')
+      answerTask(store, { id, seq: message.seq, text: message.text, by: 'user (relayed)' });
+    else if (message.type === 'note' && typeof message.text === 'string')
+      noteTask(store, id, message.text);
+    else if (message.type === 'cancel')
+      await cancelTask(store, id, { by: 'user (relayed)', reason: String(message.reason) });
+  } catch (error) {
+    ctx.log(`${id}: ${message.type} not applied: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Runs one job: prepares the code, creates the task in the node's own `.dispatch/` root inside
+ * the worktree and starts it with the same runner as a local task (the node's supervisor does
+ * the fault handling), relays its files up and the user's answers down until it ends, then
+ * commits what the worker left and pushes the branch. Returns the final state.
+ */
+export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<string> {
+  const up = upStream(job.taskId, job.attempt);
+  const send = (message: UpMessage) => sendMessage(ctx.redis, up, message);
+  let checkout: Checkout | undefined;
+  let store: TaskStore;
+  try {
+    checkout = prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
+    await send({
+      type: 'started',
+      node: ctx.nodeId,
+      worktree: checkout.path,
+      heartbeatMs: ctx.heartbeatMs,
+    });
+    store = new TaskStore(join(checkout.path, '.dispatch'), ctx.env);
+    dispatchTask(store, ctx.config, {
+      id: job.taskId,
+      title: job.title,
+      task: job.request || undefined,
+      planText: job.planText,
+      planSource: `the plan of job ${job.taskId}`,
+      model: job.model,
+      cwd: checkout.path,
+      worktree: false,
+      priority: job.priority,
+    });
+    ensureSupervisor(store);
+  } catch (error) {
+    // Nothing ran there: the worktree goes, the mirror stays for the next task.
+    if (checkout) git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    const reason = `node ${ctx.nodeId} could not start the task: ${(error as Error).message}`;
+    await send({ type: 'log', text: `--- ${reason} ---\n` });
+    await send({ type: 'exit', code: 1, state: 'failed', reason });
+    throw error;
+  }
+  const mirror = new UpMirror(store, job.taskId, send);
+  let cursor = '0';
+  let status = store.status(job.taskId);
+  for (;;) {
+    await mirror.sync();
+    if (finished(status)) break;
+    for (const { id, message } of await readMessages<DownMessage>(
+      ctx.redis,
+      downStream(job.taskId, job.attempt),
+      cursor,
+      250,
+    )) {
+      cursor = id;
+      await applyDown(store, job.taskId, message, ctx);
+    }
+    status = store.status(job.taskId);
+  }
+  await mirror.sync();
+  await deliverBranch(checkout, job, ctx, send);
+  await send({
+    type: 'exit',
+    code: status.exit?.code ?? (status.state === 'done' ? 0 : 1),
+    state: status.state,
+    reason: status.reason ?? null,
+  });
+  return status.state;
+}
+
+/** Commits and pushes; a worktree whose push failed stays for someone to push by hand. */
+async function deliverBranch(
+  checkout: Checkout,
+  job: NodeJob,
+  ctx: NodeJobContext,
+  send: (message: UpMessage) => Promise<void>,
+): Promise<void> {
+  try {
+    const committed = commitLeftovers(checkout, job.taskId, ctx.nodeId);
+    const commit = pushBranch(checkout, job.repository);
+    await send({ type: 'pushed', branch: checkout.branch, commit, committed });
+    git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+  } catch (error) {
+    await send({
+      type: 'push-failed',
+      branch: checkout.branch,
+      reason: (error as Error).message,
+      worktree: existsSync(checkout.path) ? `${ctx.nodeId}:${checkout.path}` : '',
+    });
+  }
+}

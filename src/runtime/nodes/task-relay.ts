@@ -1,0 +1,305 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { COMPLETION_MARKER, ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { appendToExistingFile } from '../fs/append-text.js';
+import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
+import type { TaskFiles } from '../paths.js';
+import type { TaskStore } from '../store/task-store.js';
+import {
+  downStream,
+  jobIdOf,
+  modelQueueName,
+  nodeKey,
+  QUEUE_PREFIX,
+  readMessages,
+  sendMessage,
+  upStream,
+  type DownMessage,
+  type UpMessage,
+} from './node-channels.js';
+import { bullPriority, type NodeJob } from './node-job.js';
+import { redactQueueUrl } from './queue-url.js';
+import { connectRedis } from './redis-connection.js';
+
+/** How often the relay checks that the node running the task is still alive. */
+const CHECK_MS = 1000;
+
+export interface RelayOptions {
+  store: TaskStore;
+  meta: TaskMeta;
+  attempt: number;
+  queueUrl: string;
+  log: (line: string) => void;
+}
+
+/** The job of one attempt, made from the local task folder (the single source of truth). */
+export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJob {
+  if (!meta.queue) throw new Error(`task ${meta.id} was not dispatched to a queue`);
+  return {
+    taskId: meta.id,
+    attempt,
+    model: meta.model,
+    title: meta.title,
+    request: meta.request,
+    planText: readFileSync(files.plan, 'utf8'),
+    repository: meta.queue.repository,
+    commit: meta.queue.commit,
+    priority: meta.priority,
+  };
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+const isSeq = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e9;
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * Where the user works, one relay per attempt of a task dispatched to a queue: it puts the job
+ * on the queue, then mirrors what the node sends (plan, log, questions, acknowledgments, output,
+ * completion, exit) into the local task folder and sends the local answers back, so every local
+ * reader works unchanged. To the local runtime the relay is the task's worker process: its pid
+ * is in the `spawned` event, `cancel` stops it (it passes the cancel on), and it records the
+ * exit the node reports, or `node-lost` when the node's heartbeat or lease runs out.
+ */
+export class TaskRelay {
+  private readonly files: TaskFiles;
+  private readonly redis: Redis;
+  private readonly blocking: Redis;
+  private readonly queue: Queue;
+  private readonly jobId: string;
+  private node: string | undefined;
+  /** The node's heartbeat interval, from its `started` message. */
+  private heartbeatMs = 5000;
+  /** Since when the node's advertisement has been missing. */
+  private missingSince: number | undefined;
+  private readonly answered = new Set<number>();
+  /** Notes already in the plan the job carries are not sent again. */
+  private readonly notesSent: Set<string>;
+  private stopping = false;
+
+  constructor(private readonly options: RelayOptions) {
+    this.files = options.store.files(options.meta.id);
+    this.notesSent = new Set(listNames(this.files.notes));
+    this.redis = connectRedis(options.queueUrl);
+    this.blocking = this.redis.duplicate();
+    this.queue = new Queue(modelQueueName(options.meta.model), {
+      connection: this.redis.duplicate(),
+      prefix: QUEUE_PREFIX,
+    });
+    this.jobId = jobIdOf(options.meta.id, options.attempt);
+  }
+
+  private get id(): string {
+    return this.options.meta.id;
+  }
+
+  /** Runs until the node reports the exit (or is lost); returns the process exit code. */
+  async run(): Promise<number> {
+    const job = jobFor(this.options.meta, this.files, this.options.attempt);
+    // Adding a job id that exists is a no-op: a relay started again does not enqueue twice.
+    await this.queue.add('task', job, {
+      jobId: this.jobId,
+      priority: bullPriority(job.priority),
+      attempts: 1,
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+    this.logLine(
+      `queued as job ${this.jobId} on ${redactQueueUrl(this.options.queueUrl)} (${job.model})`,
+    );
+    let cursor = '0';
+    let lastCheck = 0;
+    const up = upStream(this.id, this.options.attempt);
+    while (!this.stopping) {
+      try {
+        for (const { id, message } of await readMessages<UpMessage>(
+          this.blocking,
+          up,
+          cursor,
+          500,
+        )) {
+          cursor = id;
+          const code = this.apply(message);
+          if (code !== undefined) return code;
+        }
+        await this.sendAnswers();
+        await this.sendNotes();
+        if (Date.now() - lastCheck >= CHECK_MS) {
+          lastCheck = Date.now();
+          const lost = await this.lostReason();
+          if (lost !== undefined) {
+            // A node that failed the job may have sent its own account of why just before.
+            for (const { message } of await readMessages<UpMessage>(
+              this.blocking,
+              up,
+              cursor,
+              100,
+            )) {
+              const code = this.apply(message);
+              if (code !== undefined) return code;
+            }
+            return this.nodeLost(lost);
+          }
+        }
+      } catch (error) {
+        // Redis away (restarting, network): the client reconnects; try again shortly.
+        if (this.stopping) break;
+        this.options.log(`relay: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+      }
+    }
+    return 143;
+  }
+
+  /** Passes a cancel on: a job not taken yet is removed, a running one is told to stop. */
+  async cancel(): Promise<void> {
+    this.stopping = true;
+    try {
+      const job = await Job.fromId(this.queue, this.jobId);
+      const state = job ? await job.getState() : undefined;
+      if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed'))
+        await job.remove();
+      await sendMessage(this.redis, downStream(this.id, this.options.attempt), {
+        type: 'cancel',
+        reason: 'cancelled where the task was dispatched',
+      });
+    } catch (error) {
+      this.options.log(`relay: cancel not passed on: ${(error as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.blocking.disconnect();
+    this.redis.disconnect();
+  }
+
+  /** Mirrors one message; returns an exit code when the attempt is over. */
+  private apply(message: UpMessage): number | undefined {
+    const files = this.files;
+    const m = message as UpMessage & Record<string, unknown>;
+    switch (m.type) {
+      case 'started':
+        if (isText(m.node)) this.node = m.node;
+        if (typeof m.heartbeatMs === 'number' && m.heartbeatMs > 0)
+          this.heartbeatMs = m.heartbeatMs;
+        this.logLine(`running on node ${String(m.node)}`);
+        break;
+      case 'plan':
+        if (isText(m.text)) writeFileAtomic(files.plan, m.text, { mode: 0o600 });
+        break;
+      case 'log':
+        if (isText(m.text)) appendToExistingFile(files.log, m.text);
+        break;
+      case 'question':
+        if (isSeq(m.seq) && isText(m.text))
+          writeFileExclusive(files.ipcFile(ipcFileName(m.seq, 'question')), m.text, {
+            mode: 0o600,
+          });
+        break;
+      case 'ack':
+        if (isSeq(m.seq))
+          writeFileExclusive(files.ipcFile(ipcFileName(m.seq, 'done')), '', { mode: 0o600 });
+        break;
+      case 'output':
+        if (isText(m.text)) writeFileAtomic(files.output, m.text, { mode: 0o600 });
+        break;
+      case 'done':
+        writeFileAtomic(files.ipcFile(COMPLETION_MARKER), '', { mode: 0o600 });
+        break;
+      case 'pushed':
+        this.logLine(
+          `node pushed ${String(m.branch)} at ${String(m.commit)}${m.committed ? ' (it committed what the worker left uncommitted)' : ''}`,
+        );
+        break;
+      case 'push-failed':
+        this.logLine(
+          `node could not push ${String(m.branch)}: ${String(m.reason)}; the worktree stays at ${String(m.worktree)}`,
+        );
+        break;
+      case 'exit': {
+        const code = typeof m.code === 'number' && Number.isInteger(m.code) ? m.code : 1;
+        this.logLine(`node reports the worker ended: ${String(m.state)} (exit ${code})`);
+        this.options.store.appendEvent(this.id, {
+          type: 'exited',
+          attempt: this.options.attempt,
+          code,
+        });
+        return code;
+      }
+      default:
+        this.options.log(
+          `relay: ignored a message of type ${String((message as { type: unknown }).type)}`,
+        );
+    }
+    return undefined;
+  }
+
+  /** Sends each local answer once; the node writes it into its own task folder. */
+  private async sendAnswers(): Promise<void> {
+    for (const name of listNames(this.files.ipc)) {
+      const parsed = parseIpcFileName(name);
+      if (parsed?.kind !== 'answer' || this.answered.has(parsed.seq)) continue;
+      const text = readFileSync(this.files.ipcFile(name), 'utf8');
+      const message: DownMessage = { type: 'answer', seq: parsed.seq, text };
+      await sendMessage(this.redis, downStream(this.id, this.options.attempt), message);
+      this.answered.add(parsed.seq);
+    }
+  }
+
+  /** Sends each local note once; the node adds it to its plan as `dispatch note` does here. */
+  private async sendNotes(): Promise<void> {
+    for (const name of listNames(this.files.notes)) {
+      if (!name.endsWith('.md') || this.notesSent.has(name)) continue;
+      const text = readFileSync(join(this.files.notes, name), 'utf8');
+      await sendMessage(this.redis, downStream(this.id, this.options.attempt), {
+        type: 'note',
+        text,
+      });
+      this.notesSent.add(name);
+    }
+  }
+
+  /** Why the node running the task counts as lost, if it does. */
+  private async lostReason(): Promise<string | undefined> {
+    if (this.node !== undefined) {
+      // After a Redis restart the key may be gone until the node's next heartbeat: missing for
+      // two more heartbeats (beyond the key's own expiry of three) is lost.
+      if ((await this.redis.exists(nodeKey(this.node))) === 0) {
+        this.missingSince ??= Date.now();
+        if (Date.now() - this.missingSince >= 2 * this.heartbeatMs) return 'its heartbeat stopped';
+      } else this.missingSince = undefined;
+    }
+    const job = await Job.fromId(this.queue, this.jobId);
+    if (job && (await job.getState()) === 'failed')
+      return `the queue failed the job: ${job.failedReason}`;
+    return undefined;
+  }
+
+  private nodeLost(reason: string): number {
+    const node = this.node ?? 'not known';
+    this.logLine(`node ${node} lost: ${reason}; \`dispatch retry ${this.id}\` runs the task again`);
+    this.options.store.appendEvent(this.id, {
+      type: 'node-lost',
+      attempt: this.options.attempt,
+      node,
+      reason,
+    });
+    return 1;
+  }
+
+  private logLine(text: string): void {
+    if (existsSync(this.files.log))
+      appendToExistingFile(this.files.log, `--- agent-dispatch: ${text} ---\n`);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Invocation, PromptInput } from '../../core/backends/backend.js';
+import { backendOfTask } from '../../core/backends/backend-registry.js';
+import type { TaskMeta } from '../../core/task/task-meta.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
+import { SIM_WORKER_ENTRY } from '../package-paths.js';
+
+/** The task.json fields an invocation is built from. */
+export type InvocationFields = Pick<TaskMeta, 'backendType' | 'command' | 'modelId' | 'passModel'>;
+
+/** The built-in simulated worker, run with this very Node.js from the compiled dist/. */
+export function simWorkerCommand(): string {
+  return `${shellQuote(process.execPath)} ${shellQuote(SIM_WORKER_ENTRY)}`;
+}
+
+/**
+ * The command and arguments a task's worker runs with, and how it gets its prompt: as the last
+ * argument, or on standard input (then `prompt` is not used).
+ */
+export function workerInvocation(
+  fields: InvocationFields,
+  prompt: string,
+  taskDir?: string,
+): Invocation & { promptInput: PromptInput } {
+  const backend = backendOfTask(fields.backendType);
+  const invocation = backend.invocation({
+    command: fields.command,
+    modelId: fields.modelId,
+    passModel: fields.passModel,
+    prompt,
+    taskDir,
+    simWorker: simWorkerCommand(),
+  });
+  return { ...invocation, promptInput: backend.promptInput };
+}

@@ -1,0 +1,18 @@
+/**
+ * The shapes the dashboard's page scripts (assets/*.js, type-checked with JSDoc) receive from
+ * the server: they are the server's own types, so a change on either side fails the typecheck.
+ */
+import type { TaskSummary } from '../../operations/task-summary.js';
+import type { FeedEventJson, TaskDetailJson } from './feed-json.js';
+
+export type Task = TaskSummary;
+export type TaskPageDetail = TaskDetailJson;
+export type FeedMessage = FeedEventJson;
+
+/** What each page (the task list, one task) does with the live feed. */
+export interface PageView {
+  render(tasks: Task[]): void;
+  onTaskEvent(event: FeedMessage): void;
+  /** A worker wrote output; `id` is its task. */
+  onOutput?(id: string): void;
+}
