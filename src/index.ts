@@ -21,6 +21,7 @@ export type {
   AnswerResult,
   CancelResult,
   DiffResult,
+  CleanResult,
   DiscardResult,
   DispatcherOptions,
   LogsResult,

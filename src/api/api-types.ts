@@ -8,6 +8,7 @@ export type { AnswerResult } from '../operations/answer-operation.js';
 export type { CancelResult } from '../operations/cancel-operation.js';
 export type { DiffResult } from '../operations/diff-operation.js';
 export type { DiscardResult } from '../operations/discard-operation.js';
+export type { CleanResult } from '../operations/clean-operation.js';
 export type { LogsResult } from '../operations/logs-operation.js';
 export type { MergeResult } from '../operations/merge-operation.js';
 export type { ModelInfo, ModelsResult } from '../operations/models-operation.js';

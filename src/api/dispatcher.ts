@@ -4,6 +4,7 @@ import { cancelOperation } from '../operations/cancel-operation.js';
 import { perform } from '../operations/define-operation.js';
 import { diffOperation } from '../operations/diff-operation.js';
 import { discardOperation } from '../operations/discard-operation.js';
+import { cleanOperation } from '../operations/clean-operation.js';
 import { listOperation } from '../operations/list-operation.js';
 import { logsOperation } from '../operations/logs-operation.js';
 import { mergeOperation } from '../operations/merge-operation.js';
@@ -19,6 +20,7 @@ import { waitOperation } from '../operations/wait-operation.js';
 import type {
   AnswerResult,
   CancelResult,
+  CleanResult,
   DiffResult,
   DiscardResult,
   DispatcherOptions,
@@ -165,6 +167,22 @@ export class Dispatcher {
    */
   async discard(id: string, options: { yes?: boolean } = {}): Promise<DiscardResult> {
     return perform(discardOperation, this.ctx, { id, yes: options.yes });
+  }
+
+  /**
+   * Removes finished tasks older than the cut-off (default 7 days) with their worktrees
+   * (`dispatch clean`); never one that runs, waits or is queued. A worktree holding work found
+   * nowhere else is kept (and listed in `kept`) unless `yes` is set.
+   */
+  async clean(
+    options: {
+      olderThanMinutes?: number;
+      allFinished?: boolean;
+      dryRun?: boolean;
+      yes?: boolean;
+    } = {},
+  ): Promise<CleanResult> {
+    return perform(cleanOperation, this.ctx, options);
   }
 
   /** The last `lines` (default 50, at most 2000) non-empty lines of the worker's output. */

@@ -52,6 +52,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['discard'],
     load: async () => (await import('./commands/discard-command.js')).registerDiscard,
   },
+  {
+    names: ['clean'],
+    load: async () => (await import('./commands/clean-command.js')).registerClean,
+  },
   { names: ['logs'], load: async () => (await import('./commands/logs-command.js')).registerLogs },
   { names: ['ask'], load: async () => (await import('./commands/ask-command.js')).registerAsk },
   { names: ['init'], load: async () => (await import('./commands/init-command.js')).registerInit },

@@ -7,6 +7,7 @@ import {
   cancelInputShape,
   diffInputShape,
   discardInputShape,
+  cleanInputShape,
   logsInputShape,
   mergeInputShape,
   noteInputShape,
@@ -20,6 +21,7 @@ import {
   cancelOutput,
   diffOutput,
   discardOutput,
+  cleanOutput,
   listOutput,
   logsOutput,
   mergeOutput,
@@ -36,6 +38,7 @@ import {
   answerText,
   diffText,
   discardText,
+  cleanText,
   listText,
   logsText,
   mergeText,
@@ -240,6 +243,19 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       annotations: { destructiveHint: true, openWorldHint: false },
     },
     ({ id, yes }) => respond(() => dispatcher.discard(id, { yes }), discardText),
+  );
+
+  server.registerTool(
+    'dispatch_clean',
+    {
+      title: 'Remove finished tasks',
+      description:
+        'Remove finished tasks (done, failed, timed out, cancelled) older than olderThanMinutes (default 7 days), or all of them with allFinished, with their worktrees and branches. Never a task that runs or waits. dryRun shows what would go. A worktree holding unmerged work is kept unless yes is set: ask the user first.',
+      inputSchema: cleanInputShape,
+      outputSchema: cleanOutput,
+      annotations: { destructiveHint: true, openWorldHint: false },
+    },
+    (input) => respond(() => dispatcher.clean(input), cleanText),
   );
 
   server.registerTool(

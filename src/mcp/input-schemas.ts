@@ -3,6 +3,7 @@ import { answerInput } from '../operations/answer-operation.js';
 import { cancelInput } from '../operations/cancel-operation.js';
 import { diffInput } from '../operations/diff-operation.js';
 import { discardInput } from '../operations/discard-operation.js';
+import { cleanInput } from '../operations/clean-operation.js';
 import { logsInput } from '../operations/logs-operation.js';
 import { mergeInput } from '../operations/merge-operation.js';
 import { noteInput } from '../operations/note-operation.js';
@@ -39,6 +40,7 @@ export const retryInputShape = { id: retryInput.shape.id, model: retryInput.shap
 export const diffInputShape = { id: diffInput.shape.id, stat: diffInput.shape.stat };
 export const mergeInputShape = mergeInput.shape;
 export const discardInputShape = discardInput.shape;
+export const cleanInputShape = cleanInput.shape;
 export const logsInputShape = logsInput.shape;
 
 /** A tool call must return within common client request limits: an hour at most, 50 s by default. */

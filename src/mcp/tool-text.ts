@@ -1,5 +1,6 @@
 import type {
   AnswerResult,
+  CleanResult,
   DiffResult,
   DiscardResult,
   LogsResult,
@@ -147,6 +148,16 @@ export function discardText(result: DiscardResult): string {
     result.lost.unmerged > 0 ? plural(result.lost.unmerged, 'unmerged commit') : '',
   ].filter(Boolean);
   return `Removed ${result.path} and branch ${result.branch}${lost.length > 0 ? `, with ${lost.join(' and ')}` : ''}. The task's folder stays.`;
+}
+
+export function cleanText(result: CleanResult): string {
+  const lines = [
+    result.removed.length === 0
+      ? 'Nothing to remove.'
+      : `${result.dryRun ? 'Would remove' : 'Removed'} ${plural(result.removed.length, 'finished task')}: ${result.removed.map((t) => t.id).join(', ')}.`,
+  ];
+  for (const task of result.kept) lines.push(`Kept ${task.id}: ${task.reason}.`);
+  return lines.join('\n');
 }
 
 export function logsText(result: LogsResult): string {

@@ -9,6 +9,7 @@ import type {
   AnswerResult,
   CancelResult,
   DiffResult,
+  CleanResult,
   DiscardResult,
   MergeResult,
   LogsResult,
@@ -93,6 +94,7 @@ describe('dispatch mcp', () => {
       [
         'dispatch_answer',
         'dispatch_cancel',
+        'dispatch_clean',
         'dispatch_diff',
         'dispatch_discard',
         'dispatch_list',
@@ -279,6 +281,19 @@ describe('dispatch mcp', () => {
     const noTree = await call<DiffResult>(mcp, 'dispatch_diff', { id: plain.data.id });
     expect(noTree.result.isError).toBe(true);
     expect(noTree.text).toContain('does not run in a worktree');
+
+    // Cleaning: a dry run lists the finished tasks and removes nothing.
+    const cleaned = await call<CleanResult>(mcp, 'dispatch_clean', {
+      allFinished: true,
+      dryRun: true,
+    });
+    expect(cleaned.result.isError).toBeFalsy();
+    expect(cleaned.data.dryRun).toBe(true);
+    expect(cleaned.data.removed.map((t) => t.id)).toEqual(
+      expect.arrayContaining(['kept', 'dropped']),
+    );
+    expect(cleaned.text).toMatch(/^Would remove \d+ finished tasks?: /);
+    expect(existsSync(sandbox.taskDir('kept'))).toBe(true);
     expect(protocolErrors).toEqual([]);
   });
 

@@ -1,19 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { perform } from '../../operations/define-operation.js';
 import { discardOperation } from '../../operations/discard-operation.js';
+import { askYesNo, canAsk } from '../ask-yes-no.js';
 import type { CliContext } from '../cli-context.js';
-
-/** A yes/no question on the terminal; only offered when both ends are one. */
-async function askYesNo(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 export function registerDiscard(program: Command, ctx: CliContext): void {
   program
@@ -27,12 +16,11 @@ export function registerDiscard(program: Command, ctx: CliContext): void {
       '\nRemoves .dispatch/worktrees/<id> and branch dispatch/<id>; the task folder stays. If they hold\nwork found nowhere else (uncommitted changes, commits not merged into the current branch),\nit asks on a terminal, and elsewhere refuses unless --yes is given.\n\nExamples:\n  dispatch discard refactor-parser\n  dispatch discard refactor-parser --yes',
     )
     .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
-      const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
       const result = await perform(
         discardOperation,
         ctx.ops,
         { id, yes: options.yes },
-        { confirm: interactive ? askYesNo : undefined },
+        { confirm: canAsk() ? askYesNo : undefined },
       );
       if (options.json) {
         ctx.json(result);
