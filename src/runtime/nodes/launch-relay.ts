@@ -3,7 +3,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { RELAY_ENTRY } from '../package-paths.js';
-import { processStartTime } from '../process/process-info.js';
+import { recordSpawned } from '../spawn/record-spawned.js';
 import type { TaskStore } from '../store/task-store.js';
 import { redactQueueUrl } from './queue-url.js';
 
@@ -55,15 +55,5 @@ export function launchRelay(store: TaskStore, meta: TaskMeta, attempt: number) {
     store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: 'cannot start the relay' });
     throw new DispatchError('backend', `cannot start the relay of ${meta.id}`);
   }
-  const startTime = processStartTime(pid);
-  store.appendEvent(meta.id, {
-    type: 'spawned',
-    attempt,
-    pid,
-    startTime,
-    model: meta.model,
-    backend: meta.backend,
-    prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
-  });
-  return { pid, startTime };
+  return recordSpawned(store, meta, files, attempt, pid);
 }

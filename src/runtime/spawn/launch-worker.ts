@@ -7,7 +7,7 @@ import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
-import { isProcessAlive, processStartTime } from '../process/process-info.js';
+import { isProcessAlive } from '../process/process-info.js';
 import { findAttemptProcess } from '../process/attempt-process.js';
 import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { assertTrusted } from '../trust/task-trust.js';
@@ -19,6 +19,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { workerInvocation } from './worker-invocation.js';
+import { recordSpawned } from './record-spawned.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
@@ -132,17 +133,7 @@ export function launchWorker(
       hint: 'Check that /bin/sh exists and the process limit is not reached.',
     });
   }
-  const startTime = processStartTime(pid);
-  store.appendEvent(meta.id, {
-    type: 'spawned',
-    attempt,
-    pid,
-    startTime,
-    model: meta.model,
-    backend: meta.backend,
-    prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
-  });
-  return { pid, startTime };
+  return recordSpawned(store, meta, files, attempt, pid);
 }
 
 /** Whether the history shows the attempt started (or failed to). */
