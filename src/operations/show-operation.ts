@@ -4,6 +4,13 @@ import type { Plan } from '../core/plan/plan-types.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { MAX_PLAN_BYTES, readTextFile } from '../runtime/store/read-text.js';
 import { logTail } from '../runtime/tasks/read-log.js';
+import { readTaskResults, type TaskResults } from '../runtime/tasks/task-results.js';
+export type {
+  TaskExchange,
+  TaskResults,
+  TaskSummaryFile,
+  TaskWorktreeResult,
+} from '../runtime/tasks/task-results.js';
 import { defineOperation, parseInput } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { taskId } from './task-fields.js';
@@ -11,6 +18,8 @@ import { taskId } from './task-fields.js';
 export const showInput = z.object({
   id: taskId,
   logLines: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(2000))),
+  /** Also read what the task produced (summary, questions, usage, worktree): it runs git. */
+  results: z.optional(z.boolean()),
 });
 
 /**
@@ -26,9 +35,16 @@ export interface TaskView {
   /** The plan file does not exist (the worker removed it). */
   planMissing?: boolean;
   logTail: string[];
+  /** What the task produced, when asked for (`results: true`). */
+  results?: TaskResults;
 }
 
-function readTaskView(ctx: OperationContext, id: string, logLines = 10): TaskView {
+function readTaskView(
+  ctx: OperationContext,
+  id: string,
+  logLines = 10,
+  withResults = false,
+): TaskView {
   const store = ctx.store;
   const status = store.status(id);
   const files = store.files(id);
@@ -40,6 +56,7 @@ function readTaskView(ctx: OperationContext, id: string, logLines = 10): TaskVie
     planProblem: read.ok ? undefined : read.problem,
     planMissing: !read.ok && read.missing === true,
     logTail: logLines === 0 ? [] : logTail(files.log, logLines),
+    ...(withResults ? { results: readTaskResults(files) } : {}),
   };
 }
 
@@ -48,11 +65,11 @@ export const showOperation = defineOperation({
   name: 'show',
   input: showInput,
   result: undefined,
-  run: (ctx, { id, logLines }): TaskView => readTaskView(ctx, id, logLines),
+  run: (ctx, { id, logLines, results }): TaskView => readTaskView(ctx, id, logLines, results),
 });
 
 /** The same, synchronously, for views that redraw at once (the terminal view). */
 export function showTask(ctx: OperationContext, input: z.input<typeof showInput>): TaskView {
-  const { id, logLines } = parseInput(showOperation, input);
-  return readTaskView(ctx, id, logLines);
+  const { id, logLines, results } = parseInput(showOperation, input);
+  return readTaskView(ctx, id, logLines, results);
 }
