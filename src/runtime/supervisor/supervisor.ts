@@ -19,6 +19,7 @@ import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 import { isActive, isLive } from '../../core/status/state-groups.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -33,6 +34,8 @@ export interface SupervisorOptions {
   livenessMs?: number;
   /** How often to touch the lock file, which shows the supervisor is alive. */
   heartbeatMs?: number;
+  /** Where time comes from: the system clock, or a manual one in tests. */
+  clock?: Clock;
 }
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
@@ -58,14 +61,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private watcher: TasksWatcher | undefined;
   private releaseLock: (() => void) | undefined;
   private liveness: LivenessCheck | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private timeoutTimer: TimerHandle | undefined;
+  private idleTimer: TimerHandle | undefined;
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
-  private queueTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private queueTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
   private stopped = false;
   /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
   private pending = 0;
+  private readonly clock: Clock;
 
   constructor(
     private readonly store: TaskStore,
@@ -73,6 +77,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     private readonly options: SupervisorOptions = {},
   ) {
     super();
+    this.clock = options.clock ?? systemClock;
     this.notifier = new Notifier(
       () => this.loadConfig().notify,
       store.root,
@@ -85,7 +90,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.store.ensureRoot();
     this.releaseLock = this.takeLock();
     if (!this.releaseLock) return false;
-    this.heartbeatTimer = setInterval(
+    this.heartbeatTimer = this.clock.setInterval(
       () => this.beat(),
       this.options.heartbeatMs ?? heartbeatMs(this.store.env),
     );
@@ -105,7 +110,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         intervalMs: this.options.livenessMs ?? 5000,
       },
     ).start();
-    this.queueTimer = setInterval(() => this.scheduleQueued(), this.options.livenessMs ?? 2000);
+    this.queueTimer = this.clock.setInterval(
+      () => this.scheduleQueued(),
+      this.options.livenessMs ?? 2000,
+    );
     this.updateIdle();
     this.log(`supervising ${this.store.root} (${this.known.size} tasks)`);
     return true;
@@ -117,7 +125,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.watcher?.close();
     this.liveness?.stop();
     for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer, this.heartbeatTimer])
-      if (timer) clearTimeout(timer);
+      if (timer) this.clock.clear(timer);
     this.releaseLock?.();
     this.emit('exit');
   }
@@ -172,12 +180,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (files && onlyLogOrTemp(files)) {
       // The worker is writing its log: that is activity, but nothing the status depends on.
       const entry = this.activity.get(id);
-      if (entry) entry.lastMs = Date.now();
+      if (entry) entry.lastMs = this.clock.now();
       return;
     }
     let snapshot: TaskSnapshot;
     try {
-      snapshot = readTaskSnapshot(id, this.store.files(id));
+      snapshot = readTaskSnapshot(id, this.store.files(id), this.store.env);
     } catch {
       this.known.delete(id);
       return;
@@ -233,7 +241,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         // half a minute has its lock taken over as stale by the next note anyway.
         if (retryMs <= 30_000 && !this.stopped) {
           this.pending++;
-          setTimeout(() => {
+          this.clock.setTimeout(() => {
             this.pending--;
             this.restoreNotes(id, retryMs * 2);
             this.updateIdle();
@@ -266,7 +274,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private startedByCreator(id: string, config: Config): boolean {
     const meta = readMeta(this.store.files(id));
     if (!meta || !isUnconstrained(meta, config)) return false;
-    return Date.now() - Date.parse(meta.createdAt) < CREATOR_GRACE_MS;
+    return this.clock.now() - Date.parse(meta.createdAt) < CREATOR_GRACE_MS;
   }
 
   private deadline(id: string): number | undefined {
@@ -278,16 +286,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** One timer for the earliest inactivity deadline among running tasks. */
   private armTimeouts(): void {
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    if (this.timeoutTimer) this.clock.clear(this.timeoutTimer);
     this.timeoutTimer = undefined;
     let earliest = Infinity;
     for (const id of this.known.keys())
       earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
     // A deadline past what a timer holds is re-armed when the clamped timer fires.
-    this.timeoutTimer = setTimeout(
+    this.timeoutTimer = this.clock.setTimeout(
       () => this.enforceTimeouts(),
-      Math.min(Math.max(0, earliest - Date.now()) + 10, MAX_TIMER_MS),
+      Math.min(Math.max(0, earliest - this.clock.now()) + 10, MAX_TIMER_MS),
     );
   }
 
@@ -295,11 +303,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const stop = this.loadConfig().stopOnTimeout;
     for (const id of [...this.known.keys()]) {
       const deadline = this.deadline(id);
-      if (deadline === undefined || deadline > Date.now()) continue;
+      if (deadline === undefined || deadline > this.clock.now()) continue;
       // The cached activity may be stale: confirm from the files before declaring a timeout.
       this.examine(id);
       const confirmed = this.deadline(id);
-      if (confirmed === undefined || confirmed > Date.now()) continue;
+      if (confirmed === undefined || confirmed > this.clock.now()) continue;
       const minutes = this.activity.get(id)?.timeoutMinutes ?? this.loadConfig().timeoutMinutes;
       const pid = this.known.get(id)?.pid;
       const worker = pid === undefined ? undefined : this.workerToStop(id, pid);
@@ -342,12 +350,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const active =
       this.pending > 0 || [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
-      if (this.idleTimer) clearTimeout(this.idleTimer);
+      if (this.idleTimer) this.clock.clear(this.idleTimer);
       this.idleTimer = undefined;
       return;
     }
     if (this.idleTimer || this.stopped) return;
-    this.idleTimer = setTimeout(() => this.exitIfIdle(), this.options.idleExitMs ?? 2000);
+    this.idleTimer = this.clock.setTimeout(
+      () => this.exitIfIdle(),
+      this.options.idleExitMs ?? 2000,
+    );
   }
 
   /**
