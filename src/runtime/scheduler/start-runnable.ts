@@ -67,7 +67,7 @@ export function schedulableTasks(store: TaskStore, config?: Config): Schedulable
     const meta = readMeta(files);
     let status;
     try {
-      status = readTaskStatus(id, files);
+      status = readTaskStatus(id, files, store.env);
     } catch {
       continue;
     }
