@@ -8,7 +8,7 @@ import type { TaskFeed } from '../../operations/task-feed.js';
 import { performAction, type TaskAction } from '../shared/task-actions.js';
 import { taskDetailJson } from './feed-json.js';
 import { HttpError } from './http-error.js';
-import { ResultsCache } from './results-cache.js';
+import type { ResultsCache } from './results-cache.js';
 import type { TaskJson } from './task-json.js';
 
 export interface ApiContext {
