@@ -76,22 +76,19 @@ describe('sessions and login codes', () => {
 
 describe('which requests are let in', () => {
   it('lets a GET in with the token anywhere', () => {
-    expect(authorize('GET', { host }, new URLSearchParams({ token }), credentials, port)).toBe(
-      'query',
-    );
+    expect(authorize('GET', { host }, new URLSearchParams({ token }), credentials)).toBe('query');
     expect(
       authorize(
         'GET',
         { host: `localhost:${port}`, authorization: `Bearer ${token}` },
         none,
         credentials,
-        port,
       ),
     ).toBe('header');
   });
 
   it('refuses a request without the token, saying where the right URL is', () => {
-    const refused = refusal(() => authorize('GET', { host }, none, credentials, port));
+    const refused = refusal(() => authorize('GET', { host }, none, credentials));
     expect(refused).toEqual({
       status: 403,
       message: 'this dashboard needs its access token',
@@ -101,37 +98,56 @@ describe('which requests are let in', () => {
 
   it('refuses another Host (DNS rebinding), even with the token', () => {
     const headers = { host: `attacker.example:${port}`, authorization: `Bearer ${token}` };
-    expect(refusal(() => authorize('GET', headers, none, credentials, port)).status).toBe(403);
-    expect(refusal(() => checkHost(undefined, port)).message).toMatch(/unexpected Host/);
-    expect(checkHost(`LOCALHOST:${port}`, port)).toBe(`localhost:${port}`);
+    expect(refusal(() => authorize('GET', headers, none, credentials)).status).toBe(403);
+    expect(refusal(() => checkHost(undefined)).message).toMatch(/unexpected Host/);
+    expect(checkHost(`LOCALHOST:${port}`)).toBe(`localhost:${port}`);
+    for (const rebound of ['127.0.0.1.attacker.example:80', 'localhost.evil:9000', 'a b:1'])
+      expect(refusal(() => checkHost(rebound)).status, rebound).toBe(403);
+  });
+
+  it('accepts the loopback names on any port (a forwarded port), and names given as aliases', () => {
+    // ssh -L 8080:127.0.0.1:PORT: the browser sends the port it used.
+    expect(checkHost('localhost:8080')).toBe('localhost:8080');
+    expect(checkHost('127.0.0.1:9000')).toBe('127.0.0.1:9000');
+    expect(checkHost('[::1]:9000')).toBe('[::1]:9000');
+    const forwarded = { host: 'localhost:8080', authorization: `Bearer ${token}` };
+    expect(
+      authorize('POST', { ...forwarded, origin: 'http://localhost:8080' }, none, credentials),
+    ).toBe('header');
+    // Another local port's page is still another origin.
+    expect(
+      refusal(() =>
+        authorize('POST', { ...forwarded, origin: 'http://localhost:3000' }, none, credentials),
+      ).status,
+    ).toBe(403);
+    expect(refusal(() => checkHost('devbox:8080')).hint).toMatch(/--host-alias NAME/);
+    expect(checkHost('DevBox:8080', ['devbox'])).toBe('devbox:8080');
   });
 
   it('wants the token of a POST in a header, from this origin', () => {
     const query = new URLSearchParams({ token });
-    expect(refusal(() => authorize('POST', { host }, query, credentials, port))).toMatchObject({
+    expect(refusal(() => authorize('POST', { host }, query, credentials))).toMatchObject({
       status: 403,
       message: 'POST requests need the token in a header',
     });
     const cookie = `dispatch_token_${port}=${token}`;
-    expect(refusal(() => authorize('POST', { host, cookie }, none, credentials, port)).status).toBe(
-      403,
+    expect(refusal(() => authorize('POST', { host, cookie }, none, credentials)).status).toBe(403);
+    expect(authorize('POST', { host, authorization: `Bearer ${session}` }, none, credentials)).toBe(
+      'session',
+    );
+    const header = { host, authorization: `Bearer ${token}` };
+    expect(authorize('POST', header, none, credentials)).toBe('header');
+    expect(authorize('POST', { ...header, origin: `http://${host}` }, none, credentials)).toBe(
+      'header',
     );
     expect(
-      authorize('POST', { host, authorization: `Bearer ${session}` }, none, credentials, port),
-    ).toBe('session');
-    const header = { host, authorization: `Bearer ${token}` };
-    expect(authorize('POST', header, none, credentials, port)).toBe('header');
-    expect(
-      authorize('POST', { ...header, origin: `http://${host}` }, none, credentials, port),
-    ).toBe('header');
-    expect(
       refusal(() =>
-        authorize('POST', { ...header, origin: 'http://evil.example' }, none, credentials, port),
+        authorize('POST', { ...header, origin: 'http://evil.example' }, none, credentials),
       ).message,
     ).toBe('requests from http://evil.example are not accepted');
     expect(
       refusal(() =>
-        authorize('POST', { ...header, 'sec-fetch-site': 'cross-site' }, none, credentials, port),
+        authorize('POST', { ...header, 'sec-fetch-site': 'cross-site' }, none, credentials),
       ).status,
     ).toBe(403);
   });

@@ -1,5 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import type { TaskStatus } from '../../src/core/status/task-status.js';
+import type { OperationContext } from '../../src/operations/operation-context.js';
+import { TaskJson } from '../../src/ui/web/task-json.js';
 import { describe, expect, it } from 'vitest';
 import { DispatchError } from '../../src/core/errors.js';
 import { feedEventJson } from '../../src/ui/web/feed-json.js';
@@ -99,21 +102,29 @@ describe('JSON request bodies', () => {
 
 describe('what the page receives', () => {
   it('sends feed events with each task in the stable JSON shape', () => {
-    const task = taskStatus({ question: { seq: 1, text: 'Which?', live: true } });
-    const event = feedEventJson({ kind: 'question', task });
+    // A task that has not failed needs nothing from the context (no cause to read).
+    const tasks = new TaskJson({} as OperationContext);
+    const json = (status: TaskStatus) => tasks.of(status);
+    const task = taskStatus({
+      state: 'waiting',
+      question: { seq: 1, text: 'Which?', live: true },
+    });
+    const event = feedEventJson({ kind: 'question', task }, json);
     expect(event).toMatchObject({
       kind: 'question',
       task: {
         id: 'review-auth',
         progress: { done: 1, total: 3, current: 'Check session handling' },
         question: { seq: 1, text: 'Which?', live: true },
+        // The state in the CLI's words, made on the server (src/ui/shared).
+        display: { label: 'waiting 001', cause: null, advice: null },
       },
     });
-    expect(feedEventJson({ kind: 'snapshot', tasks: [task] })).toMatchObject({
+    expect(feedEventJson({ kind: 'snapshot', tasks: [task] }, json)).toMatchObject({
       kind: 'snapshot',
       tasks: [{ id: 'review-auth' }],
     });
-    expect(feedEventJson({ kind: 'removed', id: 'x' })).toEqual({ kind: 'removed', id: 'x' });
+    expect(feedEventJson({ kind: 'removed', id: 'x' }, json)).toEqual({ kind: 'removed', id: 'x' });
   });
 
   it('serves the page with a session secret, and only plain asset names', () => {

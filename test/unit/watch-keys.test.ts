@@ -74,7 +74,8 @@ describe('keys in the task list', () => {
   });
 
   it('refuses to answer a task without a question, or to note or cancel a finished one', () => {
-    const onBusy = press(start(), key('down'), char('a'));
+    const alone = withTasks(start(), [done, running]);
+    const onBusy = press(alone, char('a'));
     expect(onBusy.state.prompt).toBeUndefined();
     expect(onBusy.state.message).toEqual({ text: 'busy has no pending question.', tone: 'error' });
     const onOld = press(start(), key('end'), char('n'));
@@ -130,9 +131,41 @@ describe('the task list as tasks change', () => {
       { ...asking, state: 'running', question: undefined },
     ]);
     expect(answered.selectedId).toBe('busy');
-    const gone = withTasks(answered, [done, asking]);
+    const gone = withTasks(answered, [done, { ...asking, state: 'running', question: undefined }]);
     expect(gone.tasks.map((t) => t.id)).toEqual(['ask-me', 'old']);
     expect(gone.selectedId).toBe('old');
+  });
+
+  it('moves the selection to a new question, so a answers it (not the finished row it was on)', () => {
+    const first = taskStatus({
+      id: 'first-task',
+      state: 'done',
+      createdAt: '2026-01-02T08:00:00Z',
+    });
+    const s = withTasks(
+      initialState({ width: 100, height: 20, now: NOW, place: '/p', filtered: false }),
+      [first],
+    );
+    expect(s.selectedId).toBe('first-task');
+    const second = { ...asking, id: 'second-task' };
+    const asked = withTasks(s, [first, second]);
+    expect(asked.selectedId).toBe('second-task');
+    expect(press(asked, char('a')).state.prompt).toMatchObject({ taskId: 'second-task', seq: 3 });
+    // The same question again (a later event) does not pull the selection back.
+    const moved = press(asked, key('down')).state;
+    expect(withTasks(moved, [first, second]).selectedId).toBe('first-task');
+  });
+
+  it('answers the only pending question when the selected task has none', () => {
+    const onOld = press(start(), key('end'), char('a'));
+    expect(onOld.state.prompt).toMatchObject({ kind: 'answer', taskId: 'ask-me', seq: 3 });
+    const another = { ...asking, id: 'ask-too', createdAt: '2026-01-02T09:30:00Z' };
+    const two = withTasks(start(), [done, running, asking, another]);
+    const refused = press(two, key('end'), char('a'));
+    expect(refused.state.prompt).toBeUndefined();
+    expect(refused.state.message?.text).toBe(
+      'old has no pending question; select one of the 2 tasks with a question (marked ?).',
+    );
   });
 
   it('closes the plan view and prompt of a task that was removed', () => {

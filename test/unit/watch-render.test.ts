@@ -97,6 +97,15 @@ describe('the task list screen', () => {
     expect(narrow[2]).toMatch(/^> review-auth {2}running {8}1\/3 {2}1m05s {2}A A/);
   });
 
+  it('at 80 columns shrinks a long id before the current item', () => {
+    const longId = taskStatus({ id: 'review-the-session-handling-x', model: 'opus' });
+    const lines = screen(withTasks(state({}, 80, 8), [longId]));
+    for (const line of lines) expect(line).toHaveLength(80);
+    const current = /\d+m\d+s {2}(.*)$/.exec(lines[2] ?? '')?.[1]?.trimEnd() ?? '';
+    expect(current.length).toBeGreaterThanOrEqual(20);
+    expect(lines[2]).toMatch(/^> review-the-… {2}opus /);
+  });
+
   it('counts wide characters as two columns', () => {
     const wide = taskStatus({ title: '設計レビューをする', state: 'done', endedAt: undefined });
     const lines = frameText(buildFrame(withTasks(state({}, 80, 6), [wide])), 80, 'none');

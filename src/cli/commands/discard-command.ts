@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { perform } from '../../operations/define-operation.js';
 import { discardOperation } from '../../operations/discard-operation.js';
 import { askYesNo, canAsk } from '../ask-yes-no.js';
+import { discardedMessage } from '../../ui/shared/action-messages.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerDiscard(program: Command, ctx: CliContext): void {
@@ -26,12 +27,6 @@ export function registerDiscard(program: Command, ctx: CliContext): void {
         ctx.json(result);
         return;
       }
-      const lost =
-        result.lost.uncommitted + result.lost.unmerged > 0
-          ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
-          : '';
-      ctx.out(
-        `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${ctx.ops.taskDir(id)}.`,
-      );
+      ctx.out(discardedMessage(result, ctx.ops.taskDir(id)));
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { perform } from '../../operations/define-operation.js';
 import { mergeOperation } from '../../operations/merge-operation.js';
+import { mergedLines } from '../../ui/shared/action-messages.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerMerge(program: Command, ctx: CliContext): void {
@@ -19,16 +20,7 @@ export function registerMerge(program: Command, ctx: CliContext): void {
         ctx.json(result);
         return;
       }
-      const lines: string[] = [];
-      if (result.committed)
-        lines.push(
-          `Committed the changes the worker left uncommitted on ${result.branch} as ${result.committed.slice(0, 7)} (on your behalf).`,
-        );
-      lines.push(
-        result.outcome === 'merged'
-          ? `Merged ${result.branch} into ${result.into} in ${result.repo} (now ${result.head.slice(0, 7)}).`
-          : `Nothing to merge: ${result.into} already contains ${result.branch}.`,
-      );
+      const lines = mergedLines(result);
       lines.push(`The worktree stays; remove it with: dispatch discard ${id}`);
       ctx.out(lines.join('\n'));
     });

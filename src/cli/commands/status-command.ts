@@ -8,6 +8,7 @@ import { overviewOperation, statusOperation } from '../../operations/status-oper
 import type { CliContext } from '../cli-context.js';
 import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
 import { paint } from '../../ui/shared/style.js';
+import { causeSummary } from '../../ui/shared/failure-cause.js';
 import { usageText } from '../format/usage-text.js';
 
 async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void> {
@@ -25,7 +26,7 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
     queue: detail.queue,
     logTail: detail.logTail ?? undefined,
     cause: cause
-      ? `${cause.label}${live ? ' (the worker keeps retrying)' : ''}: ${cause.evidence}\n            ${cause.advice}`
+      ? `${causeSummary(cause, live)}\n            ${cause.advice}`
       : undefined,
     usage: detail.usage ? usageText(detail.usage) : undefined,
   });

@@ -2,6 +2,8 @@ import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import type { AnswerResult } from '../../operations/answer-operation.js';
 import type { CancelResult } from '../../operations/cancel-operation.js';
 import type { RetryResult } from '../../operations/retry-operation.js';
+import type { MergeResult } from '../../operations/merge-operation.js';
+import type { DiscardResult } from '../../operations/discard-operation.js';
 
 /** What every interface says after an action, in the same words. */
 
@@ -23,4 +25,28 @@ export function cancelledMessage(result: CancelResult): string {
 
 export function retryingMessage(result: RetryResult): string {
   return `Retrying ${result.id} (attempt ${result.attempt}) with ${result.model}.`;
+}
+
+/** What `dispatch merge` says, line by line. */
+export function mergedLines(result: MergeResult): string[] {
+  const lines: string[] = [];
+  if (result.committed)
+    lines.push(
+      `Committed the changes the worker left uncommitted on ${result.branch} as ${result.committed.slice(0, 7)} (on your behalf).`,
+    );
+  lines.push(
+    result.outcome === 'merged'
+      ? `Merged ${result.branch} into ${result.into} in ${result.repo} (now ${result.head.slice(0, 7)}).`
+      : `Nothing to merge: ${result.into} already contains ${result.branch}.`,
+  );
+  return lines;
+}
+
+/** What `dispatch discard` says; the task record stays in `taskDir`. */
+export function discardedMessage(result: DiscardResult, taskDir: string): string {
+  const lost =
+    result.lost.uncommitted + result.lost.unmerged > 0
+      ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
+      : '';
+  return `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${taskDir}.`;
 }

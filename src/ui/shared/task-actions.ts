@@ -1,12 +1,16 @@
 import { answerOperation } from '../../operations/answer-operation.js';
 import { cancelOperation } from '../../operations/cancel-operation.js';
 import { perform } from '../../operations/define-operation.js';
+import { discardOperation } from '../../operations/discard-operation.js';
+import { mergeOperation } from '../../operations/merge-operation.js';
 import { noteOperation } from '../../operations/note-operation.js';
 import type { OperationContext } from '../../operations/operation-context.js';
 import { retryOperation } from '../../operations/retry-operation.js';
 import {
   answeredMessage,
   cancelledMessage,
+  discardedMessage,
+  mergedLines,
   notedMessage,
   retryingMessage,
 } from './action-messages.js';
@@ -17,7 +21,10 @@ export type TaskAction =
   | { kind: 'answer'; id: string; text: string; seq?: number }
   | { kind: 'note'; id: string; text: string }
   | { kind: 'cancel'; id: string; reason?: string }
-  | { kind: 'retry'; id: string; model?: string };
+  | { kind: 'retry'; id: string; model?: string }
+  | { kind: 'merge'; id: string }
+  /** `yes` only after the person confirmed: it deletes work that exists nowhere else. */
+  | { kind: 'discard'; id: string; yes?: boolean };
 
 export interface ActionOutcome {
   message: string;
@@ -54,6 +61,18 @@ export async function performAction(
     case 'retry': {
       const result = await perform(retryOperation, ctx, action);
       return { message: retryingMessage(result), task: result.task, result };
+    }
+    case 'merge': {
+      const result = await perform(mergeOperation, ctx, action);
+      return { message: mergedLines(result).join(' '), task: undefined, result };
+    }
+    case 'discard': {
+      const result = await perform(discardOperation, ctx, action);
+      return {
+        message: discardedMessage(result, ctx.taskDir(action.id)),
+        task: undefined,
+        result,
+      };
     }
   }
 }

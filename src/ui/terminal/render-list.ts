@@ -20,17 +20,23 @@ export interface Columns {
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
+/** The current item keeps at least this much room: an id is cut before it is. */
+const MIN_CURRENT = 24;
+const MIN_ID = 12;
+
 export function listColumns(tasks: readonly TaskStatus[], width: number): Columns {
-  const id = clamp(Math.max(2, ...tasks.map((t) => textWidth(cleanText(t.id)))), 2, 28);
+  const longestId = clamp(Math.max(2, ...tasks.map((t) => textWidth(cleanText(t.id)))), 2, 28);
   // Narrow terminals drop the model, then the bar, before the current item gets too short.
   const model =
     width >= 72 ? clamp(Math.max(5, ...tasks.map((t) => textWidth(t.model ?? '-'))), 5, 14) : 0;
   const bar = width >= 60 ? (width >= 110 ? 12 : 8) : 0;
   const state = 11;
   const elapsed = 7;
-  const used =
-    2 + id + 2 + (model ? model + 2 : 0) + state + 2 + (bar ? bar + 1 : 0) + 5 + elapsed + 2;
-  return { id, model, state, bar, elapsed, current: Math.max(0, width - used) };
+  const fixed = 2 + 2 + (model ? model + 2 : 0) + state + 2 + (bar ? bar + 1 : 0) + 5 + elapsed + 2;
+  // Then the id column gives way (ids are cut with "…"), down to a length that still tells
+  // tasks apart.
+  const id = clamp(width - fixed - MIN_CURRENT, Math.min(MIN_ID, longestId), longestId);
+  return { id, model, state, bar, elapsed, current: Math.max(0, width - fixed - id) };
 }
 
 function currentText(task: TaskStatus): { text: string; style?: 'dim' | 'red' } {

@@ -1,6 +1,8 @@
 import { editKey, editorText, emptyEditor } from './line-editor.js';
 import type { Key } from './keys.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
 import {
+  askingTasks,
   isFinished,
   moveSelection,
   targetTask,
@@ -63,6 +65,35 @@ function promptKey(state: WatchState, prompt: Prompt, key: Key): KeyResult {
   return { state: { ...state, prompt: { ...prompt, editor } } };
 }
 
+/**
+ * `a` answers the target task's question; in the list, when the selected task has none and only
+ * one task asks, that one (its row is marked, and the prompt names it).
+ */
+function answerPrompt(state: WatchState, target: TaskStatus): KeyResult {
+  const asking = askingTasks(state);
+  const task =
+    target.question || state.view === 'detail' || asking.length !== 1 ? target : asking[0];
+  if (!task?.question) {
+    const others =
+      asking.length > 1
+        ? `; select one of the ${asking.length} tasks with a question (marked ?)`
+        : '';
+    return error(state, `${target.id} has no pending question${others}.`);
+  }
+  return {
+    state: {
+      ...state,
+      prompt: {
+        kind: 'answer',
+        taskId: task.id,
+        seq: task.question.seq,
+        question: task.question.text,
+        editor: emptyEditor,
+      },
+    },
+  };
+}
+
 /** a, n, c, r: the same in the list and in the detail view. */
 function actionKey(state: WatchState, key: Key): KeyResult | undefined {
   if (!['a', 'n', 'c', 'r'].includes(key.name ?? '') || key.ctrl || key.meta || key.shift)
@@ -71,19 +102,7 @@ function actionKey(state: WatchState, key: Key): KeyResult | undefined {
   if (!task) return error(state, 'No task selected.');
   switch (key.name) {
     case 'a':
-      if (!task.question) return error(state, `${task.id} has no pending question.`);
-      return {
-        state: {
-          ...state,
-          prompt: {
-            kind: 'answer',
-            taskId: task.id,
-            seq: task.question.seq,
-            question: task.question.text,
-            editor: emptyEditor,
-          },
-        },
-      };
+      return answerPrompt(state, task);
     case 'n':
       if (isFinished(task))
         return error(state, `${task.id} is ${task.state}: no worker will read a note.`);

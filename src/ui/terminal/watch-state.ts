@@ -60,6 +60,11 @@ export function initialState(init: {
   };
 }
 
+/** The tasks with a pending question. */
+export function askingTasks(state: WatchState): TaskStatus[] {
+  return state.tasks.filter((task) => task.question);
+}
+
 /** The task the keys act on: the open one in the detail view, else the selected row. */
 export function targetTask(state: WatchState): TaskStatus | undefined {
   const id = state.view === 'detail' ? state.detail?.id : state.selectedId;
@@ -70,11 +75,21 @@ export function isFinished(task: TaskStatus): boolean {
   return TERMINAL_STATES.has(task.state);
 }
 
-/** New task statuses in; the selection stays on the same task, or its neighbour if it went. */
+function questionKey(task: TaskStatus): string | undefined {
+  return task.question ? `${task.id}\u0000${task.question.seq ?? '-'}` : undefined;
+}
+
+/**
+ * New task statuses in. A question that was not there before takes the selection, so `a`
+ * answers it; otherwise the selection stays on the same task, or its neighbour if it went.
+ */
 export function withTasks(state: WatchState, statuses: readonly TaskStatus[]): WatchState {
   const tasks = overviewOrder(statuses);
   let selectedId = state.selectedId;
-  if (!tasks.some((task) => task.id === selectedId)) {
+  const known = new Set(state.tasks.map(questionKey));
+  const asking = tasks.find((task) => task.question && !known.has(questionKey(task)));
+  if (asking && state.tasks.length > 0) selectedId = asking.id;
+  else if (!tasks.some((task) => task.id === selectedId)) {
     const before = state.tasks.findIndex((task) => task.id === selectedId);
     const index = Math.min(Math.max(before, 0), tasks.length - 1);
     selectedId = tasks[index]?.id;

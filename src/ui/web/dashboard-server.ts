@@ -3,7 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { DispatchError } from '../../core/errors.js';
 import type { OperationContext } from '../../operations/operation-context.js';
 import { openTaskFeed, type TaskFeed } from '../../operations/task-feed.js';
-import { getTask, listTasks, postAction, type ApiContext } from './api-routes.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import {
+  getDiff,
+  getTask,
+  listModels,
+  listTasks,
+  postAction,
+  type ApiContext,
+} from './api-routes.js';
+import { ResultsCache } from './results-cache.js';
+import { TaskJson } from './task-json.js';
 import { EventStreams } from './event-streams.js';
 import { feedEventJson } from './feed-json.js';
 import { errorResponse, HttpError } from './http-error.js';
@@ -27,6 +37,8 @@ export interface DashboardOptions {
   log: (line: string) => void;
   token?: string;
   assets?: StaticAssets;
+  /** Host names besides 127.0.0.1 and localhost the browser may use (`--host-alias`). */
+  hostAliases?: readonly string[];
 }
 
 /**
@@ -45,13 +57,16 @@ export class DashboardServer {
   private readonly outputTimers = new Map<string, NodeJS.Timeout>();
   private readonly assets: StaticAssets;
   private readonly api: ApiContext;
+  private readonly json: TaskJson;
   private port = 0;
 
   constructor(private readonly options: DashboardOptions) {
     this.token = options.token ?? createToken();
     this.assets = options.assets ?? new StaticAssets();
     this.feed = openTaskFeed(options.ctx);
-    this.api = { ctx: options.ctx.as('dashboard'), feed: this.feed };
+    const ctx = options.ctx.as('dashboard');
+    this.json = new TaskJson(ctx);
+    this.api = { ctx, feed: this.feed, json: this.json, results: new ResultsCache() };
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -65,6 +80,12 @@ export class DashboardServer {
    */
   loginUrl(): string {
     return `http://${HOST}:${this.port}/?login=${this.sessions.createLoginCode()}`;
+  }
+
+  private readonly toJson = (status: TaskStatus) => this.json.of(status);
+
+  private get aliases(): readonly string[] {
+    return this.options.hostAliases ?? [];
   }
 
   private get credentials(): Credentials {
@@ -89,7 +110,7 @@ export class DashboardServer {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
-    this.feed.on('event', (event) => this.streams.send(feedEventJson(event)));
+    this.feed.on('event', (event) => this.streams.send(feedEventJson(event, this.toJson)));
     this.feed.on('output', (id) => this.announceOutput(id));
     this.feed.start();
     return { url: this.url, port: this.port };
@@ -127,12 +148,12 @@ export class DashboardServer {
     try {
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', `http://${HOST}`);
-      checkHost(req.headers.host, this.port);
+      checkHost(req.headers.host, this.aliases);
       const route = this.route(method, url, req);
       // The page shell and its files hold no task data: they load without a credential, so a
       // reload finds the session the page keeps. Everything else needs one.
       if (route.kind !== 'page' && route.kind !== 'asset')
-        authorize(method, req.headers, url.searchParams, this.credentials, this.port);
+        authorize(method, req.headers, url.searchParams, this.credentials, this.aliases);
       await this.serve(route, url, req, res);
     } catch (error) {
       // A person who opened a page without the token reads text; programs get JSON.
@@ -146,7 +167,7 @@ export class DashboardServer {
     try {
       return matchRoute(method, url.pathname);
     } catch (error) {
-      authorize(method, req.headers, url.searchParams, this.credentials, this.port);
+      authorize(method, req.headers, url.searchParams, this.credentials, this.aliases);
       throw error;
     }
   }
@@ -195,12 +216,16 @@ export class DashboardServer {
         if (req.method === 'HEAD') return sendBody(res, 200, 'text/event-stream', '');
         return this.streams.open(
           res,
-          feedEventJson({ kind: 'snapshot', tasks: this.feed.tasks() }),
+          feedEventJson({ kind: 'snapshot', tasks: this.feed.tasks() }, this.toJson),
         );
       case 'list':
         return sendJson(res, 200, listTasks(this.api));
       case 'task':
         return sendJson(res, 200, getTask(this.api, route.taskId));
+      case 'diff':
+        return sendJson(res, 200, await getDiff(this.api, route.taskId));
+      case 'models':
+        return sendJson(res, 200, await listModels(this.api));
       case 'action': {
         const body = await readJsonBody(req);
         return sendJson(res, 200, await postAction(this.api, route.taskId, route.action, body));

@@ -1,29 +1,29 @@
 import type { Plan } from '../../core/plan/plan-types.js';
-import type { TaskView } from '../../operations/show-operation.js';
+import type { TaskStatus } from '../../core/status/task-status.js';
+import type { TaskResults, TaskView } from '../../operations/show-operation.js';
 import type { FeedEvent } from '../../operations/task-feed.js';
-import { statusJson, type TaskSummary } from '../../operations/task-summary.js';
+import type { DashboardTask } from './task-json.js';
 
-/** A FeedEvent as sent to the page: the same union, with each task in the stable JSON shape. */
+/** How a status becomes the page's JSON (see TaskJson). */
+export type ToJson = (status: TaskStatus) => DashboardTask;
+
+/** A FeedEvent as sent to the page: the same union, with each task in the page's JSON shape. */
 export type FeedEventJson =
-  | { kind: 'snapshot'; tasks: TaskSummary[] }
-  | { kind: 'added' | 'question' | 'finished'; task: TaskSummary }
-  | { kind: 'changed'; task: TaskSummary; previous: TaskSummary }
+  | { kind: 'snapshot'; tasks: DashboardTask[] }
+  | { kind: 'added' | 'question' | 'finished'; task: DashboardTask }
+  | { kind: 'changed'; task: DashboardTask; previous: DashboardTask }
   | { kind: 'removed'; id: string };
 
-export function feedEventJson(event: FeedEvent): FeedEventJson {
+export function feedEventJson(event: FeedEvent, json: ToJson): FeedEventJson {
   switch (event.kind) {
     case 'snapshot':
-      return { kind: 'snapshot', tasks: event.tasks.map(statusJson) };
+      return { kind: 'snapshot', tasks: event.tasks.map(json) };
     case 'changed':
-      return {
-        kind: 'changed',
-        task: statusJson(event.task),
-        previous: statusJson(event.previous),
-      };
+      return { kind: 'changed', task: json(event.task), previous: json(event.previous) };
     case 'removed':
       return event;
     default:
-      return { kind: event.kind, task: statusJson(event.task) };
+      return { kind: event.kind, task: json(event.task) };
   }
 }
 
@@ -44,14 +44,18 @@ function planJson(plan: Plan | undefined) {
 /** GET /api/tasks/:id as the page receives it. */
 export type TaskDetailJson = ReturnType<typeof taskDetailJson>;
 
-/** GET /api/tasks/:id: status, the plan items with their markers, notes, question, log tail. */
-export function taskDetailJson(detail: TaskView) {
+/**
+ * GET /api/tasks/:id: status, the plan items with their markers, notes, question, log tail, and
+ * what the task produced (summary, questions and answers, usage, worktree).
+ */
+export function taskDetailJson(detail: TaskView, json: ToJson, results: TaskResults | null) {
   return {
-    ...statusJson(detail.status),
+    ...json(detail.status),
     planFile: detail.planFile,
     plan: planJson(detail.plan),
     planProblem: detail.planProblem ?? null,
     notes: (detail.plan?.notes ?? []).map((note) => note.text),
     logTail: detail.logTail,
+    results,
   };
 }

@@ -2,10 +2,14 @@
  * The shapes the dashboard's page scripts (assets/*.js, type-checked with JSDoc) receive from
  * the server: they are the server's own types, so a change on either side fails the typecheck.
  */
-import type { TaskSummary } from '../../operations/task-summary.js';
+import type { DiffResult } from '../../operations/diff-operation.js';
+import type { ModelsResult } from '../../operations/models-operation.js';
 import type { FeedEventJson, TaskDetailJson } from './feed-json.js';
+import type { DashboardTask } from './task-json.js';
 
-export type Task = TaskSummary;
+export type Task = DashboardTask;
+export type Diff = DiffResult;
+export type Models = ModelsResult;
 export type TaskPageDetail = TaskDetailJson;
 export type FeedMessage = FeedEventJson;
 

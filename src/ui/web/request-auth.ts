@@ -42,15 +42,27 @@ export function tokenSource(
 export const TOKEN_HINT =
   'Open the dashboard with the URL `dispatch ui` printed in its terminal (it ends in ?token=…); run `dispatch ui` again if that terminal is gone.';
 
+/** The names the dashboard is reached by on this machine, through any port forwarded to it. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
 /**
- * The Host header must name this server: a page on another site that rebinds its DNS name to
- * 127.0.0.1 sends its own host name, and is refused here.
+ * The Host header must name this machine's loopback (on any port: `ssh -L 8080:127.0.0.1:PORT`
+ * or another forward reaches it under the port the browser used) or a name given with
+ * `--host-alias`. A page on another site that rebinds its DNS name to 127.0.0.1 sends its own
+ * name, and is refused here. Returns the host, lower case, to compare an Origin with.
  */
-export function checkHost(host: string | undefined, port: number): string {
-  const allowed = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (!host || !allowed.includes(host.toLowerCase()))
-    throw new HttpError(403, `unexpected Host header ${JSON.stringify(host ?? '')}`, TOKEN_HINT);
-  return host.toLowerCase();
+export function checkHost(host: string | undefined, aliases: readonly string[] = []): string {
+  const lower = (host ?? '').toLowerCase();
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(lower);
+  const name = match?.[1];
+  const allowed = [...LOOPBACK_NAMES, ...aliases.map((alias) => alias.toLowerCase())];
+  if (!name || !allowed.includes(name))
+    throw new HttpError(
+      403,
+      `unexpected Host header ${JSON.stringify(host ?? '')}`,
+      `${TOKEN_HINT} Through a name other than 127.0.0.1 or localhost, start it with --host-alias NAME.`,
+    );
+  return lower;
 }
 
 /**
@@ -63,9 +75,9 @@ export function authorize(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   credentials: Credentials,
-  port: number,
+  aliases: readonly string[] = [],
 ): TokenSource {
-  const host = checkHost(headers.host, port);
+  const host = checkHost(headers.host, aliases);
   const source = tokenSource(headers, query, credentials);
   if (!source) throw new HttpError(403, 'this dashboard needs its access token', TOKEN_HINT);
   if (method !== 'GET' && method !== 'HEAD') {

@@ -8,6 +8,8 @@ export type Route =
   | { kind: 'events' }
   | { kind: 'list' }
   | { kind: 'task'; taskId: string }
+  | { kind: 'diff'; taskId: string }
+  | { kind: 'models' }
   | { kind: 'action'; taskId: string; action: string };
 
 function taskId(segment: string): string {
@@ -30,12 +32,15 @@ export function matchRoute(method: string, pathname: string): Route {
   if (pathname === '/') return only(method, 'GET', { kind: 'page', taskId: undefined });
   if (pathname === '/events') return only(method, 'GET', { kind: 'events' });
   if (pathname === '/api/tasks') return only(method, 'GET', { kind: 'list' });
+  if (pathname === '/api/models') return only(method, 'GET', { kind: 'models' });
   let match = /^\/task\/([^/]+)$/.exec(pathname);
   if (match) return only(method, 'GET', { kind: 'page', taskId: taskId(match[1] as string) });
   match = /^\/assets\/([^/]+)$/.exec(pathname);
   if (match) return only(method, 'GET', { kind: 'asset', name: match[1] as string });
   match = /^\/api\/tasks\/([^/]+)$/.exec(pathname);
   if (match) return only(method, 'GET', { kind: 'task', taskId: taskId(match[1] as string) });
+  match = /^\/api\/tasks\/([^/]+)\/diff$/.exec(pathname);
+  if (match) return only(method, 'GET', { kind: 'diff', taskId: taskId(match[1] as string) });
   match = /^\/api\/tasks\/([^/]+)\/([a-z]+)$/.exec(pathname);
   if (match)
     return only(method, 'POST', {

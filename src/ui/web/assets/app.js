@@ -41,6 +41,8 @@ function render() {
 function apply(event) {
   switch (event.kind) {
     case 'snapshot':
+      // Live only once the tasks are here: until then the page says it is loading them.
+      setConnection('Live', true);
       tasks.clear();
       for (const task of event.tasks) tasks.set(task.id, task);
       break;
@@ -72,7 +74,7 @@ function setConnection(text, ok) {
 }
 
 streamEvents({
-  open: () => setConnection('Live', true),
+  open: () => setConnection('Loading…', true),
   retrying: () => setConnection('Reconnecting…', false),
   refused: (status) =>
     setConnection(

@@ -8,6 +8,8 @@ export const TERMINAL = new Set(['done', 'failed', 'timed-out', 'cancelled', 'no
 /** @type {ReadonlySet<string>} */
 export const LIVE = new Set(['running', 'waiting']);
 /** @type {ReadonlySet<string>} */
+export const UNSUCCESSFUL = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
+/** @type {ReadonlySet<string>} */
 export const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
 
 /** @param {number} seq */
@@ -15,11 +17,12 @@ export function seqLabel(seq) {
   return String(seq).padStart(3, '0');
 }
 
-/** @param {Task} task */
+/**
+ * The state as the CLI labels it ("waiting 001"), made on the server from src/ui/shared.
+ * @param {Task} task
+ */
 export function stateLabel(task) {
-  if (task.state === 'waiting' && task.question && task.question.seq !== null)
-    return `waiting ${seqLabel(task.question.seq)}`;
-  return task.state;
+  return task.display.label;
 }
 
 /**
@@ -49,8 +52,8 @@ export function elapsedText(startedAt, endedAt, now = Date.now()) {
 }
 
 /**
- * Pending questions first, then unfinished tasks, then finished ones; oldest first in each, then
- * by id: the order of core/status/overview-order.ts, which the CLI and the API use.
+ * Pending questions first, then unfinished tasks, then finished ones (the groups of
+ * core/status/overview-order.ts); newest first in each, as on a CI run list, then by id.
  * @param {Task[]} tasks
  */
 export function orderTasks(tasks) {
@@ -60,8 +63,36 @@ export function orderTasks(tasks) {
   const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   return [...tasks].sort(
     (a, b) =>
-      rank(a) - rank(b) || compare(a.createdAt ?? '', b.createdAt ?? '') || compare(a.id, b.id),
+      rank(a) - rank(b) || compare(b.createdAt ?? '', a.createdAt ?? '') || compare(a.id, b.id),
   );
+}
+
+/** The filters of the summary bar: which tasks each shows. */
+/** @type {Record<string, { label: string, test: (task: Task) => boolean }>} */
+export const FILTERS = {
+  all: { label: 'All', test: () => true },
+  running: {
+    label: 'Running',
+    test: (t) => !t.question && (t.state === 'running' || t.state === 'queued'),
+  },
+  waiting: { label: 'Waiting for you', test: (t) => t.question !== null },
+  failed: { label: 'Failed', test: (t) => UNSUCCESSFUL.has(t.state) },
+  done: { label: 'Done', test: (t) => t.state === 'done' },
+};
+
+/**
+ * "10:32:05" today, "3 Dec 10:32" another day: when something happened, in local time.
+ * @param {string} iso
+ */
+export function clockTime(iso, now = new Date()) {
+  const date = new Date(iso);
+  const time = date.toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  if (date.toDateString() === now.toDateString()) return time;
+  return `${date.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time.slice(0, 5)}`;
 }
 
 /**
@@ -70,6 +101,7 @@ export function orderTasks(tasks) {
  */
 export function currentText(task) {
   if (task.state === 'done') return 'Finished';
+  if (task.display.cause) return task.display.cause;
   if (task.reason && !LIVE.has(task.state)) return task.reason;
   return task.progress.current ?? '';
 }

@@ -1,11 +1,11 @@
 // @ts-check
 // The task page's actions: cancel (with a confirmation and a reason) and retry (optionally with
 // another model), each shown only when the task's state allows it.
-import { postJson, taskPath } from './api.js';
-import { el } from './dom.js';
+import { getJson, postJson, taskPath } from './api.js';
+import { el, setText } from './dom.js';
 import { RETRYABLE, TERMINAL } from './format.js';
 import { actionForm, textField } from './widgets.js';
-/** @import { Task } from '../page-types.js' */
+/** @import { Models, Task } from '../page-types.js' */
 
 /** @param {string} id */
 export function taskControls(id) {
@@ -50,17 +50,45 @@ export function taskControls(id) {
   cancelForm.submit.after(cancelKeep);
   const cancelBox = el('div', { className: 'action' }, cancelOpen, cancelForm.form);
 
-  const retryModel = textField({
-    id: 'retry-model',
-    label: 'Model (optional)',
-    hint: 'Leave empty to use the same model again.',
-    multiline: false,
-  });
+  // The configured models (`dispatch models`), fetched once; the same one again by default.
+  const retryModel = el('select', { attrs: { id: 'retry-model', name: 'retry-model' } });
+  const sameModel = el('option', { attrs: { value: '' }, text: 'The same model again' });
+  retryModel.append(sameModel);
+  getJson('/api/models').then(
+    /** @param {Models} models */ (models) => {
+      for (const model of models.models)
+        retryModel.append(
+          el('option', {
+            attrs: { value: model.name, disabled: !model.ready },
+            text: `${model.name} (${model.backend}${model.isDefault ? ', default' : ''}${model.ready ? '' : ', not installed'})`,
+          }),
+        );
+      for (const alias of models.aliases)
+        retryModel.append(
+          el('option', {
+            attrs: { value: alias.name },
+            text: `${alias.name} (alias of ${alias.model})`,
+          }),
+        );
+    },
+    () => undefined,
+  );
+  const retryField = el(
+    'div',
+    { className: 'field' },
+    el('label', { attrs: { for: 'retry-model' }, text: 'Model' }),
+    retryModel,
+    el('p', {
+      className: 'field-hint',
+      text: 'The models of your config (dispatch models); a model whose CLI is not installed cannot be chosen.',
+    }),
+  );
   const retryForm = actionForm({
     className: 'retry-form',
-    fields: [retryModel.node],
+    fields: [retryField],
     button: { text: 'Retry task' },
-    send: () => postJson(`${taskPath(id)}/retry`, { model: retryModel.input.value }),
+    send: () =>
+      postJson(`${taskPath(id)}/retry`, retryModel.value ? { model: retryModel.value } : {}),
   });
   const noActions = el('p', { className: 'muted', text: 'This task is finished: nothing to do.' });
 
@@ -68,6 +96,7 @@ export function taskControls(id) {
     node: el('div', {}, cancelBox, retryForm.form, noActions),
     /** @param {Task} task */
     update(task) {
+      setText(sameModel, `The same model again${task.model ? ` (${task.model})` : ''}`);
       const finished = TERMINAL.has(task.state);
       cancelBox.hidden = finished;
       retryForm.form.hidden = !RETRYABLE.has(task.state);

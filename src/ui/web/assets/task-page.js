@@ -6,6 +6,7 @@ import { ApiError, getJson, postJson, taskPath } from './api.js';
 import { el, setText } from './dom.js';
 import { TERMINAL, seqLabel, stateSentence } from './format.js';
 import { taskControls } from './task-controls.js';
+import { taskResults } from './task-results.js';
 import {
   actionForm,
   answerForm,
@@ -13,6 +14,7 @@ import {
   progressBlock,
   stateBadge,
   textField,
+  timeNode,
   updateBadge,
   updateElapsed,
   updateProgress,
@@ -89,6 +91,9 @@ export function taskPage(app, id) {
   const progressFact = fact('Progress', progress.node);
   const elapsedFact = fact('Elapsed', elapsed);
   const reasonFact = fact('Reason');
+  const causeFact = fact('Cause');
+  const whenFact = fact('When');
+  let whenKey = '';
   const exitFact = fact('Exit');
   const facts = el(
     'dl',
@@ -97,7 +102,9 @@ export function taskPage(app, id) {
     ...modelFact.nodes,
     ...progressFact.nodes,
     ...elapsedFact.nodes,
+    ...whenFact.nodes,
     ...reasonFact.nodes,
+    ...causeFact.nodes,
     ...exitFact.nodes,
   );
 
@@ -139,6 +146,7 @@ export function taskPage(app, id) {
   });
 
   const controls = taskControls(id);
+  const results = taskResults(id);
 
   const log = el('pre', { className: 'log', attrs: { tabindex: '0', 'aria-label': 'Worker log' } });
   const reloadLog = el('button', {
@@ -152,6 +160,7 @@ export function taskPage(app, id) {
     'div',
     { className: 'task-body' },
     question,
+    ...results.nodes,
     section('plan-heading', 'Plan', planFile, planProblem, planList),
     section('notes-heading', 'Notes from the dispatcher', noNotes, notesList, noteForm.form),
     section('actions-heading', 'Actions', controls.node),
@@ -195,6 +204,21 @@ export function taskPage(app, id) {
     updateElapsed(elapsed, task);
     setText(reasonFact.dd, task.reason ?? '');
     reasonFact.nodes.forEach((node) => (node.hidden = !task.reason));
+    // Why it failed and what to do, as `dispatch status ID` says it.
+    causeFact.dd.replaceChildren(
+      task.display.cause ?? '',
+      task.display.advice ? el('span', { className: 'advice', text: task.display.advice }) : '',
+    );
+    causeFact.nodes.forEach((node) => (node.hidden = !task.display.cause));
+    const when = `${task.createdAt}|${task.startedAt}|${task.endedAt}`;
+    if (when !== whenKey) {
+      whenKey = when;
+      whenFact.dd.replaceChildren(
+        timeNode('created', task.createdAt),
+        task.startedAt ? timeNode(' · started', task.startedAt) : '',
+        task.endedAt ? timeNode(' · ended', task.endedAt) : '',
+      );
+    }
     const exit = task.exit
       ? task.exit.signal
         ? `killed by ${task.exit.signal} (code ${task.exit.code})`
@@ -243,6 +267,7 @@ export function taskPage(app, id) {
     );
     noNotes.hidden = detail.notes.length > 0;
     setText(log, detail.logTail.length ? detail.logTail.join('\n') : '(nothing yet)');
+    results.update(detail);
   }
 
   let loading = false;

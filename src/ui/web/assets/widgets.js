@@ -3,7 +3,7 @@
 /** @import { Task } from '../page-types.js' */
 import { ApiError, postJson, taskPath } from './api.js';
 import { el, setText } from './dom.js';
-import { elapsedText, seqLabel, stateLabel } from './format.js';
+import { clockTime, elapsedText, seqLabel, stateLabel } from './format.js';
 
 const announcer = () => document.getElementById('announcer');
 
@@ -17,6 +17,36 @@ export function announce(text) {
   region.textContent = '';
   // New text a moment later is announced even when the words repeat.
   setTimeout(() => (region.textContent = text), 50);
+}
+
+/**
+ * Says how an action went in the page's notice line, which stays when the form it came from
+ * goes (an answered question's card is removed at once).
+ * @param {string} text
+ */
+export function notify(text) {
+  const notice = document.getElementById('notice');
+  if (!notice) return;
+  notice.hidden = false;
+  setText(notice, text);
+}
+
+/**
+ * A `<time>` saying when, in local time, with the full date and time on hover.
+ * @param {string} label
+ * @param {string | null} iso
+ */
+export function timeNode(label, iso) {
+  if (!iso) return el('span');
+  return el(
+    'span',
+    { className: 'when' },
+    `${label} `,
+    el('time', {
+      attrs: { datetime: iso, title: new Date(iso).toLocaleString() },
+      text: clockTime(iso),
+    }),
+  );
 }
 
 export function stateBadge() {
@@ -190,7 +220,10 @@ export function answerForm(task, prefix) {
     fields: [field.node],
     button: { text: 'Send answer' },
     send: () => postJson(`${taskPath(task.id)}/answer`, { text: field.input.value, seq }),
-    done: () => (field.input.value = ''),
+    done: (result) => {
+      field.input.value = '';
+      notify(result.message ?? 'Answer sent.');
+    },
   });
   return parts.form;
 }
