@@ -214,7 +214,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: 'Continue a finished task',
       description:
-        'Give a done, failed or cancelled task new instructions (optionally new plan items). The worker CLI resumes its own session, so the model keeps what it read and did (Claude Code, Codex, Gemini CLI, opencode); otherwise a new worker gets the plan and context.md. Runs in the task\'s worktree if it had one. Follow it with dispatch_wait.',
+        "Give a done, failed or cancelled task new instructions (optionally new plan items). The worker CLI resumes its own session, so the model keeps what it read and did (Claude Code, Codex, Gemini CLI, opencode); otherwise a new worker gets the plan and context.md. Runs in the task's worktree if it had one. Follow it with dispatch_wait.",
       inputSchema: continueInputShape,
       outputSchema: continueOutput,
       annotations: { destructiveHint: false, openWorldHint: true },
