@@ -14,6 +14,7 @@ export type { MergeResult } from '../operations/merge-operation.js';
 export type { ModelInfo, ModelsResult } from '../operations/models-operation.js';
 export type { NoteResult } from '../operations/note-operation.js';
 export type { RetryResult } from '../operations/retry-operation.js';
+export type { ContinueResult } from '../operations/continue-operation.js';
 export type { RunRequest, RunResult } from '../operations/run-operation.js';
 export type { OverviewTask, TaskDetail } from '../operations/status-operation.js';
 export type { TaskText } from '../operations/task-file-operation.js';

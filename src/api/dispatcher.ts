@@ -5,6 +5,7 @@ import { perform } from '../operations/define-operation.js';
 import { diffOperation } from '../operations/diff-operation.js';
 import { discardOperation } from '../operations/discard-operation.js';
 import { cleanOperation } from '../operations/clean-operation.js';
+import { continueOperation } from '../operations/continue-operation.js';
 import { listOperation } from '../operations/list-operation.js';
 import { logsOperation } from '../operations/logs-operation.js';
 import { mergeOperation } from '../operations/merge-operation.js';
@@ -21,6 +22,7 @@ import type {
   AnswerResult,
   CancelResult,
   CleanResult,
+  ContinueResult,
   DiffResult,
   DiscardResult,
   DispatcherOptions,
@@ -141,6 +143,19 @@ export class Dispatcher {
    */
   async retry(id: string, options: { model?: string } = {}): Promise<RetryResult> {
     return perform(retryOperation, this.ctx, { id, model: options.model });
+  }
+
+  /**
+   * Gives a done, failed or cancelled task new instructions, optionally with new plan items: the
+   * worker CLI resumes its own session when it can (`session` in the result), in the task's
+   * worktree if it had one; otherwise a new worker starts with the plan and context.md.
+   */
+  async continue(
+    id: string,
+    instructions: string,
+    options: { items?: string[] } = {},
+  ): Promise<ContinueResult> {
+    return perform(continueOperation, this.ctx, { id, instructions, items: options.items });
   }
 
   /**

@@ -7,15 +7,35 @@ import { LogFilter } from '../runtime/spawn/log-filter.js';
 /**
  * The log filter process: `node log-filter.js <backend-type> <attempt>` between a worker
  * CLI's standard output and worker.log (see worker-wrapper.ts). It renders the CLI's JSON events
- * as text and, when the output ends (or the worker is stopped), appends the attempt's `usage`
- * event to $DISPATCH_TASK_DIR/events.jsonl. It never exits early: the CLI must never write into
- * a closed pipe.
+ * as text, appends the `session` event as soon as the CLI names its session (a later attempt
+ * resumes it, even when this worker crashes), and, when the output ends (or the worker is
+ * stopped), appends the attempt's `usage` event to $DISPATCH_TASK_DIR/events.jsonl. It never
+ * exits early: the CLI must never write into a closed pipe.
  */
 const [type, attemptText] = process.argv.slice(2);
 const renderer = backendOfTask(type).events;
 const filter = renderer ? new LogFilter(renderer) : undefined;
 const attempt = Number(attemptText) || 1;
 let finished = false;
+let sessionRecorded = false;
+
+/** Appends one event to the task's history; a task folder that is gone has nothing to record. */
+function record(event: Record<string, unknown>): void {
+  const taskDir = process.env.DISPATCH_TASK_DIR;
+  if (!taskDir) return;
+  try {
+    appendJsonLine(join(taskDir, 'events.jsonl'), event, 0o600);
+  } catch {
+    // the task folder is gone; nothing to record into
+  }
+}
+
+function recordSession(): void {
+  const session = filter?.session();
+  if (sessionRecorded || session === undefined) return;
+  sessionRecorded = true;
+  record({ type: 'session', time: new Date().toISOString(), attempt, backend: type, session });
+}
 
 function write(lines: string[]): void {
   if (lines.length === 0) return;
@@ -30,32 +50,20 @@ function finish(): void {
   if (finished) return;
   finished = true;
   write(filter?.end() ?? []);
+  recordSession();
   const usage = filter?.usage();
-  const taskDir = process.env.DISPATCH_TASK_DIR;
   // A CLI that failed before its first request reports zeros: nothing was used.
   const used =
     usage && (usage.inputTokens > 0 || usage.outputTokens > 0 || (usage.costUsd ?? 0) > 0);
-  if (used && taskDir) {
-    try {
-      appendJsonLine(
-        join(taskDir, 'events.jsonl'),
-        {
-          type: 'usage',
-          time: new Date().toISOString(),
-          attempt,
-          ...usage,
-        },
-        0o600,
-      );
-    } catch {
-      // the task folder is gone; nothing to record into
-    }
-  }
+  if (used) record({ type: 'usage', time: new Date().toISOString(), attempt, ...usage });
 }
 
 process.stdout.on('error', () => undefined);
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on('line', (line) => write(filter ? filter.line(line) : [line]));
+lines.on('line', (line) => {
+  write(filter ? filter.line(line) : [line]);
+  recordSession();
+});
 lines.on('close', finish);
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(signal, () => {

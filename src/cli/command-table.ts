@@ -43,6 +43,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['retry'],
     load: async () => (await import('./commands/retry-command.js')).registerRetry,
   },
+  {
+    names: ['continue'],
+    load: async () => (await import('./commands/continue-command.js')).registerContinue,
+  },
   { names: ['diff'], load: async () => (await import('./commands/diff-command.js')).registerDiff },
   {
     names: ['merge'],

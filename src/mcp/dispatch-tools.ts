@@ -5,6 +5,7 @@ import type { Dispatcher } from '../api/dispatcher.js';
 import {
   answerInputShape,
   cancelInputShape,
+  continueInputShape,
   diffInputShape,
   discardInputShape,
   cleanInputShape,
@@ -19,6 +20,7 @@ import {
 import {
   answerOutput,
   cancelOutput,
+  continueOutput,
   diffOutput,
   discardOutput,
   cleanOutput,
@@ -36,6 +38,7 @@ import { keepAliveWithProgress } from './progress-keepalive.js';
 import { toolError } from './tool-errors.js';
 import {
   answerText,
+  continueText,
   diffText,
   discardText,
   cleanText,
@@ -204,6 +207,20 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       annotations: { destructiveHint: false, openWorldHint: true },
     },
     ({ id, model }) => respond(() => dispatcher.retry(id, { model }), retryText),
+  );
+
+  server.registerTool(
+    'dispatch_continue',
+    {
+      title: 'Continue a finished task',
+      description:
+        "Give a done, failed or cancelled task new instructions (optionally new plan items). The worker CLI resumes its own session, so the model keeps what it read and did (Claude Code, Codex, Gemini CLI, opencode); otherwise a new worker gets the plan and context.md. Runs in the task's worktree if it had one. Follow it with dispatch_wait.",
+      inputSchema: continueInputShape,
+      outputSchema: continueOutput,
+      annotations: { destructiveHint: false, openWorldHint: true },
+    },
+    ({ id, instructions, items }) =>
+      respond(() => dispatcher.continue(id, instructions, { items }), continueText),
   );
 
   server.registerTool(

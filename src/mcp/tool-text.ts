@@ -1,6 +1,7 @@
 import type {
   AnswerResult,
   CleanResult,
+  ContinueResult,
   DiffResult,
   DiscardResult,
   LogsResult,
@@ -13,6 +14,7 @@ import type {
   TaskSummary,
 } from '../api/api-types.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
+import { continuingMessage } from '../operations/continue-operation.js';
 import { isTerminal } from '../core/status/state-groups.js';
 
 /** The short text each tool returns beside its structured output, for the host model to relay. */
@@ -110,6 +112,10 @@ export function answerText(result: AnswerResult): string {
   return result.resumed
     ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with the answer.${whenQueued(result)}`
     : `Answered ${which} of ${result.id}; the worker continues.`;
+}
+
+export function continueText(result: ContinueResult): string {
+  return `${continuingMessage(result)}${whenQueued(result)}`;
 }
 
 export function retryText(result: RetryResult): string {

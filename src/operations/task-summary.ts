@@ -48,6 +48,19 @@ export const taskSummary = z.object({
    * write): such a task is never started, resumed or signalled. Null for your own tasks.
    */
   untrusted: z.nullable(z.string()),
+  /**
+   * How the current attempt continues the task; null for a first attempt. `how` is "session"
+   * when the worker CLI resumed its own session (the model keeps everything it read), or
+   * "new-worker" when a new worker started with the plan and context.md. `reason`: answer,
+   * retry, continue, or session-lost (the CLI could not open its session).
+   */
+  continuation: z.nullable(
+    z.object({
+      how: z.enum(['session', 'new-worker']),
+      session: z.nullable(z.string()),
+      reason: z.string(),
+    }),
+  ),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -87,5 +100,12 @@ export function statusJson(status: TaskStatus): TaskSummary {
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
     untrusted: status.untrusted ?? null,
+    continuation: status.continuation
+      ? {
+          how: status.continuation.session !== undefined ? 'session' : 'new-worker',
+          session: status.continuation.session ?? null,
+          reason: status.continuation.reason,
+        }
+      : null,
   };
 }

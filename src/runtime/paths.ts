@@ -115,6 +115,13 @@ export class TaskFiles implements TaskPaths {
   prompt(attempt = 1): string {
     return this.child(attempt <= 1 ? 'prompt.md' : `prompt-${attempt}.md`);
   }
+  /**
+   * Beside the message of an attempt that resumes a CLI's session: the prompt a new worker gets
+   * instead when the CLI can no longer open that session.
+   */
+  freshPrompt(attempt: number): string {
+    return this.child(`prompt-${attempt}.fresh.md`);
+  }
   ipcFile(name: string): string {
     return `${this.ipc}${sep}${name}`;
   }

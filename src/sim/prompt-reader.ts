@@ -63,6 +63,27 @@ export function readResume(text: string): PromptInfo['resume'] {
   };
 }
 
+/**
+ * What the message that resumes a session says is new (core/prompt/session-message.ts): the
+ * user's answer, or new instructions for a finished task.
+ */
+export function readSessionMessage(text: string): {
+  answer: { question: string | undefined; answer: string } | undefined;
+  instructions: string | undefined;
+} {
+  const answer = quotedBlock(text, 'The user answered:');
+  return {
+    answer:
+      answer === undefined
+        ? undefined
+        : {
+            question: quotedBlock(text, 'The earlier worker asked:')?.trim(),
+            answer: answer.trim(),
+          },
+    instructions: quotedBlock(text, 'New instructions from the user:')?.trim(),
+  };
+}
+
 /** The text between "<<<" and ">>>" lines right after a label line. */
 function quotedBlock(text: string, label: string): string | undefined {
   const opening = `\n${label}\n<<<\n`;

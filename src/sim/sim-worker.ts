@@ -6,7 +6,14 @@ import { BANNER, complain, say } from './log.js';
 import type { Outcome } from './outcome.js';
 import { markItem, readPlanFile, refOf } from './plan-file.js';
 import type { ItemRef } from './plan-file.js';
-import { readPrompt } from './prompt-reader.js';
+import { readPrompt, readSessionMessage } from './prompt-reader.js';
+import {
+  announceSession,
+  loadSession,
+  newSession,
+  saveSession,
+  type SimSession,
+} from './sim-session.js';
 import { applyResumeAnswer } from './resume.js';
 import { runItem } from './run-item.js';
 import type { SimState } from './sim-state.js';
@@ -52,13 +59,35 @@ function promptText(argv: string[]): string {
   }
 }
 
-/** Works the plan its prompt names; resolves with the exit status. */
-export async function runSimWorker(argv: string[], controller: AbortController): Promise<number> {
+/**
+ * The session this run continues (`--resume ID`, the message on standard input) or starts (the
+ * prompt); undefined, with the reason printed, when there is nothing to work from.
+ */
+function openSession(argv: string[]): { session: SimSession; message?: string } | undefined {
+  const resume = argv.indexOf('--resume');
+  if (resume >= 0) {
+    const id = argv[resume + 1] ?? '';
+    const session = loadSession(id);
+    if (!session) {
+      complain(`no simulated session ${id || '(none named)'} to resume`);
+      return undefined;
+    }
+    return { session, message: promptText([]) };
+  }
   const text = promptText(argv);
   if (!text) {
     complain('no prompt: pass the worker prompt on standard input or as the last argument');
-    return EXIT_BAD_PROMPT;
+    return undefined;
   }
+  return { session: newSession(text) };
+}
+
+/** Works the plan its prompt names; resolves with the exit status. */
+export async function runSimWorker(argv: string[], controller: AbortController): Promise<number> {
+  const opened = openSession(argv);
+  if (!opened) return EXIT_BAD_PROMPT;
+  const { session, message } = opened;
+  const text = session.prompt;
   const prompt = readPrompt(text, process.cwd());
   if (!prompt) {
     complain('the prompt has no "Plan file: <path>" line, so the plan cannot be found');
@@ -71,12 +100,34 @@ export async function runSimWorker(argv: string[], controller: AbortController):
   }
   const state: SimState = {
     prompt,
-    answers: [],
+    answers: session.answers,
     notesSeen: new Set(),
     stepMs: stepMsFromEnv(process.env.DISPATCH_SIM_STEP_MS),
     signal: controller.signal,
   };
-  if (prompt.resume) applyResumeAnswer(state, prompt.resume.answer, prompt.resume.question);
+  saveSession(session);
+  announceSession(session, process.env);
+  if (message !== undefined) {
+    say(
+      `resumed session ${session.id}: it still has its first prompt and ${session.answers.length} answer(s)`,
+    );
+    const told = readSessionMessage(message);
+    if (told.answer) applyResumeAnswer(state, told.answer.answer, told.answer.question);
+    if (told.instructions !== undefined)
+      say(`continued with new instructions: ${told.instructions}`);
+  } else if (prompt.resume) {
+    applyResumeAnswer(state, prompt.resume.answer, prompt.resume.question);
+  }
+  try {
+    return await workThePlan(state);
+  } finally {
+    // What it learned stays in the session for the next resume.
+    saveSession(session);
+  }
+}
+
+async function workThePlan(state: SimState): Promise<number> {
+  const { prompt } = state;
 
   for (;;) {
     // Fresh from disk before every item: notes appended meanwhile are seen, never dropped.

@@ -77,6 +77,7 @@ export function taskDetail(
   const worker = [
     terminalText(status.model ?? '?'),
     status.attempt > 1 ? `attempt ${status.attempt}` : '',
+    continuationText(status),
     status.pid !== undefined ? `pid ${status.pid}` : '',
   ]
     .filter(Boolean)
@@ -142,4 +143,13 @@ export function rowWidths(statuses: RowTask[]): { id: number; state: number } {
     id: Math.max(4, ...statuses.map((s) => s.id.length)),
     state: Math.max(5, ...statuses.map((s) => stateLabel(s, false).length)),
   };
+}
+
+/** "resumed session 3f43…" or "new worker with context": how the current attempt continues. */
+export function continuationText(status: TaskStatus): string {
+  const continuation = status.continuation;
+  if (!continuation) return '';
+  return continuation.session !== undefined
+    ? `resumed session ${terminalText(continuation.session)}`
+    : 'new worker with context';
 }

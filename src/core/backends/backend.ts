@@ -71,6 +71,20 @@ export interface Invocation {
   jsonEvents: boolean;
 }
 
+/**
+ * How a CLI continues one of its own sessions with a new message, which it reads like a prompt,
+ * so the model keeps everything it read and reasoned in that session.
+ */
+export interface SessionResume {
+  /**
+   * The invocation that resumes `session`: a validated id (core/task/worker-session.ts), passed
+   * as one argument of its own, never through a shell.
+   */
+  invocation(input: InvocationInput, session: string): Invocation;
+  /** What the CLI prints when it cannot open the session (deleted, another home): a new worker takes over. */
+  lost: RegExp;
+}
+
 /** Reads one JSON event of a CLI's output: lines for worker.log, and usage it reports. */
 export interface EventRenderer {
   /** Text lines for worker.log (none to drop the event); updates `state` in place. */
@@ -85,6 +99,8 @@ export interface RenderState {
   total: TokenUsage | undefined;
   /** Streamed text not yet ended by a newline or another event. */
   text: string;
+  /** The session id the CLI named (validated), for a later attempt to resume. */
+  session?: string;
 }
 
 export interface BackendProblem {
@@ -149,6 +165,8 @@ export interface Backend {
   /** How the CLI gets its prompt; with 'stdin', `invocation` leaves the prompt out of `args`. */
   promptInput: PromptInput;
   invocation(input: InvocationInput): Invocation;
+  /** How it resumes a session its JSON output named; absent when it cannot. */
+  resume?: SessionResume;
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */
   events?: EventRenderer;

@@ -53,6 +53,13 @@ export const claudeBackend: Backend = {
       jsonEvents: chosen === undefined || chosen === 'stream-json' || chosen === 'json',
     };
   },
+  resume: {
+    invocation: (input, session) => {
+      const fresh = claudeBackend.invocation(input);
+      return { ...fresh, args: ['--resume', session, ...fresh.args] };
+    },
+    lost: /No conversation found with session ID/i,
+  },
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
   events: claudeEvents,
   checkCommand: ({ assignments, args }, { env, isRoot }) => {

@@ -1,3 +1,4 @@
+import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import { count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
 
@@ -13,10 +14,12 @@ export const claudeEvents: EventRenderer = {
     const blocks = Array.isArray(message.content) ? message.content.map(record) : [];
     switch (event.type) {
       case 'system':
-        if (event.subtype === 'init')
+        if (event.subtype === 'init') {
+          state.session ??= validSessionId(event.session_id);
           lines.push(
             `[claude] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`,
           );
+        }
         break;
       case 'assistant': {
         const error = event.error !== undefined || event.is_api_error_message === true;
@@ -50,9 +53,11 @@ export const claudeEvents: EventRenderer = {
           ...(typeof event.total_cost_usd === 'number' ? { costUsd: event.total_cost_usd } : {}),
         };
         const status = event.api_error_status ? ` (HTTP ${String(event.api_error_status)})` : '';
+        // A run that never reached the model (a session it cannot resume) names why in `errors`.
+        const why = event.result ?? (Array.isArray(event.errors) ? event.errors.join('; ') : '');
         lines.push(
           event.is_error
-            ? `[claude] error: ${oneLine(event.result, 300)}${status}`
+            ? `[claude] error: ${oneLine(why, 300)}${status}`
             : `[claude] finished after ${count(event.num_turns)} turns`,
         );
         break;

@@ -66,6 +66,15 @@ export const codexBackend: Backend = {
       jsonEvents: true,
     };
   },
+  // `codex exec [options] resume ID -`: the options of exec stay before the subcommand.
+  resume: {
+    invocation: (input, session) => {
+      const fresh = codexBackend.invocation(input);
+      const options = fresh.args.filter((arg, i) => !(arg === '-' && i === fresh.args.length - 1));
+      return { ...fresh, args: [...options, 'resume', session, '-'] };
+    },
+    lost: /no rollout found for thread id/i,
+  },
   classifyFailure: (log) => classifyWith([...CODEX_FAILURES, ...COMMON_FAILURES], log),
   events: codexEvents,
   checkCommand: ({ args }, { flags }) => {

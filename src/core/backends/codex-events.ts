@@ -1,3 +1,4 @@
+import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import { addStep, count, flushText, oneLine, record, toolOutput } from './render-helpers.js';
 
@@ -12,6 +13,7 @@ export const codexEvents: EventRenderer = {
     const item = record(event.item);
     switch (event.type) {
       case 'thread.started':
+        state.session ??= validSessionId(event.thread_id);
         lines.push(`[codex] thread ${String(event.thread_id ?? '?')}`);
         break;
       case 'item.started':

@@ -57,6 +57,13 @@ export const geminiBackend: Backend = {
       return { command, args: ['', ...model, ...output], jsonEvents };
     return { command, args: [...model, ...output], jsonEvents };
   },
+  resume: {
+    invocation: (input, session) => {
+      const fresh = geminiBackend.invocation(input);
+      return { ...fresh, args: [...fresh.args, '--resume', session] };
+    },
+    lost: /(Error resuming session|Invalid session identifier|No previous sessions found)/i,
+  },
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
   events: geminiEvents,
   checkCommand: ({ args }, { env, flags }) => {

@@ -1,3 +1,4 @@
+import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import { count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
 
@@ -16,6 +17,7 @@ export const geminiEvents: EventRenderer = {
     const lines = flushText(state);
     switch (event.type) {
       case 'init':
+        state.session ??= validSessionId(event.session_id);
         lines.push(
           `[gemini] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`,
         );

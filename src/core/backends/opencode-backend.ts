@@ -53,6 +53,13 @@ export const opencodeBackend: Backend = {
       jsonEvents: chosen === undefined || chosen === 'json',
     };
   },
+  resume: {
+    invocation: (input, session) => {
+      const fresh = opencodeBackend.invocation(input);
+      return { ...fresh, args: [...fresh.args, '--session', session] };
+    },
+    lost: /Session not found/i,
+  },
   classifyFailure: (log) => classifyWith([...OPENCODE_FAILURES, ...COMMON_FAILURES], log),
   events: opencodeEvents,
   checkCommand: ({ args }) => {

@@ -1,3 +1,4 @@
+import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import {
   addStep,
@@ -17,6 +18,7 @@ import {
 export const opencodeEvents: EventRenderer = {
   render(event, state) {
     const lines = flushText(state);
+    state.session ??= validSessionId(event.sessionID);
     const part = record(event.part);
     switch (event.type) {
       case 'text':

@@ -20,6 +20,14 @@ export const simBackend: Backend = {
     args: [],
     jsonEvents: false,
   }),
+  // The simulated worker keeps its sessions under $HOME, as the real CLIs do (src/sim/sim-session.ts).
+  resume: {
+    invocation: (input, session) => ({
+      ...simBackend.invocation(input),
+      args: ['--resume', session],
+    }),
+    lost: /no simulated session [^\s]+ to resume/,
+  },
   classifyFailure: () => undefined,
   checkCommand: () => [],
 };

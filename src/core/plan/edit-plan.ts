@@ -67,6 +67,16 @@ export function noteAppendix(planText: string, note: string): string {
   return prefix + formatNote(note).replace(/\n/g, eol) + eol;
 }
 
+/**
+ * The text to add at the end of the plan for new unchecked items (`dispatch continue --item`):
+ * a line break if the file lacks one, then one `- [ ] …` line per item, each on one line.
+ */
+export function itemsAppendix(planText: string, items: readonly string[]): string {
+  const eol = planText.includes('\r\n') ? '\r\n' : '\n';
+  const prefix = planText.length > 0 && !planText.endsWith('\n') ? eol : '';
+  return prefix + items.map((item) => `- [ ] ${item.replace(/\s+/g, ' ').trim()}${eol}`).join('');
+}
+
 /** Appends a dispatcher note at the end of the plan, separated by a blank line. */
 export function appendNote(planText: string, note: string): string {
   return planText + noteAppendix(planText, note);

@@ -91,11 +91,15 @@ export interface ResumeInput extends WorkerPromptInput {
   answer: { question: string; text: string } | undefined;
   /** Why the previous attempt stopped, for a retry. */
   previousFailure: string | undefined;
+  /** New instructions for a finished task (`dispatch continue`). */
+  instructions?: string;
 }
 
 /**
  * The prompt of a worker that continues a task another worker left: after the fallback (with the
- * user's answer) or on `dispatch retry`. It carries the plan, the context and the answer inline.
+ * user's answer), on `dispatch retry` or `dispatch continue` (with the user's new instructions),
+ * when the CLI cannot resume the earlier worker's own session. It carries the plan, the context
+ * and the answer inline.
  */
 export function buildResumePrompt(input: ResumeInput): string {
   const parts = [
@@ -117,6 +121,16 @@ export function buildResumePrompt(input: ResumeInput): string {
       input.answer.text.trim(),
       '>>>',
       'Change the blocked "[?]" item back to "[ ]" (remove the question line under it) and continue with this answer.',
+    );
+  }
+  if (input.instructions !== undefined) {
+    parts.push(
+      '',
+      'The earlier worker finished; the user continues the task with new instructions:',
+      '<<<',
+      input.instructions.trim(),
+      '>>>',
+      'The completion marker was removed: when every item is checked again, update the output file and create the marker again.',
     );
   }
   if (input.contextText?.trim()) {

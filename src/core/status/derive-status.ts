@@ -91,6 +91,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     startedAt: firstSpawn?.time,
     endedAt: undefined,
     legacy,
+    ...(resumed ? { continuation: { reason: resumed.reason, session: resumed.session } } : {}),
   };
 
   const ended = (

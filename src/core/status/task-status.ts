@@ -1,6 +1,6 @@
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { Plan, Progress } from '../plan/plan-types.js';
-import type { TaskEvent } from '../task/task-events.js';
+import type { ResumeReason, TaskEvent } from '../task/task-events.js';
 import type { TaskMeta } from '../task/task-meta.js';
 
 export const TASK_STATES = [
@@ -71,6 +71,12 @@ export interface TaskStatus {
   endedAt: string | undefined;
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
+  /**
+   * How the current attempt continues the task (undefined for a first attempt): the worker CLI
+   * resumed its own session (`session` set: the model keeps its context), or a new worker started
+   * with the plan and context.md.
+   */
+  continuation?: { reason: ResumeReason; session: string | undefined };
   /**
    * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
    * started, resumed or signalled, and an unfinished one shows as not-started.

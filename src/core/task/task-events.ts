@@ -38,11 +38,26 @@ export type TaskEvent =
       type: 'resumed';
       time: string;
       attempt: number;
-      reason: 'answer' | 'retry';
+      /**
+       * Why the task continues: an answer after the fallback, `dispatch retry`, `dispatch
+       * continue`, or a resumed session the CLI could no longer open (a new worker takes over).
+       */
+      reason: ResumeReason;
       model: string;
       /** The attempt waits for a free slot (a parallel limit applies); the scheduler starts it. */
       queued?: boolean;
+      /**
+       * The worker CLI's session this attempt resumes (validated, see worker-session.ts), so the
+       * model keeps everything it read and reasoned; absent when a new worker starts with the
+       * plan and context.md.
+       */
+      session?: string;
     }
+  /**
+   * The session a worker CLI named in its JSON output (appended by the log filter as soon as it
+   * appears): what a later attempt resumes.
+   */
+  | { type: 'session'; time: string; attempt: number; backend: string; session: string }
   /** What `dispatch merge` / `dispatch discard` did to the task's git worktree and branch. */
   | {
       type: 'worktree';
@@ -69,6 +84,8 @@ export interface TokenUsage {
 }
 
 export type TaskEventType = TaskEvent['type'];
+
+export type ResumeReason = 'answer' | 'retry' | 'continue' | 'session-lost';
 
 /** The next attempt number of a task: one more than any attempt its history mentions. */
 export function nextAttempt(events: readonly TaskEvent[]): number {

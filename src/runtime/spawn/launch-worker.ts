@@ -5,6 +5,7 @@ import { backendOfTask } from '../../core/backends/backend-registry.js';
 import { DispatchError } from '../../core/errors.js';
 import { boundText } from '../../core/task/bound-text.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import { sessionToResume } from '../../core/task/worker-session.js';
 import { PACKAGE_BIN } from '../package-paths.js';
 import type { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
@@ -67,10 +68,13 @@ export function launchWorker(
     });
   }
   const onStdin = backendOfTask(meta.backendType).promptInput === 'stdin';
+  // The command comes from the verified task.json and the backend's descriptor; only the session
+  // id comes from the history, and it is checked again to be a plain token (one argument).
   const { command, args, jsonEvents } = workerInvocation(
     meta,
     onStdin ? '' : readFileNoFollow(promptFile),
     files.taskDir,
+    sessionToResume(readEvents(files), attempt),
   );
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
   // Neither the prompt, the log nor events.jsonl is ever opened through a symbolic link; the

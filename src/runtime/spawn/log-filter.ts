@@ -34,6 +34,11 @@ export class LogFilter {
     return flushText(this.state);
   }
 
+  /** The session id the CLI named so far (validated), if any. */
+  session(): string | undefined {
+    return this.state.session;
+  }
+
   /** What the CLI reported using, if it reported anything. */
   usage(): TokenUsage | undefined {
     return attemptUsage(this.state);

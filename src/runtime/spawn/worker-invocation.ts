@@ -14,21 +14,27 @@ export function simWorkerCommand(): string {
 
 /**
  * The command and arguments a task's worker runs with, and how it gets its prompt: as the last
- * argument, or on standard input (then `prompt` is not used).
+ * argument, or on standard input (then `prompt` is not used). With `session` (a validated id of
+ * a session the backend can resume), the worker continues that session instead of starting one.
  */
 export function workerInvocation(
   fields: InvocationFields,
   prompt: string,
   taskDir?: string,
+  session?: string,
 ): Invocation & { promptInput: PromptInput } {
   const backend = backendOfTask(fields.backendType);
-  const invocation = backend.invocation({
+  const input = {
     command: fields.command,
     modelId: fields.modelId,
     passModel: fields.passModel,
     prompt,
     taskDir,
     simWorker: simWorkerCommand(),
-  });
+  };
+  const invocation =
+    session !== undefined && backend.resume
+      ? backend.resume.invocation(input, session)
+      : backend.invocation(input);
   return { ...invocation, promptInput: backend.promptInput };
 }

@@ -17,6 +17,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
+import { resumeLostSession } from './resume-lost-session.js';
 import { isActive, isLive } from '../../core/status/state-groups.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
@@ -212,6 +213,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.log(
         `${id}: the worker stopped before reading its answer; a new worker continues with it`,
       );
+      this.examine(id);
+      return;
+    }
+    if (resumeLostSession(this.store, snapshot, status)) {
+      this.log(`${id}: the worker CLI could not resume its session; a new worker continues`);
       this.examine(id);
       return;
     }

@@ -26,8 +26,12 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
     });
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
+    // A finished task goes on with new instructions in its worker's own session.
     throw new DispatchError('state', `task ${id} is ${status.state}; no worker will read a note`, {
-      hint: `Use \`dispatch retry ${id}\` to start it again, then add the note.`,
+      hint:
+        status.state === 'timed-out' || status.state === 'not-started'
+          ? `Use \`dispatch retry ${id}\` to start it again, then add the note.`
+          : `Give it new instructions instead: dispatch continue ${id} "…" (its worker resumes its session).`,
     });
   }
   const plan = readTextFile(files.plan, MAX_PLAN_BYTES);

@@ -2,6 +2,10 @@ import { join } from 'node:path';
 import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import type { ResumeReason, TaskEvent } from '../../core/task/task-events.js';
+import { latestSession } from '../../core/task/worker-session.js';
+import { backendOfTask } from '../../core/backends/backend-registry.js';
+import { buildSessionMessage } from '../../core/prompt/session-message.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { LockBusyError, withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
@@ -17,7 +21,7 @@ import { undeliveredAnswer } from './undelivered-answer.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
 
 export interface ResumeOptions {
-  reason: 'answer' | 'retry';
+  reason: ResumeReason;
   /**
    * The attempt the caller means to start, from the history it read before deciding (see
    * `nextAttempt`). When another process started that attempt meanwhile (`dispatch answer` and the
@@ -26,8 +30,17 @@ export interface ResumeOptions {
   attempt: number;
   answer?: { question: string; text: string };
   previousFailure?: string;
+  /** New instructions for a finished task (`dispatch continue`). */
+  instructions?: string;
+  /** Plan items `dispatch continue` appended, named in a resumed session's message. */
+  newItems?: readonly string[];
   /** Run the new attempt with another model (retry --model). */
   meta?: TaskMeta;
+  /**
+   * For 'session-lost': the attempt whose session the CLI could not open. Its prompt for a new
+   * worker, written beside the session's message, becomes this attempt's prompt.
+   */
+  lostAttempt?: number;
 }
 
 /** The config, or undefined when it cannot be read right now (a resume must not fail on it). */
@@ -68,7 +81,10 @@ export function resumeTask(store: TaskStore, id: string, options: ResumeOptions)
       : undeliveredAnswer(files, snapshot.events, snapshot.ipc);
     const answer =
       options.answer ?? (pending && { question: pending.question, text: pending.text });
-    return { attempt: startAttempt(store, files, id, { ...options, answer }), started: true };
+    return {
+      attempt: startAttempt(store, files, id, snapshot.events, { ...options, answer }),
+      started: true,
+    };
   });
 }
 
@@ -76,6 +92,7 @@ function startAttempt(
   store: TaskStore,
   files: TaskFiles,
   id: string,
+  events: readonly TaskEvent[],
   options: ResumeOptions,
 ): number {
   const meta = options.meta ?? store.meta(id);
@@ -88,34 +105,32 @@ function startAttempt(
       },
     );
   }
-  const plan = readTextFile(files.plan, MAX_PLAN_BYTES);
-  if (!plan.ok)
-    throw new DispatchError('plan', `cannot resume ${id}: ${plan.problem}`, {
-      hint: 'Fix or replace plan.md, then try again.',
-    });
-  let contextText: string | undefined;
-  try {
-    // Never through a link: context.md goes into the next worker's prompt.
-    contextText = readFileNoFollow(files.context);
-  } catch {
-    contextText = undefined;
-  }
   const attempt = options.attempt;
   const config = configIfReadable(store.env);
-  const prompt = buildResumePrompt({
-    id,
-    title: meta.title,
-    paths: files,
-    request: meta.request,
-    aliasPrompt: meta.aliasPrompt,
-    fallbackMinutes: config?.fallbackMinutes ?? DEFAULT_FALLBACK_MINUTES,
-    dispatchCommand: DISPATCH_COMMAND,
-    planText: plan.text,
-    contextText,
-    answer: options.answer,
-    previousFailure: options.previousFailure,
-  });
-  writeFileAtomic(files.prompt(attempt), prompt, { mode: 0o600 });
+  const fresh =
+    options.lostAttempt !== undefined
+      ? readPromptOf(files, options.lostAttempt)
+      : freshWorkerPrompt(files, id, meta, config, options);
+  // A CLI that can resume the session its last worker named continues that session, so the model
+  // keeps everything it read and reasoned; the prompt for a new worker is kept beside it, for
+  // when the CLI can no longer open the session (see resume-lost-session.ts).
+  const session =
+    options.reason === 'session-lost' || !backendOfTask(meta.backendType).resume
+      ? undefined
+      : latestSession(events, meta.backendType)?.session;
+  if (session !== undefined) {
+    writeFileAtomic(files.freshPrompt(attempt), fresh, { mode: 0o600 });
+    const message = buildSessionMessage({
+      paths: files,
+      answer: options.answer,
+      previousFailure: options.previousFailure,
+      instructions: options.instructions,
+      newItems: options.newItems,
+    });
+    writeFileAtomic(files.prompt(attempt), message, { mode: 0o600 });
+  } else {
+    writeFileAtomic(files.prompt(attempt), fresh, { mode: 0o600 });
+  }
   // Under a parallel limit the new attempt takes its turn like any queued task; it starts now if
   // a slot is free, else when one frees up (the supervisor starts it).
   const queued = config !== undefined && hasSlotLimit(meta, config);
@@ -125,6 +140,7 @@ function startAttempt(
     reason: options.reason,
     model: meta.model,
     ...(queued ? { queued } : {}),
+    ...(session !== undefined ? { session } : {}),
   });
   if (!queued) launchWorker(store, meta, attempt);
   else {
@@ -138,4 +154,50 @@ function startAttempt(
     if (failure) throw new DispatchError('state', failure.error);
   }
   return attempt;
+}
+
+/** The prompt of a new worker: the plan as it stands, context.md, and what is new. */
+function freshWorkerPrompt(
+  files: TaskFiles,
+  id: string,
+  meta: TaskMeta,
+  config: Config | undefined,
+  options: ResumeOptions,
+): string {
+  const plan = readTextFile(files.plan, MAX_PLAN_BYTES);
+  if (!plan.ok)
+    throw new DispatchError('plan', `cannot resume ${id}: ${plan.problem}`, {
+      hint: 'Fix or replace plan.md, then try again.',
+    });
+  let contextText: string | undefined;
+  try {
+    // Never through a link: context.md goes into the next worker's prompt.
+    contextText = readFileNoFollow(files.context);
+  } catch {
+    contextText = undefined;
+  }
+  return buildResumePrompt({
+    id,
+    title: meta.title,
+    paths: files,
+    request: meta.request,
+    aliasPrompt: meta.aliasPrompt,
+    fallbackMinutes: config?.fallbackMinutes ?? DEFAULT_FALLBACK_MINUTES,
+    dispatchCommand: DISPATCH_COMMAND,
+    planText: plan.text,
+    contextText,
+    answer: options.answer,
+    previousFailure: options.previousFailure,
+    instructions: options.instructions,
+  });
+}
+
+/** The new worker's prompt written when an attempt resumed a session (never through a link). */
+function readPromptOf(files: TaskFiles, attempt: number): string {
+  const text = readTextFile(files.freshPrompt(attempt), 2 * MAX_PLAN_BYTES);
+  if (!text.ok)
+    throw new DispatchError('state', `cannot start a new worker: ${text.problem}`, {
+      hint: 'Start it again with `dispatch retry`.',
+    });
+  return text.text;
 }
