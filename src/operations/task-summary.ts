@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { elapsedMs } from '../core/status/elapsed.js';
 import type { TaskStatus } from '../core/status/task-status.js';
-import { taskState } from './task-fields.js';
+import { taskState, worktreeInfo } from './task-fields.js';
 
 /**
  * A task's status as plain JSON: the shape of `dispatch status --json`, of the MCP tools'
@@ -48,6 +48,8 @@ export const taskSummary = z.object({
    * write): such a task is never started, resumed or signalled. Null for your own tasks.
    */
   untrusted: z.nullable(z.string()),
+  /** The git worktree the task runs in (`--worktree`), if it has one. */
+  worktree: z.nullable(worktreeInfo),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -87,5 +89,13 @@ export function statusJson(status: TaskStatus): TaskSummary {
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
     untrusted: status.untrusted ?? null,
+    worktree: status.worktree
+      ? {
+          path: status.worktree.path,
+          branch: status.worktree.branch,
+          base: status.worktree.base,
+          repo: status.worktree.repo,
+        }
+      : null,
   };
 }

@@ -91,6 +91,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     startedAt: firstSpawn?.time,
     endedAt: undefined,
     legacy,
+    worktree: snapshot.meta?.worktree,
   };
 
   const ended = (
