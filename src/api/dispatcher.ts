@@ -18,6 +18,7 @@ import { overviewOperation, statusOperation } from '../operations/status-operati
 import { openTaskFeed, type FeedEvent } from '../operations/task-feed.js';
 import { taskFileOperation } from '../operations/task-file-operation.js';
 import { waitOperation } from '../operations/wait-operation.js';
+import { taskResultsOperation } from '../operations/task-results-operation.js';
 import type {
   AnswerResult,
   CancelResult,
@@ -26,6 +27,7 @@ import type {
   DiffResult,
   DiscardResult,
   DispatcherOptions,
+  ListTask,
   LogsResult,
   MergeResult,
   ModelsResult,
@@ -35,6 +37,7 @@ import type {
   RunResult,
   SubscribeOptions,
   TaskDetail,
+  TaskResultsView,
   TaskSummary,
   TaskText,
   WaitOptions,
@@ -114,8 +117,20 @@ export class Dispatcher {
     return perform(statusOperation, this.ctx, { id });
   }
 
-  /** Every task, in id order. */
-  async list(): Promise<TaskSummary[]> {
+  /**
+   * What a task produced (`dispatch show`): its status in detail plus the worker's summary
+   * (`output.md`, with its path), every question with its answer, the usage and, for a worktree
+   * task, its branch, commits ahead, uncommitted files and whether it is merged.
+   */
+  async show(id: string): Promise<TaskResultsView> {
+    return perform(taskResultsOperation, this.ctx, { id });
+  }
+
+  /**
+   * Every task, in the order of {@link status}: pending questions first, then unfinished, then
+   * finished; `unmerged` says whether a worktree task's branch holds unmerged commits.
+   */
+  async list(): Promise<ListTask[]> {
     return (await perform(listOperation, this.ctx, {})).tasks;
   }
 

@@ -15,3 +15,13 @@ export async function askYesNo(question: string): Promise<boolean> {
 export function canAsk(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
+
+/** A line of text typed at the terminal (the prompt on standard error). */
+export async function askLine(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(prompt);
+  } finally {
+    rl.close();
+  }
+}

@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['status'],
     load: async () => (await import('./commands/status-command.js')).registerStatus,
   },
+  { names: ['show'], load: async () => (await import('./commands/show-command.js')).registerShow },
   {
     names: ['list', 'ls'],
     load: async () => (await import('./commands/status-command.js')).registerList,

@@ -20,7 +20,7 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
       'after',
-      `\nQuick start:\n  dispatch run "Review src/auth for security issues"   start a task in the background\n  dispatch wait                                        block until a question or a completion\n  dispatch answer <id> "…"                             answer a worker's question\n  dispatch status                                      everything at a glance\n\n${EXIT_CODE_HELP}`,
+      `\nQuick start:\n  dispatch run "Review src/auth for security issues"   start a task in the background\n  dispatch wait                                        block until a question or a completion\n  dispatch answer ID                                   answer a worker's question\n  dispatch status                                      everything at a glance\n\n${EXIT_CODE_HELP}`,
     )
     // Words that are no command reach the warm-up action: say so there, with the closest command.
     .allowExcessArguments(true)

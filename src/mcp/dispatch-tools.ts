@@ -14,6 +14,7 @@ import {
   noteInputShape,
   retryInputShape,
   runInputShape,
+  showInputShape,
   statusInputShape,
   waitInputShape,
 } from './input-schemas.js';
@@ -31,6 +32,7 @@ import {
   noteOutput,
   retryOutput,
   runOutput,
+  showOutput,
   statusOutput,
   waitOutput,
 } from './output-schemas.js';
@@ -48,6 +50,7 @@ import {
   modelsText,
   retryText,
   runText,
+  showText,
   statusText,
   waitText,
 } from './tool-text.js';
@@ -107,6 +110,19 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       annotations: READ_ONLY,
     },
     ({ id }) => respond(() => dispatcher.status(id), statusText),
+  );
+
+  server.registerTool(
+    'dispatch_show',
+    {
+      title: 'What a task produced',
+      description:
+        "A task's results: the worker's summary (output.md) and its path, every question with its answer, tokens and cost, and for a worktree task its branch, commits ahead, uncommitted files and whether it is merged. Call it when dispatch_wait reports a task done.",
+      inputSchema: showInputShape,
+      outputSchema: showOutput,
+      annotations: READ_ONLY,
+    },
+    ({ id }) => respond(() => dispatcher.show(id), showText),
   );
 
   server.registerTool(

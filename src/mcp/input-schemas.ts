@@ -11,6 +11,7 @@ import { retryInput } from '../operations/retry-operation.js';
 import { continueInput } from '../operations/continue-operation.js';
 import { runInput } from '../operations/run-operation.js';
 import { statusInput } from '../operations/status-operation.js';
+import { taskResultsInput } from '../operations/task-results-operation.js';
 import { waitInput } from '../operations/wait-operation.js';
 
 /**
@@ -34,6 +35,7 @@ export const runInputShape = {
 };
 
 export const statusInputShape = statusInput.shape;
+export const showInputShape = taskResultsInput.shape;
 export const answerInputShape = answerInput.shape;
 export const noteInputShape = noteInput.shape;
 export const cancelInputShape = cancelInput.shape;

@@ -13,6 +13,7 @@ import { continueResult } from '../operations/continue-operation.js';
 import { runResult } from '../operations/run-operation.js';
 import { overviewTask, taskDetail } from '../operations/status-operation.js';
 import { waitResult } from '../operations/wait-operation.js';
+import { taskResultsView } from '../operations/task-results-operation.js';
 
 /**
  * The tools' structured output: the operations' result declarations. Structured output is an
@@ -21,6 +22,7 @@ import { waitResult } from '../operations/wait-operation.js';
  */
 export const runOutput = z.extend(runResult, { tasks: z.array(runResult) });
 export const statusOutput = taskDetail;
+export const showOutput = taskResultsView;
 export const listOutput = z.object({ tasks: z.array(overviewTask) });
 export const answerOutput = answerResult;
 export const noteOutput = noteResult;

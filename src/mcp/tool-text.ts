@@ -10,12 +10,14 @@ import type {
   RetryResult,
   RunResult,
   TaskDetail,
+  TaskResultsView,
   WaitResult,
   TaskSummary,
 } from '../api/api-types.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
 import { continuingMessage } from '../operations/continue-operation.js';
 import { isTerminal } from '../core/status/state-groups.js';
+import { modelOnBackend } from '../core/backends/model-on-backend.js';
 
 /** The short text each tool returns beside its structured output, for the host model to relay. */
 
@@ -35,7 +37,7 @@ function questionLine(task: TaskSummary): string {
 export function describeAttention(task: TaskSummary): string {
   if (task.question) return questionLine(task);
   if (task.state === 'done')
-    return `${task.id}: done (${progress(task)} items). Results: the dispatch://tasks/${task.id}/output resource or dispatch_status.`;
+    return `${task.id}: done (${progress(task)} items). Results: dispatch_show (id "${task.id}").`;
   return `${task.id}: ${task.state} (${progress(task)} items)${task.reason ? `: ${task.reason}` : ''}\n  details: dispatch_status · start again: dispatch_retry`;
 }
 
@@ -50,7 +52,7 @@ function oneRunText(result: RunResult): string {
           : '';
   const verb = result.state === 'queued' ? 'Queued' : 'Dispatched';
   const lines = [
-    `${verb} ${result.id} using ${result.model ?? '?'}${via} on ${result.backend}. Plan:`,
+    `${verb} ${result.id} using ${modelOnBackend(result.model ?? '?', result.backend)}${via}. Plan:`,
   ];
   result.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item}`));
   if (result.worktree)
@@ -89,6 +91,37 @@ export function statusText(task: TaskDetail): string {
   if (task.alternatives && task.alternatives.length > 0)
     lines.push(`  installed models to retry with: ${task.alternatives.join(', ')}`);
   lines.push(`  plan: ${task.planFile}`);
+  return lines.join('\n');
+}
+
+/** A task's results for the host model: the whole summary (the host relays what matters). */
+export function showText(task: TaskResultsView): string {
+  const lines = [`${task.id}: ${task.state}, ${progress(task)} items — ${task.title}`];
+  for (const exchange of task.exchanges)
+    lines.push(
+      `  question${exchange.seq !== null ? ` ${formatSeq(exchange.seq)}` : ''}: ${exchange.question ?? '(left in the plan)'}\n  answer: ${exchange.answer ?? '(not answered)'}`,
+    );
+  if (task.usage)
+    lines.push(
+      `  usage: ${task.usage.inputTokens} tokens in, ${task.usage.outputTokens} out, ${task.usage.costUsd !== undefined ? `$${task.usage.costUsd.toFixed(4)}` : 'cost unknown'}`,
+    );
+  const tree = task.worktree;
+  if (tree)
+    lines.push(
+      `  worktree: ${tree.path}, branch ${tree.branch}: ${tree.commitsAhead} commits ahead, ${tree.uncommitted.length} uncommitted files, ${tree.merged ? 'merged' : 'not merged (dispatch_diff, dispatch_merge, dispatch_discard)'}`,
+    );
+  const summary = task.summary;
+  if (summary.text !== null && summary.text.trim() !== '')
+    lines.push(
+      `Summary (${summary.path})${summary.truncated ? ', first 64 KiB' : ''}:`,
+      summary.text.trimEnd(),
+    );
+  else
+    lines.push(
+      summary.problem !== null
+        ? `Summary ${summary.path} cannot be read: ${summary.problem}`
+        : `No summary yet (${summary.path}).`,
+    );
   return lines.join('\n');
 }
 

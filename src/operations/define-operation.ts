@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DispatchError } from '../core/errors.js';
 import type { OperationContext } from './operation-context.js';
+import { taskRefKind } from './task-fields.js';
 
 /**
  * One user-visible operation: its input and result declared once, as schemas. The interfaces
@@ -66,12 +67,33 @@ export function parseInput<Input extends z.ZodMiniObject>(
   return parsed.data;
 }
 
-/** Validates the input against the operation's declaration, then runs it. */
+/**
+ * The input with every field that names a task (see `taskId`) resolved to the task's whole id:
+ * the one place a unique start of an id is accepted, for every operation and interface.
+ */
+export function resolveTaskRefs<Input extends z.ZodMiniObject>(
+  operation: Operation<Input, unknown>,
+  ctx: OperationContext,
+  input: z.output<Input>,
+): z.output<Input> {
+  const resolved: Record<string, unknown> = { ...input };
+  for (const [key, schema] of Object.entries(operation.input.shape)) {
+    const value = resolved[key];
+    const kind = taskRefKind(schema as z.ZodMiniType);
+    if (kind === 'one' && typeof value === 'string') resolved[key] = ctx.resolveTaskId(value);
+    if (kind === 'many' && Array.isArray(value))
+      resolved[key] = value.map((ref: string) => ctx.resolveTaskId(ref));
+  }
+  return resolved as z.output<Input>;
+}
+
+/** Validates the input against the operation's declaration, resolves task ids, then runs it. */
 export async function perform<Input extends z.ZodMiniObject, Result>(
   operation: Operation<Input, Result>,
   ctx: OperationContext,
   raw: z.input<Input>,
   control: OperationControl = {},
 ): Promise<Result> {
-  return operation.run(ctx, parseInput(operation, raw), control);
+  const input = resolveTaskRefs(operation, ctx, parseInput(operation, raw));
+  return operation.run(ctx, input, control);
 }

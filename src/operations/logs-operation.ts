@@ -46,14 +46,16 @@ export const logsOperation = defineOperation({
 
 /**
  * The worker's whole output so far (`dispatch logs`), and with `follow` every later write until
- * the task ends, each piece handed to `write` as it comes.
+ * the task ends, each piece handed to `write` as it comes. `ref` is resolved as `perform`
+ * resolves task fields (a unique start of an id).
  */
 export async function streamLog(
   ctx: OperationContext,
-  id: string,
+  ref: string,
   write: (text: string) => void,
   options: { follow?: boolean; skipExisting?: boolean } = {},
 ): Promise<void> {
+  const id = ctx.resolveTaskId(ref);
   const files = ctx.store.require(id);
   const first = readFrom(files.log, 0);
   if (!options.skipExisting) write(first.text);

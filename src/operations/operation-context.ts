@@ -80,6 +80,19 @@ export class OperationContext {
     return this.store.exists(id);
   }
 
+  /**
+   * The task a user means: the whole id, or a start of it only one task has. Fails with
+   * `not-found` when none matches and `usage` (naming the candidates) when several do.
+   */
+  resolveTaskId(ref: string): string {
+    return this.store.resolveId(ref);
+  }
+
+  /** The most recently created task, for commands that default to it; undefined when none. */
+  latestTaskId(): string | undefined {
+    return this.store.latestId();
+  }
+
   /** Fails with `not-found` (or `invalid-id`) unless the task exists. */
   requireTask(id: string): void {
     this.store.require(id);

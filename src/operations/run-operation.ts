@@ -14,7 +14,8 @@ import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { superviseAlways } from './supervision.js';
-import { priority, worktreeInfo } from './task-fields.js';
+import { priority, taskIds, worktreeInfo } from './task-fields.js';
+import { firstTimeInRoot } from '../runtime/store/once-per-root.js';
 import { statusJson, taskSummary } from './task-summary.js';
 
 const text = (description: string) => z.optional(z.string().check(z.describe(description)));
@@ -52,7 +53,7 @@ export const runInput = z.object({
   ),
   id: text('Task id to use instead of one made from the title'),
   priority: z.optional(priority.check(z.describe('Queued tasks start by priority'))),
-  after: z.optional(z.array(z.string()).check(z.describe('Start only when these tasks are done'))),
+  after: z.optional(taskIds('Start only when these tasks are done')),
   maxParallel: z.optional(
     z
       .number()
@@ -147,6 +148,11 @@ export const runOutcome = z.object({
   previews: z.array(runPreview),
   /** No config file, so the tasks went to the built-in simulated worker. */
   builtinConfig: z.boolean(),
+  /**
+   * Worth telling the user that there is no config file (and how to make one): the tasks went to
+   * the simulated worker without `model` naming it, and it was not said in this project before.
+   */
+  configNotice: z.boolean(),
 });
 
 export type RunOutcome = z.output<typeof runOutcome>;
@@ -224,6 +230,7 @@ export const runOperation = defineOperation({
         tasks: [],
         previews: previews.map((preview) => ({ dryRun: true as const, ...preview })),
         builtinConfig: config.format === 'builtin',
+        configNotice: false,
       };
     }
     const queue = asked ?? ctx.env.DISPATCH_QUEUE;
@@ -231,12 +238,17 @@ export const runOperation = defineOperation({
       ? await dispatchQueued(ctx, config, requests, queue)
       : dispatchTasks(ctx.store, config, requests);
     superviseAlways(queue ? ctx.withEnv({ DISPATCH_QUEUE: queue }) : ctx);
+    const builtinConfig =
+      config.format === 'builtin' &&
+      results.some((result) => backendOfTask(result.meta.backendType).builtIn);
     return {
       tasks: results.map((result) => resultJson(ctx, result)),
       previews: [],
-      builtinConfig:
-        config.format === 'builtin' &&
-        results.some((result) => backendOfTask(result.meta.backendType).builtIn),
+      builtinConfig,
+      configNotice:
+        builtinConfig &&
+        request.model === undefined &&
+        firstTimeInRoot(ctx.root, 'no-config-notice'),
     };
   },
 });

@@ -11,7 +11,7 @@ export type {
   TaskSummaryFile,
   TaskWorktreeResult,
 } from '../runtime/tasks/task-results.js';
-import { defineOperation, parseInput } from './define-operation.js';
+import { defineOperation, parseInput, resolveTaskRefs } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { taskId } from './task-fields.js';
 
@@ -70,6 +70,10 @@ export const showOperation = defineOperation({
 
 /** The same, synchronously, for views that redraw at once (the terminal view). */
 export function showTask(ctx: OperationContext, input: z.input<typeof showInput>): TaskView {
-  const { id, logLines, results } = parseInput(showOperation, input);
+  const { id, logLines, results } = resolveTaskRefs(
+    showOperation,
+    ctx,
+    parseInput(showOperation, input),
+  );
   return readTaskView(ctx, id, logLines, results);
 }

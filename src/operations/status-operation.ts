@@ -9,7 +9,16 @@ import { diagnoseFailure, diagnoseRunning } from '../runtime/tasks/diagnose-fail
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { superviseIfActive } from './supervision.js';
-import { failureCause, queuePlace, taskId, usageSummary, worktreeInfo } from './task-fields.js';
+import { readWorktree } from '../runtime/tasks/task-results.js';
+import { branchUnmerged, unmergedBranches } from '../runtime/worktree/unmerged-branches.js';
+import {
+  failureCause,
+  queuePlace,
+  taskId,
+  unmergedFlag,
+  usageSummary,
+  worktreeState,
+} from './task-fields.js';
 import { statusJson, taskSummary } from './task-summary.js';
 
 export type { QueueEntry, QueueReport } from '../runtime/scheduler/queue-report.js';
@@ -18,8 +27,8 @@ export type { QueueEntry, QueueReport } from '../runtime/scheduler/queue-report.
 export const taskDetail = z.extend(taskSummary, {
   /** For a queued task: its place in the queue and why it waits. */
   queue: z.nullable(queuePlace),
-  /** The git worktree the worker runs in, if the task has one. */
-  worktree: z.nullable(worktreeInfo),
+  /** The git worktree the worker runs in, if the task has one, with what it holds (asks git). */
+  worktree: z.nullable(worktreeState),
   taskDir: z.string(),
   planFile: z.string(),
   /**
@@ -38,7 +47,10 @@ export const taskDetail = z.extend(taskSummary, {
 export type TaskDetail = z.output<typeof taskDetail>;
 
 /** A task in the overview: its summary and, when queued, its place in the queue. */
-export const overviewTask = z.extend(taskSummary, { queue: z.nullable(queuePlace) });
+export const overviewTask = z.extend(taskSummary, {
+  queue: z.nullable(queuePlace),
+  unmerged: unmergedFlag,
+});
 
 export type OverviewTask = z.output<typeof overviewTask>;
 
@@ -52,6 +64,16 @@ function queuePlaceOf(report: QueueReport | undefined, id: string) {
     reason: entry.reason,
     outlook: entry.outlook,
   };
+}
+
+/**
+ * For listings: whether each worktree task's branch holds unmerged commits, with one git call
+ * per repository (none when no task has a worktree).
+ */
+export function unmergedOf(statuses: readonly TaskStatus[]): (status: TaskStatus) => boolean | null {
+  const worktrees = statuses.flatMap((status) => (status.worktree ? [status.worktree] : []));
+  const branches = worktrees.length > 0 ? unmergedBranches(worktrees) : new Map();
+  return (status) => (status.worktree ? branchUnmerged(branches, status.worktree) : null);
 }
 
 /** One task in detail, as `dispatch status ID --json` and `Dispatcher.status(id)` give it. */
@@ -69,7 +91,7 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
   return {
     ...statusJson(status),
     queue: queuePlaceOf(queue, status.id),
-    worktree: store.meta(status.id)?.worktree ?? null,
+    worktree: status.worktree ? readWorktree(status.worktree) : null,
     taskDir: files.taskDir,
     planFile: files.plan,
     cause: cause ?? null,
@@ -121,10 +143,12 @@ export const overviewOperation = defineOperation({
     const report = statuses.some((s) => s.state === 'queued')
       ? queueReport(ctx.store, ctx.config())
       : undefined;
+    const unmerged = unmergedOf(statuses);
     return {
       tasks: statuses.map((status) => ({
         ...statusJson(status),
         queue: queuePlaceOf(report, status.id),
+        unmerged: unmerged(status),
       })),
       queue: report
         ? {

@@ -7,10 +7,10 @@ export type { TaskFeed } from '../runtime/feed/task-feed.js';
 /**
  * The live feed the views read (one file watcher for all tasks): a `snapshot` first, then
  * `added`, `changed`, `question`, `finished` and `removed` events, and `output` when a worker
- * writes. Unknown or malformed ids fail here, before anything is watched. Call `start()`.
+ * writes. Unknown, ambiguous or malformed ids fail here, before anything is watched. Call `start()`.
  */
 export function openTaskFeed(ctx: OperationContext, ids?: readonly string[]): TaskFeed {
-  const wanted = ids && ids.length > 0 ? ids : undefined;
-  for (const id of wanted ?? []) ctx.store.require(id);
+  // Resolved as `perform` resolves task fields: a unique start of an id names the task.
+  const wanted = ids && ids.length > 0 ? ids.map((id) => ctx.resolveTaskId(id)) : undefined;
   return new TaskFeed(ctx.store, wanted ? { ids: wanted } : {});
 }

@@ -3,12 +3,39 @@ import { TASK_STATES } from '../core/status/task-status.js';
 import { PRIORITIES } from '../core/task/task-meta.js';
 
 /** Fields and parts that several operations share, declared once. */
+
+/**
+ * A field naming an existing task: `perform` resolves what the user typed (the whole id, or a
+ * start only one task has) to the task's id before the operation runs, for every interface.
+ */
 export const taskId = z
   .string()
   .check(
     z.minLength(1, 'give a task id'),
-    z.describe('Task id, as returned by dispatch_run (e.g. "security-review")'),
+    z.describe(
+      'Task id, as returned by dispatch_run (e.g. "security-review"), or a start of it only one task has',
+    ),
   );
+
+/** Several existing tasks, each resolved like `taskId`. */
+export function taskIds(description: string) {
+  return z.array(taskId).check(z.describe(description));
+}
+
+type Def = { type: string; innerType?: z.ZodMiniType; element?: z.ZodMiniType };
+
+/** Whether an input field names one task (`one`), several (`many`), or none. */
+export function taskRefKind(schema: z.ZodMiniType): 'one' | 'many' | undefined {
+  let current = schema;
+  for (;;) {
+    if (current === taskId) return 'one';
+    const def = current._zod.def as Def;
+    if ((def.type === 'optional' || def.type === 'nullable') && def.innerType)
+      current = def.innerType;
+    else if (def.type === 'array' && def.element === taskId) return 'many';
+    else return undefined;
+  }
+}
 
 export const taskState = z.enum(TASK_STATES);
 
@@ -30,6 +57,29 @@ export const worktreeInfo = z.object({
   /** The repository the worktree belongs to (its top level). */
   repo: z.string(),
 });
+
+/** A worktree task's branch and what it holds that exists nowhere else (git asked, per task). */
+export const worktreeState = z.extend(worktreeInfo, {
+  /** The worktree folder is still there. */
+  present: z.boolean(),
+  /** The branch still exists. */
+  branchExists: z.boolean(),
+  /** Commits on the branch since its base. */
+  commitsAhead: z.number(),
+  /** Commits on the branch the repository's current HEAD does not contain. */
+  unmergedCommits: z.number(),
+  /** `git status --porcelain` lines of the worktree: what the worker left uncommitted. */
+  uncommitted: z.array(z.string()),
+  /** Everything on the branch is in the current HEAD and nothing is left uncommitted. */
+  merged: z.boolean(),
+});
+
+/**
+ * Whether a worktree task's branch holds commits the repository's HEAD lacks, as listings give
+ * it (one git call per repository; uncommitted files are not looked at there). Null for a task
+ * without a worktree, or when git could not say.
+ */
+export const unmergedFlag = z.nullable(z.boolean());
 
 export const failureCause = z.object({
   kind: z

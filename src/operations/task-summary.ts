@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { elapsedMs } from '../core/status/elapsed.js';
 import type { TaskStatus } from '../core/status/task-status.js';
-import { taskState } from './task-fields.js';
+import { taskState, worktreeInfo } from './task-fields.js';
 
 /**
  * A task's status as plain JSON: the shape of `dispatch status --json`, of the MCP tools'
@@ -61,6 +61,8 @@ export const taskSummary = z.object({
       reason: z.string(),
     }),
   ),
+  /** The git worktree the task runs in (`--worktree`), if it has one. */
+  worktree: z.nullable(worktreeInfo),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -105,6 +107,14 @@ export function statusJson(status: TaskStatus): TaskSummary {
           how: status.continuation.session !== undefined ? 'session' : 'new-worker',
           session: status.continuation.session ?? null,
           reason: status.continuation.reason,
+        }
+      : null,
+    worktree: status.worktree
+      ? {
+          path: status.worktree.path,
+          branch: status.worktree.branch,
+          base: status.worktree.base,
+          repo: status.worktree.repo,
         }
       : null,
   };

@@ -4,15 +4,11 @@ import { diagnoseFailure, type Diagnosis } from '../runtime/tasks/diagnose-failu
 import { waitForAttention } from '../runtime/tasks/wait-for-tasks.js';
 import { defineOperation } from './define-operation.js';
 import { superviseIfActive } from './supervision.js';
-import { failureCause } from './task-fields.js';
+import { failureCause, taskIds } from './task-fields.js';
 import { statusJson, taskSummary } from './task-summary.js';
 
 export const waitInput = z.object({
-  ids: z.optional(
-    z
-      .array(z.string())
-      .check(z.describe('Tasks to wait for; default: every unfinished task and any new one')),
-  ),
+  ids: z.optional(taskIds('Tasks to wait for; default: every unfinished task and any new one')),
   timeoutSeconds: z.optional(
     z
       .number()

@@ -1,22 +1,31 @@
 import type { Command } from 'commander';
-import { isLive } from '../../core/status/state-groups.js';
+import { isLive, isTerminal } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { listOperation } from '../../operations/list-operation.js';
 import { showOperation } from '../../operations/show-operation.js';
 import { overviewOperation, statusOperation } from '../../operations/status-operation.js';
 import type { CliContext } from '../cli-context.js';
-import { queueLines, questionLines, rowWidths, taskDetail, taskRow } from '../format/task-view.js';
+import {
+  queueLines,
+  questionLines,
+  rowWidths,
+  taskDetail,
+  taskHeader,
+  taskRow,
+} from '../format/task-view.js';
 import { paint } from '../../ui/shared/style.js';
 import { causeSummary } from '../../ui/shared/failure-cause.js';
 import { usageText } from '../format/usage-text.js';
+import { worktreeLines } from '../format/results-view.js';
 
-async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void> {
-  const detail = await perform(statusOperation, ctx.ops, { id });
+async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<void> {
+  const detail = await perform(statusOperation, ctx.ops, { id: ref });
   if (json) {
     ctx.json(detail);
     return;
   }
+  const id = detail.id;
   const view = await perform(showOperation, ctx.ops, { id, logLines: 0 });
   const cause = detail.cause;
   // A cause while the worker runs comes from a worker that keeps retrying a refused service.
@@ -29,6 +38,7 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
       ? `${causeSummary(cause, live)}\n            ${cause.advice}`
       : undefined,
     usage: detail.usage ? usageText(detail.usage) : undefined,
+    worktree: detail.worktree ? worktreeLines(id, detail.worktree) : undefined,
   });
   if (detail.alternatives && detail.alternatives.length > 0) {
     text += `\n  retry     dispatch retry ${id} --model ${detail.alternatives[0]}   (installed: ${detail.alternatives.join(', ')})`;
@@ -37,6 +47,8 @@ async function showOne(ctx: CliContext, id: string, json: boolean): Promise<void
   }
   if (view.planProblem && !view.planMissing)
     text += `\n  ${paint('plan problem', 'red')}: ${terminalText(view.planProblem)}`;
+  if (isTerminal(detail.state))
+    text += `\n  results   dispatch show ${id}   (the worker's summary, questions and answers)`;
   ctx.out(text);
 }
 
@@ -84,7 +96,10 @@ export function registerList(program: Command, ctx: CliContext): void {
   program
     .command('list')
     .alias('ls')
-    .summary('one line per task')
+    .summary('one line per task, in the order of `dispatch status`')
+    .description(
+      'One line per task under a header: pending questions first, then unfinished tasks, then finished ones\n(oldest first in each group), as `dispatch status` orders them. A worktree task whose branch holds\ncommits the current branch lacks is marked "unmerged"; `--json` says so in `unmerged` (one git call\nper repository; uncommitted files are looked at only by `dispatch show ID` and `status ID`).',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const { tasks } = await perform(listOperation, ctx.ops, {});
@@ -97,6 +112,6 @@ export function registerList(program: Command, ctx: CliContext): void {
         return;
       }
       const widths = rowWidths(tasks);
-      ctx.out(tasks.map((task) => taskRow(task, widths)).join('\n'));
+      ctx.out([taskHeader(widths), ...tasks.map((task) => taskRow(task, widths))].join('\n'));
     });
 }

@@ -4,36 +4,59 @@ import { isUnsuccessful } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { waitOperation, type WaitResult } from '../../operations/wait-operation.js';
+import { taskResultsOperation } from '../../operations/task-results-operation.js';
 import { numberFlag, type CliContext } from '../cli-context.js';
+import { summaryExcerpt, worktreeCommands, worktreeFacts } from '../format/results-view.js';
 import { EXIT } from '../exit-codes.js';
 
 type AttentionTask = WaitResult['tasks'][number];
 
-/** What a task needs from the user; worker text in it is stripped of control sequences. */
-function describe(status: AttentionTask): string {
-  return terminalText(describeRaw(status));
-}
+/** Lines of the worker's summary `dispatch wait` prints when a task finishes. */
+const SUMMARY_LINES = 8;
 
-function describeRaw(status: AttentionTask): string {
+/** What a task needs from the user; worker text in it is stripped of control sequences. */
+async function describe(ctx: CliContext, status: AttentionTask): Promise<string> {
   const progress = `${status.progress.done}/${status.progress.total}`;
   switch (status.state) {
     case 'waiting':
     case 'blocked': {
-      const number = status.question?.seq ?? undefined;
-      const seq = number !== undefined ? ` ${formatSeq(number)}` : '';
-      const how = number !== undefined ? ` ${number}` : '';
-      return `${status.id}: question${seq}: ${status.question?.text ?? ''}\n  answer with: dispatch answer ${status.id}${how} "…"`;
+      const seq = status.question?.seq != null ? ` ${formatSeq(status.question.seq)}` : '';
+      return `${status.id}: question${seq}: ${terminalText(status.question?.text ?? '')}\n  answer with: dispatch answer ${status.id}`;
     }
     case 'done':
-      return `${status.id}: done (${progress} items). Results: dispatch status ${status.id}`;
+      return [
+        `${status.id}: done (${progress} items).`,
+        ...(await resultLines(ctx, status.id)),
+      ].join('\n');
     default: {
       const cause = status.cause
         ? `\n  cause: ${status.cause.label}: ${status.cause.evidence}\n  ${status.cause.advice}`
         : '';
       const other = status.alternatives?.[0] ? ` --model ${status.alternatives[0]}` : '';
-      return `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}${other}`;
+      const head = terminalText(
+        `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}`,
+      );
+      return `${head}\n  details: dispatch status ${status.id} · retry: dispatch retry ${status.id}${other}`;
     }
   }
+}
+
+/** A finished task's summary start, its worktree's state, and where to see the rest. */
+async function resultLines(ctx: CliContext, id: string): Promise<string[]> {
+  const results = await perform(taskResultsOperation, ctx.ops, { id });
+  const lines: string[] = [];
+  if (results.summary.text !== null && results.summary.text.trim() !== '')
+    lines.push(
+      `  summary (${terminalText(results.summary.path)}):`,
+      ...summaryExcerpt(results.summary, SUMMARY_LINES, '    '),
+    );
+  if (results.worktree) {
+    lines.push(`  worktree: ${terminalText(worktreeFacts(results.worktree))}`);
+    const commands = worktreeCommands(id, results.worktree);
+    if (commands) lines.push(`  ${commands}`);
+  }
+  lines.push(`  Results: dispatch show ${id}`);
+  return lines;
 }
 
 export function registerWait(program: Command, ctx: CliContext): void {
@@ -73,7 +96,9 @@ export function registerWait(program: Command, ctx: CliContext): void {
           `Still working after ${options.timeout} s: ${outcome.tasks.map((t) => `${t.id} (${t.progress.done}/${t.progress.total})`).join(', ') || 'nothing'}`,
         );
       } else {
-        ctx.out(outcome.tasks.map(describe).join('\n'));
+        const described: string[] = [];
+        for (const task of outcome.tasks) described.push(await describe(ctx, task));
+        ctx.out(described.join('\n'));
       }
       if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;
       else if (outcome.event === 'removed') process.exitCode = EXIT.notFound;

@@ -1,6 +1,7 @@
 import type { RunOutcome, RunPreview, RunResult } from '../../operations/run-operation.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { paint } from '../../ui/shared/style.js';
+import { modelOnBackend } from '../../core/backends/model-on-backend.js';
 
 const VIA: Record<string, string> = {
   text: ' (named in the task)',
@@ -9,14 +10,16 @@ const VIA: Record<string, string> = {
   capability: '',
 };
 
-function modelText(result: RunResult): string {
+function modelText(result: RunResult, withBackend = false): string {
+  const on = (model: string | null) =>
+    withBackend ? modelOnBackend(model ?? '?', result.backend) : (model ?? '?');
   if (result.candidates) {
     const via = result.alias ? ` via ${result.alias}` : '';
     return result.state === 'queued'
       ? `capability ${result.capability} (${result.candidates.join(' or ')}, whichever is free first)`
-      : `${result.model}${via} (capability ${result.capability})`;
+      : `${on(result.model)}${via} (capability ${result.capability})`;
   }
-  return `${result.model}${VIA[result.modelVia] ?? ''}`;
+  return `${on(result.model)}${VIA[result.modelVia] ?? ''}`;
 }
 
 function worktreeLine(result: RunResult): string | undefined {
@@ -39,7 +42,7 @@ function startLine(result: RunResult): string {
 function oneTask(result: RunResult): string[] {
   const verb = result.state === 'queued' ? paint('Queued', 'yellow') : 'Dispatched';
   const lines = [
-    `${verb} ${paint(result.id, 'bold')} using ${modelText(result)} on ${result.backend}. Plan:`,
+    `${verb} ${paint(result.id, 'bold')} using ${modelText(result, true)}. Plan:`,
   ];
   result.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item}`));
   const tree = worktreeLine(result);
@@ -67,15 +70,20 @@ export function dispatchedLines(outcome: RunOutcome): string[] {
           ),
           'Follow them: dispatch status · dispatch wait',
         ];
-  if (outcome.builtinConfig) {
+  if (outcome.configNotice) {
     lines.push(
       paint(
-        'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex or gemini.',
+        'No config file: using the simulated worker. Run `dispatch init` to use claude, agent, codex, gemini or opencode.',
         'dim',
       ),
     );
   }
   return lines;
+}
+
+/** The dry run's model line: the backend after the model, unless it only repeats it. */
+function modelOnBackendText(text: string, model: string | null, backend: string): string {
+  return model === backend ? text : `${text} on ${backend}`;
 }
 
 /** What `dispatch run --dry-run` prints. */
@@ -89,7 +97,7 @@ export function previewLines(previews: RunPreview[]): string[] {
         ? `capability ${preview.capability} (${(preview.candidates ?? []).join(' or ')})`
         : `${preview.model}${VIA[preview.modelVia] ?? ''}${preview.alias && preview.alias !== preview.model ? ` via ${preview.alias}` : ''}`;
     lines.push('', `${paint(preview.id, 'bold')} — ${preview.title}`);
-    lines.push(`  model     ${model} on ${preview.backend}`);
+    lines.push(`  model     ${modelOnBackendText(model, preview.model, preview.backend)}`);
     lines.push(
       `  worktree  ${preview.worktree ? `${preview.worktree.path} (branch ${preview.worktree.branch}${preview.worktree.via === 'text' ? ', asked for in the task' : ''})` : 'no'}`,
     );

@@ -35,16 +35,19 @@ export interface RowTask extends LabelledTask {
   progress: { done: number; total: number };
   startedAt?: string | null;
   endedAt?: string | null;
+  worktree?: { branch: string } | null;
+  /** The task's branch holds commits the repository's HEAD lacks (listings only). */
+  unmerged?: boolean | null;
 }
 
 export function questionLines(status: RowTask): string[] {
   if (!status.question) return [];
   const seq = status.question.seq ?? undefined;
   const label = seq !== undefined ? `question ${formatSeq(seq)}` : 'question';
-  const seqArg = seq !== undefined ? ` ${seq}` : '';
   return [
     `  ${paint(label, 'magenta')}  ${terminalText(status.question.text)}`,
-    `  ${paint('answer', 'dim')}    dispatch answer ${status.id}${seqArg} "…"`,
+    // The oldest pending question is the one `dispatch answer ID` answers; it asks for the text.
+    `  ${paint('answer', 'dim')}    dispatch answer ${status.id}`,
   ];
 }
 
@@ -59,14 +62,16 @@ export function taskDetail(
     /** Tokens and cost the agent CLI reported. */
     usage?: string;
     queue?: TaskDetail['queue'];
+    /** Rows about the task's worktree (see results-view.ts). */
+    worktree?: string[];
   },
 ): string {
   const lines = [`${paint(status.id, 'bold')} — ${terminalText(status.title)}`];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)} ${value}`);
-  row(
-    'state',
-    `${stateLabel(status)}${status.state !== 'waiting' ? '' : ''} — ${stateSentence(status)}`,
-  );
+  // The sentence only where it says more than the label ("done — done" says nothing twice).
+  const sentence = stateSentence(status);
+  const said = sentence === stateLabel(status, false).replace(/-/g, ' ');
+  row('state', said ? stateLabel(status) : `${stateLabel(status)} — ${sentence}`);
   if (status.reason) row('reason', terminalText(status.reason));
   if (extra.queue)
     row(
@@ -97,6 +102,7 @@ export function taskDetail(
   const elapsed = elapsedMs(status.startedAt, status.endedAt);
   if (elapsed !== undefined) row('elapsed', formatElapsed(elapsed));
   if (extra.usage) row('usage', extra.usage);
+  if (extra.worktree) lines.push(...extra.worktree);
   row('plan', extra.planPath);
   lines.push(...questionLines(status));
   lines.push('  items');
@@ -122,6 +128,12 @@ export function queueLines(report: NonNullable<Overview['queue']>): string[] {
   ];
 }
 
+/** After the title of a worktree task whose branch holds commits the current HEAD lacks. */
+function unmergedNote(status: RowTask): string {
+  if (status.unmerged !== true || !status.worktree) return '';
+  return paint(`  (unmerged: ${terminalText(status.worktree.branch)})`, 'yellow');
+}
+
 /** One line per task for `dispatch list` and the overview. */
 export function taskRow(status: RowTask, widths: { id: number; state: number }): string {
   const elapsed = elapsedMs(status.startedAt ?? undefined, status.endedAt ?? undefined);
@@ -134,8 +146,23 @@ export function taskRow(status: RowTask, widths: { id: number; state: number }):
     progress.padStart(5),
     terminalText(status.model ?? '-').padEnd(10),
     (elapsed !== undefined ? formatElapsed(elapsed) : '-').padStart(6),
-    ' ' + terminalText(status.title),
+    ' ' + terminalText(status.title) + unmergedNote(status),
   ].join('  ');
+}
+
+/** The header over `taskRow`s, its columns aligned with theirs. */
+export function taskHeader(widths: { id: number; state: number }): string {
+  return paint(
+    [
+      'ID'.padEnd(widths.id),
+      'STATE'.padEnd(widths.state),
+      'DONE'.padStart(5),
+      'MODEL'.padEnd(10),
+      'TIME'.padStart(6),
+      ' TITLE',
+    ].join('  '),
+    'dim',
+  );
 }
 
 export function rowWidths(statuses: RowTask[]): { id: number; state: number } {

@@ -92,6 +92,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     endedAt: undefined,
     legacy,
     ...(resumed ? { continuation: { reason: resumed.reason, session: resumed.session } } : {}),
+    worktree: snapshot.meta?.worktree,
   };
 
   const ended = (

@@ -1,7 +1,7 @@
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { Plan, Progress } from '../plan/plan-types.js';
 import type { ResumeReason, TaskEvent } from '../task/task-events.js';
-import type { TaskMeta } from '../task/task-meta.js';
+import type { TaskMeta, WorktreeInfo } from '../task/task-meta.js';
 
 export const TASK_STATES = [
   'queued',
@@ -71,6 +71,8 @@ export interface TaskStatus {
   endedAt: string | undefined;
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
+  /** The git worktree the task runs in, if it has one (from task.json). */
+  worktree?: WorktreeInfo;
   /**
    * How the current attempt continues the task (undefined for a first attempt): the worker CLI
    * resumed its own session (`session` set: the model keeps its context), or a new worker started

@@ -7,7 +7,8 @@ import type { TaskFiles } from '../paths.js';
 import { cacheOwner } from '../trust/task-trust.js';
 import { readFileNoFollow } from './read-text.js';
 
-const FORMAT = 1;
+// 2: statuses carry the task's worktree.
+const FORMAT = 2;
 
 interface Entry {
   stamp: string;

@@ -52,7 +52,7 @@ export interface TaskResults {
   worktree: TaskWorktreeResult | null;
 }
 
-function readSummary(files: TaskFiles): TaskSummaryFile {
+export function readSummary(files: TaskFiles): TaskSummaryFile {
   const read = readTextFile(files.output, MAX_SUMMARY_BYTES, { truncate: true });
   if (read.ok)
     return { path: files.output, text: read.text, truncated: read.truncated, problem: null };
@@ -81,7 +81,7 @@ function listIpc(files: TaskFiles): string[] {
  * The questions of the task, oldest first: the IPC exchanges from their files, and answers given
  * to a question a worker left in the plan (those live in the history only).
  */
-function readExchanges(files: TaskFiles, events: TaskEvent[]): TaskExchange[] {
+export function readExchanges(files: TaskFiles, events: TaskEvent[]): TaskExchange[] {
   const seqs = new Set<number>();
   for (const name of listIpc(files)) {
     const parsed = parseIpcFileName(name);
@@ -120,7 +120,7 @@ function readExchanges(files: TaskFiles, events: TaskEvent[]): TaskExchange[] {
   return [...exchanges, ...planAnswers];
 }
 
-function readWorktree(info: WorktreeInfo): TaskWorktreeResult {
+export function readWorktree(info: WorktreeInfo): TaskWorktreeResult {
   const state: WorktreeState = worktreeState(info);
   return {
     ...info,
