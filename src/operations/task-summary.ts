@@ -48,6 +48,20 @@ export const taskSummary = z.object({
    * write): such a task is never started, resumed or signalled. Null for your own tasks.
    */
   untrusted: z.nullable(z.string()),
+  /**
+   * While the worker runs: the failure its CLI keeps retrying (a refused key, a rate limit), as
+   * its log names it, with the retry number when the CLI says it. `reason` then reads
+   * "retrying: authentication failed, attempt 3 of 10".
+   */
+  retrying: z.nullable(
+    z.object({
+      kind: z.string(),
+      label: z.string(),
+      attempt: z.nullable(z.number()),
+      of: z.nullable(z.number()),
+      evidence: z.string(),
+    }),
+  ),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -87,5 +101,14 @@ export function statusJson(status: TaskStatus): TaskSummary {
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
     untrusted: status.untrusted ?? null,
+    retrying: status.retrying
+      ? {
+          kind: status.retrying.kind,
+          label: status.retrying.label,
+          attempt: status.retrying.retry?.attempt ?? null,
+          of: status.retrying.retry?.of ?? null,
+          evidence: status.retrying.evidence,
+        }
+      : null,
   };
 }

@@ -70,7 +70,8 @@ export function orderTasks(tasks) {
  */
 export function currentText(task) {
   if (task.state === 'done') return 'Finished';
-  if (task.reason && !LIVE.has(task.state)) return task.reason;
+  // A live task has a reason only while its CLI retries a refused request.
+  if (task.reason && (!LIVE.has(task.state) || task.retrying)) return task.reason;
   return task.progress.current ?? '';
 }
 
