@@ -14,6 +14,11 @@ export const cancelResult = z.object({
   state: taskState,
   /** The worker ignored SIGTERM and had to be killed. */
   killed: z.boolean(),
+  /**
+   * Processes of the task found outside the worker's process group (a tool command in a group of
+   * its own, a daemon) and stopped; recorded in the history as `processes-stopped`.
+   */
+  leftovers: z.number(),
   task: taskSummary,
 });
 
@@ -30,6 +35,7 @@ export const cancelOperation = defineOperation({
       id,
       state: result.status.state,
       killed: result.killed,
+      leftovers: result.leftovers,
       task: statusJson(result.status),
     };
   },

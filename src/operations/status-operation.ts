@@ -5,7 +5,7 @@ import { overviewOrder } from '../core/status/overview-order.js';
 import { summarizeUsage } from '../core/task/task-usage.js';
 import { queueReport, type QueueReport } from '../runtime/scheduler/queue-report.js';
 import { readEvents } from '../runtime/store/read-snapshot.js';
-import { diagnoseFailure, diagnoseRunning } from '../runtime/tasks/diagnose-failure.js';
+import { diagnoseFailure } from '../runtime/tasks/diagnose-failure.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
 import { superviseIfActive } from './supervision.js';
@@ -85,8 +85,7 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
   const diagnosis = isFailed(status.state)
     ? diagnoseFailure(store, ctx.config(), status)
     : undefined;
-  const cause =
-    diagnosis?.cause ?? (isLive(status.state) ? diagnoseRunning(store, status) : undefined);
+  const cause = diagnosis?.cause ?? (isLive(status.state) ? status.retrying : undefined);
   const queue = status.state === 'queued' ? queueReport(store, ctx.config()) : undefined;
   return {
     ...statusJson(status),

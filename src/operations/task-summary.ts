@@ -63,6 +63,20 @@ export const taskSummary = z.object({
   ),
   /** The git worktree the task runs in (`--worktree`), if it has one. */
   worktree: z.nullable(worktreeInfo),
+  /**
+   * While the worker runs: the failure its CLI keeps retrying (a refused key, a rate limit), as
+   * its log names it, with the retry number when the CLI says it. `reason` then reads
+   * "retrying: authentication failed, attempt 3 of 10".
+   */
+  retrying: z.nullable(
+    z.object({
+      kind: z.string(),
+      label: z.string(),
+      attempt: z.nullable(z.number()),
+      of: z.nullable(z.number()),
+      evidence: z.string(),
+    }),
+  ),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -115,6 +129,15 @@ export function statusJson(status: TaskStatus): TaskSummary {
           branch: status.worktree.branch,
           base: status.worktree.base,
           repo: status.worktree.repo,
+        }
+      : null,
+    retrying: status.retrying
+      ? {
+          kind: status.retrying.kind,
+          label: status.retrying.label,
+          attempt: status.retrying.retry?.attempt ?? null,
+          of: status.retrying.retry?.of ?? null,
+          evidence: status.retrying.evidence,
         }
       : null,
   };

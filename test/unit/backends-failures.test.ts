@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendType } from '../../src/core/config/config-schema.js';
 import { backendFor } from '../../src/core/backends/backend-registry.js';
-import { classifyRetrying } from '../../src/core/backends/failure-patterns.js';
+import { classifyRetrying } from '../../src/core/backends/retrying.js';
 
 /**
  * The lines below are what the real CLIs printed (claude 2.1.330, codex 0.169.0, gemini 0.61.0,

@@ -41,7 +41,8 @@ const ev = {
     attempt,
     error,
   }),
-  exited: (attempt: number, min: number, code: number): TaskEvent => ({
+  exited: (attempt: number, min: number, code: number, signal?: string): TaskEvent => ({
+    ...(signal ? { signal } : {}),
     type: 'exited',
     time: at(min),
     attempt,
@@ -357,14 +358,34 @@ describe('deriveStatus: after the worker is gone', () => {
     [137, 'SIGKILL'],
     [143, 'SIGTERM'],
     [130, 'SIGINT'],
-    [139, 'SIGSEGV'],
     [129, 'SIGHUP'],
-  ])('names the signal of exit code %d (%s)', (code, signal) => {
-    const result = status({ events: [...STARTED, ev.exited(1, 7, code)], liveness: 'dead' });
+  ])('names the signal the wrapper saw (exit code %d, %s)', (code, signal) => {
+    const result = status({
+      events: [...STARTED, ev.exited(1, 7, code, signal)],
+      liveness: 'dead',
+    });
     expect(result.state).toBe('failed');
     expect(result.exit).toEqual({ code, signal });
     expect(result.reason).toContain(`worker killed by ${signal}`);
     expect(result.reason).not.toContain('exited with code');
+  });
+
+  it.each([145, 173, 200])(
+    "reads the CLI's own exit code %d as a code when the wrapper saw no signal",
+    (code) => {
+      const result = status({ events: [...STARTED, ev.exited(1, 7, code)], liveness: 'dead' });
+      expect(result.exit).toEqual({ code, signal: undefined });
+      expect(result.reason).toMatch(new RegExp(`^worker exited with code ${code};`));
+      expect(result.reason).not.toContain('signal');
+    },
+  );
+
+  it('says which signal an exit code of 128 + n matches when nobody saw one', () => {
+    const result = status({ events: [...STARTED, ev.exited(1, 7, 137)], liveness: 'dead' });
+    expect(result.exit).toEqual({ code: 137, signal: undefined });
+    expect(result.reason).toContain(
+      'worker exited with code 137 (what a process killed by SIGKILL returns)',
+    );
   });
 
   it('puts the description of an errored item first in the reason', () => {
@@ -412,7 +433,7 @@ describe('deriveStatus: after the worker is gone', () => {
 
   it('is timed-out when the timeout stopped the worker', () => {
     const result = status({
-      events: [...STARTED, ev.timedOut(32, 30, true), ev.exited(1, 32, 143)],
+      events: [...STARTED, ev.timedOut(32, 30, true), ev.exited(1, 32, 143, 'SIGTERM')],
       liveness: 'dead',
     });
     expect(result.state).toBe('timed-out');
@@ -544,7 +565,7 @@ describe('deriveStatus: attempts', () => {
       ...firstAttemptFailed,
       ev.resumed(2, 6),
       ev.spawned(2, 6),
-      ev.exited(2, 8, 137),
+      ev.exited(2, 8, 137, 'SIGKILL'),
     ];
     const result = status({ events, liveness: 'dead' });
     expect(result.state).toBe('failed');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { cancelOperation } from '../../operations/cancel-operation.js';
 import { perform } from '../../operations/define-operation.js';
 import type { CliContext } from '../cli-context.js';
+import { leftoversText } from '../../ui/shared/action-messages.js';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
   program
@@ -12,7 +13,7 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .option('--by <name>', 'who cancels (default: user)')
     .addHelpText(
       'after',
-      '\nThe worker\'s process group gets SIGTERM, then SIGKILL after 3 s. The task folder is kept.\n\nExample:\n  dispatch cancel security-review --reason "wrong branch"',
+      '\nThe worker\'s process group gets SIGTERM, then SIGKILL after 3 s; then every other process the worker started (found by the task\'s marker in its environment, whatever group or session it moved to) likewise. The task folder is kept.\n\nExample:\n  dispatch cancel security-review --reason "wrong branch"',
     )
     .action(async (id: string, options: { reason?: string; by?: string }) => {
       const result = await perform(cancelOperation, ctx.ops.as(options.by ?? 'user'), {
@@ -20,7 +21,7 @@ export function registerCancel(program: Command, ctx: CliContext): void {
         reason: options.reason,
       });
       ctx.out(
-        `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}. Its files stay in ${ctx.ops.taskDir(id)}.`,
+        `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}${leftoversText(result.leftovers)}. Its files stay in ${ctx.ops.taskDir(id)}.`,
       );
     });
 }

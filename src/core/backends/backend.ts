@@ -32,6 +32,15 @@ export interface FailureCause {
   evidence: string;
   /** What the user can do about it. */
   advice: string;
+  /** Set while the CLI still retries, when its log says which retry this is. */
+  retry?: RetryProgress;
+}
+
+/** Which retry of a failed request a CLI is on: Claude Code's "attempt 3 of 10". */
+export interface RetryProgress {
+  attempt: number;
+  /** How many retries the CLI makes in all, when it says. */
+  of?: number;
 }
 
 export interface InvocationInput {

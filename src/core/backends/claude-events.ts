@@ -1,6 +1,17 @@
 import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import { count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
+import { retryingLine } from './retrying.js';
+
+/** `{"type":"system","subtype":"api_retry","attempt":3,"max_retries":10,"error_status":401,…}` */
+function apiRetryLine(event: Record<string, unknown>): string {
+  const status = event.error_status === undefined ? '' : `HTTP ${String(event.error_status)} `;
+  return retryingLine('claude', `${status}${oneLine(event.error ?? 'request failed', 200)}`, {
+    attempt: count(event.attempt),
+    of: count(event.max_retries),
+    delayMs: count(event.retry_delay_ms),
+  });
+}
 
 /**
  * Claude Code's `--output-format stream-json --verbose` events as text: the assistant's words,
@@ -20,6 +31,9 @@ export const claudeEvents: EventRenderer = {
             `[claude] session ${String(event.session_id ?? '?')}: model ${String(event.model ?? '?')}`,
           );
         }
+        // Each failed request Claude Code retries (10 times by default, for minutes): the only
+        // sign of a refused key or a rate limit until it gives up.
+        if (event.subtype === 'api_retry') lines.push(apiRetryLine(event));
         break;
       case 'assistant': {
         const error = event.error !== undefined || event.is_api_error_message === true;

@@ -1,6 +1,7 @@
 import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer } from './backend.js';
 import { addStep, count, flushText, oneLine, record, toolOutput } from './render-helpers.js';
+import { retryingLine } from './retrying.js';
 
 /**
  * `codex exec --json` events as text: agent messages, commands with their exit code and first
@@ -59,9 +60,20 @@ export const codexEvents: EventRenderer = {
       case 'turn.failed':
         lines.push(`[codex] error: ${oneLine(record(event.error).message, 300)}`);
         break;
-      case 'error':
-        lines.push(`[codex] error: ${oneLine(event.message, 300)}`);
+      case 'error': {
+        // "Reconnecting... 2/5 (unexpected status 401 Unauthorized: …)": a retried request.
+        const message = oneLine(event.message, 300);
+        const retry = /^Reconnecting\.*\s*(\d+)\/(\d+)\s*\((.*)\)$/.exec(message);
+        lines.push(
+          retry
+            ? retryingLine('codex', retry[3] as string, {
+                attempt: Number(retry[1]),
+                of: Number(retry[2]),
+              })
+            : `[codex] error: ${message}`,
+        );
         break;
+      }
     }
     return lines;
   },

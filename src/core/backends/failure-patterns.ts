@@ -1,4 +1,4 @@
-import { FAILURE_LABELS, type Backend, type FailureCause, type FailureKind } from './backend.js';
+import { FAILURE_LABELS, type FailureCause, type FailureKind } from './backend.js';
 import { TOOL_OUTPUT } from './render-helpers.js';
 
 export interface FailurePattern {
@@ -83,23 +83,4 @@ export function classifyWith(
     }
   }
   return undefined;
-}
-
-/**
- * Lines an agent CLI prints about its own trouble while it keeps running (Codex reconnecting,
- * opencode retrying a provider, a rendered `[cli] error:` line) — not the worker's tool output.
- */
-const RETRYING =
-  /^(\[[a-z]+\] (error|warning)|ERROR\b|Error\b|.*\blevel=ERROR\b|Attempt \d+ failed)/;
-
-/**
- * The cause a still-running CLI reports while it retries, from the last lines of its log: the
- * newest of its own error lines, if it names a known cause.
- */
-export function classifyRetrying(
-  backend: Backend,
-  lines: readonly string[],
-): FailureCause | undefined {
-  const last = lines.filter((line) => RETRYING.test(line)).at(-1);
-  return last ? backend.classifyFailure(last) : undefined;
 }

@@ -3,6 +3,8 @@ import type { Progress } from '../plan/plan-types.js';
 import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { signalFromExitCode } from './signals.js';
+import { backendOfTask } from '../backends/backend-registry.js';
+import { classifyRetrying, retryingText } from '../backends/retrying.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
 import { TERMINAL_STATES } from './state-groups.js';
 import type {
@@ -63,7 +65,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   // A retry or an answer that is not started yet already says which attempt and model come next.
   const resumed = find('resumed');
   const exit: ExitInfo | undefined = exited
-    ? { code: exited.code, signal: signalFromExitCode(exited.code) }
+    ? { code: exited.code, signal: exited.signal }
     : undefined;
   const cancelled = find('cancelled');
   const timedOut = find('timed-out');
@@ -138,7 +140,10 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
       };
     }
     if (question) return { ...status, state: 'waiting', question };
-    return status;
+    const retrying = snapshot.logTail
+      ? classifyRetrying(backendOfTask(snapshot.meta?.backendType), snapshot.logTail)
+      : undefined;
+    return retrying ? { ...status, retrying, reason: retryingText(retrying) } : status;
   }
   if (snapshot.plan && isPlanComplete(snapshot.plan)) {
     return ended('done', 'all items checked; the worker did not write ipc/.done', undefined);
@@ -177,8 +182,12 @@ function failureReason(
   const firstError = progress.errors[0];
   if (firstError) parts.push(`error on item ${firstError.index + 1}: ${firstError.description}`);
   if (exit?.signal) parts.push(`worker killed by ${exit.signal}`);
-  else if (exit) parts.push(`worker exited with code ${exit.code}`);
-  else parts.push('worker process is gone and left no exit status');
+  else if (exit) {
+    const like = signalFromExitCode(exit.code);
+    parts.push(
+      `worker exited with code ${exit.code}${like ? ` (what a process killed by ${like} returns)` : ''}`,
+    );
+  } else parts.push('worker process is gone and left no exit status');
   if (snapshot.planProblem) parts.push(snapshot.planProblem);
   else if (progress.total > progress.done)
     parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);

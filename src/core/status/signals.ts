@@ -12,8 +12,12 @@ const SIGNAL_NAMES: Record<number, string> = {
   15: 'SIGTERM',
 };
 
-/** A shell reports a child killed by signal n as exit status 128 + n. */
+/**
+ * The well-known signal whose death a shell reports as this exit status (128 + n). Only a hint:
+ * a program may exit with such a code itself (Gemini CLI exits 145 or 173 on its own), so a
+ * worker counts as killed only when its wrapper saw the signal (the `signal` of `exited`).
+ */
 export function signalFromExitCode(code: number): string | undefined {
   if (code <= 128 || code > 128 + 64) return undefined;
-  return SIGNAL_NAMES[code - 128] ?? `signal ${code - 128}`;
+  return SIGNAL_NAMES[code - 128];
 }

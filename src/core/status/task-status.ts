@@ -1,3 +1,4 @@
+import type { FailureCause } from '../backends/backend.js';
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { Plan, Progress } from '../plan/plan-types.js';
 import type { ResumeReason, TaskEvent } from '../task/task-events.js';
@@ -38,6 +39,11 @@ export interface TaskSnapshot {
   readAtMs?: number;
   /** Why the task is not the user's own (no valid launch signature, a foreign folder). */
   untrusted?: string;
+  /**
+   * The last lines of worker.log while the worker runs: a CLI that retries a refused request
+   * says so only there.
+   */
+  logTail?: readonly string[];
 }
 
 export interface PendingQuestion {
@@ -50,7 +56,7 @@ export interface PendingQuestion {
 
 export interface ExitInfo {
   code: number;
-  /** Signal name when the exit code says the worker was killed by one (128 + n). */
+  /** The signal that stopped the worker, when its wrapper saw one (cancel, timeout, kill). */
   signal: string | undefined;
 }
 
@@ -79,6 +85,8 @@ export interface TaskStatus {
    * with the plan and context.md.
    */
   continuation?: { reason: ResumeReason; session: string | undefined };
+  /** While the worker runs: the failure its CLI is retrying, as its log names it. */
+  retrying?: FailureCause;
   /**
    * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
    * started, resumed or signalled, and an unfinished one shows as not-started.

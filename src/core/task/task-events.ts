@@ -18,8 +18,12 @@ export type TaskEvent =
       prompt: string;
     }
   | { type: 'spawn-failed'; time: string; attempt: number; error: string }
-  /** Written by the worker's shell wrapper itself, so the status survives the supervisor. */
-  | { type: 'exited'; time: string; attempt: number; code: number }
+  /**
+   * Written by the worker's shell wrapper itself, so the status survives the supervisor; with the
+   * signal the wrapper received while the worker ran (cancel, timeout), if any: only then is a
+   * code above 128 a death by signal.
+   */
+  | { type: 'exited'; time: string; attempt: number; code: number; signal?: string }
   | { type: 'question'; time: string; seq: number }
   /** The worker wrote NNN.done: it has read the answer. */
   | { type: 'acknowledged'; time: string; seq: number }
@@ -34,6 +38,20 @@ export type TaskEvent =
   /** The worker node running this attempt stopped answering (docs/nodes.md). */
   | { type: 'node-lost'; time: string; attempt: number; node: string; reason: string }
   | { type: 'skipped'; time: string; reason: string }
+  /**
+   * Processes of the task still running after its worker ended or when it was cancelled or timed
+   * out (a daemon, a tool command in a group of its own), found by their environment and stopped.
+   * At most the first 20 are listed, by pid and the short name the kernel keeps.
+   */
+  | {
+      type: 'processes-stopped';
+      time: string;
+      attempt: number | null;
+      after: 'cancel' | 'completion' | 'timeout';
+      count: number;
+      killed: number;
+      processes: { pid: number; name: string }[];
+    }
   | {
       type: 'resumed';
       time: string;

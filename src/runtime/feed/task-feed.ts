@@ -31,6 +31,8 @@ function visible(status: TaskStatus): string {
   ]);
 }
 
+const LOG_REFRESH_MS = 500;
+
 export interface TaskFeedEvents {
   event: [FeedEvent];
   /**
@@ -46,6 +48,7 @@ export interface TaskFeedEvents {
  */
 export class TaskFeed extends EventEmitter<TaskFeedEvents> {
   private readonly statuses = new Map<string, TaskStatus>();
+  private readonly pendingRefresh = new Map<string, NodeJS.Timeout>();
   private watcher: TasksWatcher | undefined;
   private liveness: LivenessCheck | undefined;
 
@@ -73,7 +76,10 @@ export class TaskFeed extends EventEmitter<TaskFeedEvents> {
     );
     this.watcher.on('change', ({ id, files }) => {
       if ([...files].every((file) => file === 'worker.log' || file.endsWith('.tmp'))) {
-        if (files.has('worker.log')) this.emit('output', id);
+        if (files.has('worker.log')) {
+          this.emit('output', id);
+          this.refreshSoon(id);
+        }
         return;
       }
       this.refresh(id);
@@ -98,7 +104,23 @@ export class TaskFeed extends EventEmitter<TaskFeedEvents> {
     return tasks;
   }
 
+  /**
+   * Re-reads a task whose worker wrote to its log, at most twice a second: the log is where a
+   * CLI says it retries a refused request, which changes the task's reason.
+   */
+  private refreshSoon(id: string): void {
+    if (this.pendingRefresh.has(id)) return;
+    const timer = setTimeout(() => {
+      this.pendingRefresh.delete(id);
+      this.refresh(id);
+    }, LOG_REFRESH_MS);
+    timer.unref();
+    this.pendingRefresh.set(id, timer);
+  }
+
   stop(): void {
+    for (const timer of this.pendingRefresh.values()) clearTimeout(timer);
+    this.pendingRefresh.clear();
     this.watcher?.close();
     this.liveness?.stop();
   }

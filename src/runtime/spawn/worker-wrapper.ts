@@ -14,6 +14,11 @@
  * The `exited` record goes to fd 5, events.jsonl opened by the launcher without following a
  * symbolic link (a shell's `>>` would follow one); the worker never inherits it. It starts on a
  * new line when the file ends in a line torn by a crash, so it is never glued to that line.
+ *
+ * A signal sent to the wrapper (cancel and the timeout signal the whole group) is trapped: the
+ * wrapper waits for the CLI to end and records the signal with its status. An exit status above
+ * 128 is a death by signal only then; a CLI may exit with such a code on its own (Gemini CLI exits
+ * 145 or 173). The traps are reset in the commands the wrapper runs, so the CLI still dies of them.
  */
 export function workerWrapperScript(command: string, filter?: string): string {
   const run = filter
@@ -26,6 +31,8 @@ export function workerWrapperScript(command: string, filter?: string): string {
       ]
     : [`${command} "$@" 5>&-`, 's=$?'];
   return [
+    'g=',
+    ...['TERM', 'INT', 'HUP'].map((signal) => `trap 'g=SIG${signal}' ${signal}`),
     ...run,
     // Milliseconds where date knows %N (GNU, busybox); whole seconds elsewhere (BSD, macOS).
     't=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)',
@@ -34,7 +41,7 @@ export function workerWrapperScript(command: string, filter?: string): string {
     // from a plain file (never a link or a FIFO, which could hold the wrapper up).
     'n=; e="$DISPATCH_TASK_DIR/events.jsonl"',
     `[ -f "$e" ] && [ ! -L "$e" ] && [ -n "$(tail -c 1 "$e" 2>/dev/null)" ] && n='\\n'`,
-    `printf "$n"'{"type":"exited","time":"%s","attempt":%d,"code":%d}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" >&5`,
+    `printf "$n"'{"type":"exited","time":"%s","attempt":%d,"code":%d%s}\\n' "$t" "$DISPATCH_ATTEMPT" "$s" "\${g:+,\\"signal\\":\\"$g\\"}" >&5`,
     'exit "$s"',
   ].join('\n');
 }

@@ -18,6 +18,10 @@ import {
 } from './read-text.js';
 import { lstatQuietly, refuseSymlink } from '../fs/no-follow.js';
 import { latestWorker } from '../../core/task/current-attempt.js';
+import { logTail } from '../tasks/read-log.js';
+
+/** Enough of a running worker's log for a retry line followed by a stack trace. */
+export const RETRY_LOG_LINES = 80;
 
 export function readMeta(files: TaskFiles): TaskMeta | undefined {
   try {
@@ -84,6 +88,10 @@ export function readTaskSnapshot(
     liveness: untrusted ? 'unknown' : workerLiveness(events),
     lastActivityMs: Math.max(mtimeMs(files.plan), mtimeMs(files.ipc), mtimeMs(files.log)),
     readAtMs: Date.now(),
+    // Only a running worker's log can say it is retrying.
+    ...(!untrusted && latestWorker(events)?.exited === undefined
+      ? { logTail: logTail(files.log, RETRY_LOG_LINES) }
+      : {}),
     ...(untrusted ? { untrusted } : {}),
   };
 }

@@ -59,7 +59,7 @@ export function ensureSupervisor(store: TaskStore): SupervisorState {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: store.paths.project,
-      env: { ...store.env, DISPATCH_ROOT: store.root },
+      env: { ...supervisorEnv(store.env), DISPATCH_ROOT: store.root },
     });
     child.on('error', () => undefined);
     child.unref();
@@ -67,4 +67,15 @@ export function ensureSupervisor(store: TaskStore): SupervisorState {
   } finally {
     closeSync(log);
   }
+}
+
+/**
+ * The supervisor outlives the worker whose `dispatch` may have started it: it must not carry that
+ * worker's marker, by which a task's leftover processes are found and stopped.
+ */
+function supervisorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of ['DISPATCH_TASK_DIR', 'DISPATCH_TASK_ID', 'DISPATCH_ATTEMPT'])
+    delete clean[name];
+  return clean;
 }

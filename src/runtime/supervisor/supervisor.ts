@@ -19,6 +19,8 @@ import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 import { resumeLostSession } from './resume-lost-session.js';
 import { isActive, isLive } from '../../core/status/state-groups.js';
+import { latestWorker } from '../../core/task/current-attempt.js';
+import { stopLeftovers } from '../tasks/stop-leftovers.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 
@@ -41,6 +43,15 @@ export interface SupervisorOptions {
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
 const CREATOR_GRACE_MS = 3000;
+
+/**
+ * How long after a worker ended what it left running is stopped (DISPATCH_LEFTOVER_GRACE_MS):
+ * long enough for a CLI's own helpers to finish writing, short enough that nothing lingers.
+ */
+const LEFTOVER_GRACE_MS = 5000;
+
+/** Workers that ended longer ago than this (before this supervisor started) are not looked at. */
+const LEFTOVER_WINDOW_MS = 10 * 60_000;
 
 function onlyLogOrTemp(files: Set<string>): boolean {
   for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
@@ -71,6 +82,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
   private pending = 0;
   private readonly clock: Clock;
+  /** Attempts whose leftover processes were looked for (or are due to be), each once. */
+  private readonly swept = new Set<string>();
+  private readonly sweepTimers = new Set<TimerHandle>();
 
   constructor(
     private readonly store: TaskStore,
@@ -125,7 +139,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopped = true;
     this.watcher?.close();
     this.liveness?.stop();
-    for (const timer of [this.timeoutTimer, this.idleTimer, this.queueTimer, this.heartbeatTimer])
+    for (const timer of [
+      this.timeoutTimer,
+      this.idleTimer,
+      this.queueTimer,
+      this.heartbeatTimer,
+      ...this.sweepTimers,
+    ])
       if (timer) this.clock.clear(timer);
     this.releaseLock?.();
     this.emit('exit');
@@ -206,6 +226,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
     });
     if (snapshot.meta || snapshot.events.length > 0) this.record(snapshot, status, before);
+    this.sweepAfterExit(snapshot, before);
     if (before && before.state !== status.state && status.state === 'cancelled')
       this.notify('cancelled', status);
     if (files === undefined || files.has('plan.md') || files.has('.')) this.restoreNotes(id);
@@ -237,6 +258,51 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // A question left only in the plan ([?] without an IPC file) is announced when it appears.
     const planQuestion = status.state === 'blocked' && status.question?.seq === undefined;
     if (planQuestion && before && before.state !== 'blocked') this.notify('question', status);
+  }
+
+  /**
+   * Once an attempt's worker has ended, stops what it left running after a short grace: a
+   * background child, a daemon, a tool command in a group of its own (stop-leftovers.ts). The
+   * supervisor stays until that is done.
+   */
+  private sweepAfterExit(snapshot: TaskSnapshot, before: TaskStatus | undefined): void {
+    const worker = latestWorker(snapshot.events);
+    if (!worker) return;
+    const key = `${snapshot.id}:${worker.spawned.attempt}`;
+    if (this.swept.has(key)) return;
+    // Without an exit record (the wrapper was killed) only a worker seen alive counts as ending now.
+    const endedMs = worker.exited
+      ? Date.parse(worker.exited.time)
+      : snapshot.liveness === 'dead' && before && isLive(before.state)
+        ? this.clock.now()
+        : undefined;
+    if (endedMs === undefined) return;
+    this.swept.add(key);
+    if (!(this.clock.now() - endedMs < LEFTOVER_WINDOW_MS)) return;
+    const grace = Number(this.store.env.DISPATCH_LEFTOVER_GRACE_MS) || LEFTOVER_GRACE_MS;
+    this.pending++;
+    const timer = this.clock.setTimeout(
+      () => {
+        this.sweepTimers.delete(timer);
+        this.stopLeftovers(snapshot.id, worker.spawned.attempt, 'completion');
+      },
+      Math.max(0, endedMs + grace - this.clock.now()),
+    );
+    this.sweepTimers.add(timer);
+  }
+
+  /** Stops a task's leftover processes; `pending` was raised by the caller and is lowered here. */
+  private stopLeftovers(id: string, attempt: number, after: 'completion' | 'timeout'): void {
+    void stopLeftovers(this.store, id, { attempt, after })
+      .then((count) => {
+        if (count > 0)
+          this.log(`${id}: stopped ${count} process(es) left after attempt ${attempt}`);
+      })
+      .catch((error: Error) => this.log(`${id}: could not stop leftovers: ${error.message}`))
+      .finally(() => {
+        this.pending--;
+        this.updateIdle();
+      });
   }
 
   private restoreNotes(id: string, retryMs = 20): void {
@@ -343,12 +409,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private stopWorker(id: string, pid: number): void {
     this.pending++;
+    const attempt = this.known.get(id)?.attempt;
+    if (attempt !== undefined) this.swept.add(`${id}:${attempt}`);
     void stopProcessGroup(pid)
       .catch(() => undefined)
       .finally(() => {
-        this.pending--;
         this.examine(id);
-        this.updateIdle();
+        if (attempt === undefined) {
+          this.pending--;
+          this.updateIdle();
+        } else {
+          this.stopLeftovers(id, attempt, 'timeout');
+        }
       });
   }
 

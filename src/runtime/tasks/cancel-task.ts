@@ -5,16 +5,20 @@ import { boundText } from '../../core/task/bound-text.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import type { TaskStore } from '../store/task-store.js';
+import { stopLeftovers } from './stop-leftovers.js';
 
 export interface CancelResult {
   status: TaskStatus;
   /** The worker ignored SIGTERM and had to be killed. */
   killed: boolean;
+  /** Processes of the task found outside the worker's process group and stopped. */
+  leftovers: number;
 }
 
 /**
  * Cancels a task: records who and why first (so the worker's exit is not taken for a failure),
- * then stops the worker's whole process group, SIGTERM then SIGKILL. The task folder is kept.
+ * then stops the worker's whole process group, SIGTERM then SIGKILL, and then every other
+ * process of the task, wherever it moved (stop-leftovers.ts). The task folder is kept.
  */
 export async function cancelTask(
   store: TaskStore,
@@ -43,5 +47,8 @@ export async function cancelTask(
   ) {
     killed = (await stopProcessGroup(status.pid)).escalated;
   }
-  return { status: store.status(id), killed };
+  // Also when the worker itself is gone: what it left behind (a tool command in a group of its
+  // own, a daemon) belongs to the task being cancelled.
+  const leftovers = await stopLeftovers(store, id, { after: 'cancel' });
+  return { status: store.status(id), killed, leftovers };
 }

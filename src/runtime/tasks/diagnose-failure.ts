@@ -2,7 +2,6 @@ import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { FAILURE_LABELS, type FailureCause } from '../../core/backends/backend.js';
 import { backendFor, backendOfTask } from '../../core/backends/backend-registry.js';
-import { classifyRetrying } from '../../core/backends/failure-patterns.js';
 import { findOnPath } from '../backends/find-on-path.js';
 import { parseCommand } from '../../core/backends/parse-command.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -56,18 +55,6 @@ export function diagnoseFailure(store: TaskStore, config: Config, status: TaskSt
     )
     .map((model) => model.name);
   return { cause, logTail: tail, alternatives };
-}
-
-/**
- * A problem a still-running worker reports: an agent CLI that cannot reach its service or is
- * refused keeps retrying (Codex waits for the network indefinitely, opencode retries a 429 or
- * 500 for minutes), and only its recent error lines say why. Undefined when the newest of
- * those lines names no known cause.
- */
-export function diagnoseRunning(store: TaskStore, status: TaskStatus): FailureCause | undefined {
-  const meta = store.meta(status.id);
-  if (!meta) return undefined;
-  return classifyRetrying(backendOfTask(meta.backendType), logTail(store.files(status.id).log, 12));
 }
 
 function missingProgram(command: string): FailureCause | undefined {

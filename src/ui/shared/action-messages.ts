@@ -19,8 +19,14 @@ export function notedMessage(id: string): string {
   return `Added a note to ${id}'s plan.`;
 }
 
+/** "; stopped 3 more processes it had started", or nothing. */
+export function leftoversText(leftovers: number): string {
+  if (leftovers === 0) return '';
+  return `; stopped ${leftovers} more process${leftovers === 1 ? '' : 'es'} it had started outside its process group`;
+}
+
 export function cancelledMessage(result: CancelResult): string {
-  return `Cancelled ${result.id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}.`;
+  return `Cancelled ${result.id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}${leftoversText(result.leftovers)}.`;
 }
 
 export function retryingMessage(result: RetryResult): string {

@@ -14,7 +14,7 @@ export function clockTime(date: Date): string {
 function stateLine(time: string, task: TaskStatus): string {
   const { done, total, current } = task.progress;
   let line = `${time} ${task.id} ${task.state} ${done}/${total}`;
-  if (TERMINAL_STATES.has(task.state)) {
+  if (TERMINAL_STATES.has(task.state) || task.retrying) {
     if (task.reason) line += `: ${cleanText(task.reason)}`;
   } else if (current) {
     line += ` "${cleanText(current.text)}"`;

@@ -41,7 +41,8 @@ export function listColumns(tasks: readonly TaskStatus[], width: number): Column
 
 function currentText(task: TaskStatus): { text: string; style?: 'dim' | 'red' } {
   if (task.state === 'done') return { text: cleanText(task.title), style: 'dim' };
-  if (task.reason && !isLive(task.state))
+  // A live task has a reason only while its CLI retries a refused request.
+  if (task.reason && (!isLive(task.state) || task.retrying))
     return { text: cleanText(task.reason), style: task.state === 'queued' ? 'dim' : 'red' };
   return { text: cleanText(task.progress.current?.text ?? task.title) };
 }

@@ -102,7 +102,8 @@ export function clockTime(iso, now = new Date()) {
 export function currentText(task) {
   if (task.state === 'done') return 'Finished';
   if (task.display.cause) return task.display.cause;
-  if (task.reason && !LIVE.has(task.state)) return task.reason;
+  // A live task has a reason only while its CLI retries a refused request.
+  if (task.reason && (!LIVE.has(task.state) || task.retrying)) return task.reason;
   return task.progress.current ?? '';
 }
 
