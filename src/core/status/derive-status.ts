@@ -76,6 +76,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const question = pendingQuestion(snapshot, workerAlive);
   const created = events.find((e) => e.type === 'created');
   const firstSpawn = events.find((e) => e.type === 'spawned');
+  const onNode = find('on-node');
   const status: TaskStatus = {
     id: snapshot.id,
     title: snapshot.meta?.title ?? snapshot.plan?.title ?? snapshot.id,
@@ -91,6 +92,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     startedAt: firstSpawn?.time,
     endedAt: undefined,
     legacy,
+    ...(onNode ? { node: onNode.node } : {}),
   };
 
   const ended = (

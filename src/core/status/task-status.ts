@@ -71,6 +71,8 @@ export interface TaskStatus {
   endedAt: string | undefined;
   /** Task folder written by a dispatcher without task.json/events (the original prompt-only one). */
   legacy: boolean;
+  /** The worker node that runs (or ran) the current attempt, for a task on a queue. */
+  node?: string;
   /**
    * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
    * started, resumed or signalled, and an unfinished one shows as not-started.

@@ -17,9 +17,10 @@ export function seqLabel(seq) {
 
 /** @param {Task} task */
 export function stateLabel(task) {
+  const node = task.node ? ` on ${task.node}` : '';
   if (task.state === 'waiting' && task.question && task.question.seq !== null)
-    return `waiting ${seqLabel(task.question.seq)}`;
-  return task.state;
+    return `waiting ${seqLabel(task.question.seq)}${node}`;
+  return `${task.state}${node}`;
 }
 
 /**
