@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DispatchError } from '../core/errors.js';
 import type { OperationContext } from './operation-context.js';
 import { packageVersion } from './package-info.js';
 import { dispatchHome } from '../runtime/paths.js';
@@ -20,6 +21,10 @@ export async function startWorkerNode(
   ctx: OperationContext,
   options: NodeOptions,
 ): Promise<{ drain: () => Promise<void> }> {
+  if (options.id !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(options.id))
+    throw new DispatchError('usage', `the node id "${options.id}" is not a plain name`, {
+      hint: 'Use letters, digits, ".", "_" and "-" (at most 100): it is shown in every listing.',
+    });
   const dir = resolve(ctx.cwd, options.dir ?? join(dispatchHome(ctx.env), 'node'));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { WorkerNode, defaultNodeId } = await import('../runtime/nodes/worker-node.js');
@@ -37,4 +42,10 @@ export async function startWorkerNode(
   });
   await node.start();
   return node;
+}
+
+/** `dispatch nodes`: the nodes of a queue whose heartbeat is current. */
+export async function listQueueNodes(url: string) {
+  const { listNodes } = await import('../runtime/nodes/list-nodes.js');
+  return listNodes(url);
 }

@@ -13,6 +13,7 @@ import { expandRequest } from '../runtime/tasks/expand-request.js';
 import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
+import { queueUrlOf } from './queue-url-of.js';
 import { superviseAlways } from './supervision.js';
 import { priority, taskIds, worktreeInfo } from './task-fields.js';
 import { firstTimeInRoot } from '../runtime/store/once-per-root.js';
@@ -77,8 +78,15 @@ export const runInput = z.object({
     z
       .string()
       .check(
-        z.describe('Run on a worker node of this Redis queue (default: DISPATCH_QUEUE, if set)'),
+        z.describe(
+          'Run on a worker node of this Redis queue (default: DISPATCH_QUEUE, else `queue:` in the config)',
+        ),
       ),
+  ),
+  local: z.optional(
+    z
+      .boolean()
+      .check(z.describe('Run on this machine even when DISPATCH_QUEUE or `queue:` names a queue')),
   ),
   dryRun: z.optional(
     z.boolean().check(z.describe('Show what would be dispatched; start nothing, write nothing')),
@@ -217,7 +225,7 @@ export const runOperation = defineOperation({
         hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
       });
     await ctx.prepare();
-    const { split, dryRun, queue: asked, ...request } = input;
+    const { split, dryRun, queue: asked, local, ...request } = input;
     const config = ctx.config();
     const requests = expandRequest(
       config,
@@ -233,7 +241,11 @@ export const runOperation = defineOperation({
         configNotice: false,
       };
     }
-    const queue = asked ?? ctx.env.DISPATCH_QUEUE;
+    if (local && asked !== undefined)
+      throw new DispatchError('usage', '--queue and --no-queue contradict each other', {
+        hint: 'Give --queue URL to run on a worker node, --no-queue to run here.',
+      });
+    const queue = local ? undefined : queueUrlOf(ctx, asked);
     const results = queue
       ? await dispatchQueued(ctx, config, requests, queue)
       : dispatchTasks(ctx.store, config, requests);

@@ -43,6 +43,8 @@ export const taskSummary = z.object({
   elapsedMs: z.nullable(z.number()),
   /** Written by the original prompt-only dispatcher (no task.json or events). */
   legacy: z.boolean(),
+  /** The worker node that runs (or ran) the current attempt; null for a task on this machine. */
+  node: z.nullable(z.string()),
   /**
    * Why the task is not yours (no valid launch signature, a folder someone else owns or can
    * write): such a task is never started, resumed or signalled. Null for your own tasks.
@@ -115,6 +117,7 @@ export function statusJson(status: TaskStatus): TaskSummary {
     endedAt: status.endedAt ?? null,
     elapsedMs: elapsedMs(status.startedAt, status.endedAt) ?? null,
     legacy: status.legacy,
+    node: status.node ?? null,
     untrusted: status.untrusted ?? null,
     continuation: status.continuation
       ? {

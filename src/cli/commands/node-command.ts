@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
 import { startWorkerNode } from '../../operations/node-operation.js';
+import { queueUrlOf } from '../../operations/queue-url-of.js';
 import type { CliContext } from '../cli-context.js';
 
 interface NodeOptions {
@@ -22,7 +23,7 @@ export function registerNode(program: Command, ctx: CliContext): void {
     )
     .option(
       '--queue <url>',
-      'the Redis queue: redis://[:PASSWORD@]host:6379 or rediss:// (or DISPATCH_QUEUE)',
+      'the Redis queue: redis://[:PASSWORD@]host:6379 or rediss:// (default: DISPATCH_QUEUE, else `queue:` in the config)',
     )
     .option('--slots <n>', 'how many tasks run at once', '4')
     .option(
@@ -41,7 +42,8 @@ Examples:
   DISPATCH_QUEUE=redis://:PASSWORD@queue-host:6379 dispatch node --capability research --dir /var/lib/dispatch`,
     )
     .action(async (options: NodeOptions) => {
-      const url = options.queue ?? ctx.env.DISPATCH_QUEUE;
+      await ctx.ops.prepare();
+      const url = queueUrlOf(ctx.ops, options.queue);
       if (!url)
         throw new DispatchError('usage', 'dispatch node needs --queue URL (or DISPATCH_QUEUE)', {
           hint: 'Example: dispatch node --queue redis://queue-host:6379 --slots 8',

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { DispatchError } from '../../core/errors.js';
+import { listQueueNodes } from '../../operations/node-operation.js';
+import { queueUrlOf } from '../../operations/queue-url-of.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerNodes(program: Command, ctx: CliContext): void {
@@ -9,15 +11,21 @@ export function registerNodes(program: Command, ctx: CliContext): void {
     .description(
       'The worker nodes whose heartbeat is current: models, slots in use, last heartbeat.',
     )
-    .option('--queue <url>', 'the Redis queue (or DISPATCH_QUEUE)')
+    .option(
+      '--queue <url>',
+      'the Redis queue (default: DISPATCH_QUEUE, else `queue:` in the config)',
+    )
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  dispatch nodes --queue redis://queue-host:6379')
     .action(async (options: { queue?: string; json?: boolean }) => {
-      const url = options.queue ?? ctx.env.DISPATCH_QUEUE;
+      await ctx.ops.prepare();
+      const url = queueUrlOf(ctx.ops, options.queue);
       if (!url)
-        throw new DispatchError('usage', 'dispatch nodes needs --queue URL (or DISPATCH_QUEUE)');
-      const { listNodes } = await import('../../runtime/nodes/list-nodes.js');
-      const nodes = await listNodes(url);
+        throw new DispatchError(
+          'usage',
+          'dispatch nodes needs --queue URL (or DISPATCH_QUEUE, or `queue:` in the config)',
+        );
+      const nodes = await listQueueNodes(url);
       if (options.json) {
         ctx.json(nodes);
         return;

@@ -24,7 +24,8 @@ interface RunOptions {
   dryRun?: boolean;
   single?: boolean;
   split?: boolean;
-  queue?: string;
+  /** A URL, or false for --no-queue. */
+  queue?: string | false;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -88,7 +89,8 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     worktree: options.worktree,
     capability: options.capability,
     split: splitMode(options),
-    queue: options.queue,
+    queue: options.queue === false ? undefined : options.queue,
+    local: options.queue === false ? true : undefined,
     dryRun: options.dryRun,
   };
 }
@@ -122,7 +124,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')
     .option('--split', 'one task per top-level numbered entry, even without indented lines')
-    .option('--queue <url>', 'run on a worker node of this Redis queue (or DISPATCH_QUEUE)')
+    .option(
+      '--queue <url>',
+      'run on a worker node of this Redis queue (default: DISPATCH_QUEUE, else `queue:` in the config)',
+    )
+    .option('--no-queue', 'run on this machine even when a queue is configured')
     .option('--json', 'print JSON (an array when several tasks are dispatched)')
     .addHelpText(
       'after',

@@ -24,6 +24,8 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
     models: {},
     aliases: {},
     maxParallel: undefined,
+    queue: undefined,
+    fleetLimits: {},
     timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
     stopOnTimeout: false,
     fallbackMinutes: DEFAULT_FALLBACK_MINUTES,

@@ -54,8 +54,30 @@ const notifySchema = z.strictObject({
   cancelled: commandString.optional(),
 });
 
+/** `N/second`, `N/minute`, `N/hour`, or `N/Ms` (jobs per M seconds). */
+const rateLimitSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[1-9][0-9]*\s*\/\s*(second|minute|hour|[1-9][0-9]*s)$/,
+    'expected a rate such as 30/minute, 500/hour or 10/90s',
+  );
+
+/** Limits a node applies to the queue of one model, alias or capability, for the whole fleet. */
+const fleetLimitSchema = z.strictObject({
+  max_parallel: positiveInt.optional(),
+  rate_limit: rateLimitSchema.optional(),
+});
+
 const common = {
   default: z.string().trim().min(1).optional(),
+  /** The Redis queue of worker nodes that `dispatch run` uses (docs/nodes.md). */
+  queue: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+    .optional(),
+  fleet_limits: z.record(z.string(), fleetLimitSchema).optional(),
   max_parallel: positiveInt.optional(),
   timeout_minutes: z.number().positive().optional(),
   stop_on_timeout: z.boolean().optional(),

@@ -25,6 +25,13 @@ export interface AliasConfig {
   maxParallel: number | undefined;
 }
 
+/** Limits on one routing name's queue, held across every node of the fleet. */
+export interface FleetLimit {
+  maxParallel: number | undefined;
+  /** At most `max` jobs start per `durationMs`. */
+  rateLimit: { max: number; durationMs: number } | undefined;
+}
+
 export interface NotifyConfig {
   desktop: boolean;
   hooks: Partial<Record<NotifyEvent, string>>;
@@ -39,6 +46,10 @@ export interface Config {
   models: Record<string, ModelConfig>;
   aliases: Record<string, AliasConfig>;
   maxParallel: number | undefined;
+  /** The Redis queue of worker nodes that `dispatch run` uses when none is given. */
+  queue: string | undefined;
+  /** Per model, alias or capability: limits a node applies to that queue for the whole fleet. */
+  fleetLimits: Record<string, FleetLimit>;
   timeoutMinutes: number;
   stopOnTimeout: boolean;
   /** How long a worker waits for an answer before it writes context.md and exits. */

@@ -215,8 +215,9 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
   const [section] = path;
+  if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type';
   if (section === 'models') return 'backend, id';
   if (section === 'aliases') return 'model, prompt, capabilities, max_parallel';
@@ -325,6 +326,12 @@ function normalizeNew(
 function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): void {
   config.default = input.default;
   config.maxParallel = input.max_parallel;
+  config.queue = input.queue;
+  for (const [name, limit] of Object.entries(input.fleet_limits ?? {}))
+    config.fleetLimits[name] = {
+      maxParallel: limit.max_parallel,
+      rateLimit: limit.rate_limit === undefined ? undefined : parseRate(limit.rate_limit),
+    };
   if (input.timeout_minutes !== undefined) config.timeoutMinutes = input.timeout_minutes;
   if (input.stop_on_timeout !== undefined) config.stopOnTimeout = input.stop_on_timeout;
   if (input.fallback_minutes !== undefined) config.fallbackMinutes = input.fallback_minutes;
@@ -334,6 +341,14 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
     if (hook) notify.hooks[event] = hook;
   }
   config.notify = notify;
+}
+
+const RATE_UNITS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
+
+/** `30/minute` → 30 per 60000 ms; `10/90s` → 10 per 90000 ms (the schema checked the form). */
+function parseRate(text: string): { max: number; durationMs: number } {
+  const [count = '', unit = ''] = text.split('/').map((part) => part.trim());
+  return { max: Number(count), durationMs: RATE_UNITS[unit] ?? Number(unit.slice(0, -1)) * 1000 };
 }
 
 function checkDefault(config: Config, doc: Document, lineCounter: LineCounter): void {

@@ -78,6 +78,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const question = pendingQuestion(snapshot, workerAlive);
   const created = events.find((e) => e.type === 'created');
   const firstSpawn = events.find((e) => e.type === 'spawned');
+  const onNode = find('on-node');
   const status: TaskStatus = {
     id: snapshot.id,
     title: snapshot.meta?.title ?? snapshot.plan?.title ?? snapshot.id,
@@ -95,6 +96,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     legacy,
     ...(resumed ? { continuation: { reason: resumed.reason, session: resumed.session } } : {}),
     worktree: snapshot.meta?.worktree,
+    ...(onNode ? { node: onNode.node } : {}),
   };
 
   const ended = (

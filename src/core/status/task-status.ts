@@ -87,6 +87,8 @@ export interface TaskStatus {
   continuation?: { reason: ResumeReason; session: string | undefined };
   /** While the worker runs: the failure its CLI is retrying, as its log names it. */
   retrying?: FailureCause;
+  /** The worker node that runs (or ran) the current attempt, for a task on a queue. */
+  node?: string;
   /**
    * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
    * started, resumed or signalled, and an unfinished one shows as not-started.

@@ -35,6 +35,8 @@ export type TaskEvent =
   | { type: 'note-restored'; time: string; id: string }
   | { type: 'timed-out'; time: string; idleMinutes: number; stopped: boolean }
   | { type: 'cancelled'; time: string; by: string; reason: string }
+  /** A worker node took this attempt from the queue (docs/nodes.md). */
+  | { type: 'on-node'; time: string; attempt: number; node: string }
   /** The worker node running this attempt stopped answering (docs/nodes.md). */
   | { type: 'node-lost'; time: string; attempt: number; node: string; reason: string }
   | { type: 'skipped'; time: string; reason: string }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
-import { git, gitOk } from '../worktree/git.js';
+import { git } from '../worktree/git.js';
+import { gitAsync, gitAsyncOk } from './git-async.js';
 
 export interface Checkout {
   /** The worktree the worker runs in, on `branch`. */
@@ -28,18 +29,18 @@ function mirrorPath(dir: string, repository: string): string {
  * and a worktree of it on branch `dispatch/<id>` at the dispatched commit. A repository the node
  * cannot fetch, or a commit it does not have, fails naming the URL.
  */
-export function prepareCheckout(
+export async function prepareCheckout(
   dir: string,
   repository: string,
   commit: string,
   taskId: string,
   attempt: number,
-): Checkout {
+): Promise<Checkout> {
   const mirror = mirrorPath(dir, repository);
   mkdirSync(join(dir, 'mirrors'), { recursive: true });
   const fetched = existsSync(mirror)
-    ? git(['fetch', '--quiet', 'origin'], mirror, TRANSPORTS)
-    : git(['clone', '--quiet', '--mirror', '--', repository, mirror], dir, TRANSPORTS);
+    ? await gitAsync(['fetch', '--quiet', 'origin'], mirror, TRANSPORTS)
+    : await gitAsync(['clone', '--quiet', '--mirror', '--', repository, mirror], dir, TRANSPORTS);
   if (fetched.code !== 0)
     throw new DispatchError(
       'state',
@@ -54,7 +55,7 @@ export function prepareCheckout(
   const path = join(dir, 'worktrees', `${taskId}.${attempt}`);
   mkdirSync(join(dir, 'worktrees'), { recursive: true });
   // -B: a retry on the same node starts the branch again at the dispatched commit.
-  gitOk(['worktree', 'add', '--quiet', '-B', branch, path, commit], mirror);
+  await gitAsyncOk(['worktree', 'add', '--quiet', '-B', branch, path, commit], mirror);
   return { path, branch, mirror };
 }
 
@@ -73,11 +74,15 @@ function fallbackIdentity(path: string): NodeJS.ProcessEnv {
  * Commits what the worker left uncommitted, saying so in the history. Returns whether there was
  * anything to commit. The task's own `.dispatch/` folder ignores itself, so it is never committed.
  */
-export function commitLeftovers(checkout: Checkout, taskId: string, nodeId: string): boolean {
+export async function commitLeftovers(
+  checkout: Checkout,
+  taskId: string,
+  nodeId: string,
+): Promise<boolean> {
   const { path, branch } = checkout;
-  gitOk(['add', '-A'], path);
-  if (git(['diff', '--cached', '--quiet'], path).code === 0) return false;
-  gitOk(
+  await gitAsyncOk(['add', '-A'], path);
+  if ((await gitAsync(['diff', '--cached', '--quiet'], path)).code === 0) return false;
+  await gitAsyncOk(
     [
       'commit',
       '--quiet',
@@ -93,10 +98,10 @@ export function commitLeftovers(checkout: Checkout, taskId: string, nodeId: stri
 }
 
 /** Pushes the task's branch to the repository; the error names the URL and git's reason. */
-export function pushBranch(checkout: Checkout, repository: string): string {
+export async function pushBranch(checkout: Checkout, repository: string): Promise<string> {
   const ref = `refs/heads/${checkout.branch}`;
   // The URL, not the mirror's remote: a mirror's remote pushes every ref.
-  const pushed = git(
+  const pushed = await gitAsync(
     ['push', '--quiet', '--', repository, `${ref}:${ref}`],
     checkout.path,
     TRANSPORTS,
@@ -106,5 +111,5 @@ export function pushBranch(checkout: Checkout, repository: string): string {
       'state',
       `cannot push ${checkout.branch} to ${repository}: ${pushed.stderr.trim().split('\n').slice(-3).join(' ')}`,
     );
-  return gitOk(['rev-parse', 'HEAD'], checkout.path).trim();
+  return (await gitAsyncOk(['rev-parse', 'HEAD'], checkout.path)).trim();
 }

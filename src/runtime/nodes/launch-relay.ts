@@ -2,19 +2,30 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import { loadConfig } from '../config-file.js';
 import { RELAY_ENTRY } from '../package-paths.js';
 import { recordSpawned } from '../spawn/record-spawned.js';
 import type { TaskStore } from '../store/task-store.js';
 import { redactQueueUrl } from './queue-url.js';
 
+/** `queue:` in the config, or undefined when the config cannot be read now. */
+function configuredQueue(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return loadConfig(env).queue;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The queue URL to connect with: DISPATCH_QUEUE when it names the queue the task went to (it may
- * carry the password task.json leaves out), else task.json's own.
+ * The queue URL to connect with: DISPATCH_QUEUE or the config's `queue:` when it names the queue
+ * the task went to (it may carry the password task.json leaves out), else task.json's own.
  */
 export function queueUrlFor(meta: TaskMeta, env: NodeJS.ProcessEnv): string {
   const recorded = meta.queue?.url ?? '';
-  const given = env.DISPATCH_QUEUE;
-  return given && redactQueueUrl(given) === recorded ? given : recorded;
+  for (const given of [env.DISPATCH_QUEUE, configuredQueue(env)])
+    if (given && redactQueueUrl(given) === recorded) return given;
+  return recorded;
 }
 
 /**

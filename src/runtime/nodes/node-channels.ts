@@ -8,9 +8,24 @@ import type { Redis } from 'ioredis';
  */
 export const QUEUE_PREFIX = 'dispatch';
 
-/** One BullMQ queue per model name: a node listens only on the models its own config offers. */
+/**
+ * One BullMQ queue per model or alias name, and one per capability: a node listens only on the
+ * names its own config offers and the capabilities it declares.
+ */
 export function modelQueueName(model: string): string {
   return `model-${encodeURIComponent(model)}`;
+}
+
+/** Capabilities are matched without regard to case, as the local scheduler does. */
+export function capabilityQueueName(capability: string): string {
+  return `capability-${encodeURIComponent(capability.toLowerCase())}`;
+}
+
+/** Where a job goes: the capability's queue when it asks for one, else its model's or alias's. */
+export function routeQueueName(route: { model: string; capability?: string | undefined }): string {
+  return route.capability !== undefined
+    ? capabilityQueueName(route.capability)
+    : modelQueueName(route.model);
 }
 
 /** BullMQ job ids may not hold ':' and may not be plain numbers. */

@@ -9,7 +9,10 @@ import { isValidTaskId } from '../../core/task/task-id.js';
 export const nodeJobSchema = z.object({
   taskId: z.string().refine(isValidTaskId, 'not a valid task id'),
   attempt: z.number().int().min(1),
+  /** The model or alias name, as the user's config resolved it; the node's own config runs it. */
   model: z.string().min(1).max(200),
+  /** For a task dispatched by capability: the node picks its own alias with it. */
+  capability: z.string().min(1).max(200).optional(),
   title: z.string().max(1000),
   request: z.string().max(200_000),
   planText: z.string().min(1).max(1_000_000),

@@ -1,10 +1,8 @@
 import type { Config } from '../../core/config/config-types.js';
 import type { QueueInfo } from '../../core/task/task-meta.js';
-import { launchWorker } from '../spawn/launch-worker.js';
+import { DispatchError } from '../../core/errors.js';
 import type { TaskStore } from '../store/task-store.js';
-import { createTaskFolder } from '../tasks/create-task.js';
-import type { DispatchResult } from '../tasks/dispatch-task.js';
-import { displayArgv } from '../tasks/model-fields.js';
+import { createAndStart, type DispatchResult } from '../tasks/dispatch-task.js';
 import { prepareDispatch, type DispatchRequest } from '../tasks/prepare-dispatch.js';
 import { git } from '../worktree/git.js';
 import { repositoryOf } from '../worktree/repository.js';
@@ -44,24 +42,18 @@ export async function dispatchToQueue(
   } finally {
     redis.disconnect();
   }
-  const prepared = prepareDispatch(store, config, { ...request, worktree: false });
-  const queue = queueTarget(prepared.meta.cwd, url);
-  const meta = { ...prepared.meta, queue };
-  const created = createTaskFolder(store, {
-    id: prepared.request.id,
-    title: prepared.title,
-    planText: prepared.planText,
-    fallbackMinutes: config.fallbackMinutes,
-    meta,
-    argvFor: (placeholder) => displayArgv(meta, placeholder),
-  });
-  launchWorker(store, created, 1);
-  return {
-    meta: store.meta(created.id) ?? created,
-    plan: prepared.plan,
-    choice: prepared.choice,
-    status: store.status(created.id),
-    worktreeVia: undefined,
-    candidates: undefined,
+  // A capability is the nodes' to resolve: the local config need not offer it.
+  const { capability, ...local } = request;
+  if (capability !== undefined && request.model !== undefined)
+    throw new DispatchError('usage', '--capability and --model both choose the model', {
+      hint: 'Give one of them: --model NAME for a fixed model, --capability NAME for any node that offers it.',
+    });
+  const prepared = prepareDispatch(store, config, { ...local, worktree: false });
+  const meta = {
+    ...prepared.meta,
+    ...(capability !== undefined ? { capability } : {}),
+    queue: queueTarget(prepared.meta.cwd, url),
   };
+  // The local scheduler starts the relay: `--after` and `max_parallel` hold as for a local task.
+  return createAndStart(store, config, { ...prepared, meta, candidates: undefined });
 }

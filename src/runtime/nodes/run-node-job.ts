@@ -12,6 +12,7 @@ import { cancelTask } from '../tasks/cancel-task.js';
 import { dispatchTask } from '../tasks/dispatch-task.js';
 import { noteTask } from '../tasks/note-task.js';
 import { git } from '../worktree/git.js';
+import { gitAsync } from './git-async.js';
 import { commitLeftovers, prepareCheckout, pushBranch, type Checkout } from './code-checkout.js';
 import {
   downStream,
@@ -146,7 +147,7 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
   let checkout: Checkout | undefined;
   let store: TaskStore;
   try {
-    checkout = prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
+    checkout = await prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
     await send({
       type: 'started',
       node: ctx.nodeId,
@@ -210,10 +211,10 @@ async function deliverBranch(
   send: (message: UpMessage) => Promise<void>,
 ): Promise<void> {
   try {
-    const committed = commitLeftovers(checkout, job.taskId, ctx.nodeId);
-    const commit = pushBranch(checkout, job.repository);
+    const committed = await commitLeftovers(checkout, job.taskId, ctx.nodeId);
+    const commit = await pushBranch(checkout, job.repository);
     await send({ type: 'pushed', branch: checkout.branch, commit, committed });
-    git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    await gitAsync(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
   } catch (error) {
     await send({
       type: 'push-failed',

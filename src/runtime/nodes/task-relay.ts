@@ -7,11 +7,12 @@ import type { TaskMeta } from '../../core/task/task-meta.js';
 import { appendToExistingFile } from '../fs/append-text.js';
 import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
+import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import {
   downStream,
   jobIdOf,
-  modelQueueName,
+  routeQueueName,
   nodeKey,
   QUEUE_PREFIX,
   readMessages,
@@ -41,7 +42,7 @@ export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJ
   return {
     taskId: meta.id,
     attempt,
-    model: meta.model,
+    ...routeOf(meta),
     title: meta.title,
     request: meta.request,
     planText: readFileSync(files.plan, 'utf8'),
@@ -49,6 +50,14 @@ export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJ
     commit: meta.queue.commit,
     priority: meta.priority,
   };
+}
+
+/**
+ * The name a task is routed by: its capability, else its alias, else its model. An alias travels
+ * by name, so the node's own alias of that name (its model, its prompt) runs.
+ */
+export function routeOf(meta: TaskMeta): { model: string; capability: string | undefined } {
+  return { model: meta.alias ?? meta.model, capability: meta.capability };
 }
 
 function listNames(dir: string): string[] {
@@ -62,6 +71,9 @@ function listNames(dir: string): string[] {
 const isSeq = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e9;
 const isText = (value: unknown): value is string => typeof value === 'string';
+/** A node id from the network is shown in every listing: only plain names are taken. */
+const isNodeId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value);
 
 /**
  * Where the user works, one relay per attempt of a task dispatched to a queue: it puts the job
@@ -92,7 +104,7 @@ export class TaskRelay {
     this.notesSent = new Set(listNames(this.files.notes));
     this.redis = connectRedis(options.queueUrl);
     this.blocking = this.redis.duplicate();
-    this.queue = new Queue(modelQueueName(options.meta.model), {
+    this.queue = new Queue(routeQueueName(routeOf(options.meta)), {
       connection: this.redis.duplicate(),
       prefix: QUEUE_PREFIX,
     });
@@ -115,7 +127,7 @@ export class TaskRelay {
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     this.logLine(
-      `queued as job ${this.jobId} on ${redactQueueUrl(this.options.queueUrl)} (${job.model})`,
+      `queued as job ${this.jobId} on ${redactQueueUrl(this.options.queueUrl)} (${job.capability !== undefined ? `capability ${job.capability}` : job.model})`,
     );
     let cursor = '0';
     let lastCheck = 0;
@@ -190,10 +202,18 @@ export class TaskRelay {
     const m = message as UpMessage & Record<string, unknown>;
     switch (m.type) {
       case 'started':
-        if (isText(m.node)) this.node = m.node;
+        if (!isNodeId(m.node)) break;
         if (typeof m.heartbeatMs === 'number' && m.heartbeatMs > 0)
           this.heartbeatMs = m.heartbeatMs;
-        this.logLine(`running on node ${String(m.node)}`);
+        this.logLine(`running on node ${m.node}`);
+        // Once per attempt, also when a restarted relay reads the stream again.
+        if (this.node === undefined && !this.recordedOnNode())
+          this.options.store.appendEvent(this.id, {
+            type: 'on-node',
+            attempt: this.options.attempt,
+            node: m.node,
+          });
+        this.node = m.node;
         break;
       case 'plan':
         if (isText(m.text)) writeFileAtomic(files.plan, m.text, { mode: 0o600 });
@@ -296,6 +316,12 @@ export class TaskRelay {
       reason,
     });
     return 1;
+  }
+
+  private recordedOnNode(): boolean {
+    return readEvents(this.files).some(
+      (event) => event.type === 'on-node' && event.attempt === this.options.attempt,
+    );
   }
 
   private logLine(text: string): void {

@@ -4,8 +4,11 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../core/config/config-types.js';
 import { redactQueueUrl } from './queue-url.js';
 import { connectRedis, pingRedis } from './redis-connection.js';
-import { modelQueueName, nodeKey, QUEUE_PREFIX } from './node-channels.js';
+import { knownCapabilities } from '../../core/schedule/capability-aliases.js';
+import { applyFleetLimits } from './fleet-limits.js';
+import { capabilityQueueName, modelQueueName, nodeKey, QUEUE_PREFIX } from './node-channels.js';
 import { nodeJobSchema } from './node-job.js';
+import { modelForJob, type NodeRoute } from './node-route.js';
 import { runNodeJob } from './run-node-job.js';
 
 export interface NodeOptions {
@@ -75,8 +78,30 @@ export class WorkerNode {
     this.timings = timings(options.env);
   }
 
+  /** The model and alias names of its own config: jobs routed by these names come here. */
   get models(): string[] {
-    return Object.keys(this.options.config.models).sort();
+    const { models, aliases } = this.options.config;
+    return [...new Set([...Object.keys(models), ...Object.keys(aliases)])].sort();
+  }
+
+  /** The capabilities it was started with and those its own aliases declare, in lower case. */
+  get capabilities(): string[] {
+    const declared = [...this.options.capabilities, ...knownCapabilities(this.options.config)];
+    return [...new Set(declared.map((name) => name.toLowerCase()))].sort();
+  }
+
+  /** Every queue it takes jobs from, with what a job there must name. */
+  private routes(): { queue: string; route: NodeRoute }[] {
+    return [
+      ...this.models.map((model) => ({
+        queue: modelQueueName(model),
+        route: { kind: 'model' as const, name: model },
+      })),
+      ...this.capabilities.map((capability) => ({
+        queue: capabilityQueueName(capability),
+        route: { kind: 'capability' as const, name: capability },
+      })),
+    ];
   }
 
   async start(): Promise<void> {
@@ -85,10 +110,11 @@ export class WorkerNode {
     await pingRedis(this.redis, queueUrl);
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.timings.heartbeatMs);
-    for (const model of this.models) {
+    await applyFleetLimits(queueUrl, this.options.config, this.routes(), this.options.log);
+    for (const { queue, route } of this.routes()) {
       const connection = connectRedis(queueUrl);
       this.connections.push(connection);
-      const worker = new Worker(modelQueueName(model), (job: Job) => this.process(model, job), {
+      const worker = new Worker(queue, (job: Job) => this.process(route, job), {
         connection,
         prefix: QUEUE_PREFIX,
         concurrency: slots,
@@ -105,11 +131,11 @@ export class WorkerNode {
       void worker.run();
     }
     this.options.log(
-      `node ${this.options.id} on ${redactQueueUrl(queueUrl)}: models ${this.models.join(', ')}; ${slots} slots`,
+      `node ${this.options.id} on ${redactQueueUrl(queueUrl)}: models ${this.models.join(', ')}${this.capabilities.length > 0 ? `; capabilities ${this.capabilities.join(', ')}` : ''}; ${slots} slots`,
     );
   }
 
-  private async process(model: string, job: Job): Promise<string> {
+  private async process(route: NodeRoute, job: Job): Promise<string> {
     // Each model's worker may take `slots` jobs; the node as a whole runs no more than that. A
     // job fetched in the moment before the others paused waits here for a slot (still leased).
     while (this.busy >= this.options.slots)
@@ -120,19 +146,20 @@ export class WorkerNode {
     const blocking = this.redis!.duplicate();
     try {
       const data = nodeJobSchema.parse(job.data);
-      // A job put on one model's queue but naming another would run a model not asked for.
-      if (data.model !== model)
-        throw new Error(`job ${job.id} names model ${data.model} on the queue of ${model}`);
-      this.options.log(`job ${job.id}: task ${data.taskId} (${data.model})`);
-      return await runNodeJob(data, {
-        nodeId: this.options.id,
-        dir: this.options.dir,
-        config: this.options.config,
-        env: this.options.env,
-        redis: blocking,
-        log: this.options.log,
-        heartbeatMs: this.timings.heartbeatMs,
-      });
+      const model = modelForJob(this.options.config, route, data, String(job.id));
+      this.options.log(`job ${job.id}: task ${data.taskId} (${model ?? 'default model'})`);
+      return await runNodeJob(
+        { ...data, model },
+        {
+          nodeId: this.options.id,
+          dir: this.options.dir,
+          config: this.options.config,
+          env: this.options.env,
+          redis: blocking,
+          log: this.options.log,
+          heartbeatMs: this.timings.heartbeatMs,
+        },
+      );
     } finally {
       blocking.disconnect();
       this.busy--;
@@ -157,7 +184,7 @@ export class WorkerNode {
       host: hostname(),
       pid: process.pid,
       models: this.models,
-      capabilities: this.options.capabilities,
+      capabilities: this.capabilities,
       slots: this.options.slots,
       busy: this.busy,
       version: this.options.version,

@@ -74,7 +74,9 @@ export function schedulableTasks(store: TaskStore, config?: Config): Schedulable
     if (meta) metas.set(id, meta);
     const events = status.state === 'queued' ? readEvents(files) : [];
     const neverStarted = !events.some((event) => event.type === 'spawned');
-    const byCapability = meta?.capability !== undefined && neverStarted && config !== undefined;
+    // A task on a queue of worker nodes leaves its capability to the nodes that offer it.
+    const byCapability =
+      meta?.capability !== undefined && !meta.queue && neverStarted && config !== undefined;
     const resume = pendingResume(events);
     if (resume && !resume.starting) attempts.set(id, resume.attempt);
     tasks.push({

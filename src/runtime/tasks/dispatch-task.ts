@@ -42,7 +42,7 @@ function scheduleSoon(store: TaskStore, config: Config): void {
 }
 
 /** Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait. */
-function createAndStart(store: TaskStore, config: Config, prepared: PreparedDispatch) {
+export function createAndStart(store: TaskStore, config: Config, prepared: PreparedDispatch) {
   const created = createTaskFolder(store, {
     id: prepared.request.id,
     title: prepared.title,

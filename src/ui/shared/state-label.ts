@@ -24,7 +24,12 @@ export interface LabelledTask {
   question?: { seq?: number | null; text: string } | null;
   /** Why the task is not the user's, if it is not. */
   untrusted?: string | null;
+  /** The worker node it runs on, for a task on a queue. */
+  node?: string | null;
 }
+
+/** " on NODE" for a task that runs on a worker node. */
+const onNode = (status: LabelledTask): string => (status.node ? ` on ${status.node}` : '');
 
 /** Short state for tables: "waiting 001", "failed", … */
 export function stateLabel(status: LabelledTask, color?: boolean): string {
@@ -33,6 +38,7 @@ export function stateLabel(status: LabelledTask, color?: boolean): string {
     label = `waiting ${formatSeq(status.question.seq)}`;
   if (status.untrusted != null)
     label = status.state === 'not-started' ? 'not yours' : `${label} (not yours)`;
+  else label += onNode(status);
   return paint(label, STATE_STYLE[status.state], color);
 }
 
