@@ -15,19 +15,20 @@ export interface ConfigProposal {
   /** The agent CLIs found, e.g. "claude 2.1.3". */
   found: string[];
   backends: RenderBackend[];
-  models: { name: string; backend: string }[];
+  models: { name: string; backend: string; id?: string }[];
   /** What the written commands would meet with the installed versions, with the fix. */
   warnings: string[];
 }
 
 /**
- * Detects the installed agent CLIs and proposes a config for them; undefined when none is
- * installed. Refuses to replace an existing config unless `force`.
+ * Detects the installed agent CLIs and proposes a config for them, every one with the models it
+ * offers (asked from the CLIs at once); undefined when none is installed. Refuses to replace an
+ * existing config unless `force`.
  */
-export function proposeConfig(
+export async function proposeConfig(
   ctx: OperationContext,
   options: { force?: boolean },
-): ConfigProposal | undefined {
+): Promise<ConfigProposal | undefined> {
   const file = configPath(ctx.env);
   if (existsSync(file) && !options.force) {
     throw new DispatchError('conflict', `${file} already exists`, {
@@ -36,10 +37,11 @@ export function proposeConfig(
   }
   const detected = detectBackends(ctx.env);
   if (detected.length === 0) return undefined;
+  const offered = await Promise.all(detected.map((found) => offeredModels(found, ctx.env)));
   const backends: RenderBackend[] = [];
-  const models: { name: string; backend: string }[] = [];
+  const models: { name: string; backend: string; id?: string }[] = [];
   const warnings: string[] = [];
-  for (const { backend, program, path, version } of detected) {
+  detected.forEach(({ backend, program, path, version }, index) => {
     const command = defaultCommandFor(backend, program);
     // The written command is checked against the installed version; what it would reject
     // or what would stop it (Claude Code as root) is said now, not when a worker dies.
@@ -51,13 +53,25 @@ export function proposeConfig(
       command,
       comment: `${backend.label}${version ? ` ${version}` : ''}, found at ${path}`,
     });
-    for (const name of offeredModels(backend, program)) {
-      if (!models.some((m) => m.name === name)) models.push({ name, backend: backend.type });
+    const ids = offered[index] ?? [];
+    if (ids.length === 0)
+      warnings.push(
+        `${backend.type}: ${program} listed no models\n    fix: add one under models: with backend: ${backend.type} (see docs/config.md).`,
+      );
+    for (const id of ids) {
+      // A model two CLIs offer under the same name stays with the first; the other CLI gets it
+      // under a name of its own, so every CLI found has its models.
+      const taken = models.some((m) => m.name === id);
+      models.push(
+        taken
+          ? { name: `${backend.type}-${id}`, backend: backend.type, id }
+          : { name: id, backend: backend.type },
+      );
     }
-  }
+  });
   if (models.length === 0)
-    throw new DispatchError('config', 'found agent CLIs but no models to offer', {
-      hint: 'Write the models: section by hand (see docs/config.md).',
+    throw new DispatchError('config', 'found agent CLIs but none of them offers a model', {
+      hint: `${detected.map((d) => d.program).join(', ')} listed no models: write the models: section by hand (see docs/config.md).`,
     });
   return {
     file,

@@ -64,10 +64,10 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .option('--force', 'replace an existing config (the old one is kept as config.yaml.bak)')
     .addHelpText(
       'after',
-      '\nDetects claude, agent (Cursor), codex, gemini and opencode on PATH; asks Cursor for its models.\n\nExamples:\n  dispatch init\n  dispatch init --default sonnet --yes',
+      '\nDetects claude, agent (Cursor), codex, gemini and opencode on PATH; asks Cursor and\nopencode for the models they offer (that can take several seconds). Every CLI found gets its\nmodels; a name two CLIs offer is kept by the first, the other gets it as BACKEND-NAME.\n\nExamples:\n  dispatch init\n  dispatch init --default sonnet --yes',
     )
     .action(async (options: InitOptions) => {
-      const proposal = proposeConfig(ctx.ops, { force: options.force });
+      const proposal = await proposeConfig(ctx.ops, { force: options.force });
       if (!proposal) {
         ctx.out(
           [

@@ -3,6 +3,15 @@ import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-pa
 import { opencodeEvents } from './opencode-events.js';
 import { hasOption, optionValue, parseCommand } from './parse-command.js';
 
+/** The ids in `opencode models` output: one `provider/model` per line; log lines are skipped. */
+export function parseOpencodeModels(output: string): string[] {
+  const ids = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[A-Za-z0-9][\w.-]*\/[\w.:@/-]+$/.test(line));
+  return [...new Set(ids)];
+}
+
 const OPENCODE_FAILURES: FailurePattern[] = [
   {
     kind: 'model-unavailable',
@@ -34,6 +43,8 @@ export const opencodeBackend: Backend = {
   programs: ['opencode'],
   builtIn: false,
   suggestedModels: [],
+  // Lists the providers' models it knows, offline too (its built-in catalogue).
+  modelListing: { args: ['models'], parse: parseOpencodeModels },
   install: 'npm install -g opencode-ai',
   helpArgs: ['run', '--help'],
   defaultCommand: 'opencode run --auto',
