@@ -38,7 +38,6 @@ import type {
   SubscribeOptions,
   TaskDetail,
   TaskResultsView,
-  TaskSummary,
   TaskText,
   WaitOptions,
   WaitResult,

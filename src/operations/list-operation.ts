@@ -24,6 +24,8 @@ export const listOperation = defineOperation({
     const statuses = overviewOrder(ctx.store.statuses());
     superviseIfActive(ctx, statuses);
     const unmerged = unmergedOf(statuses);
-    return { tasks: statuses.map((status) => ({ ...statusJson(status), unmerged: unmerged(status) })) };
+    return {
+      tasks: statuses.map((status) => ({ ...statusJson(status), unmerged: unmerged(status) })),
+    };
   },
 });

@@ -70,7 +70,9 @@ function queuePlaceOf(report: QueueReport | undefined, id: string) {
  * For listings: whether each worktree task's branch holds unmerged commits, with one git call
  * per repository (none when no task has a worktree).
  */
-export function unmergedOf(statuses: readonly TaskStatus[]): (status: TaskStatus) => boolean | null {
+export function unmergedOf(
+  statuses: readonly TaskStatus[],
+): (status: TaskStatus) => boolean | null {
   const worktrees = statuses.flatMap((status) => (status.worktree ? [status.worktree] : []));
   const branches = worktrees.length > 0 ? unmergedBranches(worktrees) : new Map();
   return (status) => (status.worktree ? branchUnmerged(branches, status.worktree) : null);

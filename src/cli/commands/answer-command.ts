@@ -27,8 +27,7 @@ async function promptedAnswer(ctx: CliContext, ref: string): Promise<string> {
       hint: 'Give the text after the id (or - to read it from standard input), or run the command on a terminal to be asked for it.',
     });
   const status = await perform(statusOperation, ctx.ops, { id: ref });
-  if (status.question)
-    ctx.err(`${status.id}: question: ${terminalText(status.question.text)}`);
+  if (status.question) ctx.err(`${status.id}: question: ${terminalText(status.question.text)}`);
   return askLine('Your answer: ');
 }
 

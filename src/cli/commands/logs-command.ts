@@ -20,21 +20,26 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       'after',
       '\nExamples:\n  dispatch logs security-review\n  dispatch logs sec --follow\n  dispatch logs --lines 20',
     )
-    .action(async (ref: string | undefined, options: { follow?: boolean; lines?: string; raw?: boolean }) => {
-      // Worker output is shown, never obeyed: control sequences are removed unless --raw.
-      const id = taskOrLatest(ctx, ref);
-      const shown = (text: string) => (options.raw ? text : terminalText(text));
-      const write = (text: string) => process.stdout.write(shown(text));
-      if (options.lines !== undefined) {
-        const tail = await perform(logsOperation, ctx.ops, {
-          id,
-          lines: numberFlag(options.lines),
+    .action(
+      async (
+        ref: string | undefined,
+        options: { follow?: boolean; lines?: string; raw?: boolean },
+      ) => {
+        // Worker output is shown, never obeyed: control sequences are removed unless --raw.
+        const id = taskOrLatest(ctx, ref);
+        const shown = (text: string) => (options.raw ? text : terminalText(text));
+        const write = (text: string) => process.stdout.write(shown(text));
+        if (options.lines !== undefined) {
+          const tail = await perform(logsOperation, ctx.ops, {
+            id,
+            lines: numberFlag(options.lines),
+          });
+          ctx.out(shown(tail.lines.join('\n')));
+        }
+        await streamLog(ctx.ops, id, write, {
+          follow: options.follow,
+          skipExisting: options.lines !== undefined,
         });
-        ctx.out(shown(tail.lines.join('\n')));
-      }
-      await streamLog(ctx.ops, id, write, {
-        follow: options.follow,
-        skipExisting: options.lines !== undefined,
-      });
-    });
+      },
+    );
 }

@@ -34,9 +34,7 @@ async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<voi
     planPath: detail.planFile,
     queue: detail.queue,
     logTail: detail.logTail ?? undefined,
-    cause: cause
-      ? `${causeSummary(cause, live)}\n            ${cause.advice}`
-      : undefined,
+    cause: cause ? `${causeSummary(cause, live)}\n            ${cause.advice}` : undefined,
     usage: detail.usage ? usageText(detail.usage) : undefined,
     worktree: detail.worktree ? worktreeLines(id, detail.worktree) : undefined,
   });

@@ -41,9 +41,7 @@ function startLine(result: RunResult): string {
 
 function oneTask(result: RunResult): string[] {
   const verb = result.state === 'queued' ? paint('Queued', 'yellow') : 'Dispatched';
-  const lines = [
-    `${verb} ${paint(result.id, 'bold')} using ${modelText(result, true)}. Plan:`,
-  ];
+  const lines = [`${verb} ${paint(result.id, 'bold')} using ${modelText(result, true)}. Plan:`];
   result.items.forEach((item, index) => lines.push(`  ${index + 1}. ${item}`));
   const tree = worktreeLine(result);
   if (tree) lines.push(tree);

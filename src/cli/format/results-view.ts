@@ -73,7 +73,9 @@ export function summaryExcerpt(
 export function summarySection(summary: TaskResultsView['summary']): string[] {
   const path = terminalText(summary.path);
   if (summary.problem !== null)
-    return [`${paint('Summary', 'bold')} ${path}: cannot be shown: ${terminalText(summary.problem)}`];
+    return [
+      `${paint('Summary', 'bold')} ${path}: cannot be shown: ${terminalText(summary.problem)}`,
+    ];
   if (summary.text === null || summary.text.trim() === '')
     return [
       `${paint('Summary', 'bold')}: none yet (the worker writes it to ${path}${summary.text === null ? '' : ', now empty'})`,
@@ -88,7 +90,9 @@ export function exchangeLines(exchanges: TaskResultsView['exchanges']): string[]
   for (const exchange of exchanges) {
     const label = exchange.seq !== null ? formatSeq(exchange.seq) : 'plan';
     const question = exchange.question ?? '(a question left in the plan)';
-    lines.push(`  ${paint(label, 'magenta')}  ${terminalText(question).replace(/\n/g, '\n       ')}`);
+    lines.push(
+      `  ${paint(label, 'magenta')}  ${terminalText(question).replace(/\n/g, '\n       ')}`,
+    );
     const by = exchange.answeredBy ? ` (${terminalText(exchange.answeredBy)})` : '';
     lines.push(
       exchange.answer !== null
