@@ -179,7 +179,10 @@ describe('fan-out', () => {
     const run = await sandbox.run(['--plan-file', 'plan.md']);
     expect(Array.isArray(run)).toBe(false);
     expect(run).toMatchObject({ id: 'only-one', model: 'm1' });
-    expect(sandbox.read('only-one', 'plan.md')).toBe('# Only one\n\n- [ ] write: one.txt = 1\n');
+    // The worker may already have checked the item off: the plan is the file, with its box.
+    await sandbox.waitForDone(['only-one']);
+    expect(sandbox.read('only-one', 'plan.md')).toBe('# Only one\n\n- [x] write: one.txt = 1\n');
+    expect(readFileSync(join(sandbox.project, 'one.txt'), 'utf8').trim()).toBe('1');
   });
 
   it('checks every task before creating any', async () => {
