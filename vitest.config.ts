@@ -8,9 +8,14 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
-        // Pure functions and in-process tests: threads start fast.
+        // Pure functions and in-process tests: threads start fast. The test tree mirrors src/:
+        // test/core/plan/parse-plan.test.ts tests src/core/plan/parse-plan.ts.
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads' },
+        test: {
+          name: 'unit',
+          include: ['test/core/**/*.test.ts', 'test/ui/**/*.test.ts', 'test/sim/**/*.test.ts'],
+          pool: 'threads',
+        },
       },
       {
         // Runtime and operations called in-process against temporary folders; they start real
