@@ -235,7 +235,12 @@ describe('questions are never lost', () => {
   });
 
   it('continues a task whose worker gave up waiting: blocked, then answered into a new worker', async () => {
-    sandbox.writeConfig('default: sim\nfallback_minutes: 0.02\n');
+    // The simulated worker as a generic CLI, which cannot resume its session: the answer goes to
+    // a new worker with context.md (session-resume.test.ts covers the resumed path).
+    const command = `node ${join(REPO_ROOT, 'dist/bin/sim-worker.js')}`;
+    sandbox.writeConfig(
+      `default: plain\nfallback_minutes: 0.02\nbackends:\n  plain: { command: ${JSON.stringify(command)}, type: generic }\nmodels:\n  plain: { backend: plain }\n`,
+    );
     const run = await sandbox.run([
       '--item',
       'first',

@@ -13,7 +13,10 @@ import { EVENTS_FD, workerWrapperScript } from '../../../src/runtime/spawn/worke
 
 /** JSON output of the real CLIs (their versions in docs/backends.md), one scripted session each. */
 const fixture = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`../../fixtures/agent-output/${name}`, import.meta.url)), 'utf8');
+  readFileSync(
+    fileURLToPath(new URL(`../../fixtures/agent-output/${name}`, import.meta.url)),
+    'utf8',
+  );
 
 function render(type: BackendType, text: string) {
   const filter = new LogFilter(backendFor(type).events!);
