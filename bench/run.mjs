@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dispatchLatency } from './figures/dispatch-latency.mjs';
+import { fanOutBurst } from './figures/fan-out-burst.mjs';
 import { idleCost } from './figures/idle-cost.mjs';
+import { manyWaiting } from './figures/many-waiting.mjs';
 import { notificationLatency } from './figures/notification-latency.mjs';
 import { roundTrip } from './figures/round-trip.mjs';
 import { statusScale } from './figures/status-scale.mjs';
@@ -28,6 +30,8 @@ const SIZES = quick
       settleMs: 1_500,
       folders: 1_000,
       statusReps: 3,
+      burst: 100,
+      waiting: 50,
     }
   : {
       reps: 20,
@@ -37,6 +41,8 @@ const SIZES = quick
       settleMs: 3_000,
       folders: 10_000,
       statusReps: 7,
+      burst: 1_000,
+      waiting: 1_000,
     };
 
 /** @type {Array<[string, string, (s: Sandbox, note: (m: string) => void) => Promise<any[]>]>} */
@@ -60,6 +66,18 @@ const FIGURES = [
     (s) => statusScale(s, { folders: SIZES.folders, reps: SIZES.statusReps }),
   ],
   ['5', 'question round trip', (s) => roundTrip(s, { reps: SIZES.reps })],
+  ['6', 'fan-out burst', (s) => fanOutBurst(s, { tasks: SIZES.burst })],
+  [
+    '7',
+    'many waiting',
+    (s) =>
+      manyWaiting(s, {
+        tasks: SIZES.waiting,
+        reps: SIZES.notifyReps,
+        windowMs: SIZES.windowMs,
+        settleMs: SIZES.settleMs,
+      }),
+  ],
 ];
 
 const sandbox = new Sandbox();

@@ -18,7 +18,7 @@ import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 import { resumeLostSession } from './resume-lost-session.js';
-import { isActive, isLive } from '../../core/status/state-groups.js';
+import { isActive, isLive, isTerminal, mayHaveWorker } from '../../core/status/state-groups.js';
 import { latestWorker } from '../../core/task/current-attempt.js';
 import { stopLeftovers } from '../tasks/stop-leftovers.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
@@ -65,6 +65,9 @@ function onlyLogOrTemp(files: Set<string>): boolean {
  * rewrite dropped, and hands an answer the worker never read to a new worker. It keeps no state
  * the files do not have: killed and restarted, it picks everything up again from the task folders.
  */
+/** How long a state change waits for others to share its scheduling pass. */
+const SCHEDULE_COALESCE_MS = 20;
+
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly known = new Map<string, TaskStatus>();
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
@@ -77,6 +80,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private idleTimer: TimerHandle | undefined;
   /** Retries queued tasks now and then: a start claimed by a process that died is taken over. */
   private queueTimer: TimerHandle | undefined;
+  /** A scheduling pass asked for by a state change, run once for all changes close together. */
+  private schedulePassTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private stopped = false;
   /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
@@ -134,6 +139,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return true;
   }
 
+  /** The tasks whose folders it watches now: the live ones, and finished ones until it examines them. */
+  watchedTaskIds(): string[] {
+    return this.watcher?.watchedIds() ?? [];
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
@@ -143,6 +153,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.timeoutTimer,
       this.idleTimer,
       this.queueTimer,
+      this.schedulePassTimer,
       this.heartbeatTimer,
       ...this.sweepTimers,
     ])
@@ -242,7 +253,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.examine(id);
       return;
     }
-    if (!before || before.state !== status.state) this.scheduleQueued();
+    if (!before || before.state !== status.state) this.scheduleSoon();
+    // Nothing more happens in a finished task without a new attempt, which touches its folder.
+    if (isTerminal(status.state) && !mayHaveWorker(status.state)) this.watcher?.release(id);
     this.armTimeouts();
     this.updateIdle();
   }
@@ -324,6 +337,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     } catch (error) {
       this.log(`${id}: could not check notes: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * A pass reads every task of the root, so the state changes of a burst (a fan-out of a thousand
+   * tasks, fifty workers ending together) share one pass a moment later instead of one each.
+   */
+  private scheduleSoon(): void {
+    if (this.schedulePassTimer !== undefined || this.stopped) return;
+    this.schedulePassTimer = this.clock.setTimeout(() => {
+      this.schedulePassTimer = undefined;
+      if (!this.stopped) this.scheduleQueued();
+    }, SCHEDULE_COALESCE_MS);
   }
 
   private scheduleQueued(): void {

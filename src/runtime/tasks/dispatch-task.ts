@@ -41,8 +41,11 @@ function scheduleSoon(store: TaskStore, config: Config): void {
   }
 }
 
-/** Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait. */
-export function createAndStart(store: TaskStore, config: Config, prepared: PreparedDispatch) {
+/**
+ * Creates a prepared task (with its worktree) and starts it when nothing constrains it. Returns
+ * whether it waits for the scheduler, which the caller runs once for all the tasks it creates.
+ */
+function createOne(store: TaskStore, config: Config, prepared: PreparedDispatch) {
   const created = createTaskFolder(store, {
     id: prepared.request.id,
     title: prepared.title,
@@ -52,16 +55,31 @@ export function createAndStart(store: TaskStore, config: Config, prepared: Prepa
     argvFor: (placeholder) => displayArgv(prepared.meta, placeholder),
     worktreeOf: prepared.repository,
   });
-  if (isUnconstrained(created, config)) launchWorker(store, created, 1);
-  else scheduleSoon(store, config);
+  const unconstrained = isUnconstrained(created, config);
+  if (unconstrained) launchWorker(store, created, 1);
+  return { prepared, id: created.id, created, scheduled: !unconstrained };
+}
+
+function resultOf(store: TaskStore, one: ReturnType<typeof createOne>): DispatchResult {
   return {
-    meta: store.meta(created.id) ?? created,
-    plan: prepared.plan,
-    choice: prepared.choice,
-    status: store.status(created.id),
-    worktreeVia: prepared.worktreeVia,
-    candidates: prepared.candidates,
+    meta: store.meta(one.id) ?? one.created,
+    plan: one.prepared.plan,
+    choice: one.prepared.choice,
+    status: store.status(one.id),
+    worktreeVia: one.prepared.worktreeVia,
+    candidates: one.prepared.candidates,
   };
+}
+
+/** Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait. */
+export function createAndStart(
+  store: TaskStore,
+  config: Config,
+  prepared: PreparedDispatch,
+): DispatchResult {
+  const one = createOne(store, config, prepared);
+  if (one.scheduled) scheduleSoon(store, config);
+  return resultOf(store, one);
 }
 
 /**
@@ -79,7 +97,9 @@ export function dispatchTask(
 /**
  * A fan-out: every request is checked first (models, folders, dependencies, repositories), so a
  * mistake in the fifth task stops the run before the first is created. Then each task is created
- * whole and started (or queued) in order, which is also their order in the queue.
+ * whole, in order (also their order in the queue), and the scheduler runs once for all that wait
+ * for it: a pass reads every task of the root, so one pass per task would make a burst of N
+ * tasks cost N² reads.
  */
 export function dispatchTasks(
   store: TaskStore,
@@ -87,5 +107,7 @@ export function dispatchTasks(
   requests: DispatchRequest[],
 ): DispatchResult[] {
   const prepared = requests.map((request) => prepareDispatch(store, config, request));
-  return prepared.map((one) => createAndStart(store, config, one));
+  const created = prepared.map((one) => createOne(store, config, one));
+  if (created.some((one) => one.scheduled)) scheduleSoon(store, config);
+  return created.map((one) => resultOf(store, one));
 }

@@ -9,6 +9,7 @@ import { buildSessionMessage } from '../../core/prompt/session-message.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { LockBusyError, withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
+import { touchTaskFolder } from '../watch/touch-task-folder.js';
 import { nextAttempt } from '../../core/task/task-events.js';
 import { MAX_PLAN_BYTES, readFileNoFollow, readTextFile } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -142,6 +143,8 @@ function startAttempt(
     ...(queued ? { queued } : {}),
     ...(session !== undefined ? { session } : {}),
   });
+  // A supervisor may have stopped watching the task when it finished.
+  touchTaskFolder(files.taskDir);
   if (!queued) launchWorker(store, meta, attempt);
   else {
     let failure;

@@ -24,6 +24,8 @@ export interface TasksWatcherEvents {
  */
 export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
   private readonly watchers = new Map<string, FSWatcher[]>();
+  /** Tasks whose watches were given back (finished); the tasks/ folder still reports them. */
+  private readonly released = new Set<string>();
   private rootWatcher: FSWatcher | undefined;
   private pending = new Map<string, Set<string>>();
   private flushScheduled = false;
@@ -69,6 +71,20 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
     return [...this.watchers.keys()];
   }
 
+  /**
+   * Gives back the watches of a task nothing more happens in (it has finished), so a root of
+   * 10,000 finished tasks costs no more kernel watches than its live ones. The task is watched
+   * again when its folder's own entry in tasks/ changes: whoever starts a new attempt of it
+   * touches the folder (see touchTaskFolder).
+   */
+  release(id: string): void {
+    const list = this.watchers.get(id);
+    if (!list || this.polling) return;
+    for (const watcher of list) watcher.close();
+    this.watchers.delete(id);
+    this.released.add(id);
+  }
+
   private wantedIds(): string[] {
     const ids = listRealDir(this.tasksDir, true).filter(
       (name) => !name.startsWith('.') && isValidTaskId(name),
@@ -81,12 +97,14 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
     if (this.options.ids && !this.options.ids.includes(id)) return;
     const exists = listRealDir(join(this.tasksDir, id)).length > 0;
     if (exists && !this.watchers.has(id)) {
+      this.released.delete(id);
       this.watchTask(id);
       this.emit('added', id);
       this.queue(id, 'task.json');
-    } else if (!exists && this.watchers.has(id)) {
+    } else if (!exists && (this.watchers.has(id) || this.released.has(id))) {
       for (const watcher of this.watchers.get(id) ?? []) watcher.close();
       this.watchers.delete(id);
+      this.released.delete(id);
       this.emit('removed', id);
     }
   }
