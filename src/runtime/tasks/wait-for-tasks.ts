@@ -99,6 +99,11 @@ export async function waitForAttention(
             wake();
           });
           watcher.start();
+          // Finished tasks that are not waited for cost no watches (10,000 of them would exhaust
+          // the user's inotify limit); a new attempt of one shows in tasks/ and is watched again.
+          for (const status of statuses.values())
+            if (!watched.has(status.id) && TERMINAL_STATES.has(status.state))
+              watcher.release(status.id);
           // Events between the first read and the watch starting would be missed: read once more.
           for (const id of watched) refresh(id);
           const liveness = new LivenessCheck(
