@@ -65,8 +65,8 @@ export function parseConfig(text: string, file: string): Config {
     ? normalizeOld(result.data as OldConfigInput, file)
     : normalizeNew(result.data as NewConfigInput, file, doc, lineCounter);
   applyCommon(config, result.data);
-  checkIsolation(config, doc, lineCounter, file);
   addSim(config);
+  checkIsolation(config, doc, lineCounter, file);
   checkDefault(config, doc, lineCounter);
   return config;
 }
