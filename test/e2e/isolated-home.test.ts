@@ -162,3 +162,27 @@ describe.skipIf(!AGENT_BIN)('a worker with an isolated home (real Claude Code)',
     },
   );
 });
+
+describe('dispatch doctor', () => {
+  it('says which backends and aliases isolate, and what the CLI keeps', async () => {
+    sandbox = new Sandbox();
+    sandbox.writeConfig(
+      [
+        'default: sonnet',
+        'backends:',
+        '  claude: { command: "claude -p", isolate: true }',
+        'models:',
+        '  sonnet: { backend: claude }',
+        'aliases:',
+        '  mine: { model: sonnet, isolate: false }',
+        '',
+      ].join('\n'),
+    );
+    const doctor = await sandbox.cli(['doctor', '--json']);
+    const findings = JSON.parse(doctor.stdout) as { subject: string; message: string }[];
+    const isolation = findings.filter((f) => /isolated home|operator's own/.test(f.message));
+    expect(isolation.map((f) => f.subject)).toEqual(['backend claude', 'alias mine']);
+    expect(isolation[0]?.message).toContain('they keep the login (.credentials.json)');
+    expect(isolation[0]?.message).toContain('hidden: CLAUDE.md');
+  });
+});
