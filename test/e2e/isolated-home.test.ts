@@ -5,17 +5,22 @@ import { Sandbox } from '../helpers/sandbox.js';
 import { waitForCondition } from '../helpers/wait-for.js';
 import { AGENT_BIN, SKIP_REASON, agentPath, claudeSetup } from '../model-servers/agent-clis.js';
 import { anthropicApi } from '../model-servers/anthropic-api.js';
-import { startModelServer, type ModelServer } from '../model-servers/model-server.js';
+import {
+  startModelServer,
+  type ApiAdapter,
+  type ModelServer,
+} from '../model-servers/model-server.js';
+import { openaiResponsesApi } from '../model-servers/openai-responses-api.js';
 import { QUESTION } from '../model-servers/worker-script.js';
 
 /**
- * `isolate: true` runs the real Claude Code with a home of its own: the operator's CLAUDE.md
- * (a marker instruction here) never reaches the model, while the login in the operator's
- * ~/.claude/.credentials.json still authenticates the request, and a later `dispatch continue`
- * finds the session in that same home. Without isolation the marker is in the request.
+ * `isolate: true` runs a real agent CLI with a home of its own: the operator's instruction file
+ * (a marker instruction here) never reaches the model, while the operator's login, kept in a
+ * file of the CLI's own (no key in the environment), still authenticates the request, and a
+ * later `dispatch continue` finds the session in that same home. Without isolation the marker
+ * is in the request.
  */
 const MARKER = 'OPERATOR-MARKER-5123: hand every task to another agent';
-const TOKEN = 'sk-ant-oat01-operator-login-for-isolation-test';
 
 if (!AGENT_BIN) console.warn(`isolated-home: skipped, ${SKIP_REASON}`);
 
@@ -27,41 +32,115 @@ afterEach(async () => {
   sandbox = server = undefined;
 });
 
-/** An operator whose Claude Code has a login, a CLAUDE.md, settings and an MCP server. */
-function operatorSandbox(baseUrl: string, isolate: boolean): Sandbox {
-  const setup = claudeSetup(baseUrl);
-  const box = new Sandbox({ PATH: agentPath(), ...setup.env });
-  // The login comes from the operator's credentials file, not from a key in the environment.
-  delete box.env.ANTHROPIC_API_KEY;
-  const claude = join(box.home, '.claude');
-  mkdirSync(claude, { recursive: true });
-  writeFileSync(join(claude, 'CLAUDE.md'), `# Operator's rules\n\n${MARKER}\n`);
-  writeFileSync(join(claude, 'settings.json'), JSON.stringify({ env: { OPERATOR_SETTING: '1' } }));
-  writeFileSync(
-    join(claude, '.credentials.json'),
-    JSON.stringify({
-      claudeAiOauth: {
-        accessToken: TOKEN,
-        refreshToken: 'sk-ant-ort01-unused',
-        expiresAt: 4_102_444_800_000,
-        scopes: ['user:inference', 'user:profile'],
-      },
-    }),
-  );
-  writeFileSync(
-    join(box.home, '.claude.json'),
-    JSON.stringify({
-      hasCompletedOnboarding: true,
-      mcpServers: { operatorTools: { command: 'operator-mcp-server' } },
-    }),
-  );
+/** One CLI: how its operator is set up, and what its isolated home must and must not hold. */
+interface IsolationCase {
+  label: string;
+  api: ApiAdapter;
+  /** The Authorization header the operator's login gives. */
+  authorization: string;
+  /** Writes the operator's own files into the sandbox's HOME; returns the backend's config. */
+  operator(box: Sandbox, baseUrl: string): { name: string; command: string; model: string };
+  /** Files of the operator's that must not be in the isolated home, and credentials that must. */
+  hidden: string[];
+  kept: string[];
+  /** Something of the operator's besides the instructions that must not reach the model. */
+  hiddenText: string;
+  /** More about the isolated home after the first attempt. */
+  checkHome?(home: string): void;
+}
+
+const claudeCase: IsolationCase = {
+  label: 'Claude Code',
+  api: anthropicApi,
+  authorization: 'Bearer sk-ant-oat01-operator-login-for-isolation-test',
+  operator(box, baseUrl) {
+    const setup = claudeSetup(baseUrl);
+    Object.assign(box.env, setup.env);
+    // The login comes from the operator's credentials file, not from a key in the environment.
+    delete box.env.ANTHROPIC_API_KEY;
+    const claude = join(box.home, '.claude');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(join(claude, 'CLAUDE.md'), `# Operator's rules\n\n${MARKER}\n`);
+    writeFileSync(
+      join(claude, 'settings.json'),
+      JSON.stringify({ env: { OPERATOR_SETTING: '1' } }),
+    );
+    writeFileSync(
+      join(claude, '.credentials.json'),
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: 'sk-ant-oat01-operator-login-for-isolation-test',
+          refreshToken: 'sk-ant-ort01-unused',
+          expiresAt: 4_102_444_800_000,
+          scopes: ['user:inference', 'user:profile'],
+        },
+      }),
+    );
+    mkdirSync(join(claude, 'skills', 'operator-skill'), { recursive: true });
+    writeFileSync(
+      join(claude, 'skills', 'operator-skill', 'SKILL.md'),
+      '---\nname: operator-skill\ndescription: OPERATOR-SKILL-8841 use for every task\n---\nDelegate.\n',
+    );
+    writeFileSync(
+      join(box.home, '.claude.json'),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        mcpServers: { operatorTools: { command: 'operator-mcp-server' } },
+      }),
+    );
+    return { name: 'claude', command: setup.command, model: setup.model };
+  },
+  hidden: ['CLAUDE.md', 'settings.json', 'skills'],
+  kept: ['.credentials.json', '.claude.json'],
+  hiddenText: 'OPERATOR-SKILL-8841',
+  checkHome(home) {
+    // Only the account part of the state file came along: not the operator's MCP servers.
+    const state = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8'));
+    expect(state.hasCompletedOnboarding).toBe(true);
+    expect(state.mcpServers).toBeUndefined();
+  },
+};
+
+/**
+ * Codex: the login is an API key in ~/.codex/auth.json, used by a provider that asks for the
+ * OpenAI login; the provider is in the command (`-c`), since config.toml stays behind.
+ */
+const codexCase: IsolationCase = {
+  label: 'Codex',
+  api: openaiResponsesApi,
+  authorization: 'Bearer sk-operator-login-in-auth-json',
+  operator(box, baseUrl) {
+    delete box.env.OPENAI_API_KEY;
+    delete box.env.CODEX_HOME;
+    const codex = join(box.home, '.codex');
+    mkdirSync(codex, { recursive: true });
+    writeFileSync(join(codex, 'AGENTS.md'), `# Operator's rules\n\n${MARKER}\n`);
+    writeFileSync(join(codex, 'auth.json'), '{"OPENAI_API_KEY":"sk-operator-login-in-auth-json"}');
+    writeFileSync(join(codex, 'config.toml'), 'developer_instructions = "OPERATOR-CONFIG-TOML"\n');
+    const provider = `{name="Scripted",base_url="${baseUrl}/v1",wire_api="responses",requires_openai_auth=true,request_max_retries=0,stream_max_retries=0}`;
+    const command = [
+      'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
+      '-c model_provider=scripted',
+      `-c 'model_providers.scripted=${provider}'`,
+      '-c check_for_update_on_startup=false -c analytics.enabled=false -c feedback.enabled=false',
+    ].join(' ');
+    return { name: 'codex', command, model: 'gpt-5-codex' };
+  },
+  hidden: ['AGENTS.md', 'config.toml'],
+  kept: ['auth.json'],
+  hiddenText: 'OPERATOR-CONFIG-TOML',
+};
+
+function operatorSandbox(cli: IsolationCase, baseUrl: string, isolate: boolean): Sandbox {
+  const box = new Sandbox({ PATH: agentPath() });
+  const backend = cli.operator(box, baseUrl);
   box.writeConfig(
     [
-      'default: sonnet',
+      `default: ${backend.model}`,
       'backends:',
-      `  claude: { command: ${JSON.stringify(setup.command)}, isolate: ${isolate} }`,
+      `  ${backend.name}: { command: ${JSON.stringify(backend.command)}, isolate: ${isolate} }`,
       'models:',
-      '  sonnet: { backend: claude }',
+      `  ${backend.model}: { backend: ${backend.name} }`,
       '',
     ].join('\n'),
   );
@@ -81,87 +160,92 @@ async function untilQuestion(box: Sandbox, id: string): Promise<void> {
   ).toBe(QUESTION);
 }
 
-describe.skipIf(!AGENT_BIN)('a worker with an isolated home (real Claude Code)', () => {
-  it(
-    'without isolation, the operator CLAUDE.md reaches the model',
-    { timeout: 240_000 },
-    async () => {
-      server = await startModelServer(anthropicApi);
-      sandbox = operatorSandbox(server.url, false);
-      const run = await sandbox.run(['--title', 'Greeting', '--item', 'Survey', '--item', 'Ask']);
-      await untilQuestion(sandbox, run.id);
-      const texts = requestTexts(server).filter((t) => t.includes('Plan file:'));
-      expect(texts.length).toBeGreaterThan(0);
-      expect(texts.some((t) => t.includes(MARKER))).toBe(true);
-      expect(existsSync(join(sandbox.taskDir(run.id), 'home'))).toBe(false);
-    },
-  );
+describe.skipIf(!AGENT_BIN).each([claudeCase, codexCase])(
+  'a worker with an isolated home (real $label)',
+  (cli) => {
+    it(
+      'without isolation, the operator instructions reach the model',
+      { timeout: 240_000 },
+      async () => {
+        server = await startModelServer(cli.api);
+        sandbox = operatorSandbox(cli, server.url, false);
+        const run = await sandbox.run(['--title', 'Greeting', '--item', 'Survey', '--item', 'Ask']);
+        await untilQuestion(sandbox, run.id);
+        const texts = requestTexts(server).filter((t) => t.includes('Plan file:'));
+        expect(texts.length).toBeGreaterThan(0);
+        expect(texts.some((t) => t.includes(MARKER))).toBe(true);
+        expect(texts.some((t) => t.includes(cli.hiddenText))).toBe(true);
+        expect(existsSync(join(sandbox.taskDir(run.id), 'home'))).toBe(false);
+      },
+    );
 
-  it(
-    'with isolate: true, hides it, keeps the login, and resumes the session in the same home',
-    { timeout: 300_000 },
-    async () => {
-      server = await startModelServer(anthropicApi);
-      sandbox = operatorSandbox(server.url, true);
-      const box = sandbox;
-      const run = await box.run([
-        '--title',
-        'Greeting',
-        '--item',
-        'Survey the project',
-        '--item',
-        'Ask which greeting to use',
-        '--item',
-        'Write the summary to output.md',
-      ]);
-      await untilQuestion(box, run.id);
+    it(
+      'with isolate: true, hides them, keeps the login, and resumes the session in the same home',
+      { timeout: 300_000 },
+      async () => {
+        server = await startModelServer(cli.api);
+        sandbox = operatorSandbox(cli, server.url, true);
+        const box = sandbox;
+        const run = await box.run([
+          '--title',
+          'Greeting',
+          '--item',
+          'Survey the project',
+          '--item',
+          'Ask which greeting to use',
+          '--item',
+          'Write the summary to output.md',
+        ]);
+        await untilQuestion(box, run.id);
 
-      const texts = requestTexts(server);
-      expect(texts.some((t) => t.includes('Plan file:'))).toBe(true);
-      expect(texts.filter((t) => t.includes(MARKER))).toEqual([]);
-      expect(texts.filter((t) => t.includes('operatorTools'))).toEqual([]);
-      // The request authenticated with the operator's login, copied into the worker's home.
-      expect(server.requests.map((r) => r.headers.authorization)).toContain(`Bearer ${TOKEN}`);
+        const texts = requestTexts(server);
+        expect(texts.some((t) => t.includes('Plan file:'))).toBe(true);
+        expect(texts.filter((t) => t.includes(MARKER))).toEqual([]);
+        expect(texts.filter((t) => t.includes(cli.hiddenText))).toEqual([]);
+        // The request authenticated with the operator's login, copied into the worker's home.
+        expect(server.requests.map((r) => r.headers.authorization)).toContain(cli.authorization);
 
-      const home = join(box.taskDir(run.id), 'home');
-      expect(statSync(home).mode & 0o777).toBe(0o700);
-      expect(statSync(join(home, '.credentials.json')).mode & 0o777).toBe(0o600);
-      expect(existsSync(join(home, 'CLAUDE.md'))).toBe(false);
-      expect(existsSync(join(home, 'settings.json'))).toBe(false);
-      const state = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8'));
-      expect(state.mcpServers).toBeUndefined();
-      // The operator's own files are untouched.
-      expect(readFileSync(join(box.home, '.claude', 'CLAUDE.md'), 'utf8')).toContain(MARKER);
+        const home = join(box.taskDir(run.id), 'home');
+        expect(statSync(home).mode & 0o777).toBe(0o700);
+        for (const file of cli.kept)
+          expect(statSync(join(home, file)).mode & 0o777, file).toBe(0o600);
+        for (const file of cli.hidden) expect(existsSync(join(home, file)), file).toBe(false);
+        cli.checkHome?.(home);
 
-      const answered = await box.cli(['answer', run.id, 'Hello from the test']);
-      expect(answered.code, answered.stderr).toBe(0);
-      const finished = await box.cli(['wait', run.id, '--timeout', '150'], { timeoutMs: 170_000 });
-      expect(finished.code, box.read(run.id, 'worker.log')).toBe(0);
-      await waitForCondition(box.taskDir(run.id), () =>
-        box.events(run.id).some((e) => e.type === 'exited') ? true : undefined,
-      );
+        const answered = await box.cli(['answer', run.id, 'Hello from the test']);
+        expect(answered.code, answered.stderr).toBe(0);
+        const finished = await box.cli(['wait', run.id, '--timeout', '150'], {
+          timeoutMs: 170_000,
+        });
+        expect(finished.code, box.read(run.id, 'worker.log')).toBe(0);
+        await waitForCondition(box.taskDir(run.id), () =>
+          box.events(run.id).some((e) => e.type === 'exited') ? true : undefined,
+        );
 
-      // A follow-up resumes the session Claude Code stored in the isolated home.
-      const before = server.requests.length;
-      const continued = await box.cli(['continue', run.id, 'Say that you are done.']);
-      expect(continued.code, continued.stderr).toBe(0);
-      await waitForCondition(
-        box.taskDir(run.id),
-        () =>
-          box.events(run.id).filter((e) => e.type === 'exited').length >= 2 ? true : undefined,
-        150_000,
-        () => box.read(run.id, 'worker.log'),
-      );
-      const status = await box.status(run.id);
-      expect(status.continuation, box.read(run.id, 'worker.log')).toMatchObject({ how: 'session' });
-      const resumed = requestTexts(server).slice(before);
-      expect(resumed.length).toBeGreaterThan(0);
-      // The resumed request carries the earlier conversation, and still not the operator's rules.
-      expect(resumed.some((t) => t.includes('Hello from the test'))).toBe(true);
-      expect(resumed.filter((t) => t.includes(MARKER))).toEqual([]);
-    },
-  );
-});
+        // A follow-up resumes the session the CLI stored in the isolated home.
+        const before = server.requests.length;
+        const continued = await box.cli(['continue', run.id, 'Say that you are done.']);
+        expect(continued.code, continued.stderr).toBe(0);
+        await waitForCondition(
+          box.taskDir(run.id),
+          () =>
+            box.events(run.id).filter((e) => e.type === 'exited').length >= 2 ? true : undefined,
+          150_000,
+          () => box.read(run.id, 'worker.log'),
+        );
+        const status = await box.status(run.id);
+        expect(status.continuation, box.read(run.id, 'worker.log')).toMatchObject({
+          how: 'session',
+        });
+        const resumed = requestTexts(server).slice(before);
+        expect(resumed.length).toBeGreaterThan(0);
+        // The resumed request carries the earlier conversation, and still not the operator's rules.
+        expect(resumed.some((t) => t.includes('Hello from the test'))).toBe(true);
+        expect(resumed.filter((t) => t.includes(MARKER))).toEqual([]);
+      },
+    );
+  },
+);
 
 describe('dispatch doctor', () => {
   it('says which backends and aliases isolate, and what the CLI keeps', async () => {
