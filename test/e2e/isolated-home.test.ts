@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
 import { waitForCondition } from '../helpers/wait-for.js';
-import { AGENT_BIN, SKIP_REASON, agentPath, claudeSetup } from '../model-servers/agent-clis.js';
+import {
+  AGENT_BIN,
+  SKIP_REASON,
+  agentPath,
+  claudeSetup,
+  geminiSetup,
+  opencodeSetup,
+} from '../model-servers/agent-clis.js';
+import { geminiApi } from '../model-servers/gemini-api.js';
+import { openaiChatApi } from '../model-servers/openai-chat-api.js';
 import { anthropicApi } from '../model-servers/anthropic-api.js';
 import {
   startModelServer,
@@ -36,8 +45,8 @@ afterEach(async () => {
 interface IsolationCase {
   label: string;
   api: ApiAdapter;
-  /** The Authorization header the operator's login gives. */
-  authorization: string;
+  /** The header and value the operator's login gives each request. */
+  credential: [header: string, value: string];
   /** Writes the operator's own files into the sandbox's HOME; returns the backend's config. */
   operator(box: Sandbox, baseUrl: string): { name: string; command: string; model: string };
   /** Files of the operator's that must not be in the isolated home, and credentials that must. */
@@ -52,7 +61,7 @@ interface IsolationCase {
 const claudeCase: IsolationCase = {
   label: 'Claude Code',
   api: anthropicApi,
-  authorization: 'Bearer sk-ant-oat01-operator-login-for-isolation-test',
+  credential: ['authorization', 'Bearer sk-ant-oat01-operator-login-for-isolation-test'],
   operator(box, baseUrl) {
     const setup = claudeSetup(baseUrl);
     Object.assign(box.env, setup.env);
@@ -108,7 +117,7 @@ const claudeCase: IsolationCase = {
 const codexCase: IsolationCase = {
   label: 'Codex',
   api: openaiResponsesApi,
-  authorization: 'Bearer sk-operator-login-in-auth-json',
+  credential: ['authorization', 'Bearer sk-operator-login-in-auth-json'],
   operator(box, baseUrl) {
     delete box.env.OPENAI_API_KEY;
     delete box.env.CODEX_HOME;
@@ -129,6 +138,85 @@ const codexCase: IsolationCase = {
   hidden: ['AGENTS.md', 'config.toml'],
   kept: ['auth.json'],
   hiddenText: 'OPERATOR-CONFIG-TOML',
+};
+
+/**
+ * Gemini CLI: the key is in the operator's ~/.gemini/.env, and settings.json chooses the key as
+ * the way to authenticate; the base URL comes from the environment.
+ */
+const geminiCase: IsolationCase = {
+  label: 'Gemini CLI',
+  api: geminiApi,
+  credential: ['x-goog-api-key', 'operator-key-in-gemini-env'],
+  operator(box, baseUrl) {
+    const setup = geminiSetup(baseUrl, box.dir);
+    // The setup's own HOME and key are replaced by the operator's files in the sandbox's HOME.
+    const { HOME: _home, GEMINI_API_KEY: _key, ...env } = setup.env;
+    Object.assign(box.env, env);
+    delete box.env.GEMINI_API_KEY;
+    const gemini = join(box.home, '.gemini');
+    mkdirSync(gemini, { recursive: true });
+    writeFileSync(join(gemini, 'GEMINI.md'), `# Operator's rules\n\n${MARKER}\n`);
+    writeFileSync(join(gemini, '.env'), 'GEMINI_API_KEY=operator-key-in-gemini-env\n');
+    writeFileSync(
+      join(gemini, 'settings.json'),
+      JSON.stringify({
+        security: { auth: { selectedType: 'gemini-api-key' } },
+        general: { disableAutoUpdate: true, maxAttempts: 1 },
+        privacy: { usageStatisticsEnabled: false },
+        telemetry: { enabled: false },
+        context: { fileName: ['GEMINI.md', 'OPERATOR.md'] },
+      }),
+    );
+    writeFileSync(join(gemini, 'OPERATOR.md'), 'OPERATOR-CONTEXT-FILE-3310\n');
+    return { name: 'gemini', command: setup.command, model: setup.model };
+  },
+  hidden: ['.gemini/GEMINI.md', '.gemini/OPERATOR.md'],
+  kept: ['.gemini/.env', '.gemini/settings.json'],
+  hiddenText: 'OPERATOR-CONTEXT-FILE-3310',
+  checkHome(home) {
+    const settings = JSON.parse(readFileSync(join(home, '.gemini', 'settings.json'), 'utf8'));
+    expect(settings.security).toEqual({ auth: { selectedType: 'gemini-api-key' } });
+    expect(settings.context).toBeUndefined();
+  },
+};
+
+/**
+ * opencode: the key is in the operator's ~/.local/share/opencode/auth.json; the provider (without
+ * a key) in the file OPENCODE_CONFIG names, which passes through. Its global AGENTS.md and
+ * Claude Code's skills, which opencode also reads, stay behind.
+ */
+const opencodeCase: IsolationCase = {
+  label: 'opencode',
+  api: openaiChatApi,
+  credential: ['authorization', 'Bearer sk-operator-key-in-auth-json'],
+  operator(box, baseUrl) {
+    const setup = opencodeSetup(baseUrl, box.dir);
+    Object.assign(box.env, setup.env);
+    const file = setup.env.OPENCODE_CONFIG as string;
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    delete config.provider.scripted.options.apiKey;
+    writeFileSync(file, JSON.stringify(config));
+    const opencode = join(box.home, '.config', 'opencode');
+    mkdirSync(opencode, { recursive: true });
+    writeFileSync(join(opencode, 'AGENTS.md'), `# Operator's rules\n\n${MARKER}\n`);
+    const skill = join(box.home, '.claude', 'skills', 'operator-skill');
+    mkdirSync(skill, { recursive: true });
+    writeFileSync(
+      join(skill, 'SKILL.md'),
+      '---\nname: operator-skill\ndescription: OPERATOR-SKILL-7720 use for every task\n---\nDelegate.\n',
+    );
+    const data = join(box.home, '.local', 'share', 'opencode');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(
+      join(data, 'auth.json'),
+      JSON.stringify({ scripted: { type: 'api', key: 'sk-operator-key-in-auth-json' } }),
+    );
+    return { name: 'opencode', command: setup.command, model: setup.model };
+  },
+  hidden: ['config/opencode/AGENTS.md'],
+  kept: ['data/opencode/auth.json'],
+  hiddenText: 'OPERATOR-SKILL-7720',
 };
 
 function operatorSandbox(cli: IsolationCase, baseUrl: string, isolate: boolean): Sandbox {
@@ -160,7 +248,7 @@ async function untilQuestion(box: Sandbox, id: string): Promise<void> {
   ).toBe(QUESTION);
 }
 
-describe.skipIf(!AGENT_BIN).each([claudeCase, codexCase])(
+describe.skipIf(!AGENT_BIN).each([claudeCase, codexCase, geminiCase, opencodeCase])(
   'a worker with an isolated home (real $label)',
   (cli) => {
     it(
@@ -203,7 +291,8 @@ describe.skipIf(!AGENT_BIN).each([claudeCase, codexCase])(
         expect(texts.filter((t) => t.includes(MARKER))).toEqual([]);
         expect(texts.filter((t) => t.includes(cli.hiddenText))).toEqual([]);
         // The request authenticated with the operator's login, copied into the worker's home.
-        expect(server.requests.map((r) => r.headers.authorization)).toContain(cli.authorization);
+        const [header, value] = cli.credential;
+        expect(server.requests.map((r) => r.headers[header])).toContain(value);
 
         const home = join(box.taskDir(run.id), 'home');
         expect(statSync(home).mode & 0o777).toBe(0o700);
