@@ -1,5 +1,6 @@
 import type { BackendType } from '../config/config-schema.js';
 import type { TokenUsage } from '../task/task-events.js';
+import type { IsolatedHome } from './isolated-home.js';
 
 /** What made a worker fail to start or die at once, recognised from its log. */
 export type FailureKind =
@@ -176,6 +177,11 @@ export interface Backend {
   invocation(input: InvocationInput): Invocation;
   /** How it resumes a session its JSON output named; absent when it cannot. */
   resume?: SessionResume;
+  /**
+   * How the CLI runs with a home of its own (`isolate: true` in the config); absent when it
+   * cannot.
+   */
+  isolation?: IsolatedHome;
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */
   events?: EventRenderer;

@@ -2,6 +2,8 @@ import type { Backend } from './backend.js';
 import { claudeEvents } from './claude-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { hasOption, optionValue, parseCommand } from './parse-command.js';
+import { folderFrom, type IsolatedHome } from './isolated-home.js';
+import { join } from 'node:path';
 
 const ROOT_ADVICE =
   'Claude Code refuses --dangerously-skip-permissions as root. Run dispatch as a normal user, or, if this machine is a sandbox, put IS_SANDBOX=1 in the backend command (e.g. `env IS_SANDBOX=1 claude -p …`); dispatch never sets it for you.';
@@ -24,6 +26,40 @@ const CLAUDE_FAILURES: FailurePattern[] = [
       'Claude usage or rate limit reached: wait, or `dispatch retry ID --model OTHER` with a model of another backend.',
   },
 ];
+
+/**
+ * Claude Code keeps everything in CLAUDE_CONFIG_DIR (default ~/.claude, with its state file
+ * ~/.claude.json beside it; inside the folder when the variable is set). A login lives in
+ * .credentials.json (Linux) and the account and a /login managed key in the state file, whose
+ * user-level MCP servers and project settings stay behind. ANTHROPIC_API_KEY and
+ * CLAUDE_CODE_OAUTH_TOKEN in the environment pass through.
+ */
+const claudeIsolation: IsolatedHome = {
+  folders: { CLAUDE_CONFIG_DIR: '.' },
+  credentials: (env, home) => {
+    const dir = folderFrom(env, 'CLAUDE_CONFIG_DIR', join(home, '.claude'));
+    // The state file sits in the folder only when the variable moved it.
+    const moved = dir !== join(home, '.claude');
+    return [
+      { from: join(dir, '.credentials.json'), to: '.credentials.json' },
+      {
+        from: join(moved ? dir : home, '.claude.json'),
+        to: '.claude.json',
+        keys: [
+          'oauthAccount',
+          'userID',
+          'primaryApiKey',
+          'customApiKeyResponses',
+          'hasCompletedOnboarding',
+        ],
+      },
+    ];
+  },
+  keeps:
+    'the login (.credentials.json), the account and managed key of .claude.json; ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN from the environment',
+  hides:
+    'CLAUDE.md, settings.json (hooks, permissions, env), skills, commands, agents, plugins, output styles, and the MCP servers and project settings in .claude.json',
+};
 
 /**
  * Claude Code: `claude -p`, the prompt on standard input. We add `--output-format stream-json --verbose` (unless the
@@ -60,6 +96,7 @@ export const claudeBackend: Backend = {
     },
     lost: /No conversation found with session ID/i,
   },
+  isolation: claudeIsolation,
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
   events: claudeEvents,
   checkCommand: ({ assignments, args }, { env, isRoot }) => {

@@ -2,6 +2,26 @@ import type { Backend, BackendProblem } from './backend.js';
 import { codexEvents } from './codex-events.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { hasOption, optionValue, parseCommand } from './parse-command.js';
+import { folderFrom, type IsolatedHome } from './isolated-home.js';
+import { join } from 'node:path';
+
+/**
+ * Codex keeps its login (auth.json), config.toml, AGENTS.md, skills, prompts, rules and sessions
+ * in CODEX_HOME (default ~/.codex). Only the login comes along: config.toml also holds MCP
+ * servers, notify hooks and profiles, so settings a worker needs go in the command (`-c key=value`).
+ */
+const codexIsolation: IsolatedHome = {
+  folders: { CODEX_HOME: '.' },
+  credentials: (env, home) => [
+    {
+      from: join(folderFrom(env, 'CODEX_HOME', join(home, '.codex')), 'auth.json'),
+      to: 'auth.json',
+    },
+  ],
+  keeps: 'the login (auth.json); OPENAI_API_KEY and provider keys from the environment',
+  hides:
+    'AGENTS.md and AGENTS.override.md, config.toml (MCP servers, notify hooks, profiles, providers), skills, prompts, rules',
+};
 
 const AUTO_APPROVAL =
   '--dangerously-bypass-approvals-and-sandbox (or --sandbox workspace-write with --skip-git-repo-check)';
@@ -75,6 +95,7 @@ export const codexBackend: Backend = {
     },
     lost: /no rollout found for thread id/i,
   },
+  isolation: codexIsolation,
   classifyFailure: (log) => classifyWith([...CODEX_FAILURES, ...COMMON_FAILURES], log),
   events: codexEvents,
   checkCommand: ({ args }, { flags }) => {

@@ -2,6 +2,31 @@ import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { geminiEvents } from './gemini-events.js';
 import { hasOption, optionValue, parseCommand } from './parse-command.js';
+import { folderFrom, type IsolatedHome } from './isolated-home.js';
+import { join } from 'node:path';
+
+/**
+ * Gemini CLI takes GEMINI_CLI_HOME as its home: everything of its own is in `.gemini/` there
+ * (settings.json, GEMINI.md, skills, commands, extensions, the Google login). The login and
+ * the chosen way to authenticate (settings' security.auth) come along; GEMINI_API_KEY in the
+ * environment passes through.
+ */
+const geminiIsolation: IsolatedHome = {
+  folders: { GEMINI_CLI_HOME: '.' },
+  credentials: (env, home) => {
+    const dir = join(folderFrom(env, 'GEMINI_CLI_HOME', home), '.gemini');
+    return [
+      { from: join(dir, 'oauth_creds.json'), to: '.gemini/oauth_creds.json' },
+      { from: join(dir, 'google_accounts.json'), to: '.gemini/google_accounts.json' },
+      { from: join(dir, '.env'), to: '.gemini/.env' },
+      { from: join(dir, 'settings.json'), to: '.gemini/settings.json', keys: ['security.auth'] },
+    ];
+  },
+  keeps:
+    'the Google login (oauth_creds.json, google_accounts.json), .gemini/.env, the auth choice of settings.json; GEMINI_API_KEY and Vertex variables from the environment',
+  hides:
+    'GEMINI.md, the rest of settings.json (MCP servers, hooks, tools, model settings), skills, commands, extensions, policies',
+};
 
 const GEMINI_FAILURES: FailurePattern[] = [
   {
@@ -64,6 +89,7 @@ export const geminiBackend: Backend = {
     },
     lost: /(Error resuming session|Invalid session identifier|No previous sessions found)/i,
   },
+  isolation: geminiIsolation,
   classifyFailure: (log) => classifyWith([...GEMINI_FAILURES, ...COMMON_FAILURES], log),
   events: geminiEvents,
   checkCommand: ({ args }, { env, flags }) => {

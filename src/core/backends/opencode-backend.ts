@@ -2,6 +2,33 @@ import type { Backend, BackendProblem } from './backend.js';
 import { COMMON_FAILURES, classifyWith, type FailurePattern } from './failure-patterns.js';
 import { opencodeEvents } from './opencode-events.js';
 import { hasOption, optionValue, parseCommand } from './parse-command.js';
+import { folderFrom, type IsolatedHome } from './isolated-home.js';
+import { join } from 'node:path';
+
+/**
+ * opencode follows the XDG folders: its config (opencode.json, AGENTS.md, agents, commands,
+ * plugins) under XDG_CONFIG_HOME/opencode, its provider logins (auth.json) and sessions under
+ * XDG_DATA_HOME/opencode. It also reads Claude Code's ~/.claude/CLAUDE.md and skills and
+ * ~/.agents/skills unless told not to. Its cache (downloaded provider packages) stays shared.
+ */
+const opencodeIsolation: IsolatedHome = {
+  folders: { XDG_CONFIG_HOME: 'config', XDG_DATA_HOME: 'data' },
+  switches: { OPENCODE_DISABLE_CLAUDE_CODE: '1', OPENCODE_DISABLE_EXTERNAL_SKILLS: '1' },
+  credentials: (env, home) => [
+    {
+      from: join(
+        folderFrom(env, 'XDG_DATA_HOME', join(home, '.local', 'share')),
+        'opencode',
+        'auth.json',
+      ),
+      to: 'data/opencode/auth.json',
+    },
+  ],
+  keeps:
+    'the provider logins (auth.json); provider keys and OPENCODE_CONFIG from the environment; the shared cache',
+  hides:
+    "opencode.json, AGENTS.md, agents, commands, plugins and skills of ~/.config/opencode; Claude Code's CLAUDE.md and skills; ~/.agents/skills",
+};
 
 /** The ids in `opencode models` output: one `provider/model` per line; log lines are skipped. */
 export function parseOpencodeModels(output: string): string[] {
@@ -71,6 +98,7 @@ export const opencodeBackend: Backend = {
     },
     lost: /Session not found/i,
   },
+  isolation: opencodeIsolation,
   classifyFailure: (log) => classifyWith([...OPENCODE_FAILURES, ...COMMON_FAILURES], log),
   events: opencodeEvents,
   checkCommand: ({ args }) => {

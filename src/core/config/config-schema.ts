@@ -20,6 +20,8 @@ const backendSchema = z.union([
   z.strictObject({
     command: commandString,
     type: z.enum(BACKEND_TYPES).optional(),
+    /** Run its workers with a home of their own (docs/backends.md, Isolated home). */
+    isolate: z.boolean().optional(),
   }),
 ]);
 
@@ -42,6 +44,7 @@ const aliasSchema = z.union([
     prompt: z.string().optional(),
     capabilities: z.array(z.string().trim().min(1)).optional(),
     max_parallel: positiveInt.optional(),
+    isolate: z.boolean().optional(),
   }),
 ]);
 

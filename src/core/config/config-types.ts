@@ -4,6 +4,8 @@ export interface BackendConfig {
   name: string;
   command: string;
   type: BackendType;
+  /** Its workers run with a home of their own, the operator's instructions and settings hidden. */
+  isolate?: boolean;
 }
 
 export interface ModelConfig {
@@ -23,6 +25,8 @@ export interface AliasConfig {
   prompt: string | undefined;
   capabilities: string[];
   maxParallel: number | undefined;
+  /** Overrides the backend's `isolate` for tasks run through this alias. */
+  isolate?: boolean;
 }
 
 /** Limits on one routing name's queue, held across every node of the fleet. */

@@ -27,6 +27,7 @@ import {
 } from './config-types.js';
 
 import { addSim, emptyConfig } from './builtin-config.js';
+import { AGENT_BACKENDS, backendFor } from '../backends/backend-registry.js';
 import { unclosedConstructBefore } from './unclosed-construct.js';
 
 const MAX_ALIAS_COUNT = 100;
@@ -65,6 +66,7 @@ export function parseConfig(text: string, file: string): Config {
     : normalizeNew(result.data as NewConfigInput, file, doc, lineCounter);
   applyCommon(config, result.data);
   addSim(config);
+  checkIsolation(config, doc, lineCounter, file);
   checkDefault(config, doc, lineCounter);
   return config;
 }
@@ -218,9 +220,9 @@ function allowedKeys(path: string[]): string | undefined {
     return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
-  if (section === 'backends' || section === 'agents') return 'command, type';
+  if (section === 'backends' || section === 'agents') return 'command, type, isolate';
   if (section === 'models') return 'backend, id';
-  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel';
+  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel, isolate';
   if (section === 'notify') return 'desktop, question, completed, failed, timed-out, cancelled';
   return undefined;
 }
@@ -228,21 +230,51 @@ function allowedKeys(path: string[]): string | undefined {
 function unionExpectation(path: string[]): string {
   const [section] = path;
   if (section === 'backends' || section === 'agents')
-    return 'expected a command string, or a mapping with `command:` (and optional `type:`)';
+    return 'expected a command string, or a mapping with `command:` (and optional `type:`, `isolate:`)';
   if (section === 'models')
     return 'expected a mapping such as `{ backend: claude }` (optionally with `id:`), a backend name, or nothing';
   if (section === 'aliases')
-    return 'expected a model name, or a mapping with `model:` (and optional `prompt:`, `capabilities:`, `max_parallel:`)';
+    return 'expected a model name, or a mapping with `model:` (and optional `prompt:`, `capabilities:`, `max_parallel:`, `isolate:`)';
   return 'see docs/config.md for the expected form';
 }
 
 function toBackend(
   name: string,
-  value: string | { command: string; type?: BackendConfig['type'] },
+  value: string | { command: string; type?: BackendConfig['type']; isolate?: boolean },
 ): BackendConfig {
   const command = withoutExec(typeof value === 'string' ? value : value.command);
   const explicit = typeof value === 'string' ? undefined : value.type;
-  return { name, command, type: inferBackendType(name, command, explicit) };
+  const backend: BackendConfig = { name, command, type: inferBackendType(name, command, explicit) };
+  if (typeof value !== 'string' && value.isolate !== undefined) backend.isolate = value.isolate;
+  return backend;
+}
+
+/** `isolate: true` on a backend whose CLI has no isolated home to offer is a config error. */
+function checkIsolation(
+  config: Config,
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): void {
+  const offering = AGENT_BACKENDS.filter((b) => b.isolation).map((b) => b.type);
+  const refuse = (path: string[], who: string, backend: BackendConfig) =>
+    new DispatchError(
+      'config',
+      `${file}: ${who} sets isolate: true, but backend "${backend.name}" (${backend.type}) has no isolated home to offer`,
+      {
+        location: locate(doc, lineCounter, path, file),
+        hint: `Isolation is available for these kinds of backend: ${offering.join(', ')}. Remove isolate: there.`,
+      },
+    );
+  for (const backend of Object.values(config.backends))
+    if (backend.isolate && !backendFor(backend.type).isolation)
+      throw refuse(['backends', backend.name, 'isolate'], `backend "${backend.name}"`, backend);
+  for (const alias of Object.values(config.aliases)) {
+    const model = config.models[alias.model];
+    const backend = model && config.backends[model.backend];
+    if (alias.isolate && backend && !backendFor(backend.type).isolation)
+      throw refuse(['aliases', alias.name, 'isolate'], `alias "${alias.name}"`, backend);
+  }
 }
 
 /**
@@ -307,6 +339,7 @@ function normalizeNew(
       prompt: 'prompt' in spec ? spec.prompt : undefined,
       capabilities: 'capabilities' in spec ? (spec.capabilities ?? []) : [],
       maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
+      ...('isolate' in spec && spec.isolate !== undefined ? { isolate: spec.isolate } : {}),
     };
     if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
       throw new DispatchError(

@@ -26,7 +26,8 @@ export function renderConfig(input: RenderInput): string {
     '# The model used when a task names none.',
     `default: ${scalar(input.default)}`,
     '',
-    '# How to start each agent CLI non-interactively.',
+    '# How to start each agent CLI non-interactively. `isolate: true` under a backend runs its',
+    '# workers without your own instruction files, settings, skills and hooks (docs/config.md).',
     'backends:',
   ];
   for (const backend of input.backends) {

@@ -46,6 +46,12 @@ export interface TaskMeta {
   alias?: string;
   /** Text appended from the alias, if the model was chosen through one. */
   aliasPrompt?: string;
+  /**
+   * The worker runs with a home of its own inside the task folder (the backend's or alias's
+   * `isolate: true`): the CLI keeps its credentials but not the operator's instructions and
+   * settings. Every attempt of the task uses the same home, so its sessions can be resumed.
+   */
+  isolate?: boolean;
   cwd: string;
   worktree?: WorktreeInfo;
   /** Run by a worker node through this queue rather than on this machine. */

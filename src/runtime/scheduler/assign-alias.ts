@@ -25,7 +25,7 @@ export function assignAlias(
   // Re-signed below: only a record that was the user's own may be.
   assertTrusted(meta.id, files, meta, [], 'start', store.env);
   const fields = modelFields(resolveModel(config, { explicit: alias }));
-  const { alias: _oldAlias, aliasPrompt: _oldPrompt, ...rest } = meta;
+  const { alias: _oldAlias, aliasPrompt: _oldPrompt, isolate: _oldIsolate, ...rest } = meta;
   const updated: TaskMeta = signTask(
     { ...rest, ...fields, argv: displayArgv(fields, '<prompt.md>') },
     store.env,

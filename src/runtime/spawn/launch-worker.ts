@@ -20,6 +20,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { workerInvocation } from './worker-invocation.js';
+import { prepareIsolatedHome } from './isolated-home.js';
 import { recordSpawned } from './record-spawned.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
@@ -67,7 +68,18 @@ export function launchWorker(
       hint: 'Recreate the folder or dispatch the task again with --cwd.',
     });
   }
-  const onStdin = backendOfTask(meta.backendType).promptInput === 'stdin';
+  const backend = backendOfTask(meta.backendType);
+  const onStdin = backend.promptInput === 'stdin';
+  let isolated: Record<string, string> = {};
+  if (meta.isolate && backend.isolation) {
+    try {
+      isolated = prepareIsolatedHome(files.taskDir, backend.isolation, store.env);
+    } catch (error) {
+      const message = (error as Error).message;
+      store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(message) });
+      throw error;
+    }
+  }
   // The command comes from the verified task.json and the backend's descriptor; only the session
   // id comes from the history, and it is checked again to be a plain token (one argument).
   const { command, args, jsonEvents } = workerInvocation(
@@ -110,7 +122,7 @@ export function launchWorker(
       cwd,
       detached: true,
       stdio,
-      env: workerEnv(store.env, files, meta, attempt),
+      env: { ...workerEnv(store.env, files, meta, attempt), ...isolated },
     });
   } catch (error) {
     closeAll();

@@ -13,6 +13,7 @@ export type ModelFields = Pick<
   | 'passModel'
   | 'alias'
   | 'aliasPrompt'
+  | 'isolate'
 >;
 
 /** The task.json fields that say which model, backend and alias run a task. */
@@ -26,6 +27,8 @@ export function modelFields(choice: ModelChoice): ModelFields {
     passModel: choice.model.passModel,
     ...(choice.alias ? { alias: choice.alias.name } : {}),
     ...(choice.alias?.prompt ? { aliasPrompt: choice.alias.prompt } : {}),
+    // The alias's choice wins over its backend's.
+    ...((choice.alias?.isolate ?? choice.backend.isolate) ? { isolate: true } : {}),
   };
 }
 

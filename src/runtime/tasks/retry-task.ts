@@ -54,7 +54,7 @@ export async function retryTask(
     await stopProcessGroup(worker.pid);
   if (options.model) {
     const choice = resolveModel(config, { explicit: options.model });
-    const { alias: _alias, aliasPrompt: _aliasPrompt, ...kept } = meta;
+    const { alias: _alias, aliasPrompt: _aliasPrompt, isolate: _isolate, ...kept } = meta;
     const fields = modelFields(choice);
     const updated: TaskMeta = signTask(
       { ...kept, ...fields, argv: displayArgv(fields, '<prompt.md>') },

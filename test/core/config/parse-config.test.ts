@@ -372,7 +372,7 @@ describe('parseConfig: schema errors', () => {
     expect(error.code).toBe('config');
     expect(error.message).toBe(`${FILE}: unknown key comand in backends.claude`);
     expectAt(error, text, 4, 'comand');
-    expect(error.hint).toBe('Allowed keys here: command, type. Check the spelling.');
+    expect(error.hint).toBe('Allowed keys here: command, type, isolate. Check the spelling.');
   });
 
   it('names a misspelled key in an old-format agent', () => {

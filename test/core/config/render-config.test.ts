@@ -62,6 +62,7 @@ describe('renderConfig', () => {
     const text = renderConfig(INPUT);
     expect(text).toContain('# timeout_minutes: 30');
     expect(text).toContain('# max_parallel: 4');
+    expect(text).toContain('`isolate: true` under a backend');
     const config = parseConfig(text, FILE);
     expect(config.timeoutMinutes).toBe(30);
     expect(config.maxParallel).toBeUndefined();
