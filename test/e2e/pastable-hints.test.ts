@@ -113,4 +113,24 @@ describe('hints that work when pasted', () => {
     expect(pasted.status, pasted.output).toBe(0);
     expect(sandbox.read(run.id, 'plan.md')).toContain('Look at the tests too');
   });
+
+  it('turns a second answer to a question into a note with the same words', async () => {
+    const run = await sandbox.run([
+      '--model',
+      'sim',
+      '--item',
+      'ask: First?',
+      '--item',
+      'ask: Second?',
+    ]);
+    expect((await sandbox.cli(['wait', run.id, '--timeout', '20'])).code).toBe(0);
+    expect((await sandbox.cli(['answer', run.id, 'one'])).code).toBe(0);
+    const again = await sandbox.cli(['answer', run.id, '1', 'use the second file']);
+    expect(again.code).toBe(6);
+    const hint = again.stderr.split('\n')[1] as string;
+    expect(hint).toContain(`dispatch note ${run.id} 'use the second file'`);
+    const pasted = paste(commandIn(hint));
+    expect(pasted.status, pasted.output).toBe(0);
+    expect(sandbox.read(run.id, 'plan.md')).toContain('use the second file');
+  });
 });

@@ -23,7 +23,7 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
   const files = store.requireOwn(id, 'add notes to');
   if (!text.trim())
     throw new DispatchError('usage', 'the note is empty', {
-      hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',
+      hint: `Give the note text after the id, e.g. dispatch note ${id} "The admin panel uses legacy-auth.js"`,
     });
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
