@@ -1,19 +1,40 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
 import { CLI, REPO_ROOT } from '../helpers/run-cli.js';
+import { Tmux } from '../helpers/tmux.js';
+
+/** Whether a shell is installed: zsh and fish are optional (bash is always there). */
+const installed = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
 const VERSION = (
   JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
 let sandbox: Sandbox;
+let tmux: Tmux | undefined;
 beforeEach(() => {
   sandbox = new Sandbox();
 });
-afterEach(() => sandbox.cleanup());
+afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
+  sandbox.cleanup();
+});
+
+/** A folder with `dispatch` in it, to put on PATH as an installed copy would be. */
+function dispatchOnPath(): string {
+  const bin = join(sandbox.dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'dispatch'),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`,
+  );
+  chmodSync(join(bin, 'dispatch'), 0o755);
+  return bin;
+}
 
 describe('help and version as people type them', () => {
   it('prints the version for -v, -V, --version and `dispatch version`', async () => {
@@ -105,5 +126,49 @@ describe('dispatch completion', () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('no completion for the shell "powershell"');
     expect(other.stderr).toContain('dispatch completion bash');
+  });
+
+  it.skipIf(!installed('fish'))('completes task ids and options in fish', async () => {
+    await sandbox.run(['--model', 'sim', '--id', 'review-auth', '--item', 'Look']);
+    const script = await sandbox.cli(['completion', 'fish']);
+    writeFileSync(join(sandbox.dir, 'dispatch.fish'), script.stdout);
+    const env = { ...sandbox.env, PATH: `${dispatchOnPath()}:${sandbox.env.PATH ?? ''}` };
+    const complete = (line: string) =>
+      spawnSync(
+        'fish',
+        ['-c', `source ${join(sandbox.dir, 'dispatch.fish')}; complete -C '${line}'`],
+        {
+          cwd: sandbox.project,
+          env,
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      )
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map((entry) => entry.split('\t')[0]);
+    expect(complete('dispatch sta')).toEqual(['status']);
+    expect(complete('dispatch retry --mo')).toEqual(['--model']);
+    expect(complete('dispatch show rev')).toEqual(['review-auth']);
+  });
+
+  it.skipIf(!installed('zsh'))('completes a command and a task id in zsh', async () => {
+    await sandbox.run(['--model', 'sim', '--id', 'review-auth', '--item', 'Look']);
+    const script = await sandbox.cli(['completion', 'zsh']);
+    writeFileSync(join(sandbox.dir, 'dispatch.zsh'), script.stdout);
+    tmux = new Tmux(sandbox.dir, {
+      ...sandbox.env,
+      PATH: `${dispatchOnPath()}:${sandbox.env.PATH ?? ''}`,
+    });
+    tmux.start('zsh', ['zsh', '-f'], { cwd: sandbox.project, width: 100, height: 10 });
+    tmux.type('zsh', `source ${join(sandbox.dir, 'dispatch.zsh')}; echo loaded`);
+    tmux.keys('zsh', 'Enter');
+    await tmux.waitForScreen('zsh', /^loaded$/m);
+    tmux.type('zsh', 'dispatch sta');
+    tmux.keys('zsh', 'Tab');
+    await tmux.waitForScreen('zsh', /dispatch status\s*$/m);
+    tmux.type('zsh', 'rev');
+    tmux.keys('zsh', 'Tab');
+    await tmux.waitForScreen('zsh', /dispatch status review-auth\s*$/m);
   });
 });
