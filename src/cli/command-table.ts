@@ -86,16 +86,26 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ['trust'],
     load: async () => (await import('./commands/trust-command.js')).registerTrust,
   },
+  {
+    names: ['completion'],
+    load: async () => (await import('./commands/completion-command.js')).registerCompletion,
+  },
+  {
+    names: ['version'],
+    load: async () => (await import('./commands/version-command.js')).registerVersion,
+  },
 ];
 
 /**
  * The commands to register for these arguments: just the one named, none for the bare warm-up
- * or --version, and all of them for help, another flag or an unknown word (so commander can list
+ * or --version, and all of them for help (`dispatch help run` included), completion (whose
+ * scripts list every command's options), another flag or an unknown word (so commander can list
  * and suggest).
  */
 export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
   const word = argv[2];
   if (word === undefined || word === '--version' || word === '-V') return [];
+  if (word === 'help' || word === 'completion') return COMMANDS;
   const named = COMMANDS.find((entry) => entry.names.includes(word));
   return named ? [named] : COMMANDS;
 }

@@ -15,7 +15,8 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
     .description(
       'Hand tasks to background AI coding agents (Claude Code, Cursor, Codex, Gemini, any prompt CLI) with a checklist plan; get control back at once; answer their questions; see them finish.',
     )
-    .version(version, '-V, --version')
+    .version(version, '-V, --version', 'print the version (so do -v and `dispatch version`)')
+    .helpCommand('help [command]', 'show the help of a command, or this list')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
@@ -42,7 +43,7 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
 }
 
 function unknownCommand(words: readonly string[]): DispatchError {
-  const names = COMMANDS.flatMap((entry) => entry.names);
+  const names = [...COMMANDS.flatMap((entry) => entry.names), 'help'];
   const closest = closestMatch(words[0] ?? '', names);
   const hint = closest
     ? `Did you mean \`dispatch ${closest}\`? See dispatch --help.`
@@ -50,13 +51,30 @@ function unknownCommand(words: readonly string[]): DispatchError {
   return new DispatchError('usage', `unknown command "${words[0] ?? ''}"`, { hint });
 }
 
+/** `dispatch -v` is what many CLIs answer with their version: the same as `-V` and `version`. */
+function spelledOut(argv: string[]): string[] {
+  return argv.length === 3 && argv[2] === '-v' ? [...argv.slice(0, 2), '--version'] : argv;
+}
+
+/** `dispatch help nosuch`: commander would print the full help and succeed. */
+function refuseHelpOfUnknown(program: Command, words: readonly string[]): void {
+  const topic = words[3];
+  if (words[2] !== 'help' || topic === undefined || topic === 'help') return;
+  const known = program.commands.some(
+    (command) => command.name() === topic || command.aliases().includes(topic),
+  );
+  if (!known) throw unknownCommand([topic]);
+}
+
 /** Only this function turns errors into messages and exit codes. */
 export async function main(argv: string[]): Promise<number> {
   const ctx = new CliContext();
   try {
     await ctx.ops.prepare();
-    const program = await buildProgram(ctx, argv);
-    await program.parseAsync(argv);
+    const words = spelledOut(argv);
+    const program = await buildProgram(ctx, words);
+    refuseHelpOfUnknown(program, words);
+    await program.parseAsync(words);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (caught) {
     // A full or read-only file system is the user's to fix, not a bug: one line naming the file.

@@ -15,7 +15,7 @@ import {
   taskRow,
 } from '../format/task-view.js';
 import { paint } from '../../ui/shared/style.js';
-import { causeSummary } from '../../ui/shared/failure-cause.js';
+import { causeSummary, pastableAdvice } from '../../ui/shared/failure-cause.js';
 import { usageText } from '../format/usage-text.js';
 import { worktreeLines } from '../format/results-view.js';
 
@@ -34,7 +34,9 @@ async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<voi
     planPath: detail.planFile,
     queue: detail.queue,
     logTail: detail.logTail ?? undefined,
-    cause: cause ? `${causeSummary(cause, live)}\n            ${cause.advice}` : undefined,
+    cause: cause
+      ? `${causeSummary(cause, live)}\n            ${pastableAdvice(cause.advice, id, detail.alternatives)}`
+      : undefined,
     usage: detail.usage ? usageText(detail.usage) : undefined,
     worktree: detail.worktree ? worktreeLines(id, detail.worktree) : undefined,
   });

@@ -8,6 +8,7 @@ import { taskResultsOperation } from '../../operations/task-results-operation.js
 import { numberFlag, type CliContext } from '../cli-context.js';
 import { summaryExcerpt, worktreeCommands, worktreeFacts } from '../format/results-view.js';
 import { EXIT } from '../exit-codes.js';
+import { pastableAdvice } from '../../ui/shared/failure-cause.js';
 
 type AttentionTask = WaitResult['tasks'][number];
 
@@ -30,9 +31,13 @@ async function describe(ctx: CliContext, status: AttentionTask): Promise<string>
       ].join('\n');
     default: {
       const cause = status.cause
-        ? `\n  cause: ${status.cause.label}: ${status.cause.evidence}\n  ${status.cause.advice}`
+        ? `\n  cause: ${status.cause.label}: ${status.cause.evidence}\n  ${pastableAdvice(status.cause.advice, status.id, status.alternatives)}`
         : '';
-      const other = status.alternatives?.[0] ? ` --model ${status.alternatives[0]}` : '';
+      const other = status.alternatives?.[0]
+        ? ` --model ${status.alternatives[0]}`
+        : status.alternatives
+          ? '   (no other installed model is configured)'
+          : '';
       const head = terminalText(
         `${status.id}: ${status.state} (${progress} items)${status.reason ? `: ${status.reason}` : ''}${cause}`,
       );

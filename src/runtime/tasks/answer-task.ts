@@ -1,4 +1,5 @@
 import { DispatchError } from '../../core/errors.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
 import { formatSeq, ipcFileName } from '../../core/ipc/ipc-protocol.js';
 import { nextAttempt, preview } from '../../core/task/task-events.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
@@ -36,7 +37,7 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
   const text = request.text;
   if (!text.trim())
     throw new DispatchError('usage', 'the answer is empty', {
-      hint: 'Give the answer text: dispatch answer ID "Use PostgreSQL"',
+      hint: `Give the text after the id, or run this on a terminal to be asked for it: dispatch answer ${request.id}`,
     });
   // One read of the task: its state, its questions, and its attempts before the answer is
   // recorded (the supervisor may continue the task as soon as it is).
@@ -80,7 +81,7 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
         'conflict',
         `question ${formatSeq(seq)} of ${request.id} is already answered: "${preview(previous, 80)}"`,
         {
-          hint: 'Answers are final once written; add more context with `dispatch note`.',
+          hint: `Answers are final once written; to add yours as context: dispatch note ${request.id} ${shellQuote(text.trim())}`,
         },
       );
     }
@@ -92,7 +93,7 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
       'state',
       `task ${request.id} has no pending question (it is ${status.state})`,
       {
-        hint: 'See `dispatch status` for what it is doing; add context with `dispatch note`.',
+        hint: `See what it is doing: dispatch status ${request.id}`,
       },
     );
   } else {

@@ -1,4 +1,5 @@
 import { existsSync, unlinkSync } from 'node:fs';
+import { shellQuote } from '../../core/text/shell-quote.js';
 import { DispatchError } from '../../core/errors.js';
 import { itemsAppendix } from '../../core/plan/edit-plan.js';
 import { deriveStatus } from '../../core/status/derive-status.js';
@@ -52,7 +53,7 @@ export function continueTask(store: TaskStore, request: ContinueRequest): Contin
     throw new DispatchError(
       'state',
       `task ${id} is ${status.state}; only a done, failed or cancelled task can be continued`,
-      { hint: continueHint(id, status.state) },
+      { hint: continueHint(id, status.state, instructions) },
     );
   const worktree = snapshot.meta?.worktree?.path;
   if (worktree !== undefined && !existsSync(worktree))
@@ -93,11 +94,12 @@ export function continueTask(store: TaskStore, request: ContinueRequest): Contin
   };
 }
 
-function continueHint(id: string, state: string): string {
+/** What to do instead, as a command that does it when pasted (the user's own words quoted). */
+function continueHint(id: string, state: string, instructions: string): string {
   if (state === 'waiting' || state === 'running' || state === 'queued')
-    return `Its worker is still at it: add instructions with \`dispatch note ${id} "…"\`.`;
-  if (state === 'blocked') return `It waits for an answer: dispatch answer ${id} "…"`;
-  return `Start it again with \`dispatch retry ${id}\`.`;
+    return `Its worker is still at it; give the instructions as a note: dispatch note ${id} ${shellQuote(instructions)}`;
+  if (state === 'blocked') return `It waits for an answer first: dispatch answer ${id}`;
+  return `Start it again with: dispatch retry ${id}`;
 }
 
 /** ipc/.done, so the task counts as done only when the worker marks it again. */

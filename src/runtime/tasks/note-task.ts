@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../../core/text/shell-quote.js';
 import { DispatchError } from '../../core/errors.js';
 import { noteAppendix } from '../../core/plan/edit-plan.js';
 import { appendToExistingFile } from '../fs/append-text.js';
@@ -22,7 +23,7 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
   const files = store.requireOwn(id, 'add notes to');
   if (!text.trim())
     throw new DispatchError('usage', 'the note is empty', {
-      hint: 'dispatch note ID "The admin panel uses legacy-auth.js"',
+      hint: `Give the note text after the id, e.g. dispatch note ${id} "The admin panel uses legacy-auth.js"`,
     });
   const status = store.status(id);
   if (TERMINAL_STATES.has(status.state)) {
@@ -30,8 +31,8 @@ export function noteTask(store: TaskStore, id: string, text: string): { noteId: 
     throw new DispatchError('state', `task ${id} is ${status.state}; no worker will read a note`, {
       hint:
         status.state === 'timed-out' || status.state === 'not-started'
-          ? `Use \`dispatch retry ${id}\` to start it again, then add the note.`
-          : `Give it new instructions instead: dispatch continue ${id} "…" (its worker resumes its session).`,
+          ? `Start it again, then add the note: dispatch retry ${id}`
+          : `Its worker resumes its session with new instructions: dispatch continue ${id} ${shellQuote(text.trim())}`,
     });
   }
   const plan = readTextFile(files.plan, MAX_PLAN_BYTES);

@@ -110,7 +110,7 @@ function startAttempt(
   const config = configIfReadable(store.env);
   const fresh =
     options.lostAttempt !== undefined
-      ? readPromptOf(files, options.lostAttempt)
+      ? readPromptOf(files, id, options.lostAttempt)
       : freshWorkerPrompt(files, id, meta, config, options);
   // A CLI that can resume the session its last worker named continues that session, so the model
   // keeps everything it read and reasoned; the prompt for a new worker is kept beside it, for
@@ -196,11 +196,11 @@ function freshWorkerPrompt(
 }
 
 /** The new worker's prompt written when an attempt resumed a session (never through a link). */
-function readPromptOf(files: TaskFiles, attempt: number): string {
+function readPromptOf(files: TaskFiles, id: string, attempt: number): string {
   const text = readTextFile(files.freshPrompt(attempt), 2 * MAX_PLAN_BYTES);
   if (!text.ok)
     throw new DispatchError('state', `cannot start a new worker: ${text.problem}`, {
-      hint: 'Start it again with `dispatch retry`.',
+      hint: `Start it again: dispatch retry ${id}`,
     });
   return text.text;
 }

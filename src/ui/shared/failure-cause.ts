@@ -12,3 +12,26 @@ export interface CauseFields {
 export function causeSummary(cause: CauseFields, live = false): string {
   return `${cause.label}${live ? ' (the worker keeps retrying)' : ''}: ${cause.evidence}`;
 }
+
+/**
+ * A cause's advice with its commands filled in for this task, so each one works when pasted:
+ * "`dispatch retry`" names the task, and "`dispatch retry ID --model OTHER`" names the first
+ * installed alternative, or, when there is none, says so and keeps the plain retry.
+ */
+export function pastableAdvice(
+  advice: string,
+  id: string,
+  alternatives: readonly string[] | null | undefined,
+): string {
+  const other = alternatives?.[0];
+  const withModel = other
+    ? advice.replace(
+        /`dispatch retry ID --model OTHER`/g,
+        `\`dispatch retry ${id} --model ${other}\``,
+      )
+    : advice.replace(
+        /,? or `dispatch retry ID --model OTHER`[^.]*\./g,
+        `, then \`dispatch retry ${id}\` (no other installed model is configured).`,
+      );
+  return withModel.replace(/`dispatch retry`/g, `\`dispatch retry ${id}\``);
+}

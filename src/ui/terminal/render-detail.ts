@@ -17,6 +17,9 @@ const MARK: Record<Marker, { text: string; style: Style }> = {
   error: { text: '[!]', style: 'red' },
 };
 
+/** Lines of a finished task's summary the plan view shows; `dispatch show` prints it all. */
+const SUMMARY_LINES = 60;
+
 function wrapped(text: string, width: number, indent: number, ...styles: Style[]): StyledLine[] {
   return wrap(cleanText(text), Math.max(10, width - indent)).map((line) => [
     seg(' '.repeat(indent)),
@@ -33,7 +36,10 @@ export function detailTitle(status: TaskStatus): StyledLine {
   return [seg(cleanText(status.id), 'bold'), seg(` — ${cleanText(status.title)}`)];
 }
 
-/** The scrollable body of the detail view: status, question, plan with markers, notes, log. */
+/**
+ * The scrollable body of the detail view: status, question, plan with markers, notes, the
+ * summary of a finished task, log.
+ */
 export function detailLines(
   status: TaskStatus,
   detail: TaskView | undefined,
@@ -90,6 +96,21 @@ export function detailLines(
   if (notes.length > 0) {
     lines.push([], [seg('Notes from dispatcher', 'bold')]);
     for (const note of notes) lines.push(...wrapped(`> ${note.text}`, width, 2));
+  }
+  const summary = detail.results?.summary;
+  if (summary) {
+    lines.push([]);
+    if (summary.text !== null && summary.text.trim() !== '') {
+      lines.push([seg('Summary', 'bold'), seg(`  ${cleanText(summary.path)}`, 'dim')]);
+      const shown = summary.text.replace(/\s+$/, '').split('\n').slice(0, SUMMARY_LINES);
+      for (const line of shown) lines.push(...wrapped(line, width, 2));
+      const more = summary.text.trimEnd().split('\n').length - shown.length;
+      if (more > 0 || summary.truncated)
+        lines.push([seg(`  … the rest in ${cleanText(summary.path)}`, 'dim')]);
+    } else {
+      const why = summary.problem ?? `none (the worker writes it to ${summary.path})`;
+      lines.push([seg('Summary', 'bold'), seg(`  ${cleanText(why)}`, 'dim')]);
+    }
   }
   if (detail.logTail.length > 0) {
     const count = detail.logTail.length;

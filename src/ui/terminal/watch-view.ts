@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../operations/operation-context.js';
 import { showTask } from '../../operations/show-operation.js';
+import { isTerminal } from '../../core/status/state-groups.js';
 import { openTaskFeed, type FeedEvent } from '../../operations/task-feed.js';
 import { fromKeypress } from './keys.js';
 import { buildFrame, frameText } from './render-screen.js';
@@ -88,7 +89,10 @@ export function runWatchView(options: WatchViewOptions): Promise<void> {
     const loadDetail = (id: string) => {
       if (state.detail?.id !== id) return;
       try {
-        state = { ...state, detail: { id, data: showTask(actions, { id }) } };
+        // A finished task's page shows what it produced (its summary); reading that may run git.
+        const task = state.tasks.find((candidate) => candidate.id === id);
+        const results = task !== undefined && isTerminal(task.state);
+        state = { ...state, detail: { id, data: showTask(actions, { id, results }) } };
       } catch {
         // removed meanwhile: withTasks closes the view
       }

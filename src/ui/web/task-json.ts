@@ -3,7 +3,7 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import type { OperationContext } from '../../operations/operation-context.js';
 import { describeTask } from '../../operations/status-operation.js';
 import { statusJson, type TaskSummary } from '../../operations/task-summary.js';
-import { causeSummary } from '../shared/failure-cause.js';
+import { causeSummary, pastableAdvice } from '../shared/failure-cause.js';
 import { stateLabel } from '../shared/state-label.js';
 
 /** What the page shows of a task in the words of the CLI (src/ui/shared), made on the server. */
@@ -46,8 +46,13 @@ export class TaskJson {
     if (known?.key === key) return known.cause;
     let cause = NO_CAUSE;
     try {
-      const found = describeTask(this.ctx, status).cause;
-      if (found) cause = { cause: causeSummary(found), advice: found.advice };
+      const detail = describeTask(this.ctx, status);
+      const found = detail.cause;
+      if (found)
+        cause = {
+          cause: causeSummary(found),
+          advice: pastableAdvice(found.advice, status.id, detail.alternatives),
+        };
     } catch {
       // An unreadable config or log: the card shows the reason the status gives.
     }
