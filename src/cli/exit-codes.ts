@@ -1,3 +1,4 @@
+import { ASK_AGAIN_EXIT_CODE } from '../core/ipc/ask-wait.js';
 import type { ErrorCode } from '../core/errors.js';
 
 /**
@@ -18,6 +19,8 @@ export const EXIT = {
   untrusted: 9,
   fileSystem: 10,
   internal: 70,
+  /** `dispatch ask`: no answer yet; the same command again keeps waiting. */
+  askAgain: ASK_AGAIN_EXIT_CODE,
 } as const;
 
 const BY_ERROR_CODE: Record<ErrorCode, number> = {
@@ -40,7 +43,7 @@ export function exitCodeFor(code: ErrorCode): number {
 
 export const EXIT_CODE_HELP = `Exit codes:
   0  success (for wait: a question or a completion needs you)
-  1  timed out (wait --timeout, ask --timeout)
+  1  timed out (wait --timeout; ask: no answer within the fallback time)
   2  usage error (bad flag, bad task id, bad plan)
   3  a task failed, timed out, was cancelled or could not start (wait)
   4  no such task (for wait: a task's folder was removed while waiting)
@@ -50,4 +53,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   8  dispatch doctor found problems
   9  refused: a task not created by you, or a folder or key someone else could write
   10 a file could not be used: disk full, read-only file system, I/O error, too many open
-     files, or a symbolic link inside .dispatch/ (the message names the file)`;
+     files, or a symbolic link inside .dispatch/ (the message names the file)
+  75 ask: no answer yet; run the same command again to keep waiting`;

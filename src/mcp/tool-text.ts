@@ -16,6 +16,7 @@ import type {
 } from '../api/api-types.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
 import { continuingMessage } from '../operations/continue-operation.js';
+import { liveWorkerText } from '../operations/answer-operation.js';
 import { isTerminal } from '../core/status/state-groups.js';
 import { modelOnBackend } from '../core/backends/model-on-backend.js';
 
@@ -144,7 +145,7 @@ export function answerText(result: AnswerResult): string {
   const which = result.seq !== null ? `question ${formatSeq(result.seq)}` : 'the blocked question';
   return result.resumed
     ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with the answer.${whenQueued(result)}`
-    : `Answered ${which} of ${result.id}; the worker continues.`;
+    : `Answered ${which} of ${result.id}; ${liveWorkerText(result)}`;
 }
 
 export function continueText(result: ContinueResult): string {

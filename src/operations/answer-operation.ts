@@ -26,6 +26,12 @@ export const answerResult = z.object({
   seq: z.nullable(z.number()),
   /** A new worker was started because the one that asked had given up waiting. */
   resumed: z.boolean(),
+  /**
+   * A `dispatch ask` is waiting for the question right now, so the worker continues with the
+   * answer at once. False and not `resumed`: the worker runs but no `dispatch ask` waits; it gets
+   * the answer when it checks the files or asks again, or is resumed with it if it stops.
+   */
+  workerWaiting: z.boolean(),
   state: taskState,
   /** The task after the answer. */
   task: taskSummary,
@@ -51,8 +57,16 @@ export const answerOperation = defineOperation({
       id,
       seq: result.seq ?? null,
       resumed: result.resumed,
+      workerWaiting: result.workerWaiting,
       state: result.status.state,
       task: statusJson(result.status),
     };
   },
 });
+
+/** What happens to an answer given while the worker runs, by whether it is waiting right now. */
+export function liveWorkerText(result: Pick<AnswerResult, 'workerWaiting'>): string {
+  return result.workerWaiting
+    ? 'the worker is waiting and continues.'
+    : 'no `dispatch ask` is waiting now; the worker gets it when it checks or asks again, or is resumed with it if it stops.';
+}

@@ -44,13 +44,20 @@ async function askThroughFiles(state: SimState, asking: Asking): Promise<Outcome
 }
 
 async function askThroughCli(state: SimState, asking: Asking): Promise<Outcome> {
-  const seconds = state.prompt.fallbackSeconds;
+  const { askAgainCode } = state.prompt;
   // Like an agent whose shell cannot find `dispatch`: the full path the prompt gives comes next.
   for (const command of state.prompt.dispatchAsk) {
-    say(
-      `item ${asking.step}: running \`${command} ask\` (waits up to ${seconds} s): ${asking.question}`,
-    );
-    const result = await runDispatchAsk(command, asking.question, seconds, state.signal);
+    say(`item ${asking.step}: running \`${command} ask\`: ${asking.question}`);
+    let result = await runDispatchAsk(command, asking.question, state.signal);
+    // The prompt says: that status means no answer yet, run the same command again.
+    while (
+      result.kind === 'no-answer' &&
+      askAgainCode !== undefined &&
+      result.code === askAgainCode
+    ) {
+      say(`dispatch ask: ${result.stderr || 'no answer yet'}; asking again`);
+      result = await runDispatchAsk(command, asking.question, state.signal);
+    }
     switch (result.kind) {
       case 'answered':
         say(`answer from dispatch ask: ${result.answer}`);

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 
 /**
- * The `dispatch ask` shortcut the prompt may offer: the command writes the question, waits,
- * acknowledges and prints the answer. Run with an argv array, never a shell string, so the
+ * The `dispatch ask` shortcut the prompt may offer: the command writes the question, waits one
+ * slice, acknowledges and prints the answer (or exits with the prompt's ask-again status). Run with an argv array, never a shell string, so the
  * question reaches it verbatim.
  */
 export type AskResult =
@@ -14,11 +14,10 @@ export type AskResult =
 export function runDispatchAsk(
   command: string,
   question: string,
-  timeoutSeconds: number,
   signal: AbortSignal,
 ): Promise<AskResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, ['ask', question, '--timeout', String(timeoutSeconds)], {
+    const child = spawn(command, ['ask', question], {
       stdio: ['ignore', 'pipe', 'pipe'],
       signal,
     });

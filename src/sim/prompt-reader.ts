@@ -16,6 +16,8 @@ export interface PromptInfo {
    * from the PATH, then the full path it names. Empty when it offers none.
    */
   dispatchAsk: string[];
+  /** The exit status with which `dispatch ask` says to run it again, if the prompt names one. */
+  askAgainCode: number | undefined;
   title: string | undefined;
   taskId: string | undefined;
   /** Set for a task resumed after the fallback with the user's answer. */
@@ -30,6 +32,7 @@ const FALLBACK =
 const TASK_LINE = /^Task: (.*) \(id ([^()\s]+)\)[ \t]*$/m;
 const DISPATCH_ASK = /run `dispatch ask\b/;
 const DISPATCH_FULL_PATH = /if `dispatch` is not found, run `('(?:[^']|'\\'')*'|\S+) ask\b/;
+const ASK_AGAIN = /Exit status (\d+) means no answer yet/;
 const RESUME_START = 'This task was started by an earlier worker';
 
 /** The text after `Label: ` on the first line that starts with it. */
@@ -112,10 +115,16 @@ export function readPrompt(text: string, cwd: string): PromptInfo | undefined {
     context: path('Context file', join(taskDir, 'context.md')),
     fallbackSeconds: readFallbackSeconds(text),
     dispatchAsk: readDispatchAsk(text),
+    askAgainCode: readAskAgainCode(text),
     title: task?.[1]?.trim(),
     taskId: task?.[2],
     resume: readResume(text),
   };
+}
+
+function readAskAgainCode(text: string): number | undefined {
+  const match = ASK_AGAIN.exec(text);
+  return match ? Number(match[1]) : undefined;
 }
 
 function readDispatchAsk(text: string): string[] {

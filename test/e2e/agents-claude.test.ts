@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { claudeSetup } from '../model-servers/agent-clis.js';
 import { agentSuite } from '../model-servers/agent-suite.js';
 import { anthropicApi } from '../model-servers/anthropic-api.js';
-import { reportsFailure } from '../model-servers/dispatch-scenarios.js';
+import { answersAfterToolLimit, reportsFailure } from '../model-servers/dispatch-scenarios.js';
 import { REPLY_USAGE } from '../model-servers/model-server.js';
 
 agentSuite(
@@ -28,6 +28,23 @@ agentSuite(
     limitSeconds: 60,
   },
   () => {
+    it(
+      'gets an answer given after its Bash tool limit, asking one question in slices',
+      { timeout: 240_000 },
+      async () => {
+        // The Bash tool stops waiting after 4 s here (120 s by default); slices of 2 s fit in it,
+        // and the answer comes only after four of them.
+        const { log, asks } = await answersAfterToolLimit(anthropicApi, claudeSetup, {
+          toolLimitEnv: { BASH_DEFAULT_TIMEOUT_MS: '4000', BASH_MAX_TIMEOUT_MS: '4000' },
+          sliceSeconds: 2,
+          asks: 4,
+        });
+        expect(asks).toBeGreaterThanOrEqual(4);
+        expect(log).toContain('No answer yet to question 001');
+        expect(log).not.toMatch(/did not complete within|running in the background/i);
+      },
+    );
+
     it.skipIf(process.getuid?.() !== 0)(
       'as root without IS_SANDBOX=1, reports the refusal and says how to allow it',
       { timeout: 120_000 },

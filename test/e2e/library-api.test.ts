@@ -109,6 +109,8 @@ describe('the library API', () => {
       id: 'greeting',
       seq: 1,
       resumed: false,
+      // The simulated worker asks through the files: no `dispatch ask` holds a lease.
+      workerWaiting: false,
       state: expect.any(String),
       task: expect.objectContaining({ id: 'greeting', state: answer.state }),
     });

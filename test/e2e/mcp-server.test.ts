@@ -165,8 +165,15 @@ describe('dispatch mcp', () => {
       id: 'greeting',
       text: 'Ada',
     });
-    expect(answered.data).toMatchObject({ id: 'greeting', seq: 1, resumed: false });
-    expect(answered.text).toContain('Answered question 001 of greeting');
+    expect(answered.data).toMatchObject({
+      id: 'greeting',
+      seq: 1,
+      resumed: false,
+      workerWaiting: false,
+    });
+    expect(answered.text).toContain(
+      'Answered question 001 of greeting; no `dispatch ask` is waiting now',
+    );
     expect(sandbox.read('greeting', join('ipc', '001.answer'))).toBe('Ada\n');
 
     const finished = await call<WaitResult>(mcp, 'dispatch_wait', {

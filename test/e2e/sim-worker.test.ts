@@ -189,7 +189,7 @@ describe('simulated worker', () => {
     });
     const run = await sim.exited;
     expect(run.code, run.stderr).toBe(0);
-    expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|--timeout|180|');
+    expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|');
     expect(run.stdout).toContain('[sim] answer from dispatch ask: 8080');
     expect(readFileSync(task.plan, 'utf8')).toBe('# Sim test\n\n- [x] ask-cli: Which port?\n');
   });
@@ -202,7 +202,7 @@ describe('simulated worker', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('`dispatch` could not be started');
     expect(run.stdout).toContain(`running \`${command} ask\``);
-    expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|--timeout|180|');
+    expect(readFileSync(argsFile, 'utf8')).toBe('ask|Which port?|');
     expect(readFileSync(task.plan, 'utf8')).toBe('# Sim test\n\n- [x] ask-cli: Which port?\n');
   });
 

@@ -71,7 +71,11 @@ describe('dispatch watch in a terminal', () => {
     tmux.type('main', 'blue');
     await tmux.waitForScreen('main', /^> blue\s*$/m);
     tmux.keys('main', 'Enter');
-    await tmux.waitForScreen('main', /Answered question 001 of color-test; the worker continues\./);
+    // The simulated worker asks through the files: no `dispatch ask` holds a lease.
+    await tmux.waitForScreen(
+      'main',
+      /Answered question 001 of color-test; no `dispatch ask` is waiting now/,
+    );
     screen = await tmux.waitForScreen('main', (s) => /done\s.*3\/3/.test(row(s, 'color-test')));
     expect(sandbox.read('color-test', 'ipc/001.answer')).toBe('blue\n');
     expect(sandbox.events('color-test')).toContainEqual(

@@ -1,5 +1,5 @@
 import { waitForCondition } from '../helpers/wait-for.js';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -125,6 +125,60 @@ export async function completesTaskWithQuestion(
     expect(log).toMatch(/^→ /m);
     expect(log).not.toMatch(/^\{"type"/m);
     return { log, server };
+  } finally {
+    prepared.cleanup();
+    await server.close();
+  }
+}
+
+/**
+ * The CLI's own limit on a shell command is made short (`toolLimitEnv`) and `dispatch ask` waits in
+ * slices shorter still: the user answers only after several slices, longer than the tool limit.
+ * The worker must get that answer from the one question it asked, with `dispatch answer` saying
+ * it was waiting.
+ */
+export async function answersAfterToolLimit(
+  api: ApiAdapter,
+  setupFor: Setup,
+  options: { toolLimitEnv: Record<string, string>; sliceSeconds: number; asks: number },
+): Promise<{ log: string; asks: number }> {
+  const server = await startModelServer(api);
+  const prepared = prepare((url, dir) => {
+    const setup = setupFor(url, dir);
+    return { ...setup, env: { ...setup.env, ...options.toolLimitEnv } };
+  }, server.url);
+  const sandbox = prepared.sandbox;
+  const runs = () => (sandbox.read('greeting', 'worker.log').match(/dispatch ask '/g) ?? []).length;
+  try {
+    sandbox.writeConfig(
+      `${configFor(setupFor(server.url, prepared.cliDir))}ask_slice_seconds: ${options.sliceSeconds}\nfallback_minutes: 5\n`,
+    );
+    await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
+    const task = sandbox.taskDir('greeting');
+    await waitForCondition(
+      task,
+      () => (runs() >= options.asks ? true : undefined),
+      STEP_TIMEOUT_S * 1000,
+      () => describeTask(sandbox, 'greeting', ''),
+    );
+    const answered = await sandbox.cli(['answer', 'greeting', 'Hello from the test']);
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stdout).toContain('the worker is waiting and continues');
+    const finished = await sandbox.cli(['wait', 'greeting', '--timeout', String(STEP_TIMEOUT_S)], {
+      timeoutMs: (STEP_TIMEOUT_S + 20) * 1000,
+    });
+    expect(finished.code, describeTask(sandbox, 'greeting', finished.stdout)).toBe(0);
+    expect(readFileSync(join(task, 'output.md'), 'utf8')).toBe(
+      'Greeting chosen by the user: Hello from the test\n',
+    );
+    // One question, answered and acknowledged: nothing was asked twice.
+    expect(readdirSync(join(task, 'ipc')).sort()).toEqual([
+      '.done',
+      '001.answer',
+      '001.done',
+      '001.question',
+    ]);
+    return { log: sandbox.read('greeting', 'worker.log'), asks: runs() };
   } finally {
     prepared.cleanup();
     await server.close();

@@ -44,6 +44,11 @@ export function runningSession(output: string): number | undefined {
   return Number(match[1]);
 }
 
+/** Whether a shell result is `dispatch ask` saying its slice ended: the prompt says to run it again. */
+export function askAgain(output: string): boolean {
+  return /run the same command again to keep waiting/.test(output);
+}
+
 /** The next step, given the prompt and the results of the tool calls made so far. */
 export function nextAction(prompt: string, results: ToolResult[]): ScriptAction {
   const paths = promptPaths(prompt);
@@ -51,7 +56,11 @@ export function nextAction(prompt: string, results: ToolResult[]): ScriptAction 
   const last = results.at(-1);
   const session = last ? runningSession(last.output) : undefined;
   if (session !== undefined) return { kind: 'poll', session };
-  const step = results.filter((result) => runningSession(result.output) === undefined).length;
+  // A running session's output and a slice that ended are not steps of their own.
+  const steps = results.filter(
+    (result) => runningSession(result.output) === undefined && !askAgain(result.output),
+  );
+  const step = last && askAgain(last.output) ? 1 : steps.length;
   switch (step) {
     case 0:
       return { kind: 'shell', command: `ls -a && ${CHECK_FIRST(paths.plan)}` };
@@ -62,7 +71,7 @@ export function nextAction(prompt: string, results: ToolResult[]): ScriptAction 
         command: `{ dispatch ask ${quote(QUESTION)} && ${CHECK_FIRST(paths.plan)}; } | sed 's/^/ANSWER=/'`,
       };
     case 2:
-      return { kind: 'write', path: paths.output, content: summary(results[1]?.output ?? '') };
+      return { kind: 'write', path: paths.output, content: summary(steps[1]?.output ?? '') };
     case 3:
       return {
         kind: 'shell',

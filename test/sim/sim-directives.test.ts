@@ -118,6 +118,7 @@ describe('readPrompt', () => {
       context: `${dir}/context.md`,
       fallbackSeconds: 180,
       dispatchAsk: ['dispatch', '/opt/agent-dispatch/bin/dispatch'],
+      askAgainCode: 75,
       title: 'Fix the login bug',
       taskId: 'fix-login',
       resume: undefined,

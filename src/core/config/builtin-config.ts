@@ -1,4 +1,5 @@
 import { simBackend } from '../backends/sim-backend.js';
+import { DEFAULT_ASK_SLICE_SECONDS } from '../ipc/ask-wait.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
@@ -29,6 +30,7 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
     timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
     stopOnTimeout: false,
     fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
+    askSliceSeconds: DEFAULT_ASK_SLICE_SECONDS,
     notify: { desktop: false, hooks: {} },
   };
 }

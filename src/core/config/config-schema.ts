@@ -85,6 +85,7 @@ const common = {
   timeout_minutes: z.number().positive().optional(),
   stop_on_timeout: z.boolean().optional(),
   fallback_minutes: z.number().positive().optional(),
+  ask_slice_seconds: z.number().positive().optional(),
   notify: notifySchema.optional(),
 };
 

@@ -58,6 +58,8 @@ export interface Config {
   stopOnTimeout: boolean;
   /** How long a worker waits for an answer before it writes context.md and exits. */
   fallbackMinutes: number;
+  /** The longest one `dispatch ask` waits before it tells the worker to run it again. */
+  askSliceSeconds: number;
   notify: NotifyConfig;
 }
 

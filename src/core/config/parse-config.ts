@@ -217,7 +217,7 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type, isolate';
@@ -368,6 +368,7 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
   if (input.timeout_minutes !== undefined) config.timeoutMinutes = input.timeout_minutes;
   if (input.stop_on_timeout !== undefined) config.stopOnTimeout = input.stop_on_timeout;
   if (input.fallback_minutes !== undefined) config.fallbackMinutes = input.fallback_minutes;
+  if (input.ask_slice_seconds !== undefined) config.askSliceSeconds = input.ask_slice_seconds;
   const notify: NotifyConfig = { desktop: input.notify?.desktop ?? false, hooks: {} };
   for (const event of ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const) {
     const hook = input.notify?.[event];

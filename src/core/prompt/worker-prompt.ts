@@ -1,3 +1,4 @@
+import { ASK_AGAIN_EXIT_CODE, DEFAULT_ASK_SLICE_SECONDS } from '../ipc/ask-wait.js';
 import { shellQuote } from '../text/shell-quote.js';
 
 /**
@@ -29,6 +30,10 @@ export interface WorkerPromptInput {
    * shell that resets PATH, so the prompt gives the full path as well.
    */
   dispatchCommand?: string;
+  /** The longest one `dispatch ask` waits before it says to run it again. */
+  askSliceSeconds?: number;
+  /** The backend kind (claude, opencode, …), for how its shell tool waits longer. */
+  backendType?: string;
 }
 
 /** "90 seconds", "1 second", "2.5 minutes": exact, since a worker waits as long as it reads here. */
@@ -41,13 +46,27 @@ export function formatDuration(minutes: number): string {
   return `${Number(minutes.toFixed(2))} minutes`;
 }
 
+/**
+ * How the backend's own shell tool can wait out one slice of `dispatch ask`: the tool limits of
+ * Claude Code (Bash stops waiting at 120 s) and opencode (bash kills at 120 s) take a timeout.
+ */
+function toolTimeoutTip(backendType: string | undefined, sliceSeconds: number): string {
+  const ms = Math.min(600_000, Math.ceil(sliceSeconds + 30) * 1000);
+  if (backendType === 'claude')
+    return ` Give the Bash tool a \`timeout\` of ${ms} (milliseconds, at most 600000) for it.`;
+  if (backendType === 'opencode')
+    return ` Give the bash tool a \`timeout\` of ${ms} (milliseconds) for it.`;
+  return '';
+}
+
 export function workerInstructions(input: WorkerPromptInput): string {
   const { paths } = input;
   const wait = formatDuration(input.fallbackMinutes);
+  const slice = input.askSliceSeconds ?? DEFAULT_ASK_SLICE_SECONDS;
   const askTool = input.dispatchCommand
     ? [
         '',
-        `   Shortcut: run \`dispatch ask "your question"\` (if \`dispatch\` is not found, run \`${shellQuote(input.dispatchCommand)} ask "your question"\`). It does all of the above (write, wait, acknowledge) and prints the answer. If it exits with a non-zero status, no answer came within ${wait}: follow step 5.`,
+        `   Shortcut: run \`dispatch ask "your question"\` (if \`dispatch\` is not found, run \`${shellQuote(input.dispatchCommand)} ask "your question"\`). It does all of the above (write, wait, acknowledge) and prints the answer. One run waits at most ${formatDuration(slice / 60)}.${toolTimeoutTip(input.backendType, slice)} Exit status ${ASK_AGAIN_EXIT_CODE} means no answer yet: run the same command again, as often as it says so; it keeps waiting for the same question (never write it anew). Any other non-zero status means no answer came within ${wait}: follow step 5.`,
       ]
     : [];
   return [

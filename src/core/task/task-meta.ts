@@ -62,6 +62,10 @@ export interface TaskMeta {
   /** Start only while fewer than this many tasks of the root run. */
   maxParallel?: number;
   timeoutMinutes: number;
+  /** How long the worker waits for an answer in all (`fallback_minutes` when dispatched). */
+  fallbackMinutes?: number;
+  /** The longest one `dispatch ask` waits (`ask_slice_seconds` when dispatched). */
+  askSliceSeconds?: number;
   createdAt: string;
   /**
    * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):

@@ -36,8 +36,10 @@ export function assignAlias(
     paths: files,
     request: meta.request,
     aliasPrompt: updated.aliasPrompt,
-    fallbackMinutes: config.fallbackMinutes,
+    fallbackMinutes: meta.fallbackMinutes ?? config.fallbackMinutes,
     dispatchCommand: DISPATCH_COMMAND,
+    askSliceSeconds: meta.askSliceSeconds,
+    backendType: updated.backendType,
   });
   writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });
   writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });

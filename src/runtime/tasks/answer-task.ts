@@ -10,6 +10,7 @@ import { lstatQuietly } from '../fs/no-follow.js';
 import { readFileNoFollow } from '../store/read-text.js';
 import type { TaskStore } from '../store/task-store.js';
 import { resumeTask } from './resume-task.js';
+import { isAskWaiting } from '../ipc/ask-lease.js';
 
 export interface AnswerRequest {
   id: string;
@@ -24,6 +25,12 @@ export interface AnswerResult {
   seq: number | undefined;
   /** A new worker was started because the one that asked had given up waiting. */
   resumed: boolean;
+  /**
+   * A `dispatch ask` was waiting for this question (its lease was fresh), so the worker reads the
+   * answer now. False with `resumed` false: the worker runs but no `dispatch ask` waits; it gets
+   * the answer when it checks the files or asks again, or is resumed with it once it stops.
+   */
+  workerWaiting: boolean;
   status: TaskStatus;
 }
 
@@ -73,6 +80,9 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
   }
   const by = request.by ?? 'user';
   if (seq !== undefined) {
+    // Read before the answer is written: a waiting `dispatch ask` takes the answer and drops its
+    // lease at once.
+    const workerWaiting = isAskWaiting(files.taskDir, seq);
     const answerFile = files.ipcFile(ipcFileName(seq, 'answer'));
     const body = text.endsWith('\n') ? text : `${text}\n`;
     if (!writeFileExclusive(answerFile, body, { mode: 0o600 })) {
@@ -87,7 +97,12 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
     }
     store.appendEvent(request.id, { type: 'answered', seq, by, preview: preview(text) });
     if (status.question?.live !== false && status.state === 'waiting')
-      return { seq, resumed: false, status: store.status(request.id) };
+      return {
+        seq,
+        resumed: false,
+        workerWaiting,
+        status: store.status(request.id),
+      };
   } else if (status.state !== 'blocked') {
     throw new DispatchError(
       'state',
@@ -102,5 +117,5 @@ export function answerTask(store: TaskStore, request: AnswerRequest): AnswerResu
   // The worker that asked is gone: a new one continues with the plan, its context and this answer.
   const question = status.question?.text ?? '';
   resumeTask(store, request.id, { reason: 'answer', attempt, answer: { question, text } });
-  return { seq, resumed: true, status: store.status(request.id) };
+  return { seq, resumed: true, workerWaiting: false, status: store.status(request.id) };
 }

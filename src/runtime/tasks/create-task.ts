@@ -172,8 +172,10 @@ function writeStaging(
     paths: final,
     request: meta.request,
     aliasPrompt: meta.aliasPrompt,
-    fallbackMinutes: task.fallbackMinutes,
+    fallbackMinutes: meta.fallbackMinutes ?? task.fallbackMinutes,
     dispatchCommand: DISPATCH_COMMAND,
+    askSliceSeconds: meta.askSliceSeconds,
+    backendType: meta.backendType,
   });
   writeFileAtomic(files.plan, task.planText, { mode: 0o600 });
   writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });

@@ -157,6 +157,8 @@ export function prepareDispatch(
       after: request.after ?? [],
       ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
       timeoutMinutes: config.timeoutMinutes,
+      fallbackMinutes: config.fallbackMinutes,
+      askSliceSeconds: config.askSliceSeconds,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
-import type { AnswerResult } from '../../operations/answer-operation.js';
+import { liveWorkerText, type AnswerResult } from '../../operations/answer-operation.js';
 import type { CancelResult } from '../../operations/cancel-operation.js';
 import type { RetryResult } from '../../operations/retry-operation.js';
 import type { MergeResult } from '../../operations/merge-operation.js';
@@ -10,9 +10,9 @@ import type { DiscardResult } from '../../operations/discard-operation.js';
 /** "Answered question 001 of x; …", as `dispatch answer` says it. */
 export function answeredMessage(result: AnswerResult): string {
   const which = result.seq !== null ? `question ${formatSeq(result.seq)}` : 'the blocked question';
-  return result.resumed
-    ? `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with your answer.`
-    : `Answered ${which} of ${result.id}; the worker continues.`;
+  if (result.resumed)
+    return `Answered ${which} of ${result.id}; the earlier worker had stopped, so a new one continues with your answer.`;
+  return `Answered ${which} of ${result.id}; ${liveWorkerText(result)}`;
 }
 
 export function notedMessage(id: string): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ASK_AGAIN_EXIT_CODE } from '../../src/core/ipc/ask-wait.js';
 import {
   buildResumePrompt,
   buildWorkerPrompt,
@@ -107,8 +108,27 @@ describe('workerInstructions', () => {
       'if `dispatch` is not found, run `/usr/lib/node_modules/agent-dispatch/bin/dispatch ask "your question"`',
     );
     expect(withAsk).toContain('no answer came within 90 seconds: follow step 5');
+    // One run waits a slice; the status that says "run it again" is named.
+    expect(withAsk).toContain('One run waits at most 90 seconds.');
+    expect(withAsk).toContain(`Exit status ${ASK_AGAIN_EXIT_CODE} means no answer yet`);
+    expect(withAsk).not.toContain('`timeout`');
     // The file protocol is still described in full.
     expect(withAsk).toContain('NNN.question.tmp');
+  });
+
+  it('tells Claude Code and opencode to give their shell tool a timeout longer than the slice', () => {
+    const ask = { ...INPUT, dispatchCommand: '/bin/dispatch', askSliceSeconds: 100 };
+    expect(workerInstructions({ ...ask, backendType: 'claude' })).toContain(
+      'One run waits at most 100 seconds. Give the Bash tool a `timeout` of 130000 (milliseconds, at most 600000) for it.',
+    );
+    expect(workerInstructions({ ...ask, backendType: 'opencode' })).toContain(
+      'Give the bash tool a `timeout` of 130000 (milliseconds) for it.',
+    );
+    // A slice longer than Claude Code allows is capped at its maximum.
+    expect(workerInstructions({ ...ask, backendType: 'claude', askSliceSeconds: 900 })).toContain(
+      'a `timeout` of 600000',
+    );
+    expect(workerInstructions({ ...ask, backendType: 'codex' })).not.toContain('`timeout`');
   });
 
   it('numbers its steps 1 to 8 in order', () => {
