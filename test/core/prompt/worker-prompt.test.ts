@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASK_AGAIN_EXIT_CODE } from '../../src/core/ipc/ask-wait.js';
+import { ASK_AGAIN_EXIT_CODE } from '../../../src/core/ipc/ask-wait.js';
 import {
   buildResumePrompt,
   buildWorkerPrompt,
