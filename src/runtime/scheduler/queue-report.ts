@@ -2,7 +2,7 @@ import type { Config } from '../../core/config/config-types.js';
 import { planStarts } from '../../core/schedule/plan-starts.js';
 import type { Priority } from '../../core/task/task-meta.js';
 import type { TaskStore } from '../store/task-store.js';
-import { scheduleLimits, schedulableTasks } from './start-runnable.js';
+import { scheduleLimits, schedulableTasks } from './schedulable-tasks.js';
 import { isLive } from '../../core/status/state-groups.js';
 
 export interface QueueEntry {

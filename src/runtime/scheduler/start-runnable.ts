@@ -1,111 +1,20 @@
 import type { Config } from '../../core/config/config-types.js';
-import { aliasesWithCapability } from '../../core/schedule/capability-aliases.js';
-import {
-  planStarts,
-  type ScheduleLimits,
-  type SchedulableTask,
-  type SchedulePlan,
-} from '../../core/schedule/plan-starts.js';
-import { nextAttempt, type TaskEvent } from '../../core/task/task-events.js';
+import { planStarts, type SchedulePlan } from '../../core/schedule/plan-starts.js';
+import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { boundText } from '../../core/task/bound-text.js';
 import { withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
-import { readEvents, readMeta, readTaskStatus } from '../store/read-snapshot.js';
+import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { assignAlias } from './assign-alias.js';
+import { scheduleLimits, schedulableTasks } from './schedulable-tasks.js';
 
 export interface ScheduleOutcome {
   started: string[];
   skipped: string[];
   failed: { id: string; error: string }[];
   plan: SchedulePlan;
-}
-
-/** How long the writer of a `resumed` event has to start that attempt before it counts as lost. */
-const RESUME_GRACE_MS = 60_000;
-
-interface PendingResume {
-  attempt: number;
-  /** Its writer is starting it right now: it takes a slot, and nobody else starts it. */
-  starting: boolean;
-}
-
-/**
- * A task whose latest attempt was announced by a `resumed` event (an answer after the fallback, a
- * retry) and has not started yet. Without a parallel limit the writer of that event starts it
- * itself: the scheduler must not start it a second time, and it already takes a slot; only if the
- * writer died before starting it (no `spawned` within a minute) does the scheduler start it. Under
- * a limit the attempt is `queued` and the scheduler starts it like any queued task.
- */
-function pendingResume(events: TaskEvent[]): PendingResume | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i];
-    if (event?.type === 'resumed')
-      return {
-        attempt: event.attempt,
-        starting: !event.queued && Date.now() - Date.parse(event.time) < RESUME_GRACE_MS,
-      };
-    if (event?.type === 'queued' || event?.type === 'spawned') return undefined;
-  }
-  return undefined;
-}
-
-export interface SchedulableSet {
-  tasks: SchedulableTask[];
-  metas: Map<string, TaskMeta>;
-  /** The attempt a queued task starts as, when not simply the next one (a lost resume). */
-  attempts: Map<string, number>;
-}
-
-export function schedulableTasks(store: TaskStore, config?: Config): SchedulableSet {
-  const tasks: SchedulableTask[] = [];
-  const metas = new Map<string, TaskMeta>();
-  const attempts = new Map<string, number>();
-  for (const id of store.listIds()) {
-    const files = store.files(id);
-    const meta = readMeta(files);
-    let status;
-    try {
-      status = readTaskStatus(id, files, store.env);
-    } catch {
-      continue;
-    }
-    if (meta) metas.set(id, meta);
-    const events = status.state === 'queued' ? readEvents(files) : [];
-    const neverStarted = !events.some((event) => event.type === 'spawned');
-    // A task on a queue of worker nodes leaves its capability to the nodes that offer it.
-    const byCapability =
-      meta?.capability !== undefined && !meta.queue && neverStarted && config !== undefined;
-    const resume = pendingResume(events);
-    if (resume && !resume.starting) attempts.set(id, resume.attempt);
-    tasks.push({
-      id,
-      state: resume?.starting ? 'running' : status.state,
-      priority: meta?.priority ?? 'normal',
-      createdAt: meta?.createdAt ?? status.createdAt ?? '',
-      // A new attempt waits only for a slot: its dependencies were met (or overridden by a retry).
-      after: resume ? [] : (meta?.after ?? []),
-      maxParallel: meta?.maxParallel,
-      alias: meta?.alias,
-      ...(byCapability && meta?.capability
-        ? {
-            capability: meta.capability,
-            candidates: aliasesWithCapability(config, meta.capability),
-          }
-        : {}),
-    });
-  }
-  return { tasks, metas, attempts };
-}
-
-export function scheduleLimits(config: Config): ScheduleLimits {
-  return {
-    maxParallel: config.maxParallel,
-    aliasMaxParallel: Object.fromEntries(
-      Object.values(config.aliases).map((alias) => [alias.name, alias.maxParallel]),
-    ),
-  };
 }
 
 /**
