@@ -257,12 +257,12 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: "Merge a worktree task's branch",
       description:
-        "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it.",
+        "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it. A task that failed its verify command (outcome verify-failed) is refused unless force is set: show the user its verify.log and ask first.",
       inputSchema: mergeInputShape,
       outputSchema: mergeOutput,
       annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    ({ id }) => respond(() => dispatcher.merge(id), mergeText),
+    ({ id, force }) => respond(() => dispatcher.merge(id, { force }), mergeText),
   );
 
   server.registerTool(

@@ -2,6 +2,7 @@ import { simBackend } from '../backends/sim-backend.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
+  DEFAULT_VERIFY_TIMEOUT_MINUTES,
   SIM_BACKEND,
   SIM_MODEL,
   type Config,
@@ -29,6 +30,7 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
     timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
     stopOnTimeout: false,
     fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
+    verifyTimeoutMinutes: DEFAULT_VERIFY_TIMEOUT_MINUTES,
     notify: { desktop: false, hooks: {} },
   };
 }

@@ -42,6 +42,7 @@ const aliasSchema = z.union([
     prompt: z.string().optional(),
     capabilities: z.array(z.string().trim().min(1)).optional(),
     max_parallel: positiveInt.optional(),
+    verify: z.string().trim().min(1).optional(),
   }),
 ]);
 
@@ -82,6 +83,7 @@ const common = {
   timeout_minutes: z.number().positive().optional(),
   stop_on_timeout: z.boolean().optional(),
   fallback_minutes: z.number().positive().optional(),
+  verify_timeout_minutes: z.number().positive().optional(),
   notify: notifySchema.optional(),
 };
 

@@ -23,6 +23,8 @@ export interface AliasConfig {
   prompt: string | undefined;
   capabilities: string[];
   maxParallel: number | undefined;
+  /** The verify command of tasks dispatched through this alias (docs/verify.md). */
+  verify: string | undefined;
 }
 
 /** Limits on one routing name's queue, held across every node of the fleet. */
@@ -54,11 +56,14 @@ export interface Config {
   stopOnTimeout: boolean;
   /** How long a worker waits for an answer before it writes context.md and exits. */
   fallbackMinutes: number;
+  /** How long a verify command may run before it is stopped and counts as failed. */
+  verifyTimeoutMinutes: number;
   notify: NotifyConfig;
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 export const DEFAULT_FALLBACK_MINUTES = 3;
+export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 10;
 
 /** The simulated worker is always available under this model name unless the config redefines it. */
 export const SIM_MODEL = 'sim';

@@ -215,12 +215,12 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, verify_timeout_minutes, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type';
   if (section === 'models') return 'backend, id';
-  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel';
+  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel, verify';
   if (section === 'notify') return 'desktop, question, completed, failed, timed-out, cancelled';
   return undefined;
 }
@@ -307,6 +307,7 @@ function normalizeNew(
       prompt: 'prompt' in spec ? spec.prompt : undefined,
       capabilities: 'capabilities' in spec ? (spec.capabilities ?? []) : [],
       maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
+      verify: 'verify' in spec ? spec.verify : undefined,
     };
     if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
       throw new DispatchError(
@@ -335,6 +336,8 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
   if (input.timeout_minutes !== undefined) config.timeoutMinutes = input.timeout_minutes;
   if (input.stop_on_timeout !== undefined) config.stopOnTimeout = input.stop_on_timeout;
   if (input.fallback_minutes !== undefined) config.fallbackMinutes = input.fallback_minutes;
+  if (input.verify_timeout_minutes !== undefined)
+    config.verifyTimeoutMinutes = input.verify_timeout_minutes;
   const notify: NotifyConfig = { desktop: input.notify?.desktop ?? false, hooks: {} };
   for (const event of ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const) {
     const hook = input.notify?.[event];

@@ -1,4 +1,5 @@
 import { shellQuote } from '../text/shell-quote.js';
+import { verifyFeedbackLines, type VerifyFeedback } from '../verify/verify-feedback.js';
 
 /**
  * The instructions a worker CLI receives. They are the compatibility contract written for a
@@ -93,6 +94,8 @@ export interface ResumeInput extends WorkerPromptInput {
   previousFailure: string | undefined;
   /** New instructions for a finished task (`dispatch continue`). */
   instructions?: string;
+  /** A failed verify command's output, for another round (`--iterate`). */
+  verifyFeedback?: VerifyFeedback;
 }
 
 /**
@@ -133,6 +136,7 @@ export function buildResumePrompt(input: ResumeInput): string {
       'The completion marker was removed: when every item is checked again, update the output file and create the marker again.',
     );
   }
+  if (input.verifyFeedback) parts.push('', ...verifyFeedbackLines(input.verifyFeedback));
   if (input.contextText?.trim()) {
     parts.push(
       '',
