@@ -213,3 +213,19 @@ describe('plan helpers', () => {
     expect(stepMsFromEnv('')).toBe(100);
   });
 });
+
+describe('write-fix', () => {
+  it('writes a first content, and a fixed one once a failed verify sent the worker back', () => {
+    expect(parseDirective('write-fix: answer.txt = 41 | 42')).toEqual({
+      kind: 'write-fix',
+      path: 'answer.txt',
+      first: '41',
+      fixed: '42',
+    });
+  });
+
+  it('needs both contents and a path inside the working folder', () => {
+    expect(parseDirective('write-fix: answer.txt = 42')).toMatchObject({ kind: 'invalid' });
+    expect(parseDirective('write-fix: ../x = 1 | 2')).toMatchObject({ kind: 'invalid' });
+  });
+});

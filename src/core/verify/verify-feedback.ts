@@ -48,6 +48,17 @@ export function verifyOutputTail(
   return left > 0 ? `[… ${left} earlier line(s) left out …]\n${tail}` : tail;
 }
 
+/**
+ * The command's own output in verify.log, without the lines the log adds around it: the command
+ * and folder first, the result last (see runtime/verify/run-verify.ts).
+ */
+export function verifyLogOutput(log: string): string {
+  const lines = log.replace(/\r\n?/g, '\n').trimEnd().split('\n');
+  if (lines[0]?.startsWith('$ ') && lines[1]?.startsWith('(in ')) lines.splice(0, 2);
+  if (lines[lines.length - 1]?.startsWith('--- verify ')) lines.pop();
+  return lines.join('\n').trim();
+}
+
 export function verifyFeedbackLines(feedback: VerifyFeedback): string[] {
   return [
     `The verify command the user gave failed on the finished work (${feedback.failure}); round ${feedback.round} of ${feedback.rounds} starts now.`,

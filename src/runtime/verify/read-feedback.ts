@@ -1,5 +1,5 @@
 import type { VerifyFeedback } from '../../core/verify/verify-feedback.js';
-import { verifyOutputTail } from '../../core/verify/verify-feedback.js';
+import { verifyLogOutput, verifyOutputTail } from '../../core/verify/verify-feedback.js';
 import { verifyFailureText, type VerifyView } from '../../core/verify/verify-status.js';
 import type { TaskFiles } from '../paths.js';
 import { readTextFile } from '../store/read-text.js';
@@ -22,7 +22,7 @@ export function readVerifyFeedback(
   return {
     command: verify.command,
     failure: verifyFailureText({ ...result, lastLine: '' }),
-    output: verifyOutputTail(log.ok ? log.text : ''),
+    output: verifyOutputTail(log.ok ? verifyLogOutput(log.text) : ''),
     round,
     rounds: verify.rounds,
     logFile: files.verifyLog,
