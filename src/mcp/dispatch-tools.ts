@@ -82,7 +82,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: 'Dispatch a task',
       description:
-        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. When the project has a check (its tests, a build, a linter), pass it as verify so the task ends done-verified or verify-failed rather than only \"the worker says it is done\", and iterate to send the worker back with the failing output. Then call dispatch_wait to learn when the worker asks a question or finishes.',
+        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. When the project has a check (its tests, a build, a linter), pass it as verify so the task ends done-verified or verify-failed rather than only claimed done by the worker, and iterate to send the worker back with the failing output. Then call dispatch_wait to learn when the worker asks a question or finishes.',
       inputSchema: runInputShape,
       outputSchema: runOutput,
       annotations: { openWorldHint: true },
