@@ -193,6 +193,27 @@ describe('verify', () => {
     expect(sandbox.events(run.id).filter((e) => e.type === 'resumed')).toHaveLength(1);
   });
 
+  it('passes the failing output on when a verify-failed task is retried', async () => {
+    const run = await sandbox.run([
+      '--verify',
+      CHECK_ANSWER,
+      '--item',
+      'write-fix: answer.txt = 41 | 42',
+    ]);
+    expect((await waitFor(run.id)).code).toBe(11);
+    const retried = await sandbox.cli(['retry', run.id]);
+    expect(retried.code, retried.stderr).toBe(0);
+    const waited = await waitFor(run.id);
+    expect(waited.code, waited.out).toBe(0);
+    expect(await sandbox.status(run.id)).toMatchObject({
+      state: 'done',
+      outcome: 'done-verified',
+      attempt: 2,
+      continuation: { reason: 'retry' },
+    });
+    expect(sandbox.read(run.id, 'prompt-2.md')).toContain('expected 42, got 41');
+  });
+
   it('runs a check again, on record, after the supervisor running it was killed', async () => {
     const run = await sandbox.run([
       '--verify',
