@@ -184,10 +184,11 @@ export class Dispatcher {
   /**
    * Merges a finished worktree task's branch into the main repository's current branch
    * (`dispatch merge`), committing what the worker left uncommitted first. On conflicts it rejects
-   * with code `conflict`, naming the files, and leaves the repository as git leaves it.
+   * with code `conflict`, naming the files, and leaves the repository as git leaves it. A task
+   * that failed its verify command is refused (code `state`) unless `force` is set.
    */
-  async merge(id: string): Promise<MergeResult> {
-    return perform(mergeOperation, this.ctx, { id });
+  async merge(id: string, options: { force?: boolean } = {}): Promise<MergeResult> {
+    return perform(mergeOperation, this.ctx, { id, force: options.force });
   }
 
   /**

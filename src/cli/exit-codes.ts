@@ -4,7 +4,7 @@ import type { ErrorCode } from '../core/errors.js';
 /**
  * The one table of exit codes. `dispatch wait` exits 0 when a question or a completion needs the
  * user (as the original monitor did), 1 when its timeout passes, 3 when a task failed, timed out,
- * was cancelled or could not start.
+ * was cancelled or could not start, 11 when the only trouble is a verify command that failed.
  */
 export const EXIT = {
   ok: 0,
@@ -18,6 +18,7 @@ export const EXIT = {
   unhealthy: 8,
   untrusted: 9,
   fileSystem: 10,
+  verifyFailed: 11,
   internal: 70,
   /** `dispatch ask`: no answer yet; the same command again keeps waiting. */
   askAgain: ASK_AGAIN_EXIT_CODE,
@@ -54,4 +55,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   9  refused: a task not created by you, or a folder or key someone else could write
   10 a file could not be used: disk full, read-only file system, I/O error, too many open
      files, or a symbolic link inside .dispatch/ (the message names the file)
+  11 a task's worker finished but its verify command failed (wait; docs/verify.md)
   75 ask: no answer yet; run the same command again to keep waiting`;

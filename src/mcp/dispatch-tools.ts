@@ -82,7 +82,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: 'Dispatch a task',
       description:
-        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. Then call dispatch_wait to learn when the worker asks a question or finishes.',
+        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. When the project has a check (its tests, a build, a linter), pass it as verify so the task ends done-verified or verify-failed rather than only claimed done by the worker, and iterate to send the worker back with the failing output. Then call dispatch_wait to learn when the worker asks a question or finishes.',
       inputSchema: runInputShape,
       outputSchema: runOutput,
       annotations: { openWorldHint: true },
@@ -257,12 +257,12 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: "Merge a worktree task's branch",
       description:
-        "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it.",
+        "Merge a finished worktree task's branch into the project's current branch, committing what the worker left uncommitted first. On conflicts it stops and names the files; the repository is left as git leaves it. A task that failed its verify command (outcome verify-failed) is refused unless force is set: show the user its verify.log and ask first.",
       inputSchema: mergeInputShape,
       outputSchema: mergeOutput,
       annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    ({ id }) => respond(() => dispatcher.merge(id), mergeText),
+    ({ id, force }) => respond(() => dispatcher.merge(id, { force }), mergeText),
   );
 
   server.registerTool(

@@ -32,6 +32,9 @@ export const runInputShape = {
   after: run.after,
   capability: run.capability,
   split: run.split,
+  verify: run.verify,
+  verifyTimeoutMinutes: run.verifyTimeoutMinutes,
+  iterate: run.iterate,
 };
 
 export const statusInputShape = statusInput.shape;

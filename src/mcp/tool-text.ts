@@ -38,7 +38,9 @@ function questionLine(task: TaskSummary): string {
 export function describeAttention(task: TaskSummary): string {
   if (task.question) return questionLine(task);
   if (task.state === 'done')
-    return `${task.id}: done (${progress(task)} items). Results: dispatch_show (id "${task.id}").`;
+    return `${task.id}: ${task.outcome ?? 'done'} (${progress(task)} items). Results: dispatch_show (id "${task.id}").`;
+  if (task.state === 'verify-failed')
+    return `${task.id}: verify-failed (${progress(task)} items)${task.reason ? `: ${task.reason}` : ''}\n  its output: verify.log in the task folder (dispatch_status) · send the worker back with it: dispatch_continue · merge anyway only if the user says so: dispatch_merge with force`;
   return `${task.id}: ${task.state} (${progress(task)} items)${task.reason ? `: ${task.reason}` : ''}\n  details: dispatch_status · start again: dispatch_retry`;
 }
 
@@ -79,7 +81,13 @@ export function runText(result: { tasks: RunResult[] }): string {
 }
 
 export function statusText(task: TaskDetail): string {
-  const lines = [`${task.id}: ${task.state}, ${progress(task)} items — ${task.title}`];
+  const lines = [
+    `${task.id}: ${task.outcome ?? task.state}, ${progress(task)} items — ${task.title}`,
+  ];
+  if (task.verify)
+    lines.push(
+      `  verify: ${task.verify.command}: ${task.verify.step}, round ${task.verify.round} of ${task.verify.rounds}`,
+    );
   if (task.progress.current && !isTerminal(task.state))
     lines.push(`  current: ${task.progress.current}`);
   if (task.question) lines.push(questionLine(task));

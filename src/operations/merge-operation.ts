@@ -3,7 +3,14 @@ import { mergeTaskWorktree } from '../runtime/worktree/merge-worktree.js';
 import { defineOperation } from './define-operation.js';
 import { taskId } from './task-fields.js';
 
-export const mergeInput = z.object({ id: taskId });
+export const mergeInput = z.object({
+  id: taskId,
+  force: z.optional(
+    z
+      .boolean()
+      .check(z.describe('Merge even though the task failed its verify command (docs/verify.md)')),
+  ),
+});
 
 export const mergeResult = z.object({
   id: z.string(),
@@ -23,11 +30,12 @@ export type MergeResult = z.output<typeof mergeResult>;
 /**
  * Merges a finished worktree task's branch into the main repository's current branch
  * (`dispatch merge`), committing what the worker left uncommitted first. On conflicts it fails
- * with code `conflict`, naming the files, and leaves the repository as git leaves it.
+ * with code `conflict`, naming the files, and leaves the repository as git leaves it. A task that
+ * failed its verify command is merged only with `force`.
  */
 export const mergeOperation = defineOperation({
   name: 'merge',
   input: mergeInput,
   result: mergeResult,
-  run: (ctx, { id }): MergeResult => mergeTaskWorktree(ctx.store, id),
+  run: (ctx, { id, force }): MergeResult => mergeTaskWorktree(ctx.store, id, { force }),
 });

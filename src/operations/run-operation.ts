@@ -88,6 +88,31 @@ export const runInput = z.object({
       .boolean()
       .check(z.describe('Run on this machine even when DISPATCH_QUEUE or `queue:` names a queue')),
   ),
+  verify: text(
+    'A command that checks the work once the worker says it is done (e.g. "npm test"), run with sh -c in the task\'s folder or worktree; exit 0 makes the task done-verified, anything else verify-failed (docs/verify.md). Default: the alias\'s `verify:`',
+  ),
+  verifyTimeoutMinutes: z.optional(
+    z
+      .number()
+      .check(
+        z.positive('the verify time limit takes a positive number of minutes'),
+        z.describe(
+          'Stop the verify command after this many minutes and count it as failed (default: verify_timeout_minutes in the config, else 10)',
+        ),
+      ),
+  ),
+  iterate: z.optional(
+    z
+      .number()
+      .check(
+        z.int('iterate takes a whole number'),
+        z.minimum(0, 'iterate takes a whole number of at least 0'),
+        z.maximum(20, 'iterate takes at most 20 rounds'),
+        z.describe(
+          'When the verify command fails, send the worker back with the end of its output, up to this many times (its own session resumed where the CLI can)',
+        ),
+      ),
+  ),
   dryRun: z.optional(
     z.boolean().check(z.describe('Show what would be dispatched; start nothing, write nothing')),
   ),

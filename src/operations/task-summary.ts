@@ -1,7 +1,27 @@
 import * as z from 'zod/mini';
 import { elapsedMs } from '../core/status/elapsed.js';
 import type { TaskStatus } from '../core/status/task-status.js';
+import { TASK_OUTCOMES, type VerifyRound } from '../core/verify/verify-status.js';
 import { taskState, worktreeInfo } from './task-fields.js';
+
+/** One verify run's result (docs/verify.md). */
+const verifyRound = z.object({
+  attempt: z.number(),
+  passed: z.boolean(),
+  /** Exit code; null when it was stopped (time limit) or could not start. */
+  code: z.nullable(z.number()),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
+  /** The last line of its output. */
+  lastLine: z.string(),
+  /** Why it could not run at all, if so. */
+  error: z.nullable(z.string()),
+  time: z.string(),
+});
+
+function roundJson(round: VerifyRound): z.output<typeof verifyRound> {
+  return { ...round, error: round.error ?? null };
+}
 
 /**
  * A task's status as plain JSON: the shape of `dispatch status --json`, of the MCP tools'
@@ -11,7 +31,10 @@ export const taskSummary = z.object({
   /** The task id: the folder name under `.dispatch/tasks/`. */
   id: z.string(),
   title: z.string(),
-  /** queued, running, waiting, blocked, done, failed, timed-out, cancelled or not-started. */
+  /**
+   * queued, running, waiting, blocked, verifying, done, verify-failed, failed, timed-out,
+   * cancelled or not-started.
+   */
   state: taskState,
   /** The configured model (or alias target) the latest attempt runs with. */
   model: z.nullable(z.string()),
@@ -79,6 +102,28 @@ export const taskSummary = z.object({
       evidence: z.string(),
     }),
   ),
+  /**
+   * How a task whose worker finished ended: done-verified (its verify command passed),
+   * done-unverified (it had none) or verify-failed. Null until the worker finishes.
+   */
+  outcome: z.nullable(z.enum(TASK_OUTCOMES)),
+  /**
+   * The verify command and where it stands, for a task with one whose worker finished: `step` is
+   * waiting (for the worker's exit), pending, running, passed or failed; `round` of `rounds`
+   * (1 + --iterate); `history` holds every round's result, oldest first; the output of the
+   * latest run is the task's verify.log.
+   */
+  verify: z.nullable(
+    z.object({
+      command: z.string(),
+      step: z.enum(['waiting', 'pending', 'running', 'passed', 'failed']),
+      round: z.number(),
+      rounds: z.number(),
+      iterating: z.boolean(),
+      result: z.nullable(verifyRound),
+      history: z.array(verifyRound),
+    }),
+  ),
 });
 
 export type TaskSummary = z.output<typeof taskSummary>;
@@ -141,6 +186,18 @@ export function statusJson(status: TaskStatus): TaskSummary {
           attempt: status.retrying.retry?.attempt ?? null,
           of: status.retrying.retry?.of ?? null,
           evidence: status.retrying.evidence,
+        }
+      : null,
+    outcome: status.outcome ?? null,
+    verify: status.verify
+      ? {
+          command: status.verify.command,
+          step: status.verify.step,
+          round: status.verify.round,
+          rounds: status.verify.rounds,
+          iterating: status.verify.iterating,
+          result: status.verify.result ? roundJson(status.verify.result) : null,
+          history: status.verify.history.map(roundJson),
         }
       : null,
   };

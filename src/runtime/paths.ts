@@ -108,6 +108,10 @@ export class TaskFiles implements TaskPaths {
   get log(): string {
     return this.child('worker.log');
   }
+  /** The output of the latest run of the task's verify command (docs/verify.md). */
+  get verifyLog(): string {
+    return this.child('verify.log');
+  }
   get notes(): string {
     return this.child('notes');
   }

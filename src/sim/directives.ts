@@ -13,6 +13,11 @@ export type Directive =
   | { kind: 'hang' }
   | { kind: 'sleep'; seconds: number }
   | { kind: 'write'; path: string; content: string }
+  /**
+   * `write-fix: <path> = <first> | <fixed>`: writes the first content, and the fixed one once the
+   * worker has been sent back by a failed verify command (docs/verify.md).
+   */
+  | { kind: 'write-fix'; path: string; first: string; fixed: string }
   | { kind: 'expand' }
   | { kind: 'work' }
   /** A directive keyword with an argument the simulation cannot use; the item gets `[!]`. */
@@ -20,7 +25,7 @@ export type Directive =
 
 export const DEFAULT_CRASH_CODE = 3;
 
-const KEYWORD = /^(ask-cli|ask|fail|crash|hang|sleep|write)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
+const KEYWORD = /^(ask-cli|ask|fail|crash|hang|sleep|write-fix|write)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
 const EXPAND = /^expand this plan\b/i;
 const NUMBER = /^(\d+(?:\.\d*)?|\.\d+)$/;
 
@@ -46,6 +51,8 @@ export function parseDirective(text: string): Directive {
       if (!NUMBER.test(argument))
         return { kind: 'invalid', reason: `"sleep:" needs a number of seconds, got "${argument}"` };
       return { kind: 'sleep', seconds: Number(argument) };
+    case 'write-fix':
+      return parseWriteFix(argument);
     default:
       return parseWrite(argument);
   }
@@ -72,6 +79,20 @@ function parseWrite(argument: string): Directive {
   const problem = relativePathProblem(path);
   if (problem) return { kind: 'invalid', reason: problem };
   return { kind: 'write', path, content };
+}
+
+function parseWriteFix(argument: string): Directive {
+  const write = parseWrite(argument);
+  if (write.kind !== 'write') return write;
+  const bar = write.content.indexOf('|');
+  if (bar < 0)
+    return { kind: 'invalid', reason: '"write-fix:" needs "<relative path> = <first> | <fixed>"' };
+  return {
+    kind: 'write-fix',
+    path: write.path,
+    first: write.content.slice(0, bar).trim(),
+    fixed: write.content.slice(bar + 1).trim(),
+  };
 }
 
 /** Why a `write:` path may not be used: only paths inside the working folder are allowed. */

@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { FEEDBACK_OUTPUT_LABEL } from '../core/verify/verify-feedback.js';
 
 /**
  * What the simulated worker takes from its prompt. It reads only the text a real agent CLI would
@@ -22,6 +23,8 @@ export interface PromptInfo {
   taskId: string | undefined;
   /** Set for a task resumed after the fallback with the user's answer. */
   resume: { question: string | undefined; answer: string } | undefined;
+  /** The end of a failed verify command's output, when the worker was sent back with it. */
+  verifyFeedback: string | undefined;
 }
 
 /** The fallback wait of the original protocol (~3 minutes) when the prompt names none. */
@@ -73,6 +76,7 @@ export function readResume(text: string): PromptInfo['resume'] {
 export function readSessionMessage(text: string): {
   answer: { question: string | undefined; answer: string } | undefined;
   instructions: string | undefined;
+  verifyFeedback: string | undefined;
 } {
   const answer = quotedBlock(text, 'The user answered:');
   return {
@@ -84,6 +88,7 @@ export function readSessionMessage(text: string): {
             answer: answer.trim(),
           },
     instructions: quotedBlock(text, 'New instructions from the user:')?.trim(),
+    verifyFeedback: quotedBlock(text, FEEDBACK_OUTPUT_LABEL),
   };
 }
 
@@ -119,6 +124,7 @@ export function readPrompt(text: string, cwd: string): PromptInfo | undefined {
     title: task?.[1]?.trim(),
     taskId: task?.[2],
     resume: readResume(text),
+    verifyFeedback: quotedBlock(text, FEEDBACK_OUTPUT_LABEL),
   };
 }
 

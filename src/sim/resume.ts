@@ -1,4 +1,6 @@
 import { setItemMarker } from '../core/plan/edit-plan.js';
+import { parseDirective } from './directives.js';
+import { runItem } from './run-item.js';
 import { say } from './log.js';
 import { editItem, readPlanFile, refOf, withoutDetail } from './plan-file.js';
 import type { SimState } from './sim-state.js';
@@ -25,4 +27,20 @@ export function applyResumeAnswer(
   }
   const asked = question ?? blocked?.detail ?? blocked?.text ?? '(unknown question)';
   state.answers.push({ seq: undefined, question: asked, answer });
+}
+
+/**
+ * Sent back by a failed verify command: the worker reads the output and fixes its work. Every
+ * `write-fix:` item, done or not, writes its fixed content now (the rest of the plan stays).
+ */
+export async function applyVerifyFeedback(state: SimState, output: string): Promise<void> {
+  const lines = output.trim().split('\n');
+  say(`verify failed; its output ends: ${lines[lines.length - 1] ?? ''}`);
+  state.fixing = true;
+  for (const item of readPlanFile(state.prompt.plan).items) {
+    const directive = parseDirective(item.text);
+    if (directive.kind !== 'write-fix') continue;
+    say(`fixing item ${item.index + 1}: ${item.text}`);
+    await runItem(state, refOf(item), String(item.index + 1), directive);
+  }
 }

@@ -41,6 +41,8 @@ export async function runItem(
       return { kind: 'done' };
     case 'write':
       return writeRelative(directive.path, directive.content);
+    case 'write-fix':
+      return writeRelative(directive.path, state.fixing ? directive.fixed : directive.first);
     case 'expand':
       return expand(state, ref, step);
     case 'work':

@@ -16,6 +16,8 @@ export interface SimState {
   stepMs: number;
   /** Aborted on SIGTERM so a running `dispatch ask` child is stopped too. */
   signal: AbortSignal;
+  /** Sent back by a failed verify command: `write-fix:` items write their fixed content. */
+  fixing: boolean;
 }
 
 export const DEFAULT_STEP_MS = 100;

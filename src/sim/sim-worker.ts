@@ -14,7 +14,7 @@ import {
   saveSession,
   type SimSession,
 } from './sim-session.js';
-import { applyResumeAnswer } from './resume.js';
+import { applyResumeAnswer, applyVerifyFeedback } from './resume.js';
 import { runItem } from './run-item.js';
 import type { SimState } from './sim-state.js';
 import { stepMsFromEnv } from './sim-state.js';
@@ -104,6 +104,7 @@ export async function runSimWorker(argv: string[], controller: AbortController):
     notesSeen: new Set(),
     stepMs: stepMsFromEnv(process.env.DISPATCH_SIM_STEP_MS),
     signal: controller.signal,
+    fixing: false,
   };
   saveSession(session);
   announceSession(session, process.env);
@@ -115,8 +116,11 @@ export async function runSimWorker(argv: string[], controller: AbortController):
     if (told.answer) applyResumeAnswer(state, told.answer.answer, told.answer.question);
     if (told.instructions !== undefined)
       say(`continued with new instructions: ${told.instructions}`);
-  } else if (prompt.resume) {
-    applyResumeAnswer(state, prompt.resume.answer, prompt.resume.question);
+    if (told.verifyFeedback !== undefined) await applyVerifyFeedback(state, told.verifyFeedback);
+  } else {
+    if (prompt.resume) applyResumeAnswer(state, prompt.resume.answer, prompt.resume.question);
+    if (prompt.verifyFeedback !== undefined)
+      await applyVerifyFeedback(state, prompt.verifyFeedback);
   }
   try {
     return await workThePlan(state);

@@ -306,6 +306,45 @@ describe('dispatch mcp', () => {
     expect(protocolErrors).toEqual([]);
   });
 
+  it('verifies a task through the tools and refuses to merge a failed one unless forced', async () => {
+    initRepo(sandbox.project, { 'README.md': 'hello\n' });
+    const mcp = await connect();
+    const tools = (await mcp.listTools()).tools;
+    const runTool = tools.find((tool) => tool.name === 'dispatch_run');
+    expect(Object.keys(runTool?.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(['verify', 'verifyTimeoutMinutes', 'iterate']),
+    );
+    const run = await call<RunResult>(mcp, 'dispatch_run', {
+      id: 'checked',
+      model: 'sim',
+      worktree: true,
+      items: ['write: answer.txt = 41'],
+      verify: 'test "$(cat answer.txt)" = 42',
+    });
+    expect(run.result.isError).toBeFalsy();
+    const waited = await call<WaitResult>(mcp, 'dispatch_wait', {
+      ids: ['checked'],
+      timeoutSeconds: 60,
+    });
+    expect(waited.data.tasks[0]).toMatchObject({
+      state: 'verify-failed',
+      outcome: 'verify-failed',
+    });
+    expect(waited.text).toContain('checked: verify-failed');
+    const status = await call<TaskDetail>(mcp, 'dispatch_status', { id: 'checked' });
+    expect(status.data).toMatchObject({
+      outcome: 'verify-failed',
+      verify: { command: 'test "$(cat answer.txt)" = 42', step: 'failed', rounds: 1 },
+    });
+
+    const refused = await call<MergeResult>(mcp, 'dispatch_merge', { id: 'checked' });
+    expect(refused.result.isError).toBe(true);
+    expect(refused.text).toContain('did not pass its verify command');
+    const forced = await call<MergeResult>(mcp, 'dispatch_merge', { id: 'checked', force: true });
+    expect(forced.data).toMatchObject({ id: 'checked', outcome: 'merged' });
+    expect(protocolErrors).toEqual([]);
+  });
+
   it('times out a wait, notes, cancels and retries a running task', async () => {
     const mcp = await connect();
     const run = await call<RunResult>(mcp, 'dispatch_run', {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, EXPAND_ITEM } from '../../src/core/plan/build-plan.js';
 import { parsePlan } from '../../src/core/plan/parse-plan.js';
 import { buildResumePrompt, buildWorkerPrompt } from '../../src/core/prompt/worker-prompt.js';
+import { buildSessionMessage } from '../../src/core/prompt/session-message.js';
 import type { WorkerPromptInput } from '../../src/core/prompt/worker-prompt.js';
 import { parseDirective, relativePathProblem } from '../../src/sim/directives.js';
 import { expandedItemTexts, replaceItem } from '../../src/sim/expand-items.js';
@@ -11,6 +12,7 @@ import {
   readFallbackSeconds,
   readPrompt,
   readResume,
+  readSessionMessage,
 } from '../../src/sim/prompt-reader.js';
 import { stepMsFromEnv } from '../../src/sim/sim-state.js';
 
@@ -190,6 +192,41 @@ describe('readPrompt', () => {
   });
 });
 
+describe('verify feedback', () => {
+  const feedback = {
+    command: 'npm test',
+    failure: 'exit code 1',
+    output: 'FAIL parser.test.ts\nexpected 42, got 41',
+    round: 2,
+    rounds: 3,
+    logFile: `${dir}/verify.log`,
+  };
+
+  it('reaches a new worker in its prompt, for a CLI that cannot resume its session', () => {
+    const prompt = buildResumePrompt({
+      ...input(),
+      planText: buildPlan({ title: 'Fix', items: ['write-fix: answer.txt = 41 | 42'] }),
+      contextText: undefined,
+      answer: undefined,
+      previousFailure: undefined,
+      verifyFeedback: feedback,
+    });
+    expect(prompt).toContain('round 2 of 3 starts now');
+    expect(readPrompt(prompt, '/')?.verifyFeedback).toBe(feedback.output);
+    expect(readResume(prompt)).toBeUndefined();
+  });
+
+  it('reaches a resumed session in its message', () => {
+    const message = buildSessionMessage({ paths: input().paths, verifyFeedback: feedback });
+    expect(message).toContain('your work did not pass its check');
+    expect(readSessionMessage(message)).toMatchObject({
+      verifyFeedback: feedback.output,
+      answer: undefined,
+      instructions: undefined,
+    });
+  });
+});
+
 describe('plan helpers', () => {
   it('expands an item into three at the same indentation', () => {
     const plan = parsePlan(
@@ -212,5 +249,21 @@ describe('plan helpers', () => {
     expect(stepMsFromEnv('0')).toBe(0);
     expect(stepMsFromEnv('fast')).toBe(100);
     expect(stepMsFromEnv('')).toBe(100);
+  });
+});
+
+describe('write-fix', () => {
+  it('writes a first content, and a fixed one once a failed verify sent the worker back', () => {
+    expect(parseDirective('write-fix: answer.txt = 41 | 42')).toEqual({
+      kind: 'write-fix',
+      path: 'answer.txt',
+      first: '41',
+      fixed: '42',
+    });
+  });
+
+  it('needs both contents and a path inside the working folder', () => {
+    expect(parseDirective('write-fix: answer.txt = 42')).toMatchObject({ kind: 'invalid' });
+    expect(parseDirective('write-fix: ../x = 1 | 2')).toMatchObject({ kind: 'invalid' });
   });
 });

@@ -26,6 +26,9 @@ interface RunOptions {
   split?: boolean;
   /** A URL, or false for --no-queue. */
   queue?: string | false;
+  verify?: string;
+  verifyTimeout?: string;
+  iterate?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -92,6 +95,9 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     queue: options.queue === false ? undefined : options.queue,
     local: options.queue === false ? true : undefined,
     dryRun: options.dryRun,
+    verify: options.verify,
+    verifyTimeoutMinutes: numberFlag(options.verifyTimeout),
+    iterate: numberFlag(options.iterate),
   };
 }
 
@@ -121,6 +127,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('-w, --worktree', 'run in a new git worktree on branch dispatch/<id>')
     .option('--no-worktree', 'never a worktree, even if the task text asks for one')
     .option('--capability <name>', 'let the scheduler pick an alias with this capability')
+    .option(
+      '--verify <command>',
+      "check the work when the worker is done: run COMMAND (sh -c) in the task's folder or worktree; exit 0 = done-verified, else verify-failed (docs/verify.md)",
+    )
+    .option(
+      '--verify-timeout <minutes>',
+      'stop the verify command after this long, counted as failed (default: verify_timeout_minutes, else 10)',
+    )
+    .option(
+      '--iterate <n>',
+      'on a failed verify, send the worker back with the end of its output, up to N times',
+    )
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')
     .option('--split', 'one task per top-level numbered entry, even without indented lines')
@@ -144,6 +162,7 @@ Examples:
   dispatch run --plan-file sprint.md --dry-run                 # several tasks? see them first
   dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
   dispatch run --capability research --priority high "Compare async frameworks"
+  dispatch run --worktree --verify "npm test" --iterate 2 "Fix the failing date parser"
   dispatch run --after build-api "Write the API docs"
   dispatch run --queue redis://queue-host:6379 "Review src/auth"   # on a worker node (docs/nodes.md)
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,

@@ -1,3 +1,4 @@
+import { verifyHistoryLine, verifyLine } from '../../ui/shared/verify-text.js';
 import type { Command } from 'commander';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
@@ -38,6 +39,12 @@ export function registerShow(program: Command, ctx: CliContext): void {
         `${terminalText(view.model ?? '?')}${view.attempt > 1 ? `, attempt ${view.attempt}` : ''}`,
       );
       row('progress', `${view.progress.done}/${view.progress.total} items`);
+      if (view.verify) {
+        row('verify', verifyLine(view.verify));
+        const history = verifyHistoryLine(view.verify);
+        if (history) row('rounds', history);
+        if (view.verify.result) row('output', terminalText(`${view.taskDir}/verify.log`));
+      }
       if (view.elapsedMs !== null) row('elapsed', formatElapsed(view.elapsedMs));
       row('usage', view.usage ? usageText(view.usage) : 'none reported (cost unknown)');
       if (view.worktree) lines.push(...worktreeLines(view.id, view.worktree));

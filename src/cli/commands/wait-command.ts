@@ -26,9 +26,16 @@ async function describe(ctx: CliContext, status: AttentionTask): Promise<string>
     }
     case 'done':
       return [
-        `${status.id}: done (${progress} items).`,
+        `${status.id}: ${status.outcome === 'done-verified' ? `done, verified: ${terminalText(status.verify?.command ?? '')} passed` : 'done'} (${progress} items).`,
         ...(await resultLines(ctx, status.id)),
       ].join('\n');
+    case 'verify-failed':
+      return terminalText(
+        [
+          `${status.id}: verify failed (${progress} items done): ${status.reason ?? ''}`,
+          `  output: ${ctx.ops.taskDir(status.id)}/verify.log · send it back: dispatch continue ${status.id} "…" · merge anyway: dispatch merge --force ${status.id}`,
+        ].join('\n'),
+      );
     default: {
       const cause = status.cause
         ? `\n  cause: ${status.cause.label}: ${status.cause.evidence}\n  ${pastableAdvice(status.cause.advice, status.id, status.alternatives)}`
@@ -76,7 +83,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
+      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting, 11 a task's verify command failed (and nothing worse).\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       const outcome = await perform(waitOperation, ctx.ops, {
@@ -107,7 +114,11 @@ export function registerWait(program: Command, ctx: CliContext): void {
       }
       if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;
       else if (outcome.event === 'removed') process.exitCode = EXIT.notFound;
-      else if (outcome.event === 'attention' && outcome.tasks.some((t) => isUnsuccessful(t.state)))
-        process.exitCode = EXIT.taskFailed;
+      else if (outcome.event === 'attention') {
+        const unsuccessful = outcome.tasks.filter((t) => isUnsuccessful(t.state));
+        if (unsuccessful.some((t) => t.state !== 'verify-failed'))
+          process.exitCode = EXIT.taskFailed;
+        else if (unsuccessful.length > 0) process.exitCode = EXIT.verifyFailed;
+      }
     });
 }

@@ -1,3 +1,4 @@
+import { verifyHistoryLine, verifyLine } from '../../ui/shared/verify-text.js';
 import { formatSeq } from '../../core/ipc/ipc-protocol.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
@@ -99,6 +100,11 @@ export function taskDetail(
     'progress',
     `${progressBar(status.progress.done, status.progress.total)} ${status.progress.done}/${status.progress.total}`,
   );
+  if (status.verify) {
+    row('verify', verifyLine(status.verify));
+    const history = verifyHistoryLine(status.verify);
+    if (history) row('rounds', history);
+  }
   const elapsed = elapsedMs(status.startedAt, status.endedAt);
   if (elapsed !== undefined) row('elapsed', formatElapsed(elapsed));
   if (extra.usage) row('usage', extra.usage);

@@ -3,6 +3,7 @@ import { DEFAULT_ASK_SLICE_SECONDS } from '../ipc/ask-wait.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
   DEFAULT_TIMEOUT_MINUTES,
+  DEFAULT_VERIFY_TIMEOUT_MINUTES,
   SIM_BACKEND,
   SIM_MODEL,
   type Config,
@@ -31,6 +32,7 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
     stopOnTimeout: false,
     fallbackMinutes: DEFAULT_FALLBACK_MINUTES,
     askSliceSeconds: DEFAULT_ASK_SLICE_SECONDS,
+    verifyTimeoutMinutes: DEFAULT_VERIFY_TIMEOUT_MINUTES,
     notify: { desktop: false, hooks: {} },
   };
 }

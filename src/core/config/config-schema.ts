@@ -45,6 +45,7 @@ const aliasSchema = z.union([
     capabilities: z.array(z.string().trim().min(1)).optional(),
     max_parallel: positiveInt.optional(),
     isolate: z.boolean().optional(),
+    verify: z.string().trim().min(1).optional(),
   }),
 ]);
 
@@ -86,6 +87,7 @@ const common = {
   stop_on_timeout: z.boolean().optional(),
   fallback_minutes: z.number().positive().optional(),
   ask_slice_seconds: z.number().positive().optional(),
+  verify_timeout_minutes: z.number().positive().optional(),
   notify: notifySchema.optional(),
 };
 

@@ -27,6 +27,8 @@ export interface AliasConfig {
   maxParallel: number | undefined;
   /** Overrides the backend's `isolate` for tasks run through this alias. */
   isolate?: boolean;
+  /** The verify command of tasks dispatched through this alias (docs/verify.md). */
+  verify: string | undefined;
 }
 
 /** Limits on one routing name's queue, held across every node of the fleet. */
@@ -60,11 +62,14 @@ export interface Config {
   fallbackMinutes: number;
   /** The longest one `dispatch ask` waits before it tells the worker to run it again. */
   askSliceSeconds: number;
+  /** How long a verify command may run before it is stopped and counts as failed. */
+  verifyTimeoutMinutes: number;
   notify: NotifyConfig;
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 export const DEFAULT_FALLBACK_MINUTES = 3;
+export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 10;
 
 /** The simulated worker is always available under this model name unless the config redefines it. */
 export const SIM_MODEL = 'sim';

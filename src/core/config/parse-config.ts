@@ -217,12 +217,12 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type, isolate';
   if (section === 'models') return 'backend, id';
-  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel, isolate';
+  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel, isolate, verify';
   if (section === 'notify') return 'desktop, question, completed, failed, timed-out, cancelled';
   return undefined;
 }
@@ -340,6 +340,7 @@ function normalizeNew(
       capabilities: 'capabilities' in spec ? (spec.capabilities ?? []) : [],
       maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
       ...('isolate' in spec && spec.isolate !== undefined ? { isolate: spec.isolate } : {}),
+      verify: 'verify' in spec ? spec.verify : undefined,
     };
     if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
       throw new DispatchError(
@@ -369,6 +370,8 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
   if (input.stop_on_timeout !== undefined) config.stopOnTimeout = input.stop_on_timeout;
   if (input.fallback_minutes !== undefined) config.fallbackMinutes = input.fallback_minutes;
   if (input.ask_slice_seconds !== undefined) config.askSliceSeconds = input.ask_slice_seconds;
+  if (input.verify_timeout_minutes !== undefined)
+    config.verifyTimeoutMinutes = input.verify_timeout_minutes;
   const notify: NotifyConfig = { desktop: input.notify?.desktop ?? false, hooks: {} };
   for (const event of ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const) {
     const hook = input.notify?.[event];

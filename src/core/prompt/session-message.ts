@@ -1,4 +1,5 @@
 import type { TaskPaths } from './worker-prompt.js';
+import { verifyFeedbackLines, type VerifyFeedback } from '../verify/verify-feedback.js';
 
 /**
  * What continues a worker CLI's own session: the model still has the instructions, the plan
@@ -15,6 +16,8 @@ export interface SessionMessageInput {
   instructions?: string;
   /** Plan items appended with the instructions. */
   newItems?: readonly string[];
+  /** A failed verify command's output, for another round (`--iterate`). */
+  verifyFeedback?: VerifyFeedback;
 }
 
 function quoted(label: string, text: string): string[] {
@@ -31,6 +34,12 @@ export function buildSessionMessage(input: SessionMessageInput): string {
       ...quoted('The earlier worker asked:', input.answer.question),
       ...quoted('The user answered:', input.answer.text),
       'Change the blocked "[?]" item back to "[ ]" (remove the question line under it) and continue with this answer.',
+    );
+  } else if (input.verifyFeedback) {
+    parts.push(
+      'agent-dispatch: this session is resumed because your work did not pass its check.',
+      '',
+      ...verifyFeedbackLines(input.verifyFeedback),
     );
   } else if (input.instructions !== undefined) {
     parts.push(

@@ -1,5 +1,6 @@
 import { ASK_AGAIN_EXIT_CODE, DEFAULT_ASK_SLICE_SECONDS } from '../ipc/ask-wait.js';
 import { shellQuote } from '../text/shell-quote.js';
+import { verifyFeedbackLines, type VerifyFeedback } from '../verify/verify-feedback.js';
 
 /**
  * The instructions a worker CLI receives. They are the compatibility contract written for a
@@ -112,6 +113,8 @@ export interface ResumeInput extends WorkerPromptInput {
   previousFailure: string | undefined;
   /** New instructions for a finished task (`dispatch continue`). */
   instructions?: string;
+  /** A failed verify command's output, for another round (`--iterate`). */
+  verifyFeedback?: VerifyFeedback;
 }
 
 /**
@@ -152,6 +155,7 @@ export function buildResumePrompt(input: ResumeInput): string {
       'The completion marker was removed: when every item is checked again, update the output file and create the marker again.',
     );
   }
+  if (input.verifyFeedback) parts.push('', ...verifyFeedbackLines(input.verifyFeedback));
   if (input.contextText?.trim()) {
     parts.push(
       '',

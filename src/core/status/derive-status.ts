@@ -7,6 +7,7 @@ import { backendOfTask } from '../backends/backend-registry.js';
 import { classifyRetrying, retryingText } from '../backends/retrying.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
 import { TERMINAL_STATES } from './state-groups.js';
+import { verifyFailureText, verifyView, type VerifyView } from '../verify/verify-status.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -112,7 +113,27 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
 
   if (cancelled)
     return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
-  if (ipc.complete) return ended('done', undefined, exited?.time);
+  // The worker says it is done: the verify command, if the task has one, decides how it ended.
+  const finished = (reason: string | undefined): TaskStatus => {
+    const spec = snapshot.meta?.verify;
+    if (!spec) return { ...ended('done', reason, exited?.time), outcome: 'done-unverified' };
+    const verify = verifyView(spec, events, workerAlive);
+    const result = verify.result;
+    if (verify.step === 'passed')
+      return {
+        ...ended('done', reason, result?.time),
+        outcome: 'done-verified',
+        verify,
+      };
+    if (result && !verify.iterating)
+      return {
+        ...ended('verify-failed', `verify failed: ${verifyFailureText(result)}`, result.time),
+        outcome: 'verify-failed',
+        verify,
+      };
+    return { ...status, state: 'verifying', reason: verifyingReason(verify), verify };
+  };
+  if (ipc.complete) return finished(undefined);
   const nodeLost = find('node-lost');
   if (nodeLost)
     return ended('failed', `node lost: ${nodeLost.node} (${nodeLost.reason})`, nodeLost.time);
@@ -148,7 +169,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     return retrying ? { ...status, retrying, reason: retryingText(retrying) } : status;
   }
   if (snapshot.plan && isPlanComplete(snapshot.plan)) {
-    return ended('done', 'all items checked; the worker did not write ipc/.done', undefined);
+    return finished('all items checked; the worker did not write ipc/.done');
   }
   if (question)
     return {
@@ -162,6 +183,14 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   if (timedOut)
     return ended('timed-out', `no activity for ${timedOut.idleMinutes} minutes`, timedOut.time);
   return ended('failed', failureReason(snapshot, progress, exit), undefined);
+}
+
+function verifyingReason(verify: VerifyView): string {
+  if (verify.iterating && verify.result)
+    return `verify failed (${verifyFailureText(verify.result)}); round ${verify.round + 1} of ${verify.rounds} starts`;
+  if (verify.step === 'waiting') return 'the worker is done; verify runs when it exits';
+  if (verify.step === 'running') return `verify running: ${verify.command}`;
+  return `verify starting: ${verify.command}`;
 }
 
 function pendingQuestion(

@@ -33,7 +33,8 @@ export function missingObservations(
   const current = currentAttemptEvents(events);
   if (status.state === 'done' && !current.some((e) => e.type === 'completed'))
     found.push({ type: 'completed' });
-  if (status.state === 'failed' && !current.some((e) => e.type === 'failed')) {
+  const failed = status.state === 'failed' || status.state === 'verify-failed';
+  if (failed && !current.some((e) => e.type === 'failed')) {
     // The reason may quote a worker's error line of any length.
     found.push({ type: 'failed', reason: boundText(status.reason ?? 'failed') });
   }

@@ -8,6 +8,7 @@ import type { TaskState } from './task-status.js';
 /** Nothing more happens without the user: the task has ended one way or another. */
 export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
   'done',
+  'verify-failed',
   'failed',
   'timed-out',
   'cancelled',
@@ -15,7 +16,12 @@ export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
 ]);
 
 /** Work goes on or will: a worker runs, or the task waits for its turn. Needs a supervisor. */
-export const ACTIVE_STATES: ReadonlySet<TaskState> = new Set(['queued', 'running', 'waiting']);
+export const ACTIVE_STATES: ReadonlySet<TaskState> = new Set([
+  'queued',
+  'running',
+  'waiting',
+  'verifying',
+]);
 
 /** A worker process runs and takes a parallel slot. */
 export const LIVE_STATES: ReadonlySet<TaskState> = new Set(['running', 'waiting']);
@@ -37,7 +43,11 @@ export const FAILED_STATES: ReadonlySet<TaskState> = new Set([
  * Ended without success, cancelled included: a task that depends on it does not start, and
  * `dispatch wait` exits with its failure status.
  */
-export const UNSUCCESSFUL_STATES: ReadonlySet<TaskState> = new Set([...FAILED_STATES, 'cancelled']);
+export const UNSUCCESSFUL_STATES: ReadonlySet<TaskState> = new Set([
+  ...FAILED_STATES,
+  'cancelled',
+  'verify-failed',
+]);
 
 /** A question waits for the user: the worker asks now, or asked and gave up waiting. */
 export const QUESTION_STATES: ReadonlySet<TaskState> = new Set(['waiting', 'blocked']);

@@ -3,13 +3,16 @@ import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { Plan, Progress } from '../plan/plan-types.js';
 import type { ResumeReason, TaskEvent } from '../task/task-events.js';
 import type { TaskMeta, WorktreeInfo } from '../task/task-meta.js';
+import type { TaskOutcome, VerifyView } from '../verify/verify-status.js';
 
 export const TASK_STATES = [
   'queued',
   'running',
   'waiting',
   'blocked',
+  'verifying',
   'done',
+  'verify-failed',
   'failed',
   'timed-out',
   'cancelled',
@@ -89,6 +92,13 @@ export interface TaskStatus {
   retrying?: FailureCause;
   /** The worker node that runs (or ran) the current attempt, for a task on a queue. */
   node?: string;
+  /**
+   * For a task whose worker finished: done-verified, done-unverified (no verify command) or
+   * verify-failed (docs/verify.md).
+   */
+  outcome?: TaskOutcome;
+  /** The verify step, for a task with a verify command whose worker said it is done. */
+  verify?: VerifyView;
   /**
    * Set when the task was not created by this user (see docs/protocol.md, Trust): it is never
    * started, resumed or signalled, and an unfinished one shows as not-started.

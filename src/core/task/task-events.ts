@@ -60,7 +60,8 @@ export type TaskEvent =
       attempt: number;
       /**
        * Why the task continues: an answer after the fallback, `dispatch retry`, `dispatch
-       * continue`, or a resumed session the CLI could no longer open (a new worker takes over).
+       * continue`, a resumed session the CLI could no longer open (a new worker takes over), or
+       * a failed verify command with rounds left (`--iterate`).
        */
       reason: ResumeReason;
       model: string;
@@ -87,6 +88,42 @@ export type TaskEvent =
       commit: string | null;
     }
   /**
+   * The supervisor started the task's verify command (docs/verify.md) on what this attempt left;
+   * `run` counts the starts for the attempt, so a run interrupted by a supervisor restart and run
+   * again shows as two. pid and startTime identify its process group.
+   */
+  | {
+      type: 'verify-started';
+      time: string;
+      attempt: number;
+      run: number;
+      pid: number;
+      startTime: string | null;
+    }
+  /** The supervisor that ran a verify command ended before recording its result. */
+  | { type: 'verify-interrupted'; time: string; attempt: number; run: number; stopped: boolean }
+  /**
+   * The verify command's result for this attempt (its output is in verify.log). `iterate`: a
+   * failure for which a new round starts (`--iterate`), so the task is not over yet.
+   */
+  | {
+      type: 'verified';
+      time: string;
+      attempt: number;
+      run: number;
+      passed: boolean;
+      /** Exit code; null when it was killed (time limit) or could not start. */
+      code: number | null;
+      signal?: string;
+      timedOut: boolean;
+      durationMs: number;
+      /** Why it could not run at all (a missing folder), if so. */
+      error?: string;
+      iterate: boolean;
+      /** The last line of its output, for lists and notifications. */
+      lastLine: string;
+    }
+  /**
    * Tokens and cost one attempt used, as the agent CLI reported them in its JSON output;
    * appended by the worker's log filter when the CLI's output ends.
    */
@@ -105,7 +142,7 @@ export interface TokenUsage {
 
 export type TaskEventType = TaskEvent['type'];
 
-export type ResumeReason = 'answer' | 'retry' | 'continue' | 'session-lost';
+export type ResumeReason = 'answer' | 'retry' | 'continue' | 'session-lost' | 'verify';
 
 /** The next attempt number of a task: one more than any attempt its history mentions. */
 export function nextAttempt(events: readonly TaskEvent[]): number {

@@ -20,6 +20,20 @@ export interface WorktreeInfo {
   repo: string;
 }
 
+/**
+ * The command that checks a task's work once its worker says it is done (docs/verify.md): the
+ * user's own command line, from `--verify` or the alias's `verify:`, run with `sh -c`.
+ */
+export interface VerifySpec {
+  command: string;
+  /** The verify command is stopped after this long and counts as failed. */
+  timeoutMinutes: number;
+  /** How many times a failed verify sends the worker back with its output (`--iterate`). */
+  iterate: number;
+  /** Where the command came from. */
+  source: 'flag' | 'alias';
+}
+
 /** task.json: what was asked. Written once when the task is created, never changed after. */
 export interface TaskMeta {
   version: 1;
@@ -66,6 +80,8 @@ export interface TaskMeta {
   fallbackMinutes?: number;
   /** The longest one `dispatch ask` waits (`ask_slice_seconds` when dispatched). */
   askSliceSeconds?: number;
+  /** Checked after the worker finishes, when a verify command was given. */
+  verify?: VerifySpec;
   createdAt: string;
   /**
    * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):

@@ -48,9 +48,15 @@ export async function dispatchToQueue(
     throw new DispatchError('usage', '--capability and --model both choose the model', {
       hint: 'Give one of them: --model NAME for a fixed model, --capability NAME for any node that offers it.',
     });
+  if (request.verify !== undefined || (request.iterate ?? 0) > 0)
+    throw new DispatchError('usage', 'a task on a worker node cannot be verified yet', {
+      hint: 'The verify command runs where the work is; run the task here (--no-queue) to verify it.',
+    });
   const prepared = prepareDispatch(store, config, { ...local, worktree: false });
+  // An alias's verify command would run here, not on the node that has the work: left out.
+  const { verify: _notOnNodes, ...localMeta } = prepared.meta;
   const meta = {
-    ...prepared.meta,
+    ...localMeta,
     ...(capability !== undefined ? { capability } : {}),
     queue: queueTarget(prepared.meta.cwd, url),
   };

@@ -18,7 +18,13 @@ export function resumeLostSession(
   snapshot: TaskSnapshot,
   status: TaskStatus,
 ): boolean {
-  if (status.state === 'done' || status.state === 'cancelled' || status.exit === undefined)
+  if (
+    status.state === 'done' ||
+    status.state === 'verifying' ||
+    status.state === 'verify-failed' ||
+    status.state === 'cancelled' ||
+    status.exit === undefined
+  )
     return false;
   const current = currentAttemptEvents(snapshot.events);
   const resumed = current[0];

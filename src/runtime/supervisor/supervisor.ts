@@ -23,6 +23,7 @@ import { latestWorker } from '../../core/task/current-attempt.js';
 import { stopLeftovers } from '../tasks/stop-leftovers.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { TaskVerifier } from '../verify/task-verifier.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -90,6 +91,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Attempts whose leftover processes were looked for (or are due to be), each once. */
   private readonly swept = new Set<string>();
   private readonly sweepTimers = new Set<TimerHandle>();
+  /** Runs the verify commands of tasks whose workers are done (docs/verify.md). */
+  private readonly verifier: TaskVerifier;
 
   constructor(
     private readonly store: TaskStore,
@@ -98,6 +101,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.verifier = new TaskVerifier(store, {
+      log: (message) => this.log(message),
+      examine: (id) => {
+        this.examine(id);
+        this.updateIdle();
+      },
+    });
     this.notifier = new Notifier(
       () => this.loadConfig().notify,
       store.root,
@@ -158,6 +168,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       ...this.sweepTimers,
     ])
       if (timer) this.clock.clear(timer);
+    // A check cut short is run again by the next supervisor (the history shows both runs).
+    void this.verifier.stopAll();
     this.releaseLock?.();
     this.emit('exit');
   }
@@ -253,6 +265,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.examine(id);
       return;
     }
+    this.verifier.handle(snapshot, status);
     if (!before || before.state !== status.state) this.scheduleSoon();
     // Nothing more happens in a finished task without a new attempt, which touches its folder.
     if (isTerminal(status.state) && !mayHaveWorker(status.state)) this.watcher?.release(id);
@@ -451,7 +464,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private updateIdle(): void {
     const active =
-      this.pending > 0 || [...this.known.values()].some((status) => isActive(status.state));
+      this.pending > 0 ||
+      this.verifier.active > 0 ||
+      [...this.known.values()].some((status) => isActive(status.state));
     if (active) {
       if (this.idleTimer) this.clock.clear(this.idleTimer);
       this.idleTimer = undefined;
@@ -470,7 +485,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
-    if (this.pending > 0) return;
+    if (this.pending > 0 || this.verifier.active > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {

@@ -30,7 +30,7 @@ export interface ContinueResult {
 }
 
 /** The states a task can be continued from: its worker has ended, and nothing else will run. */
-const CONTINUABLE = new Set(['done', 'failed', 'cancelled']);
+const CONTINUABLE = new Set(['done', 'failed', 'cancelled', 'verify-failed']);
 
 /**
  * Gives a finished task new instructions: the worker CLI resumes its own session with them when
@@ -103,7 +103,7 @@ function continueHint(id: string, state: string, instructions: string): string {
 }
 
 /** ipc/.done, so the task counts as done only when the worker marks it again. */
-function removeCompletionMarker(path: string): void {
+export function removeCompletionMarker(path: string): void {
   if (!lstatQuietly(path)) return;
   try {
     unlinkSync(path);

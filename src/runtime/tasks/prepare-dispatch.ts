@@ -36,6 +36,12 @@ export interface DispatchRequest {
   capability?: string;
   /** The text model, worktree and priority directives are read from (default: task, else plan, else items). */
   directiveText?: string;
+  /** The user's command that checks the work once the worker is done (docs/verify.md). */
+  verify?: string;
+  /** The verify command's time limit (default: `verify_timeout_minutes` in the config). */
+  verifyTimeoutMinutes?: number;
+  /** Rounds a failed verify sends the worker back with its output. */
+  iterate?: number;
 }
 
 /** A request checked and resolved, ready to be created; nothing is written yet. */
@@ -159,6 +165,38 @@ export function prepareDispatch(
       timeoutMinutes: config.timeoutMinutes,
       fallbackMinutes: config.fallbackMinutes,
       askSliceSeconds: config.askSliceSeconds,
+      ...verifyField(config, request, choice.alias?.verify),
+    },
+  };
+}
+
+/**
+ * The verify command, from the request or else the alias the model was chosen through; only
+ * ever the user's own text (a flag, the config), never the plan's or the task's.
+ */
+function verifyField(
+  config: Config,
+  request: DispatchRequest,
+  aliasVerify: string | undefined,
+): Pick<TaskMeta, 'verify'> {
+  if (request.verify !== undefined && !request.verify.trim())
+    throw new DispatchError('usage', 'the verify command is empty', {
+      hint: 'Give the command that checks the work, e.g. --verify "npm test".',
+    });
+  const command = request.verify?.trim() ?? aliasVerify?.trim();
+  if (!command) {
+    if (request.iterate !== undefined && request.iterate > 0)
+      throw new DispatchError('usage', '--iterate needs a verify command', {
+        hint: 'Add --verify "npm test" (or set `verify:` on the alias) so a round can fail.',
+      });
+    return {};
+  }
+  return {
+    verify: {
+      command,
+      timeoutMinutes: request.verifyTimeoutMinutes ?? config.verifyTimeoutMinutes,
+      iterate: request.iterate ?? 0,
+      source: request.verify !== undefined ? 'flag' : 'alias',
     },
   };
 }

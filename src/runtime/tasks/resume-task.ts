@@ -6,6 +6,7 @@ import type { ResumeReason, TaskEvent } from '../../core/task/task-events.js';
 import { latestSession } from '../../core/task/worker-session.js';
 import { backendOfTask } from '../../core/backends/backend-registry.js';
 import { buildSessionMessage } from '../../core/prompt/session-message.js';
+import type { VerifyFeedback } from '../../core/verify/verify-feedback.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { LockBusyError, withLock } from '../lock/file-lock.js';
 import { launchWorker } from '../spawn/launch-worker.js';
@@ -35,6 +36,8 @@ export interface ResumeOptions {
   instructions?: string;
   /** Plan items `dispatch continue` appended, named in a resumed session's message. */
   newItems?: readonly string[];
+  /** A failed verify command's output, for another round (`--iterate`). */
+  verifyFeedback?: VerifyFeedback;
   /** Run the new attempt with another model (retry --model). */
   meta?: TaskMeta;
   /**
@@ -127,6 +130,7 @@ function startAttempt(
       previousFailure: options.previousFailure,
       instructions: options.instructions,
       newItems: options.newItems,
+      verifyFeedback: options.verifyFeedback,
     });
     writeFileAtomic(files.prompt(attempt), message, { mode: 0o600 });
   } else {
@@ -194,6 +198,7 @@ function freshWorkerPrompt(
     answer: options.answer,
     previousFailure: options.previousFailure,
     instructions: options.instructions,
+    verifyFeedback: options.verifyFeedback,
   });
 }
 

@@ -1,3 +1,5 @@
+import { readVerifyFeedback } from '../verify/read-feedback.js';
+import { removeCompletionMarker } from './continue-task.js';
 import { DispatchError } from '../../core/errors.js';
 import type { Config } from '../../core/config/config-types.js';
 import { resolveModel } from '../../core/config/resolve-model.js';
@@ -63,11 +65,18 @@ export async function retryTask(
     writeFileAtomic(files.meta, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
     meta = updated;
   }
+  // A worker that finished but failed its check works again: done only when it says so again.
+  const feedback =
+    status.state === 'verify-failed' && status.verify
+      ? readVerifyFeedback(files, status.verify, 1)
+      : undefined;
+  if (feedback) removeCompletionMarker(files.ipcFile('.done'));
   const { attempt, started } = resumeTask(store, id, {
     reason: 'retry',
     attempt: nextAttempt(snapshot.events),
     previousFailure: status.reason,
     meta,
+    ...(feedback ? { verifyFeedback: { ...feedback, rounds: feedback.rounds } } : {}),
   });
   if (!started)
     throw new DispatchError('conflict', `task ${id} was just started again (attempt ${attempt})`, {

@@ -57,9 +57,21 @@ function commitLeftovers(
  * is left exactly as git leaves it, and the error names the conflicted files. The worktree and
  * branch are kept: `dispatch discard ID` removes them.
  */
-export function mergeTaskWorktree(store: TaskStore, id: string): MergeResult {
+export function mergeTaskWorktree(
+  store: TaskStore,
+  id: string,
+  options: { force?: boolean } = {},
+): MergeResult {
   const task = requireTaskWorktree(store, id);
   assertSettled(task, 'merge');
+  if (task.status.state === 'verify-failed' && !options.force)
+    throw new DispatchError(
+      'state',
+      `task ${id} did not pass its verify command (${task.status.reason ?? 'verify failed'}); not merging it`,
+      {
+        hint: `See ${store.files(id).verifyLog}. Send it back with \`dispatch continue ${id} "…"\`, or merge it anyway: dispatch merge --force ${id}`,
+      },
+    );
   const { worktree: info, meta } = task;
   const state = worktreeState(info);
   if (!state.branch) {

@@ -8,7 +8,9 @@ export const STATE_STYLE: Record<TaskState, StyleName> = {
   running: 'cyan',
   waiting: 'magenta',
   blocked: 'magenta',
+  verifying: 'cyan',
   done: 'green',
+  'verify-failed': 'red',
   failed: 'red',
   'timed-out': 'yellow',
   cancelled: 'yellow',
@@ -26,6 +28,8 @@ export interface LabelledTask {
   untrusted?: string | null;
   /** The worker node it runs on, for a task on a queue. */
   node?: string | null;
+  /** How a finished task ended: done-verified, done-unverified or verify-failed. */
+  outcome?: string | null;
 }
 
 /** " on NODE" for a task that runs on a worker node. */
@@ -36,6 +40,8 @@ export function stateLabel(status: LabelledTask, color?: boolean): string {
   let label: string = status.state;
   if (status.state === 'waiting' && status.question?.seq != null)
     label = `waiting ${formatSeq(status.question.seq)}`;
+  // A task checked by a verify command says so; a plain "done" had none (done-unverified).
+  if (status.outcome === 'done-verified') label = 'done-verified';
   if (status.untrusted != null)
     label = status.state === 'not-started' ? 'not yours' : `${label} (not yours)`;
   else label += onNode(status);
@@ -57,8 +63,14 @@ export function stateSentence(status: LabelledTask): string {
       return `waiting for your answer to question ${status.question?.seq != null ? formatSeq(status.question.seq) : ''}`.trim();
     case 'blocked':
       return 'blocked on a question (the worker stopped waiting; answering starts a new one)';
+    case 'verifying':
+      return 'verifying (the worker is done; its verify command decides)';
     case 'done':
-      return 'done';
+      return status.outcome === 'done-verified'
+        ? 'done, verified (the verify command passed)'
+        : 'done';
+    case 'verify-failed':
+      return 'verify failed (the worker finished, its verify command did not pass)';
     case 'failed':
       return 'failed';
     case 'timed-out':

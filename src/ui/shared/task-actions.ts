@@ -22,7 +22,7 @@ export type TaskAction =
   | { kind: 'note'; id: string; text: string }
   | { kind: 'cancel'; id: string; reason?: string }
   | { kind: 'retry'; id: string; model?: string }
-  | { kind: 'merge'; id: string }
+  | { kind: 'merge'; id: string; force?: boolean }
   /** `yes` only after the person confirmed: it deletes work that exists nowhere else. */
   | { kind: 'discard'; id: string; yes?: boolean };
 

@@ -13,8 +13,9 @@ export function clockTime(date: Date): string {
 
 function stateLine(time: string, task: TaskStatus): string {
   const { done, total, current } = task.progress;
-  let line = `${time} ${task.id} ${task.state} ${done}/${total}`;
-  if (TERMINAL_STATES.has(task.state) || task.retrying) {
+  const state = task.outcome === 'done-verified' ? task.outcome : task.state;
+  let line = `${time} ${task.id} ${state} ${done}/${total}`;
+  if (TERMINAL_STATES.has(task.state) || task.retrying || task.state === 'verifying') {
     if (task.reason) line += `: ${cleanText(task.reason)}`;
   } else if (current) {
     line += ` "${cleanText(current.text)}"`;

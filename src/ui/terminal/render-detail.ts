@@ -4,6 +4,7 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import { elapsedMs, formatElapsed } from '../shared/durations.js';
 import { progressBar } from '../shared/progress-bar.js';
 import { stateSentence } from '../shared/state-label.js';
+import { verifyHistoryLine, verifyLine } from '../shared/verify-text.js';
 import type { TaskView } from '../../operations/show-operation.js';
 import { STATE_STYLE } from './state-style.js';
 import { seg, type Style, type StyledLine } from './styled-line.js';
@@ -57,6 +58,11 @@ export function detailLines(
   lines.push(field('model', worker.join(', ')));
   const { done, total } = status.progress;
   lines.push(field('progress', `${progressBar(done, total)} ${done}/${total}`));
+  if (status.verify) {
+    lines.push(field('verify', verifyLine(status.verify)));
+    const history = verifyHistoryLine(status.verify);
+    if (history) lines.push(field('rounds', history));
+  }
   const elapsed = elapsedMs(status.startedAt, status.endedAt, now);
   if (elapsed !== undefined) lines.push(field('elapsed', formatElapsed(elapsed)));
   if (status.question) {

@@ -31,7 +31,7 @@ const ACTIONS: Record<string, readonly string[]> = {
   note: ['text'],
   cancel: ['reason'],
   retry: ['model'],
-  merge: [],
+  merge: ['force'],
   discard: ['yes'],
 };
 

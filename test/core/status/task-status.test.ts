@@ -10,6 +10,7 @@ describe('task states', () => {
       'failed',
       'not-started',
       'timed-out',
+      'verify-failed',
     ]);
     for (const state of TERMINAL_STATES) expect(TASK_STATES).toContain(state);
   });
@@ -20,6 +21,7 @@ describe('task states', () => {
       'waiting',
       'blocked',
       'done',
+      'verify-failed',
       'failed',
       'timed-out',
       'cancelled',
@@ -27,5 +29,7 @@ describe('task states', () => {
     ]);
     expect(needsAttention('queued')).toBe(false);
     expect(needsAttention('running')).toBe(false);
+    // Its check still runs: nothing for the user yet.
+    expect(needsAttention('verifying')).toBe(false);
   });
 });

@@ -22,6 +22,25 @@ describe('one line per change (stdout not a terminal)', () => {
     ]);
   });
 
+  it('says whether a finished task passed its verify command, and what its check is doing', () => {
+    const verifying = taskStatus({ state: 'verifying', reason: 'verify running: npm test' });
+    expect(feedLines({ kind: 'changed', task: verifying, previous: running }, at)).toEqual([
+      '12:00:01 review-auth verifying 1/3: verify running: npm test',
+    ]);
+    const verified = taskStatus({ state: 'done', outcome: 'done-verified' });
+    expect(feedLines({ kind: 'finished', task: verified }, at)).toEqual([
+      '12:00:01 review-auth done-verified 1/3',
+    ]);
+    const failed = taskStatus({
+      state: 'verify-failed',
+      outcome: 'verify-failed',
+      reason: 'verify failed: exit code 1: 2 failing',
+    });
+    expect(feedLines({ kind: 'finished', task: failed }, at)).toEqual([
+      '12:00:01 review-auth verify-failed 1/3: verify failed: exit code 1: 2 failing',
+    ]);
+  });
+
   it('prints progress, questions and the end, each once', () => {
     const next = taskStatus({
       progress: { done: 2, total: 3, blocked: [], errors: [], current: planItem(2, 'Write it up') },

@@ -4,13 +4,33 @@
 
 // The groups of core/status/state-groups.ts (a unit test keeps them equal).
 /** @type {ReadonlySet<string>} */
-export const TERMINAL = new Set(['done', 'failed', 'timed-out', 'cancelled', 'not-started']);
+export const TERMINAL = new Set([
+  'done',
+  'verify-failed',
+  'failed',
+  'timed-out',
+  'cancelled',
+  'not-started',
+]);
 /** @type {ReadonlySet<string>} */
 export const LIVE = new Set(['running', 'waiting']);
 /** @type {ReadonlySet<string>} */
-export const UNSUCCESSFUL = new Set(['failed', 'timed-out', 'cancelled', 'not-started']);
+export const UNSUCCESSFUL = new Set([
+  'failed',
+  'timed-out',
+  'cancelled',
+  'not-started',
+  'verify-failed',
+]);
 /** @type {ReadonlySet<string>} */
-export const RETRYABLE = new Set(['failed', 'timed-out', 'cancelled', 'not-started', 'blocked']);
+export const RETRYABLE = new Set([
+  'failed',
+  'timed-out',
+  'cancelled',
+  'not-started',
+  'verify-failed',
+  'blocked',
+]);
 
 /** @param {number} seq */
 export function seqLabel(seq) {
@@ -121,8 +141,14 @@ export function stateSentence(task) {
       return 'Waiting for your answer.';
     case 'blocked':
       return 'Blocked on a question: the worker stopped waiting; answering starts a new one.';
+    case 'verifying':
+      return 'Verifying: the worker is done; its verify command decides.';
     case 'done':
-      return 'Done.';
+      return task.outcome === 'done-verified'
+        ? 'Done, verified: the verify command passed.'
+        : 'Done.';
+    case 'verify-failed':
+      return 'Verify failed: the worker finished, its verify command did not pass.';
     case 'failed':
       return 'Failed.';
     case 'timed-out':
@@ -134,4 +160,23 @@ export function stateSentence(task) {
     default:
       return task.state;
   }
+}
+
+/**
+ * The verify command and where it stands, as `dispatch status ID` says it; empty without one.
+ * @param {Task} task
+ */
+export function verifyText(task) {
+  const verify = task.verify;
+  if (!verify) return '';
+  const step =
+    verify.step === 'passed'
+      ? 'passed'
+      : verify.step === 'failed'
+        ? 'failed'
+        : verify.step === 'running'
+          ? 'running'
+          : 'due';
+  const rounds = verify.rounds > 1 ? ` (round ${verify.round} of ${verify.rounds})` : '';
+  return `${verify.command}: ${step}${rounds}`;
 }

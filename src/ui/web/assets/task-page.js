@@ -4,7 +4,7 @@
 // fetched again whenever the feed reports a change to this task or its worker writes output.
 import { ApiError, getJson, postJson, taskPath } from './api.js';
 import { el, setText } from './dom.js';
-import { TERMINAL, seqLabel, stateSentence } from './format.js';
+import { TERMINAL, seqLabel, stateSentence, verifyText } from './format.js';
 import { taskControls } from './task-controls.js';
 import { taskResults } from './task-results.js';
 import {
@@ -95,6 +95,7 @@ export function taskPage(app, id) {
   const whenFact = fact('When');
   let whenKey = '';
   const exitFact = fact('Exit');
+  const verifyFact = fact('Verify');
   const facts = el(
     'dl',
     { className: 'facts' },
@@ -106,6 +107,7 @@ export function taskPage(app, id) {
     ...reasonFact.nodes,
     ...causeFact.nodes,
     ...exitFact.nodes,
+    ...verifyFact.nodes,
   );
 
   const questionLabel = el('p', { className: 'question-label' });
@@ -226,6 +228,9 @@ export function taskPage(app, id) {
       : '';
     setText(exitFact.dd, exit);
     exitFact.nodes.forEach((node) => (node.hidden = !exit));
+    const verify = verifyText(task);
+    setText(verifyFact.dd, verify);
+    verifyFact.nodes.forEach((node) => (node.hidden = !verify));
 
     const q = task.question;
     question.hidden = !q;
