@@ -31,10 +31,10 @@ agentSuite(
       'gets an answer given after its bash tool limit, asking one question in slices',
       { timeout: 300_000 },
       async () => {
-        // The bash tool kills its command after 4 s here (120 s by default); slices of 2 s fit
+        // The bash tool kills its command after 6 s here (120 s by default); slices of 2 s fit
         // in it, and the answer comes only after four of them.
         const { log, asks } = await answersAfterToolLimit(openaiChatApi, opencodeSetup, {
-          toolLimitEnv: { OPENCODE_EXPERIMENTAL_BASH_DEFAULT_TIMEOUT_MS: '4000' },
+          toolLimitEnv: { OPENCODE_EXPERIMENTAL_BASH_DEFAULT_TIMEOUT_MS: '6000' },
           sliceSeconds: 2,
           asks: 4,
         });
