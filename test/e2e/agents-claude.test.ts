@@ -32,10 +32,10 @@ agentSuite(
       'gets an answer given after its Bash tool limit, asking one question in slices',
       { timeout: 240_000 },
       async () => {
-        // The Bash tool stops waiting after 4 s here (120 s by default); slices of 2 s fit in it,
+        // The Bash tool stops waiting after 6 s here (120 s by default); slices of 2 s fit in it,
         // and the answer comes only after four of them.
         const { log, asks } = await answersAfterToolLimit(anthropicApi, claudeSetup, {
-          toolLimitEnv: { BASH_DEFAULT_TIMEOUT_MS: '4000', BASH_MAX_TIMEOUT_MS: '4000' },
+          toolLimitEnv: { BASH_DEFAULT_TIMEOUT_MS: '6000', BASH_MAX_TIMEOUT_MS: '6000' },
           sliceSeconds: 2,
           asks: 4,
         });

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
+import { REPO_ROOT } from '../helpers/run-cli.js';
 import { waitForCondition } from '../helpers/wait-for.js';
 
 let sandbox: Sandbox;
@@ -110,6 +112,24 @@ describe('dispatch ask waits in slices', () => {
     expect((await ask('1')).code).toBe(ASK_AGAIN);
     expect((await ask('1')).code).toBe(1);
     expect((await ask('2')).code).toBe(ASK_AGAIN);
+    expect(ipcNames(task.ipc)).toEqual(['001.question']);
+  });
+
+  it('drops its lease when a shell tool kills it, so no one is said to be waiting', async () => {
+    const task = handMadeTask();
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'dispatch'), 'ask', '--slice', '60', 'Colour?'],
+      { env: { ...sandbox.env, DISPATCH_TASK_DIR: task.dir }, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    const lease = join(task.dir, 'asking', '001.waiting');
+    await waitForCondition(task.dir, () => (existsSync(lease) ? true : undefined));
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(existsSync(lease)).toBe(false);
     expect(ipcNames(task.ipc)).toEqual(['001.question']);
   });
 

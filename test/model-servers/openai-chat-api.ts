@@ -49,11 +49,8 @@ function delta(action: ScriptAction): { delta: Record<string, unknown>; finish: 
   });
   switch (action.kind) {
     case 'shell':
-      return call('bash', {
-        command: action.command,
-        description: 'Scripted step',
-        timeout: 600000,
-      });
+      // No `timeout`: the CLI's own limit applies, the worst case `dispatch ask` slices are for.
+      return call('bash', { command: action.command, description: 'Scripted step' });
     case 'write':
       return call('write', { filePath: action.path, content: action.content });
     case 'poll':

@@ -58,11 +58,22 @@ export function holdAskLease(taskDir: string, seq: number): (keep?: boolean) => 
   renew();
   const timer = setInterval(renew, ASK_LEASE_RENEW_MS);
   timer.unref();
-  return (keep = false) => {
+  // A CLI's shell tool that gives up on the command kills it (opencode at its limit): the lease
+  // goes with it, then the signal takes its usual course.
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    process.kill(process.pid, signal);
+  };
+  const release = (keep = false) => {
     clearInterval(timer);
+    for (const signal of RELEASE_SIGNALS) process.removeListener(signal, onSignal);
     if (!keep) unlinkQuietly(path);
   };
+  for (const signal of RELEASE_SIGNALS) process.once(signal, onSignal);
+  return release;
 }
+
+const RELEASE_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /** Whether a `dispatch ask` is waiting for question `seq` of the task right now. */
 export function isAskWaiting(taskDir: string, seq: number, nowMs = Date.now()): boolean {
