@@ -6,6 +6,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,18 +52,57 @@ describe('prepareIsolatedHome', () => {
     expect(existsSync(join(home, 'CLAUDE.md'))).toBe(false);
   });
 
-  it('renews the credentials on the next attempt and keeps what the CLI stored', () => {
+  it('renews a copy the operator logged in again since, and keeps what the CLI stored', () => {
     const credentials = join(operator, '.claude', '.credentials.json');
     writeFileSync(credentials, 'first');
     prepareIsolatedHome(task, claude, { HOME: operator });
     mkdirSync(join(task, 'home', 'projects'));
     writeFileSync(join(task, 'home', 'projects', 'session.jsonl'), 'conversation');
     writeFileSync(credentials, 'renewed');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(credentials, later, later);
     prepareIsolatedHome(task, claude, { HOME: operator });
     expect(readFileSync(join(task, 'home', '.credentials.json'), 'utf8')).toBe('renewed');
     expect(readFileSync(join(task, 'home', 'projects', 'session.jsonl'), 'utf8')).toBe(
       'conversation',
     );
+  });
+
+  it("leaves a login the worker's CLI renewed itself, newer than the operator's", () => {
+    const credentials = join(operator, '.claude', '.credentials.json');
+    writeFileSync(credentials, 'operator token');
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(credentials, earlier, earlier);
+    prepareIsolatedHome(task, claude, { HOME: operator });
+    writeFileSync(join(task, 'home', '.credentials.json'), 'token the worker refreshed');
+    prepareIsolatedHome(task, claude, { HOME: operator });
+    expect(readFileSync(join(task, 'home', '.credentials.json'), 'utf8')).toBe(
+      'token the worker refreshed',
+    );
+  });
+
+  it("lays the operator's account over the CLI's own state file, keeping the rest", () => {
+    const state = join(operator, '.claude.json');
+    writeFileSync(state, JSON.stringify({ oauthAccount: { email: 'old@example.com' } }));
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(state, earlier, earlier);
+    prepareIsolatedHome(task, claude, { HOME: operator });
+    const copy = join(task, 'home', '.claude.json');
+    writeFileSync(
+      copy,
+      JSON.stringify({ oauthAccount: { email: 'old@example.com' }, firstStartTime: 'then' }),
+    );
+    writeFileSync(
+      state,
+      JSON.stringify({ oauthAccount: { email: 'new@example.com' }, mcpServers: { x: {} } }),
+    );
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(state, later, later);
+    prepareIsolatedHome(task, claude, { HOME: operator });
+    expect(JSON.parse(readFileSync(copy, 'utf8'))).toEqual({
+      oauthAccount: { email: 'new@example.com' },
+      firstStartTime: 'then',
+    });
   });
 
   it('makes the folders the variables name and copies into them', () => {

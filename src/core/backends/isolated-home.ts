@@ -85,6 +85,31 @@ export function pickMembers(
   return found ? picked : undefined;
 }
 
+/**
+ * `base` (the CLI's own copy of a state file) with the members named by dotted paths replaced by
+ * those of `picked`; the rest of what the CLI stored there stays.
+ */
+export function withMembers(
+  base: unknown,
+  picked: Record<string, unknown>,
+  paths: readonly string[],
+): Record<string, unknown> {
+  const result: Record<string, unknown> = isObject(base) ? structuredClone(base) : {};
+  for (const path of paths) {
+    const parts = path.split('.');
+    let source: unknown = picked;
+    for (const part of parts) source = isObject(source) ? source[part] : undefined;
+    if (source === undefined) continue;
+    let target = result;
+    for (const part of parts.slice(0, -1)) {
+      const next = target[part];
+      target = (target[part] = isObject(next) ? next : {}) as Record<string, unknown>;
+    }
+    target[parts[parts.length - 1] as string] = source;
+  }
+  return result;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import {
   ISOLATED_HOME_DIR,
   isolatedEnv,
   pickMembers,
+  withMembers,
   type IsolatedHome,
   type KeptFile,
 } from '../../core/backends/isolated-home.js';
@@ -12,6 +13,7 @@ import { DispatchError } from '../../core/errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { fileSystemError } from '../fs/file-error.js';
 import { lstatQuietly, symlinkRefused } from '../fs/no-follow.js';
+import { readFileNoFollow } from '../store/read-text.js';
 
 /** A credential file larger than this is not one: it is left behind. */
 const MAX_CREDENTIAL_BYTES = 1024 * 1024;
@@ -24,9 +26,8 @@ export function isolatedHomeOf(taskDir: string): string {
 /**
  * Makes (or refreshes) a task's isolated home for its CLI and returns the variables that point
  * the CLI at it. The folders are private (0700) and made one level at a time without following
- * a link; the credentials are copied anew before each attempt (a login renewed by the operator
- * reaches a resumed worker), each written atomically, 0600. What the CLI stored there itself,
- * its sessions above all, stays.
+ * a link; the credentials are copied before each attempt when the operator's are newer, each
+ * written atomically, 0600. What the CLI stored there itself, its sessions above all, stays.
  */
 export function prepareIsolatedHome(
   taskDir: string,
@@ -63,32 +64,60 @@ function makePrivateDir(base: string, dir: string): void {
   }
 }
 
+/**
+ * Copies one credential when the operator's file is newer than the worker's copy: a login the
+ * operator renewed reaches the next attempt, and a token the worker's CLI renewed itself (whose
+ * predecessor the provider may have revoked) is not replaced by the operator's older one.
+ */
 function copyCredential(taskDir: string, home: string, kept: KeptFile): void {
-  const data = readCredential(kept);
-  if (data === undefined) return;
   const target = join(home, kept.to);
+  const source = readOperatorFile(kept.from);
+  if (source === undefined) return;
+  const copy = lstatQuietly(target);
+  if (copy?.isSymbolicLink()) throw symlinkRefused(target);
+  if (copy && copy.mtimeMs >= source.mtimeMs) return;
+  const data = kept.keys ? mergedMembers(source.data, target, kept.keys) : source.data;
+  if (data === undefined) return;
   makePrivateDir(taskDir, dirname(target));
   writeFileAtomic(target, data, { mode: 0o600 });
 }
 
-/** The operator's file, or its kept members; undefined when there is nothing to copy. */
-function readCredential(kept: KeptFile): string | Buffer | undefined {
-  // The operator's own files may be links (dotfile managers): those are followed. A file that
-  // is missing or unreadable is not copied; the CLI then reports it is not logged in.
-  let data: Buffer;
+/**
+ * The operator's file and its modification time, or undefined when it is missing, unreadable or
+ * too large to be a credential (the CLI then reports it is not logged in). The operator's own
+ * files may be links (dotfile managers): those are followed.
+ */
+function readOperatorFile(path: string): { data: Buffer; mtimeMs: number } | undefined {
   try {
-    data = readFileSync(kept.from);
+    const { mtimeMs, size } = statSync(path);
+    if (size > MAX_CREDENTIAL_BYTES) return undefined;
+    return { data: readFileSync(path), mtimeMs };
   } catch {
     return undefined;
   }
-  if (data.length > MAX_CREDENTIAL_BYTES) return undefined;
-  if (!kept.keys) return data;
-  let parsed: unknown;
+}
+
+/**
+ * The kept members of the operator's JSON file laid over the worker's own copy (which holds what
+ * its CLI stored there), or undefined when the operator's file is not JSON or lacks them all.
+ */
+function mergedMembers(
+  operator: Buffer,
+  target: string,
+  keys: readonly string[],
+): string | undefined {
+  let picked;
   try {
-    parsed = JSON.parse(data.toString('utf8'));
+    picked = pickMembers(JSON.parse(operator.toString('utf8')), keys);
   } catch {
     return undefined;
   }
-  const picked = pickMembers(parsed, kept.keys);
-  return picked && `${JSON.stringify(picked, null, 2)}\n`;
+  if (!picked) return undefined;
+  let own: unknown;
+  try {
+    own = JSON.parse(readFileNoFollow(target));
+  } catch {
+    own = undefined; // no copy yet, or one the CLI left unreadable: start from the members alone
+  }
+  return `${JSON.stringify(withMembers(own, picked, keys), null, 2)}\n`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_BACKENDS, backendFor } from '../../../src/core/backends/backend-registry.js';
-import { isolatedEnv, pickMembers } from '../../../src/core/backends/isolated-home.js';
+import { isolatedEnv, pickMembers, withMembers } from '../../../src/core/backends/isolated-home.js';
 import { parseConfig } from '../../../src/core/config/parse-config.js';
 import { resolveModel } from '../../../src/core/config/resolve-model.js';
 import { DispatchError } from '../../../src/core/errors.js';
@@ -102,6 +102,22 @@ describe('pickMembers', () => {
     expect(pickMembers('text', ['oauthAccount'])).toBeUndefined();
     expect(pickMembers({ other: 1 }, ['oauthAccount', 'security.auth'])).toBeUndefined();
     expect(pickMembers({ security: 'flat' }, ['security.auth'])).toBeUndefined();
+  });
+});
+
+describe('withMembers', () => {
+  it("replaces the named members of the CLI's own copy and keeps the rest", () => {
+    const own = { oauthAccount: { email: 'old' }, firstStartTime: 'then', security: { x: 1 } };
+    const picked = { oauthAccount: { email: 'new' }, security: { auth: { selectedType: 'k' } } };
+    expect(withMembers(own, picked, ['oauthAccount', 'security.auth', 'userID'])).toEqual({
+      oauthAccount: { email: 'new' },
+      firstStartTime: 'then',
+      security: { x: 1, auth: { selectedType: 'k' } },
+    });
+    expect(own.oauthAccount.email).toBe('old');
+    expect(withMembers(undefined, picked, ['oauthAccount'])).toEqual({
+      oauthAccount: { email: 'new' },
+    });
   });
 });
 
