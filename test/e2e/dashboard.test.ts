@@ -340,7 +340,7 @@ describe('dispatch ui', () => {
     expect(note.status).toBe(409);
     expect((await note.json()) as unknown).toEqual({
       error: 'task quick is done; no worker will read a note',
-      hint: expect.stringContaining('dispatch retry quick'),
+      hint: expect.stringContaining('dispatch continue quick'),
     });
     const unknown = await fetch(`${origin}/api/tasks/nope`, { headers: auth });
     expect(unknown.status).toBe(404);
