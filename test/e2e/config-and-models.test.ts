@@ -204,6 +204,7 @@ describe('first run', () => {
     ]) {
       const result = await sandbox.cli(args);
       expect(result.code, args.join(' ')).toBe(2);
+      // commander's own "error: …", or ours ("dispatch: error: give the answer text").
       expect(result.stderr, args.join(' ')).toMatch(/^(dispatch: )?error: /m);
     }
     const typo = await sandbox.cli(['stauts']);
