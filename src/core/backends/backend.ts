@@ -58,6 +58,11 @@ export interface InvocationInput {
    */
   taskDir?: string;
   /**
+   * Folders outside the working folder the worker must write to, found by the runtime: a git
+   * worktree's own git dir and the repository's common git dir, where `git commit` writes.
+   */
+  writableDirs?: readonly string[];
+  /**
    * Shell words that run the built-in simulated worker (this Node.js and the compiled worker),
    * chosen by the program; the sim backend's `dispatch-sim` stands for them.
    */
