@@ -31,12 +31,14 @@ export function startProblems(
   if (backend.builtIn) return [];
   const where = `backends.${configured.name}.command in ${configFile ?? 'the config'}`;
   if (facts.program.state === 'missing') {
+    // A CLI of a known kind says how to install it; any other program is the user's own.
+    const howTo = backend.programs.length > 0 ? ` (${backend.install})` : '';
     return [
       {
         message: parsed.program
           ? `\`${parsed.program}\` is not on PATH`
           : `the command "${configured.command}" names no program`,
-        fix: parsed.program ? `Install it (${backend.install}) or fix ${where}.` : `Fix ${where}.`,
+        fix: parsed.program ? `Install it${howTo} or fix ${where}.` : `Fix ${where}.`,
       },
     ];
   }

@@ -23,7 +23,10 @@ function check(
 
 describe('start checks', () => {
   it('names a program not on PATH with the config key and file to fix', () => {
-    for (const type of ['claude', 'codex', 'gemini', 'opencode', 'generic'] as const) {
+    expect(check('generic', 'xyz --flag', { program: { state: 'missing' } })).toEqual([
+      `\`xyz\` is not on PATH | Install it or fix backends.main.command in ${FILE}.`,
+    ]);
+    for (const type of ['claude', 'codex', 'gemini', 'opencode'] as const) {
       expect(check(type, 'xyz --flag', { program: { state: 'missing' } })).toEqual([
         expect.stringMatching(
           /^`xyz` is not on PATH \| Install it \(.+\) or fix backends\.main\.command in \/home\/me\/\.dispatch\/config\.yaml\.$/,
