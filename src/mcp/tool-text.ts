@@ -227,7 +227,7 @@ export function modelsText(result: ModelsResult): string {
   const lines = [`config: ${result.configFile ?? 'none (only the simulated worker "sim")'}`];
   for (const model of result.models)
     lines.push(
-      `  ${model.name} on ${model.backend}: ${model.ready ? 'ready' : 'CLI not found'}${model.isDefault ? ' (default)' : ''}`,
+      `  ${model.name} on ${model.backend}: ${model.ready ? 'ready' : `will not start: ${model.problem ?? 'unknown cause'}`}${model.isDefault ? ' (default)' : ''}`,
     );
   for (const alias of result.aliases)
     lines.push(`  ${alias.name} → ${alias.model}${alias.isDefault ? ' (default)' : ''}`);

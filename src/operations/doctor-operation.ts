@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { checkBackendPrograms, checkConfig } from '../runtime/doctor/check-config.js';
+import { checkBackendsStart, checkConfig } from '../runtime/doctor/check-config.js';
 import { checkIsolation } from '../runtime/doctor/check-isolation.js';
 import { checkRoot } from '../runtime/doctor/check-root.js';
 import { defineOperation } from './define-operation.js';
@@ -31,7 +31,7 @@ export const doctorOperation = defineOperation({
   run: async (ctx, { fix }): Promise<{ findings: Finding[] }> => {
     await ctx.prepare();
     const { config, findings } = checkConfig(ctx.env);
-    if (config) findings.push(...checkBackendPrograms(config, ctx.env), ...checkIsolation(config));
+    if (config) findings.push(...checkBackendsStart(config, ctx.env), ...checkIsolation(config));
     findings.push(...(await checkRoot(ctx.store, fix === true)));
     return { findings };
   },

@@ -1,13 +1,15 @@
 import * as z from 'zod/mini';
-import { backendAvailable } from '../runtime/tasks/diagnose-failure.js';
+import { checkStart } from '../runtime/backends/start-check.js';
 import { defineOperation } from './define-operation.js';
 
 /** One model a task can run with, from the config. */
 export const modelInfo = z.object({
   name: z.string(),
   backend: z.string(),
-  /** The backend's CLI is installed (found on PATH), or it is the built-in simulated worker. */
+  /** Its workers would start (the backend's start check passes), or it is the simulated worker. */
   ready: z.boolean(),
+  /** Why its workers will not start, when they will not. */
+  problem: z.optional(z.string()),
   isDefault: z.boolean(),
 });
 
@@ -41,12 +43,16 @@ export const modelsOperation = defineOperation({
     return {
       configFile: config.file ?? null,
       default: config.default ?? null,
-      models: Object.values(config.models).map((model) => ({
-        name: model.name,
-        backend: model.backend,
-        ready: backendAvailable(config, model.backend),
-        isDefault: model.name === config.default,
-      })),
+      models: Object.values(config.models).map((model) => {
+        const problem = checkStart(config, model.backend, ctx.env)[0];
+        return {
+          name: model.name,
+          backend: model.backend,
+          ready: problem === undefined,
+          ...(problem ? { problem: problem.message } : {}),
+          isDefault: model.name === config.default,
+        };
+      }),
       aliases: Object.values(config.aliases).map((alias) => ({
         name: alias.name,
         model: alias.model,

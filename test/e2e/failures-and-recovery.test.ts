@@ -81,7 +81,7 @@ describe('a worker that fails to start', () => {
     expect(status.cause).toMatchObject({ kind: 'not-installed' });
     const doctor = await sandbox.cli(['doctor']);
     expect(doctor.code).toBe(8);
-    expect(doctor.stdout).toContain('no-such-agent-cli is not on PATH');
+    expect(doctor.stdout).toContain('`no-such-agent-cli` is not on PATH');
   });
 });
 

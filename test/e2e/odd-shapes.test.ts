@@ -25,7 +25,7 @@ describe('odd shapes', () => {
       `default: failing\nbackends:\n  failing: { command: "exec sh ${FAILING}" }\nmodels:\n  failing: {}\n`,
     );
     const doctor = await sandbox.cli(['doctor']);
-    expect(doctor.stdout).not.toMatch(/exec is not on PATH|exec.*not found/);
+    expect(doctor.stdout).not.toMatch(/`?exec`? is not on PATH|exec.*not found/);
     await sandbox.run(['--id', 'execd', '--item', 'Do it']);
     const waited = await sandbox.cli(['wait', 'execd', '--timeout', '30']);
     expect(waited.code, waited.stdout + waited.stderr).toBe(3);

@@ -17,7 +17,9 @@ export async function warmup(ctx: CliContext, version: string): Promise<void> {
   );
   lines.push('models');
   for (const model of models.models) {
-    const mark = model.ready ? paint('ready', 'green') : paint('CLI not found', 'red');
+    const mark = model.ready
+      ? paint('ready', 'green')
+      : paint(`will not start: ${terminalText(model.problem ?? 'unknown cause')}`, 'red');
     const isDefault = model.isDefault ? paint(' (default)', 'bold') : '';
     lines.push(`  ${model.name.padEnd(18)} ${model.backend.padEnd(9)} ${mark}${isDefault}`);
   }

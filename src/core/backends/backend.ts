@@ -1,6 +1,7 @@
 import type { BackendType } from '../config/config-schema.js';
 import type { TokenUsage } from '../task/task-events.js';
 import type { IsolatedHome } from './isolated-home.js';
+import type { StartFacts } from './start-check.js';
 
 /** What made a worker fail to start or die at once, recognised from its log. */
 export type FailureKind =
@@ -56,6 +57,11 @@ export interface InvocationInput {
    * folder and must be told about it; absent when only the argv is shown.
    */
   taskDir?: string;
+  /**
+   * Folders outside the working folder the worker must write to, found by the runtime: a git
+   * worktree's own git dir and the repository's common git dir, where `git commit` writes.
+   */
+  writableDirs?: readonly string[];
   /**
    * Shell words that run the built-in simulated worker (this Node.js and the compiled worker),
    * chosen by the program; the sim backend's `dispatch-sim` stands for them.
@@ -185,6 +191,11 @@ export interface Backend {
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */
   events?: EventRenderer;
+  /**
+   * Why the CLI would refuse to start under these facts (e.g. Claude Code as root), judged
+   * without running it; `where` names the config key to fix. Absent when only PATH matters.
+   */
+  refusesToStart?(command: ParsedCommand, facts: StartFacts, where: string): BackendProblem[];
   /** Problems with a configured command that the CLI would reject or that would stall it. */
   checkCommand(command: ParsedCommand, facts: CommandFacts): BackendProblem[];
 }

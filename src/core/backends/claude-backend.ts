@@ -8,6 +8,20 @@ import { join } from 'node:path';
 const ROOT_ADVICE =
   'Claude Code refuses --dangerously-skip-permissions as root. Run dispatch as a normal user, or, if this machine is a sandbox, put IS_SANDBOX=1 in the backend command (e.g. `env IS_SANDBOX=1 claude -p …`); dispatch never sets it for you.';
 
+/**
+ * Claude Code's own rule (its bundle, 2.1.x): in bypass-permissions mode it exits at once when
+ * the user id is 0, unless IS_SANDBOX=1 or CLAUDE_CODE_BUBBLEWRAP is set.
+ */
+function refusesRoot(args: readonly string[], isRoot: boolean, env: NodeJS.ProcessEnv): boolean {
+  const bypass =
+    hasOption(args, '--dangerously-skip-permissions') ||
+    optionValue(args, '--permission-mode') === 'bypassPermissions';
+  return isRoot && bypass && env.IS_SANDBOX !== '1' && !env.CLAUDE_CODE_BUBBLEWRAP;
+}
+
+const ROOT_REFUSAL =
+  'running as root: Claude Code refuses --dangerously-skip-permissions unless IS_SANDBOX=1 is set';
+
 const CLAUDE_FAILURES: FailurePattern[] = [
   {
     kind: 'permission',
@@ -99,6 +113,15 @@ export const claudeBackend: Backend = {
   isolation: claudeIsolation,
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
   events: claudeEvents,
+  refusesToStart: ({ args }, { isRoot, env }, where) =>
+    refusesRoot(args, isRoot, env)
+      ? [
+          {
+            message: ROOT_REFUSAL,
+            fix: `Run with IS_SANDBOX=1 in the environment (or in ${where}, e.g. \`env IS_SANDBOX=1 claude -p …\`), or not as root.`,
+          },
+        ]
+      : [],
   checkCommand: ({ assignments, args }, { env, isRoot }) => {
     const problems = [];
     if (!hasOption(args, '-p', '--print'))
@@ -106,13 +129,8 @@ export const claudeBackend: Backend = {
         message: 'the command has no -p (--print): Claude Code would start an interactive session',
         fix: 'Add -p: `claude -p --dangerously-skip-permissions`.',
       });
-    const sandboxed = (assignments.IS_SANDBOX ?? env.IS_SANDBOX) === '1';
-    if (isRoot && hasOption(args, '--dangerously-skip-permissions') && !sandboxed)
-      problems.push({
-        message:
-          'running as root: Claude Code refuses --dangerously-skip-permissions unless IS_SANDBOX=1 is set',
-        fix: ROOT_ADVICE,
-      });
+    if (refusesRoot(args, isRoot, { ...env, ...assignments }))
+      problems.push({ message: ROOT_REFUSAL, fix: ROOT_ADVICE });
     if (optionValue(args, '--output-format') === 'stream-json' && !hasOption(args, '--verbose'))
       problems.push({
         message: 'Claude Code requires --verbose with --output-format stream-json in -p mode',

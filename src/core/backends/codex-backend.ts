@@ -69,12 +69,14 @@ export const codexBackend: Backend = {
   defaultCommand: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
   // `codex exec -` reads the prompt from standard input.
   promptInput: 'stdin',
-  invocation: ({ command, modelId, passModel, taskDir }) => {
+  invocation: ({ command, modelId, passModel, taskDir, writableDirs = [] }) => {
     const { args } = parseCommand(command);
     const json = hasOption(args, '--json');
-    // Its workspace-write sandbox allows writes under the working folder only.
+    // Its workspace-write sandbox allows writes under the working folder only: the task folder
+    // and, in a git worktree, the git dirs (outside the worktree) must be added for commits.
     const sandboxed = optionValue(args, '--sandbox', '-s') === 'workspace-write';
-    const addDir = sandboxed && taskDir ? ['--add-dir', taskDir] : [];
+    const extra = [...(taskDir ? [taskDir] : []), ...writableDirs];
+    const addDir = sandboxed ? extra.flatMap((dir) => ['--add-dir', dir]) : [];
     return {
       command,
       args: [

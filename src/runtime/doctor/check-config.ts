@@ -1,8 +1,7 @@
 import { backendFor } from '../../core/backends/backend-registry.js';
-import { parseCommand } from '../../core/backends/parse-command.js';
 import type { Config } from '../../core/config/config-types.js';
 import { isDispatchError, locatedMessage } from '../../core/errors.js';
-import { findOnPath } from '../backends/find-on-path.js';
+import { checkStart, locateProgram } from '../backends/start-check.js';
 import { loadConfig } from '../config-file.js';
 import { configPath } from '../paths.js';
 import { ok, type Finding } from './health-check.js';
@@ -35,29 +34,33 @@ export function checkConfig(env: NodeJS.ProcessEnv): {
   }
 }
 
-/** Each configured backend's program must be on PATH. */
-export function checkBackendPrograms(config: Config, env: NodeJS.ProcessEnv): Finding[] {
+/**
+ * Each configured backend that models use must start: its program on PATH, and nothing the CLI
+ * refuses to run under (e.g. Claude Code as root without IS_SANDBOX=1).
+ */
+export function checkBackendsStart(config: Config, env: NodeJS.ProcessEnv): Finding[] {
   const findings: Finding[] = [];
   for (const backend of Object.values(config.backends)) {
     if (backendFor(backend.type).builtIn) continue;
-    const program = parseCommand(backend.command).program;
-    const path = program ? findOnPath(program, env) : undefined;
     const models = Object.values(config.models)
       .filter((m) => m.backend === backend.name)
       .map((m) => m.name);
     if (!models.length) continue;
-    if (path)
+    const problems = checkStart(config, backend.name, env);
+    const location = locateProgram(backend.command, env);
+    if (!problems.length) {
+      const where = location.state === 'found' ? ` at ${location.path}` : '';
       findings.push(
-        ok(`backend ${backend.name}`, `${program} found at ${path} (models: ${models.join(', ')})`),
+        ok(`backend ${backend.name}`, `will start${where} (models: ${models.join(', ')})`),
       );
-    else {
+    }
+    for (const problem of problems)
       findings.push({
         level: 'error',
         subject: `backend ${backend.name}`,
-        message: `${program ?? 'its program'} is not on PATH, so ${models.join(', ')} cannot start`,
-        fix: `Install ${program ?? 'the CLI'}, or fix \`command:\` of backends.${backend.name} in ${config.file ?? 'the config'}.`,
+        message: `${problem.message}, so ${models.join(', ')} will not start`,
+        fix: problem.fix,
       });
-    }
   }
   return findings;
 }

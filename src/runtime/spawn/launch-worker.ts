@@ -20,6 +20,7 @@ import type { TaskStore } from '../store/task-store.js';
 import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { workerInvocation } from './worker-invocation.js';
+import { worktreeGitDirs } from '../worktree/git-dirs.js';
 import { prepareIsolatedHome } from './isolated-home.js';
 import { recordSpawned } from './record-spawned.js';
 import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
@@ -87,6 +88,7 @@ export function launchWorker(
     onStdin ? '' : readFileNoFollow(promptFile),
     files.taskDir,
     sessionToResume(readEvents(files), attempt),
+    meta.worktree ? worktreeGitDirs(meta.worktree.path) : [],
   );
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
   // Neither the prompt, the log nor events.jsonl is ever opened through a symbolic link; the

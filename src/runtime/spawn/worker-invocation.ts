@@ -16,12 +16,15 @@ export function simWorkerCommand(): string {
  * The command and arguments a task's worker runs with, and how it gets its prompt: as the last
  * argument, or on standard input (then `prompt` is not used). With `session` (a validated id of
  * a session the backend can resume), the worker continues that session instead of starting one.
+ * `writableDirs` are folders outside the working folder the worker must write (a worktree's git
+ * dirs); a backend whose sandbox confines writes adds them.
  */
 export function workerInvocation(
   fields: InvocationFields,
   prompt: string,
   taskDir?: string,
   session?: string,
+  writableDirs: readonly string[] = [],
 ): Invocation & { promptInput: PromptInput } {
   const backend = backendOfTask(fields.backendType);
   const input = {
@@ -30,6 +33,7 @@ export function workerInvocation(
     passModel: fields.passModel,
     prompt,
     taskDir,
+    writableDirs,
     simWorker: simWorkerCommand(),
   };
   const invocation =

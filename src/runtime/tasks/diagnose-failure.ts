@@ -2,6 +2,7 @@ import type { Config } from '../../core/config/config-types.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { FAILURE_LABELS, type FailureCause } from '../../core/backends/backend.js';
 import { backendFor, backendOfTask } from '../../core/backends/backend-registry.js';
+import { checkStart } from '../backends/start-check.js';
 import { findOnPath } from '../backends/find-on-path.js';
 import { parseCommand } from '../../core/backends/parse-command.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -17,14 +18,9 @@ export interface Diagnosis {
   alternatives: string[];
 }
 
-/** Whether a backend's program can be started: the sim always, others when on PATH. */
+/** Whether a backend's workers would start: the sim always, others when the start check passes. */
 export function backendAvailable(config: Config, backendName: string): boolean {
-  const backend = config.backends[backendName];
-  if (!backend) return false;
-  if (backendFor(backend.type).builtIn) return true;
-  const program = parseCommand(backend.command).program;
-  // A program named through a variable is resolved only by the shell that starts it.
-  return program !== undefined && (program.includes('$') || findOnPath(program) !== undefined);
+  return checkStart(config, backendName).length === 0;
 }
 
 /**

@@ -48,6 +48,39 @@ describe('argv each backend builds for a task', () => {
     ).toEqual(['--model', 'm-1', '--add-dir', '/p/.dispatch/tasks/t', '-']);
   });
 
+  it('codex: in a git worktree under workspace-write, --add-dir for its git dir and the common git dir too, on resume as well', () => {
+    const codex = backendFor('codex');
+    const inWorktree = {
+      ...input,
+      command: 'codex exec --json -s workspace-write --skip-git-repo-check',
+      writableDirs: ['/repo/.git/worktrees/t', '/repo/.git'],
+    };
+    const expected = [
+      '--add-dir',
+      '/p/.dispatch/tasks/t',
+      '--add-dir',
+      '/repo/.git/worktrees/t',
+      '--add-dir',
+      '/repo/.git',
+    ];
+    expect(codex.invocation(inWorktree).args).toEqual(['--model', 'm-1', ...expected, '-']);
+    expect(codex.resume?.invocation(inWorktree, 's-1').args).toEqual([
+      '--model',
+      'm-1',
+      ...expected,
+      'resume',
+      's-1',
+      '-',
+    ]);
+    // Without the sandbox every folder is writable already: nothing is added.
+    expect(
+      codex.invocation({
+        ...inWorktree,
+        command: 'codex exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox',
+      }).args,
+    ).toEqual(['--model', 'm-1', '--json', '-']);
+  });
+
   it('gemini: stream-json, the task folder included; an empty value after a trailing -p', () => {
     const gemini = backendFor('gemini');
     expect(gemini.invocation({ ...input, command: 'gemini --yolo --skip-trust' }).args).toEqual([

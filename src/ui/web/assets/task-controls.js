@@ -60,7 +60,7 @@ export function taskControls(id) {
         retryModel.append(
           el('option', {
             attrs: { value: model.name, disabled: !model.ready },
-            text: `${model.name} (${model.backend}${model.isDefault ? ', default' : ''}${model.ready ? '' : ', not installed'})`,
+            text: `${model.name} (${model.backend}${model.isDefault ? ', default' : ''}${model.ready ? '' : `, will not start: ${model.problem ?? 'unknown cause'}`})`,
           }),
         );
       for (const alias of models.aliases)
