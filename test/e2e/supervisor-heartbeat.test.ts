@@ -34,7 +34,9 @@ function supervisorPid(): number | undefined {
 describe('a supervisor that hangs', () => {
   it('is reported stale by doctor and replaced by the next command; the queue goes on', async () => {
     sandbox.writeConfig('default: sim\nmax_parallel: 1\n');
-    const first = await sandbox.run(['--item', 'sleep: 1.5']);
+    // Long enough that its supervisor is still there to be seen on a busy machine (it leaves
+    // once nothing is active).
+    const first = await sandbox.run(['--item', 'sleep: 6']);
     const hung = await waitForCondition(sandbox.root, supervisorPid);
     process.kill(hung, 'SIGSTOP');
     stopped = hung;
