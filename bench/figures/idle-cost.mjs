@@ -121,9 +121,13 @@ export async function idleCost(sandbox, { tasks: wanted, windowMs, settleMs, not
   await sleep(3500); // one whole poll cycle: every monitor is in its loop
   const monitorPids = () => descendants(group.pid);
   const baselineMemory = await measure(monitorPids, windowMs);
-  const alive = descendants(group.pid).filter((pid) =>
-    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('monitor.sh'),
-  ).length;
+  const alive = descendants(group.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('monitor.sh');
+    } catch {
+      return false; // a monitor's `sleep` or `date` that ended since the listing
+    }
+  }).length;
   if (alive !== tasks) throw new Error(`${tasks - alive} monitors exited while nothing happened`);
   const monitorCpu = await group.stop();
   const lifetimeMs = now() - startedAt;
