@@ -1,20 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write.js';
-import { dispatchHome } from '../paths.js';
+import { realpathSync, statSync } from 'node:fs';
+import { FactsCache } from './facts-cache.js';
 
 /** What an installed agent CLI says about itself: its version and the options its help lists. */
 export interface CliFacts {
   version: string | undefined;
   /** Every option its help text names, e.g. "--yolo", "-p". */
   flags: string[];
-}
-
-interface CacheFile {
-  version: 1;
-  /** Keyed by the program's real path, size and modification time: an upgrade misses. */
-  entries: Record<string, CliFacts>;
 }
 
 const PROBE_TIMEOUT_MS = 20_000;
@@ -30,20 +22,6 @@ export function parseHelpFlags(help: string): string[] {
   for (const match of help.matchAll(/(?:^|[\s,[(|])(--?[A-Za-z][\w-]*)/gm))
     flags.add(match[1] as string);
   return [...flags];
-}
-
-function cacheFile(env: NodeJS.ProcessEnv): string {
-  return join(dispatchHome(env), 'cache', 'agent-clis.json');
-}
-
-function readCache(file: string): CacheFile {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (parsed.version === 1 && parsed.entries && typeof parsed.entries === 'object') return parsed;
-  } catch {
-    // missing or unreadable: start afresh
-  }
-  return { version: 1, entries: {} };
 }
 
 function probe(path: string, args: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
@@ -76,9 +54,9 @@ export function cliFacts(
   } catch {
     return { version: undefined, flags: [] };
   }
-  const file = cacheFile(env);
-  const cache = readCache(file);
-  const cached = cache.entries[key];
+  // Keyed by the program's real path, size and modification time: an upgrade misses.
+  const cache = new FactsCache<CliFacts>(env, 'agent-clis');
+  const cached = cache.get(key);
   if (cached) return cached;
   const versionOutput = probe(path, ['--version'], env);
   const helpOutput = helpArgs.length > 0 ? probe(path, helpArgs, env) : undefined;
@@ -86,15 +64,7 @@ export function cliFacts(
     version: versionOutput ? parseVersion(versionOutput) : undefined,
     flags: helpOutput ? parseHelpFlags(helpOutput) : [],
   };
-  if (facts.version) {
-    // Cache only a successful probe; a CLI that failed to answer is asked again next time.
-    try {
-      mkdirSync(join(dispatchHome(env), 'cache'), { recursive: true, mode: 0o700 });
-      cache.entries[key] = facts;
-      writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, { mode: 0o600 });
-    } catch {
-      // an unwritable home only costs the next probe
-    }
-  }
+  // Cache only a successful probe; a CLI that failed to answer is asked again next time.
+  if (facts.version) cache.set(key, facts);
   return facts;
 }

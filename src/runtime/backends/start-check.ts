@@ -1,12 +1,10 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { BackendProblem } from '../../core/backends/backend.js';
 import { backendFor } from '../../core/backends/backend-registry.js';
 import { parseCommand } from '../../core/backends/parse-command.js';
 import { startProblems, type ProgramLocation } from '../../core/backends/start-check.js';
 import type { Config } from '../../core/config/config-types.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
-import { dispatchHome } from '../paths.js';
+import { FactsCache } from './facts-cache.js';
 import { findOnPath } from './find-on-path.js';
 
 /** A program found for one command line under one PATH, and its mtime when it was found. */
@@ -15,27 +13,7 @@ interface CachedLocation {
   mtimeMs: number;
 }
 
-interface CacheFile {
-  version: 1;
-  /** Keyed by the command line and PATH: either changing misses. */
-  entries: Record<string, CachedLocation>;
-}
-
 const SIMPLE_VARIABLE = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/;
-
-function cacheFile(env: NodeJS.ProcessEnv): string {
-  return join(dispatchHome(env), 'cache', 'start-checks.json');
-}
-
-function readCache(file: string): CacheFile {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (parsed.version === 1 && parsed.entries && typeof parsed.entries === 'object') return parsed;
-  } catch {
-    // missing or unreadable: start afresh
-  }
-  return { version: 1, entries: {} };
-}
 
 function mtimeOf(path: string): number | undefined {
   try {
@@ -60,24 +38,16 @@ export function locateProgram(command: string, env: NodeJS.ProcessEnv): ProgramL
   if (variable) program = scope[(variable[1] ?? variable[2]) as string] || undefined;
   if (program === undefined) return { state: 'missing' };
   if (program.includes('$') || program.includes('`')) return { state: 'shell-variable' };
-  const file = cacheFile(env);
-  const cache = readCache(file);
+  // Keyed by the command line and PATH: either changing misses.
+  const cache = new FactsCache<CachedLocation>(env, 'start-checks');
   const key = `${command}\n${env.PATH ?? ''}`;
-  const cached = cache.entries[key];
+  const cached = cache.get(key);
   if (cached && mtimeOf(cached.path) === cached.mtimeMs)
     return { state: 'found', path: cached.path };
   const path = findOnPath(program, env);
   if (!path) return { state: 'missing' };
   const mtimeMs = mtimeOf(path);
-  if (mtimeMs !== undefined) {
-    try {
-      mkdirSync(join(dispatchHome(env), 'cache'), { recursive: true, mode: 0o700 });
-      cache.entries[key] = { path, mtimeMs };
-      writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, { mode: 0o600 });
-    } catch {
-      // an unwritable home only costs the next PATH search
-    }
-  }
+  if (mtimeMs !== undefined) cache.set(key, { path, mtimeMs });
   return { state: 'found', path };
 }
 
