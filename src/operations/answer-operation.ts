@@ -2,22 +2,13 @@ import * as z from 'zod/mini';
 import { answerTask } from '../runtime/tasks/answer-task.js';
 import { defineOperation } from './define-operation.js';
 import { superviseAlways } from './supervision.js';
-import { someText, taskId, taskState } from './task-fields.js';
+import { questionNumber, someText, taskId, taskState } from './task-fields.js';
 import { statusJson, taskSummary } from './task-summary.js';
 
 export const answerInput = z.object({
   id: taskId,
   text: someText('answer', "The user's answer, passed on as written"),
-  seq: z.optional(
-    z
-      .number()
-      .check(
-        z.int('the question number must be a whole number from 1 to 999'),
-        z.minimum(1, 'the question number must be a whole number from 1 to 999'),
-        z.maximum(999, 'the question number must be a whole number from 1 to 999'),
-        z.describe('Which question (its number); default: the oldest unanswered one'),
-      ),
-  ),
+  seq: questionNumber('Which question (its number); default: the oldest unanswered one'),
 });
 
 export const answerResult = z.object({

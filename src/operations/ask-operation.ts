@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { DispatchError } from '../core/errors.js';
 import { askQuestion } from '../runtime/tasks/ask-question.js';
 import { defineOperation } from './define-operation.js';
-import { someText } from './task-fields.js';
+import { questionNumber, someText } from './task-fields.js';
 
 const seconds = (what: string) =>
   z.optional(z.number().check(z.positive(`the ${what} must be more than 0 seconds`)));
@@ -10,15 +10,7 @@ const seconds = (what: string) =>
 export const askInput = z.object({
   question: someText('question', 'The question for the user'),
   /** Re-attach to this question (its number) instead of matching by text. */
-  seq: z.optional(
-    z
-      .number()
-      .check(
-        z.int('the question number must be a whole number from 1 to 999'),
-        z.minimum(1, 'the question number must be a whole number from 1 to 999'),
-        z.maximum(999, 'the question number must be a whole number from 1 to 999'),
-      ),
-  ),
+  seq: questionNumber(),
   /** The longest this call waits; default: the task's `ask_slice_seconds`. */
   sliceSeconds: seconds('slice'),
   /** The whole wait from this worker's first ask; default: the task's fallback time. */

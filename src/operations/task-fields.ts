@@ -49,6 +49,22 @@ export function someText(what: string, description: string) {
   );
 }
 
+const QUESTION_NUMBER = 'the question number must be a whole number from 1 to 999';
+
+/** The number of a question of a task (001 is 1), optional. */
+export function questionNumber(description?: string) {
+  return z.optional(
+    z
+      .number()
+      .check(
+        z.int(QUESTION_NUMBER),
+        z.minimum(1, QUESTION_NUMBER),
+        z.maximum(999, QUESTION_NUMBER),
+        ...(description !== undefined ? [z.describe(description)] : []),
+      ),
+  );
+}
+
 export const worktreeInfo = z.object({
   path: z.string(),
   branch: z.string(),

@@ -58,6 +58,29 @@ export function isolatedEnv(isolation: IsolatedHome, dir: string): Record<string
   return { ...env, ...isolation.switches };
 }
 
+/** Copies the members named by dotted paths from `source` into `target`; false if none was there. */
+function copyMembers(
+  source: Record<string, unknown>,
+  target: Record<string, unknown>,
+  paths: readonly string[],
+): boolean {
+  let found = false;
+  for (const path of paths) {
+    const parts = path.split('.');
+    let value: unknown = source;
+    for (const part of parts) value = isObject(value) ? value[part] : undefined;
+    if (value === undefined) continue;
+    let into = target;
+    for (const part of parts.slice(0, -1)) {
+      const next = into[part];
+      into = (into[part] = isObject(next) ? next : {}) as Record<string, unknown>;
+    }
+    into[parts[parts.length - 1] as string] = value;
+    found = true;
+  }
+  return found;
+}
+
 /**
  * The members of a parsed JSON object named by dotted paths, in the same nesting; undefined
  * when the value is not an object or none of the paths is present.
@@ -68,21 +91,7 @@ export function pickMembers(
 ): Record<string, unknown> | undefined {
   if (!isObject(value)) return undefined;
   const picked: Record<string, unknown> = {};
-  let found = false;
-  for (const path of paths) {
-    const parts = path.split('.');
-    let source: unknown = value;
-    for (const part of parts) source = isObject(source) ? source[part] : undefined;
-    if (source === undefined) continue;
-    let target = picked;
-    for (const part of parts.slice(0, -1)) {
-      const next = target[part];
-      target = (target[part] = isObject(next) ? next : {}) as Record<string, unknown>;
-    }
-    target[parts[parts.length - 1] as string] = source;
-    found = true;
-  }
-  return found ? picked : undefined;
+  return copyMembers(value, picked, paths) ? picked : undefined;
 }
 
 /**
@@ -95,18 +104,7 @@ export function withMembers(
   paths: readonly string[],
 ): Record<string, unknown> {
   const result: Record<string, unknown> = isObject(base) ? structuredClone(base) : {};
-  for (const path of paths) {
-    const parts = path.split('.');
-    let source: unknown = picked;
-    for (const part of parts) source = isObject(source) ? source[part] : undefined;
-    if (source === undefined) continue;
-    let target = result;
-    for (const part of parts.slice(0, -1)) {
-      const next = target[part];
-      target = (target[part] = isObject(next) ? next : {}) as Record<string, unknown>;
-    }
-    target[parts[parts.length - 1] as string] = source;
-  }
+  copyMembers(picked, result, paths);
   return result;
 }
 
