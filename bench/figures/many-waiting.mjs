@@ -17,6 +17,7 @@ import {
   memoryOf,
   now,
   sleep,
+  waitForQuiet,
   waitForWatches,
 } from '../lib/proc.mjs';
 import { readEvents, supervisorPid, taskDir, until, writeAtomic } from '../lib/sandbox.mjs';
@@ -72,7 +73,7 @@ export async function manyWaiting(sandbox, { tasks, reps, windowMs, settleMs }) 
     const { child, done } = sandbox.cli(project, ['wait', '--json'], env);
     const pid = /** @type {number} */ (child.pid);
     await waitForWatches(pid, 1 + 2 * tasks, 60_000);
-    await sleep(50); // the re-read right after arming is over
+    await waitForQuiet(pid); // it reads every task once more after arming
     waitRss.push(memoryOf([pid]).rssMiB);
     const t0 = now();
     ask(id);

@@ -198,6 +198,25 @@ export async function waitForWatches(pid, watches, timeoutMs = 30_000) {
   }
 }
 
+/**
+ * Resolves once a process has used no CPU for `quietMs`: it has finished what it does after
+ * arming its watches (a `dispatch wait` over 1,000 tasks reads every task again once its watches
+ * are in place, which takes longer than a fixed pause) and now only waits for events.
+ */
+export async function waitForQuiet(pid, quietMs = 200, timeoutMs = 60_000) {
+  const deadline = now() + timeoutMs;
+  let last = cpuSeconds(pid);
+  let quietSince = now();
+  while (now() - quietSince < quietMs) {
+    if (!isRunning(pid)) throw new Error(`process ${pid} exited before it was idle`);
+    if (now() > deadline) throw new Error(`process ${pid} never became idle`);
+    await sleep(10);
+    const cpu = cpuSeconds(pid);
+    if (cpu - last > 0.0005) quietSince = now();
+    last = cpu;
+  }
+}
+
 /** Whether a process runs (zombies do not count). */
 export function isRunning(pid) {
   const stat = procStat(pid);

@@ -11,3 +11,19 @@ export function exitQuietlyWhenPipeCloses(): void {
     });
   }
 }
+
+/**
+ * Exits with the status set so far once stdout and stderr have handed their output to the
+ * system (a pipe can be asynchronous on some systems), without waiting for the event loop to
+ * run dry.
+ */
+export function exitOnceWritten(): void {
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  let left = pending.length;
+  const exit = () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  if (left === 0) return exit();
+  for (const stream of pending)
+    stream.once('drain', () => {
+      if (--left === 0) exit();
+    });
+}

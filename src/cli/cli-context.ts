@@ -5,6 +5,12 @@ import { OperationContext } from '../operations/operation-context.js';
 /** What every command needs: the operations' context (where the tasks are), and where to print. */
 export class CliContext {
   readonly ops: OperationContext;
+  /**
+   * Set by a command whose work is over once its action returns but that holds resources whose
+   * orderly release only delays the exit (`dispatch wait` over a thousand watched task folders):
+   * the program then exits as soon as its output is written.
+   */
+  exitWhenDone = false;
 
   constructor(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env) {
     this.ops = new OperationContext({

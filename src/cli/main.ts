@@ -67,8 +67,7 @@ function refuseHelpOfUnknown(program: Command, words: readonly string[]): void {
 }
 
 /** Only this function turns errors into messages and exit codes. */
-export async function main(argv: string[]): Promise<number> {
-  const ctx = new CliContext();
+export async function main(argv: string[], ctx = new CliContext()): Promise<number> {
   try {
     await ctx.ops.prepare();
     const words = spelledOut(argv);

@@ -86,6 +86,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
       "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting, 11 a task's verify command failed (and nothing worse).\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
+      ctx.exitWhenDone = true;
       const outcome = await perform(waitOperation, ctx.ops, {
         ids,
         timeoutSeconds: numberFlag(options.timeout),
