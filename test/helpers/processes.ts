@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
+// Every process of the machine with its whole command line: a busy machine's list (agent CLIs
+// carry their prompts as arguments) exceeds execFileSync's default 1 MiB.
+const PS = { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 } as const;
+
 /** Processes of a group that still run (zombies waiting to be reaped do not count), as ps sees them. */
 export function runningInGroup(pgid: number): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], PS);
   return out
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
@@ -13,7 +17,7 @@ export function runningInGroup(pgid: number): string[] {
 
 /** Direct children of a process, as ps sees them. */
 export function childPids(ppid: number): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], PS);
   return out
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number))
