@@ -3,8 +3,10 @@ import { aliasesWithCapability } from '../../core/schedule/capability-aliases.js
 import type { ScheduleLimits, SchedulableTask } from '../../core/schedule/plan-starts.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
-import { readEvents, readMeta, readTaskStatus } from '../store/read-snapshot.js';
+import { deriveStatus } from '../../core/status/derive-status.js';
+import { readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
+import { SchedulingCache, type TaskReading } from './scheduling-cache.js';
 
 /*
  * What the scheduler decides from: every task of a root as the scheduling rules see it. Apart
@@ -48,21 +50,53 @@ export interface SchedulableSet {
   attempts: Map<string, number>;
 }
 
-export function schedulableTasks(store: TaskStore, config?: Config): SchedulableSet {
+/** Reads one task for a pass, or takes the cache's reading of it while its files are unchanged. */
+function readForPass(
+  store: TaskStore,
+  id: string,
+  cache: SchedulingCache | undefined,
+): TaskReading | undefined {
+  const files = store.files(id);
+  const kept = cache?.reading(id, files);
+  if (kept) return kept;
+  const stamp = cache ? SchedulingCache.stamp(files) : '';
+  let snapshot;
+  try {
+    snapshot = readTaskSnapshot(id, files, store.env);
+  } catch {
+    return undefined;
+  }
+  const status = deriveStatus(snapshot);
+  const reading = {
+    meta: snapshot.meta,
+    state: status.state,
+    createdAt: status.createdAt,
+    events: snapshot.events,
+  };
+  cache?.keep(id, stamp, reading);
+  return reading;
+}
+
+/**
+ * Every task of the root as the scheduling rules see it. A long-lived caller passes a cache so
+ * that tasks which have not changed since its last pass are not read again.
+ */
+export function schedulableTasks(
+  store: TaskStore,
+  config?: Config,
+  cache?: SchedulingCache,
+): SchedulableSet {
   const tasks: SchedulableTask[] = [];
   const metas = new Map<string, TaskMeta>();
   const attempts = new Map<string, number>();
-  for (const id of store.listIds()) {
-    const files = store.files(id);
-    const meta = readMeta(files);
-    let status;
-    try {
-      status = readTaskStatus(id, files, store.env);
-    } catch {
-      continue;
-    }
+  const ids = store.listIds();
+  cache?.retain(new Set(ids));
+  for (const id of ids) {
+    const reading = readForPass(store, id, cache);
+    if (!reading) continue;
+    const { meta, state } = reading;
     if (meta) metas.set(id, meta);
-    const events = status.state === 'queued' ? readEvents(files) : [];
+    const events = state === 'queued' ? reading.events : [];
     const neverStarted = !events.some((event) => event.type === 'spawned');
     // A task on a queue of worker nodes leaves its capability to the nodes that offer it.
     const byCapability =
@@ -71,9 +105,9 @@ export function schedulableTasks(store: TaskStore, config?: Config): Schedulable
     if (resume && !resume.starting) attempts.set(id, resume.attempt);
     tasks.push({
       id,
-      state: resume?.starting ? 'running' : status.state,
+      state: resume?.starting ? 'running' : state,
       priority: meta?.priority ?? 'normal',
-      createdAt: meta?.createdAt ?? status.createdAt ?? '',
+      createdAt: meta?.createdAt ?? reading.createdAt ?? '',
       // A new attempt waits only for a slot: its dependencies were met (or overridden by a retry).
       after: resume ? [] : (meta?.after ?? []),
       maxParallel: meta?.maxParallel,

@@ -9,6 +9,7 @@ import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { assignAlias } from './assign-alias.js';
 import { scheduleLimits, schedulableTasks } from './schedulable-tasks.js';
+import type { SchedulingCache } from './scheduling-cache.js';
 
 export interface ScheduleOutcome {
   started: string[];
@@ -21,10 +22,15 @@ export interface ScheduleOutcome {
  * Starts every queued task the scheduling rules allow, under the root's scheduler lock so that
  * separate `dispatch run` processes and the supervisor never exceed a limit together. Tasks whose
  * dependencies can no longer finish get a `skipped` event (state not-started, with the reason).
+ * A long-lived caller passes its cache of unchanged tasks (see SchedulingCache).
  */
-export function startRunnableTasks(store: TaskStore, config: Config): ScheduleOutcome {
+export function startRunnableTasks(
+  store: TaskStore,
+  config: Config,
+  cache?: SchedulingCache,
+): ScheduleOutcome {
   return withLock(store.paths.schedulerLock, 10_000, () => {
-    const { tasks, metas, attempts } = schedulableTasks(store, config);
+    const { tasks, metas, attempts } = schedulableTasks(store, config, cache);
     const plan = planStarts(tasks, scheduleLimits(config));
     const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
     for (const [id, reason] of plan.skip) {

@@ -12,6 +12,7 @@ import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
 import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
+import { SchedulingCache } from '../scheduler/scheduling-cache.js';
 import { readEvents, readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
@@ -83,6 +84,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private queueTimer: TimerHandle | undefined;
   /** A scheduling pass asked for by a state change, run once for all changes close together. */
   private schedulePassTimer: TimerHandle | undefined;
+  /** Tasks that have not changed since the last scheduling pass are not read again. */
+  private readonly schedulingCache = new SchedulingCache();
   private heartbeatTimer: TimerHandle | undefined;
   private stopped = false;
   /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
@@ -373,7 +376,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // over only if it is still queued a little later (its creator died before starting it).
     if (queued.every((status) => this.startedByCreator(status.id, config))) return;
     try {
-      const outcome = startRunnableTasks(this.store, config);
+      const outcome = startRunnableTasks(this.store, config, this.schedulingCache);
       for (const id of [...outcome.started, ...outcome.skipped]) this.examine(id);
       for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
     } catch (error) {
