@@ -48,6 +48,8 @@ const comparisonRun = z.object({
   tokens: z.nullable(z.object({ input: z.number(), output: z.number() })),
   /** Cost in US dollars the agent CLI reported; null when unknown (never a made-up 0). */
   costUsd: z.nullable(z.number()),
+  /** The run's branch was merged (`dispatch pick` or `dispatch merge`). */
+  merged: z.boolean(),
 });
 
 export const compareResult = z.object({
@@ -72,14 +74,17 @@ function changesOf(status: TaskStatus): ChangeStat | undefined {
   }
 }
 
-export function compareRuns(store: TaskStore, children: TaskStatus[]): ComparisonRow[] {
-  return children.map((status) =>
-    comparisonRow(
-      status,
-      summarizeUsage(readEvents(store.files(status.id))),
-      changesOf(status),
-    ),
-  );
+export function compareRuns(
+  store: TaskStore,
+  children: TaskStatus[],
+): (ComparisonRow & { merged: boolean })[] {
+  return children.map((status) => {
+    const events = readEvents(store.files(status.id));
+    return {
+      ...comparisonRow(status, summarizeUsage(events), changesOf(status)),
+      merged: events.some((event) => event.type === 'worktree' && event.action === 'merged'),
+    };
+  });
 }
 
 /**

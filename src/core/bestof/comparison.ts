@@ -56,7 +56,7 @@ export function comparisonRow(
 /** "$0.042", or "unknown" when the CLI did not report a cost: never a made-up $0. */
 export function costText(costUsd: number | null): string {
   if (costUsd === null) return 'unknown';
-  return `$${costUsd < 0.01 && costUsd > 0 ? costUsd.toPrecision(2) : costUsd.toFixed(2)}`;
+  return `$${costUsd.toFixed(4)}`;
 }
 
 /** "12.3k in / 2.1k out", or "unknown" when the CLI did not report tokens. */

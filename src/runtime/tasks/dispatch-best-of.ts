@@ -2,7 +2,9 @@ import type { Config } from '../../core/config/config-types.js';
 import { bestOfModels, childId } from '../../core/bestof/best-of.js';
 import { DispatchError } from '../../core/errors.js';
 import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
+import { existsSync } from 'node:fs';
 import type { TaskStore } from '../store/task-store.js';
+import { git } from '../worktree/git.js';
 import { worktreeTaken } from '../worktree/add-worktree.js';
 import { isClaimed } from '../worktree/worktree-claim.js';
 import { prepareDispatch, type DispatchRequest } from './prepare-dispatch.js';
@@ -31,6 +33,7 @@ export function bestOfRequests(
     throw new DispatchError('usage', '--best-of runs every try in a worktree of its own', {
       hint: 'Leave out --no-worktree: the runs must not write into the same folder.',
     });
+  requireRepository(request.cwd ?? store.paths.project);
   // The first run checked now: the title, the model, and a clear error outside a git repository.
   const first = prepareDispatch(store, config, {
     ...request,
@@ -66,4 +69,14 @@ export function bestOfRequests(
     worktree: true,
     bestOf: { group, index: i + 1, of: choice.n },
   }));
+}
+
+/** A clear error outside a git repository, saying why best-of needs one. */
+function requireRepository(cwd: string): void {
+  if (!existsSync(cwd)) return; // the usual error for a missing folder follows
+  const top = git(['rev-parse', '--show-toplevel'], cwd);
+  if (top.code === 0) return;
+  throw new DispatchError('state', `--best-of needs a git repository; ${cwd} is not inside one`, {
+    hint: 'Each run works in a git worktree of its own, so the runs can be compared and one of them merged. Run it inside a repository (or pass --cwd to one), or run `git init` and commit first.',
+  });
 }
