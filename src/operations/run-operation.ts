@@ -317,6 +317,10 @@ export const runOperation = defineOperation({
         hint: 'Give --queue URL to run on a worker node, --no-queue to run here.',
       });
     const queue = local ? undefined : queueUrlOf(ctx, asked);
+    if (queue && runs !== undefined)
+      throw new DispatchError('usage', '--best-of runs on this machine only, not on a queue', {
+        hint: 'Add --no-queue: the runs are compared in worktrees here (docs/verify.md, Best of N).',
+      });
     const results = queue
       ? await dispatchQueued(ctx, config, requests, queue)
       : dispatchTasks(ctx.store, config, requests);
