@@ -51,9 +51,10 @@ import type {
  * A request that makes one task: checklist items (or `split: 'single'`) do not fan out, and no
  * `bestOf` runs it several times.
  */
-type SingleTaskRequest = RunRequest & ({ items: [string, ...string[]] } | { split: 'single' }) & {
-  bestOf?: undefined;
-};
+type SingleTaskRequest = RunRequest &
+  ({ items: [string, ...string[]] } | { split: 'single' }) & {
+    bestOf?: undefined;
+  };
 
 /**
  * The library API: the task operations of the `dispatch` CLI, as methods that return plain

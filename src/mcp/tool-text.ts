@@ -16,12 +16,7 @@ import type {
   WaitResult,
   TaskSummary,
 } from '../api/api-types.js';
-import {
-  changesText,
-  costText,
-  tokensText,
-  verifyText,
-} from '../core/bestof/comparison.js';
+import { changesText, costText, tokensText, verifyText } from '../core/bestof/comparison.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
 import { continuingMessage } from '../operations/continue-operation.js';
 import { liveWorkerText } from '../operations/answer-operation.js';
@@ -222,7 +217,7 @@ export function compareText(result: CompareResult): string {
     lines.push(`Not every run has finished: dispatch_wait with ids ["${result.group}"].`);
   else if (!result.runs.some((run) => run.merged))
     lines.push(
-      'Show the user this comparison (dispatch_diff shows a run\'s changes); dispatch_pick merges the run they choose and discards the others.',
+      "Show the user this comparison (dispatch_diff shows a run's changes); dispatch_pick merges the run they choose and discards the others.",
     );
   return lines.join('\n');
 }

@@ -83,9 +83,7 @@ export function resolveTaskRefs<Input extends z.ZodMiniObject>(
     const kind = taskRefKind(schema as z.ZodMiniType);
     if (kind === 'one' && typeof value === 'string') resolved[key] = ctx.resolveTaskId(value);
     if (kind === 'many' && Array.isArray(value))
-      resolved[key] = [
-        ...new Set(value.flatMap((ref: string) => ctx.resolveTaskOrGroup(ref))),
-      ];
+      resolved[key] = [...new Set(value.flatMap((ref: string) => ctx.resolveTaskOrGroup(ref)))];
   }
   return resolved as z.output<Input>;
 }

@@ -8,7 +8,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command('compare')
     .summary('show the runs of a --best-of task side by side')
-    .argument('<id>', 'the best-of group (the id dispatch run --best-of printed), or one of its runs')
+    .argument(
+      '<id>',
+      'the best-of group (the id dispatch run --best-of printed), or one of its runs',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',

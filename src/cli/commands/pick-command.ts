@@ -19,7 +19,11 @@ export function registerPick(program: Command, ctx: CliContext): void {
       "\nMerges the run as dispatch merge does (git merge --no-ff, committing what its worker left\nuncommitted first), then removes the other runs' worktrees and branches as dispatch discard\ndoes: work found nowhere else is deleted only after a yes on a terminal, and elsewhere only\nwith --yes (without it nothing is merged or deleted). A run whose verify command failed is\nrefused (exit 6) unless --force is given. Every run's task record stays.\n\nExamples:\n  dispatch pick fix-the-date-parser 2\n  dispatch pick fix-the-date-parser fix-the-date-parser.1 --yes",
     )
     .action(
-      async (id: string, run: string, options: { force?: boolean; yes?: boolean; json?: boolean }) => {
+      async (
+        id: string,
+        run: string,
+        options: { force?: boolean; yes?: boolean; json?: boolean },
+      ) => {
         const result = await perform(
           pickOperation,
           ctx.ops,

@@ -69,14 +69,14 @@ export function dispatchedLines(outcome: RunOutcome): string[] {
           `Wait for all of them: dispatch wait ${group} · then: dispatch compare ${group} · dispatch pick ${group} N`,
         ]
       : results.length === 1 && results[0]
-      ? oneTask(results[0])
-      : [
-          `Dispatched ${results.length} tasks:`,
-          ...results.map((result) =>
-            taskLine(result, Math.max(...results.map((r) => r.id.length))),
-          ),
-          'Follow them: dispatch status · dispatch wait',
-        ];
+        ? oneTask(results[0])
+        : [
+            `Dispatched ${results.length} tasks:`,
+            ...results.map((result) =>
+              taskLine(result, Math.max(...results.map((r) => r.id.length))),
+            ),
+            'Follow them: dispatch status · dispatch wait',
+          ];
   if (outcome.configNotice) {
     lines.push(
       paint(

@@ -12,7 +12,11 @@ export interface BestOfGroup {
 }
 
 /** The runs of group `group` that exist, by number: `<group>.<n>` tasks marked as its runs. */
-export function groupChildren(store: TaskStore, group: string, ids = store.listIds()): TaskStatus[] {
+export function groupChildren(
+  store: TaskStore,
+  group: string,
+  ids = store.listIds(),
+): TaskStatus[] {
   const children: TaskStatus[] = [];
   for (const id of ids) {
     if (childIndex(group, id) === undefined) continue;

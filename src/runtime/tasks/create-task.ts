@@ -75,8 +75,7 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
     }
   }
   for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
-    const id =
-      task.id ?? uniqueTaskId(task.title, (c) => taken(c) || namesGroup(store, c));
+    const id = task.id ?? uniqueTaskId(task.title, (c) => taken(c) || namesGroup(store, c));
     let claim: WorktreeClaim | undefined;
     if (repo) {
       claim = claimWorktreeId(store.paths, id);

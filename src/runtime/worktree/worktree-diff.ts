@@ -34,10 +34,7 @@ function formatArgs(options: DiffOptions): string[] {
  * Runs `diff` with an index holding everything in the worktree, new files included, without
  * touching its real index: `git add -A` runs against a copy of the index, deleted afterwards.
  */
-function withEverythingStaged<T>(
-  info: WorktreeInfo,
-  diff: (env: NodeJS.ProcessEnv) => T,
-): T {
+function withEverythingStaged<T>(info: WorktreeInfo, diff: (env: NodeJS.ProcessEnv) => T): T {
   const realIndex = resolve(
     info.path,
     gitOk(['rev-parse', '--git-path', 'index'], info.path).trim(),

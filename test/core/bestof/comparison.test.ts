@@ -22,6 +22,7 @@ const passed = taskStatus({
     round: 1,
     rounds: 1,
     iterating: false,
+    running: undefined,
     result: {
       attempt: 1,
       passed: true,
