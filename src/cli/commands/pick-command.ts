@@ -3,7 +3,7 @@ import { perform } from '../../operations/define-operation.js';
 import { pickOperation } from '../../operations/pick-operation.js';
 import { askYesNo, canAsk } from '../ask-yes-no.js';
 import type { CliContext } from '../cli-context.js';
-import { pickedLines } from '../format/compare-view.js';
+import { pickedLines } from '../../ui/shared/action-messages.js';
 
 export function registerPick(program: Command, ctx: CliContext): void {
   program

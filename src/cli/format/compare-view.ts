@@ -7,8 +7,6 @@ import {
 } from '../../core/bestof/comparison.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import type { CompareResult } from '../../operations/compare-operation.js';
-import type { PickResult } from '../../operations/pick-operation.js';
-import { discardedMessage, mergedLines } from '../../ui/shared/action-messages.js';
 import { formatElapsed } from '../../ui/shared/durations.js';
 import { paint } from '../../ui/shared/style.js';
 
@@ -70,15 +68,5 @@ export function compareLines(result: CompareResult): string[] {
     lines.push(
       `Look closer: dispatch diff ${example.id} · keep one and discard the others: dispatch pick ${result.group} ${example.index}`,
     );
-  return lines;
-}
-
-/** What `dispatch pick` says: the merge, then each other run discarded or kept. */
-export function pickedLines(result: PickResult, taskDir: (id: string) => string): string[] {
-  const lines = [`Picked ${result.picked} of ${result.group}.`, ...mergedLines(result.merge)];
-  for (const discarded of result.discarded)
-    lines.push(discardedMessage(discarded, taskDir(discarded.id)));
-  for (const kept of result.kept)
-    lines.push(paint(`Kept ${kept.id}: ${terminalText(kept.reason)}`, 'yellow'));
   return lines;
 }
