@@ -63,7 +63,6 @@ export function pickedLines(result: PickResult, taskDir: (id: string) => string)
   const lines = [`Picked ${result.picked} of ${result.group}.`, ...mergedLines(result.merge)];
   for (const discarded of result.discarded)
     lines.push(discardedMessage(discarded, taskDir(discarded.id)));
-  for (const kept of result.kept)
-    lines.push(`Kept ${kept.id}: ${kept.reason}`);
+  for (const kept of result.kept) lines.push(`Kept ${kept.id}: ${kept.reason}`);
   return lines;
 }

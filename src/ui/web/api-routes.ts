@@ -1,9 +1,4 @@
-import {
-  changesText,
-  costText,
-  tokensText,
-  verifyText,
-} from '../../core/bestof/comparison.js';
+import { changesText, costText, tokensText, verifyText } from '../../core/bestof/comparison.js';
 import { overviewOrder } from '../../core/status/overview-order.js';
 import { compareOperation } from '../../operations/compare-operation.js';
 import { perform } from '../../operations/define-operation.js';
