@@ -50,7 +50,10 @@ export interface DispatcherOptions {
 
 /** What {@link Dispatcher.wait} waits for. */
 export interface WaitOptions {
-  /** Tasks to wait for; default: every task unfinished now, and any created while waiting. */
+  /**
+   * Tasks to wait for (a best-of group's id stands for all its runs, which are reported together);
+   * default: every task unfinished now, and any created while waiting.
+   */
   ids?: string[];
   /** Give up after this long (the result's event is then `timeout`); default: no limit. */
   timeoutMs?: number;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Dispatcher } from 'agent-dispatch';
 import { gitIn, initRepo } from '../helpers/git-repo.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -256,6 +257,39 @@ describe('best of N', () => {
     expect(unknownRun.code).toBe(4);
     expect(unknownRun.stderr).toContain('"3" is not a run of best-of group fix-the-answer');
     expect(unknownRun.stderr).toContain('fix-the-answer.1, fix-the-answer.2');
+  });
+
+  it('works the same through the library: run with bestOf, wait for the group, compare, pick', async () => {
+    const dispatcher = new Dispatcher({ cwd: sandbox.project, env: sandbox.env, by: 'test' });
+    const runs = await dispatcher.run({
+      task: 'Fix the answer',
+      items: ['Survey the code'],
+      bestOf: 2,
+      models: ['wrong', 'right'],
+      verify: CHECK_ANSWER,
+    });
+    expect(Array.isArray(runs)).toBe(true);
+    const ids = (runs as { id: string }[]).map((run) => run.id);
+    expect(ids).toEqual(['fix-the-answer.1', 'fix-the-answer.2']);
+    // The group's id stands for both runs: the wait ends once both have.
+    const waited = await dispatcher.wait({ ids: ['fix-the-answer'], timeoutMs: 60_000 });
+    expect(waited.event).toBe('attention');
+    expect(waited.tasks.map((task) => [task.id, task.outcome]).sort()).toEqual([
+      ['fix-the-answer.1', 'verify-failed'],
+      ['fix-the-answer.2', 'done-verified'],
+    ]);
+    const compared = await dispatcher.compare('fix-the-answer');
+    expect(compared.runs.map((run) => [run.model, run.outcome, run.costUsd])).toEqual([
+      ['wrong', 'verify-failed', null],
+      ['right', 'done-verified', null],
+    ]);
+    await expect(dispatcher.pick('fix-the-answer', 1, { yes: true })).rejects.toThrow(
+      'did not pass its verify command',
+    );
+    const picked = await dispatcher.pick('fix-the-answer', 2, { yes: true });
+    expect(picked.picked).toBe('fix-the-answer.2');
+    expect(picked.discarded.map((run) => run.id)).toEqual(['fix-the-answer.1']);
+    expect(readFileSync(join(sandbox.project, 'answer.txt'), 'utf8')).toBe('42\n');
   });
 
   it('needs a git repository', async () => {
