@@ -5,6 +5,7 @@ import { Dispatcher } from 'agent-dispatch';
 import { gitIn, initRepo } from '../helpers/git-repo.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
+import { Tmux } from '../helpers/tmux.js';
 
 /**
  * `dispatch run --best-of` with the simulated worker as real processes in a real git repository:
@@ -12,6 +13,7 @@ import { Sandbox } from '../helpers/sandbox.js';
  * `compare` and `pick` (docs/verify.md, Best of N).
  */
 let sandbox: Sandbox;
+let tmux: Tmux | undefined;
 
 const SIM = join(REPO_ROOT, 'dist/bin/sim-worker.js');
 /** A model whose CLI writes answer.txt before the simulated worker works its plan. */
@@ -34,7 +36,11 @@ beforeEach(() => {
   );
   initRepo(sandbox.project, { 'README.md': 'project\n' });
 });
-afterEach(() => sandbox.cleanup());
+afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
+  sandbox.cleanup();
+});
 
 const CHECK_ANSWER = 'test "$(cat answer.txt)" = 42 || { echo "expected 42"; exit 1; }';
 
@@ -290,6 +296,39 @@ describe('best of N', () => {
     expect(picked.picked).toBe('fix-the-answer.2');
     expect(picked.discarded.map((run) => run.id)).toEqual(['fix-the-answer.1']);
     expect(readFileSync(join(sandbox.project, 'answer.txt'), 'utf8')).toBe('42\n');
+  });
+
+  it('asks on a terminal before deleting each other run, and keeps one the user declines', async () => {
+    await bestOfTwo(['--id', 'fix-the-answer']);
+    tmux = new Tmux(sandbox.dir, sandbox.env);
+    tmux.start('pick', [join(REPO_ROOT, 'bin', 'dispatch'), 'pick', 'fix-the-answer', '1'], {
+      cwd: sandbox.project,
+      width: 200,
+      height: 20,
+    });
+    await tmux.waitForScreen(
+      'pick',
+      /Task fix-the-answer\.2's worktree holds 1 uncommitted change\. Delete .* \[y\/N\]/,
+    );
+    // The run to keep is merged before the question; "no" keeps the other as it is.
+    expect(readFileSync(join(sandbox.project, 'answer.txt'), 'utf8')).toBe('42\n');
+    tmux.type('pick', 'n');
+    tmux.keys('pick', 'Enter');
+    expect(await tmux.waitForExit('pick')).toBe(0);
+    expect(tmux.screen('pick')).toContain('Kept fix-the-answer.2: kept the worktree of task');
+    expect(existsSync(join(sandbox.root, 'worktrees', 'fix-the-answer.2'))).toBe(true);
+    expect(gitIn(sandbox.project, ['branch', '--list', 'dispatch/fix-the-answer.2'])).toContain(
+      'dispatch/fix-the-answer.2',
+    );
+  });
+
+  it('is in the help and the shell completion', async () => {
+    const help = await sandbox.cli(['run', '--help']);
+    expect(help.stdout).toContain('--best-of <n>');
+    expect(help.stdout).toContain('--models <a,b,…>');
+    const completion = await sandbox.cli(['completion', 'bash']);
+    for (const word of ['compare', 'pick', '--best-of', '--models'])
+      expect(completion.stdout, word).toContain(word);
   });
 
   it('needs a git repository', async () => {
