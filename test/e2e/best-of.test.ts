@@ -17,8 +17,8 @@ let tmux: Tmux | undefined;
 
 const SIM = join(REPO_ROOT, 'dist/bin/sim-worker.js');
 /** A model whose CLI writes answer.txt before the simulated worker works its plan. */
-const answering = (answer: string) =>
-  JSON.stringify(`printf '${answer}\\n' > answer.txt; node ${SIM}`);
+const answering = (answer: string, delay = 0) =>
+  JSON.stringify(`sleep ${delay}; printf '${answer}\\n' > answer.txt; node ${SIM}`);
 
 beforeEach(() => {
   sandbox = new Sandbox({ DISPATCH_SUPERVISOR_IDLE_MS: '1000' });
@@ -27,7 +27,8 @@ beforeEach(() => {
       'default: right',
       'backends:',
       `  right: { command: ${answering('42')}, type: generic }`,
-      `  wrong: { command: ${answering('41')}, type: generic }`,
+      // Slower, so the group's wait has to see one run finish and keep waiting for the other.
+      `  wrong: { command: ${answering('41', 2)}, type: generic }`,
       'models:',
       '  right: { backend: right }',
       '  wrong: { backend: wrong }',
