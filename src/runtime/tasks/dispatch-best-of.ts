@@ -1,8 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Config } from '../../core/config/config-types.js';
 import { bestOfModels, childId } from '../../core/bestof/best-of.js';
 import { DispatchError } from '../../core/errors.js';
 import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
-import { existsSync } from 'node:fs';
 import type { TaskStore } from '../store/task-store.js';
 import { git } from '../worktree/git.js';
 import { worktreeTaken } from '../worktree/add-worktree.js';
