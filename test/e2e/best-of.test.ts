@@ -128,6 +128,11 @@ describe('best of N', () => {
     expect(table.stdout).toMatch(/fix-the-answer\.2\s+wrong\s+failed \(exit 1\)\s+\+1 -0/);
     expect(table.stdout).toMatch(/unknown\s+unknown/);
 
+    // The group has no task of its own: `status GROUP` shows the comparison.
+    const status = await sandbox.cli(['status', 'fix-the-answer']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('fix-the-answer — Fix the answer (best of 2)');
+
     const list = await sandbox.cli(['list']);
     expect(list.stdout).toContain('(run 1 of 2, best-of fix-the-answer)');
     expect(list.stdout).toContain(
