@@ -20,6 +20,7 @@ export { statusJson, type TaskSummary } from './api/task-summary.js';
 export type {
   AnswerResult,
   CancelResult,
+  CompareResult,
   DiffResult,
   CleanResult,
   DiscardResult,
@@ -31,6 +32,7 @@ export type {
   ModelsResult,
   NoteResult,
   OverviewTask,
+  PickResult,
   RetryResult,
   RunRequest,
   RunRequest as DispatchRequest,

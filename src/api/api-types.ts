@@ -6,6 +6,7 @@ import type { FeedEvent } from '../operations/task-feed.js';
  */
 export type { AnswerResult } from '../operations/answer-operation.js';
 export type { CancelResult } from '../operations/cancel-operation.js';
+export type { CompareResult } from '../operations/compare-operation.js';
 export type { DiffResult } from '../operations/diff-operation.js';
 export type { DiscardResult } from '../operations/discard-operation.js';
 export type { CleanResult } from '../operations/clean-operation.js';
@@ -14,6 +15,7 @@ export type { ListTask } from '../operations/list-operation.js';
 export type { MergeResult } from '../operations/merge-operation.js';
 export type { ModelInfo, ModelsResult } from '../operations/models-operation.js';
 export type { NoteResult } from '../operations/note-operation.js';
+export type { PickResult } from '../operations/pick-operation.js';
 export type { RetryResult } from '../operations/retry-operation.js';
 export type { ContinueResult } from '../operations/continue-operation.js';
 export type { RunRequest, RunResult } from '../operations/run-operation.js';
@@ -48,7 +50,10 @@ export interface DispatcherOptions {
 
 /** What {@link Dispatcher.wait} waits for. */
 export interface WaitOptions {
-  /** Tasks to wait for; default: every task unfinished now, and any created while waiting. */
+  /**
+   * Tasks to wait for (a best-of group's id stands for all its runs, which are reported together);
+   * default: every task unfinished now, and any created while waiting.
+   */
   ids?: string[];
   /** Give up after this long (the result's event is then `timeout`); default: no limit. */
   timeoutMs?: number;

@@ -1,6 +1,7 @@
 import { DispatchError } from '../core/errors.js';
 import { answerOperation } from '../operations/answer-operation.js';
 import { cancelOperation } from '../operations/cancel-operation.js';
+import { compareOperation } from '../operations/compare-operation.js';
 import { perform } from '../operations/define-operation.js';
 import { diffOperation } from '../operations/diff-operation.js';
 import { discardOperation } from '../operations/discard-operation.js';
@@ -11,6 +12,7 @@ import { logsOperation } from '../operations/logs-operation.js';
 import { mergeOperation } from '../operations/merge-operation.js';
 import { modelsOperation } from '../operations/models-operation.js';
 import { noteOperation } from '../operations/note-operation.js';
+import { pickOperation } from '../operations/pick-operation.js';
 import { OperationContext } from '../operations/operation-context.js';
 import { retryOperation } from '../operations/retry-operation.js';
 import { runOperation, type RunRequest } from '../operations/run-operation.js';
@@ -23,6 +25,7 @@ import type {
   AnswerResult,
   CancelResult,
   CleanResult,
+  CompareResult,
   ContinueResult,
   DiffResult,
   DiscardResult,
@@ -33,6 +36,7 @@ import type {
   ModelsResult,
   NoteResult,
   OverviewTask,
+  PickResult,
   RetryResult,
   RunResult,
   SubscribeOptions,
@@ -43,8 +47,14 @@ import type {
   WaitResult,
 } from './api-types.js';
 
-/** A request that cannot fan out: checklist items make one task, and so does `split: 'single'`. */
-type SingleTaskRequest = RunRequest & ({ items: [string, ...string[]] } | { split: 'single' });
+/**
+ * A request that makes one task: checklist items (or `split: 'single'`) do not fan out, and no
+ * `bestOf` runs it several times.
+ */
+type SingleTaskRequest = RunRequest &
+  ({ items: [string, ...string[]] } | { split: 'single' }) & {
+    bestOf?: undefined;
+  };
 
 /**
  * The library API: the task operations of the `dispatch` CLI, as methods that return plain
@@ -94,7 +104,9 @@ export class Dispatcher {
    * item when only `task` is given), starts a background worker unless scheduling rules make it
    * wait, and returns at once. A plan or request holding several tasks ("# " sections, or
    * numbered entries with indented lines) is fanned out as `dispatch run` does: then the result
-   * is one entry per task. A relative `cwd` is resolved against the dispatcher's folder.
+   * is one entry per task; so it is with `bestOf: N`, which runs the task N times in worktrees of
+   * their own (see `compare` and `pick`). A relative `cwd` is resolved against the dispatcher's
+   * folder.
    */
   async run(request: SingleTaskRequest): Promise<RunResult>;
   async run(request: RunRequest): Promise<RunResult | RunResult[]>;
@@ -197,6 +209,35 @@ export class Dispatcher {
    */
   async discard(id: string, options: { yes?: boolean } = {}): Promise<DiscardResult> {
     return perform(discardOperation, this.ctx, { id, yes: options.yes });
+  }
+
+  /**
+   * The runs of a best-of group (`run({ bestOf: 2, models: [...] })`) side by side
+   * (`dispatch compare`): each one's verify result, diff size, files touched, time, tokens and
+   * cost (`null` when its CLI reported none: unknown, not free). `id` is the group's id or the id
+   * of one of its runs.
+   */
+  async compare(id: string): Promise<CompareResult> {
+    return perform(compareOperation, this.ctx, { id });
+  }
+
+  /**
+   * Keeps one run of a best-of group (`dispatch pick`): merges it like `merge` (a verify-failed
+   * run only with `force`) and discards the others like `discard`. When they hold work that exists
+   * nowhere else it rejects before merging anything, unless `yes` is set. `child` is the run's
+   * number (2) or its id.
+   */
+  async pick(
+    id: string,
+    child: string | number,
+    options: { force?: boolean; yes?: boolean } = {},
+  ): Promise<PickResult> {
+    return perform(pickOperation, this.ctx, {
+      id,
+      child: String(child),
+      force: options.force,
+      yes: options.yes,
+    });
   }
 
   /**

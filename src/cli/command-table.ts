@@ -58,6 +58,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/discard-command.js')).registerDiscard,
   },
   {
+    names: ['compare'],
+    load: async () => (await import('./commands/compare-command.js')).registerCompare,
+  },
+  { names: ['pick'], load: async () => (await import('./commands/pick-command.js')).registerPick },
+  {
     names: ['clean'],
     load: async () => (await import('./commands/clean-command.js')).registerClean,
   },

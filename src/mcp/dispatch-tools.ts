@@ -5,6 +5,7 @@ import type { Dispatcher } from '../api/dispatcher.js';
 import {
   answerInputShape,
   cancelInputShape,
+  compareInputShape,
   continueInputShape,
   diffInputShape,
   discardInputShape,
@@ -12,6 +13,7 @@ import {
   logsInputShape,
   mergeInputShape,
   noteInputShape,
+  pickInputShape,
   retryInputShape,
   runInputShape,
   showInputShape,
@@ -21,6 +23,7 @@ import {
 import {
   answerOutput,
   cancelOutput,
+  compareOutput,
   continueOutput,
   diffOutput,
   discardOutput,
@@ -30,6 +33,7 @@ import {
   mergeOutput,
   modelsOutput,
   noteOutput,
+  pickOutput,
   retryOutput,
   runOutput,
   showOutput,
@@ -40,6 +44,7 @@ import { keepAliveWithProgress } from './progress-keepalive.js';
 import { toolError } from './tool-errors.js';
 import {
   answerText,
+  compareText,
   continueText,
   diffText,
   discardText,
@@ -48,6 +53,7 @@ import {
   logsText,
   mergeText,
   modelsText,
+  pickText,
   retryText,
   runText,
   showText,
@@ -82,7 +88,7 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
     {
       title: 'Dispatch a task',
       description:
-        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. When the project has a check (its tests, a build, a linter), pass it as verify so the task ends done-verified or verify-failed rather than only claimed done by the worker, and iterate to send the worker back with the failing output. Then call dispatch_wait to learn when the worker asks a question or finishes.',
+        'Hand a task to a background AI worker with a checklist plan and return at once. Give items (or a whole plan) plus the task text as context. When the project has a check (its tests, a build, a linter), pass it as verify so the task ends done-verified or verify-failed rather than only claimed done by the worker, and iterate to send the worker back with the failing output. To try it with two models, pass bestOf 2 with models [a, b] (and verify), then dispatch_compare and dispatch_pick. Then call dispatch_wait to learn when the worker asks a question or finishes.',
       inputSchema: runInputShape,
       outputSchema: runOutput,
       annotations: { openWorldHint: true },
@@ -276,6 +282,33 @@ export function registerDispatchTools(server: McpServer, dispatcher: Dispatcher)
       annotations: { destructiveHint: true, openWorldHint: false },
     },
     ({ id, yes }) => respond(() => dispatcher.discard(id, { yes }), discardText),
+  );
+
+  server.registerTool(
+    'dispatch_compare',
+    {
+      title: 'Compare the runs of a best-of task',
+      description:
+        'For a task dispatched with bestOf: its runs side by side, each with its verify result, lines added and removed, files touched, time, tokens and cost (null when the CLI reported none: unknown, not free). Show it to the user so they can choose one for dispatch_pick. Changes nothing.',
+      inputSchema: compareInputShape,
+      outputSchema: compareOutput,
+      annotations: READ_ONLY,
+    },
+    ({ id }) => respond(() => dispatcher.compare(id), compareText),
+  );
+
+  server.registerTool(
+    'dispatch_pick',
+    {
+      title: 'Keep one run of a best-of task',
+      description:
+        "Merge the chosen run of a best-of group into the project's current branch (as dispatch_merge) and remove the other runs' worktrees and branches (as dispatch_discard). A run that failed its verify command is refused unless force is set, and the other runs' unmerged work is deleted only with yes: ask the user first. Without yes, nothing is merged when there is work to lose.",
+      inputSchema: pickInputShape,
+      outputSchema: pickOutput,
+      annotations: { destructiveHint: true, openWorldHint: false },
+    },
+    ({ id, child, force, yes }) =>
+      respond(() => dispatcher.pick(id, child, { force, yes }), pickText),
   );
 
   server.registerTool(

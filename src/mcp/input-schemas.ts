@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { answerInput } from '../operations/answer-operation.js';
 import { cancelInput } from '../operations/cancel-operation.js';
+import { compareInput } from '../operations/compare-operation.js';
+import { pickInput } from '../operations/pick-operation.js';
 import { diffInput } from '../operations/diff-operation.js';
 import { discardInput } from '../operations/discard-operation.js';
 import { cleanInput } from '../operations/clean-operation.js';
@@ -35,6 +37,8 @@ export const runInputShape = {
   verify: run.verify,
   verifyTimeoutMinutes: run.verifyTimeoutMinutes,
   iterate: run.iterate,
+  bestOf: run.bestOf,
+  models: run.models,
 };
 
 export const statusInputShape = statusInput.shape;
@@ -48,6 +52,8 @@ export const diffInputShape = { id: diffInput.shape.id, stat: diffInput.shape.st
 export const mergeInputShape = mergeInput.shape;
 export const discardInputShape = discardInput.shape;
 export const cleanInputShape = cleanInput.shape;
+export const compareInputShape = compareInput.shape;
+export const pickInputShape = pickInput.shape;
 export const logsInputShape = logsInput.shape;
 
 /** A tool call must return within common client request limits: an hour at most, 50 s by default. */

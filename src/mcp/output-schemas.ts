@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { answerResult } from '../operations/answer-operation.js';
 import { cancelResult } from '../operations/cancel-operation.js';
+import { compareResult } from '../operations/compare-operation.js';
+import { pickResult } from '../operations/pick-operation.js';
 import { diffResult } from '../operations/diff-operation.js';
 import { discardResult } from '../operations/discard-operation.js';
 import { cleanResult } from '../operations/clean-operation.js';
@@ -33,6 +35,8 @@ export const diffOutput = diffResult;
 export const mergeOutput = mergeResult;
 export const discardOutput = discardResult;
 export const cleanOutput = cleanResult;
+export const compareOutput = compareResult;
+export const pickOutput = pickResult;
 export const logsOutput = logsResult;
 export const waitOutput = waitResult;
 export const modelsOutput = modelsResult;

@@ -1,12 +1,14 @@
 import type {
   AnswerResult,
   CleanResult,
+  CompareResult,
   ContinueResult,
   DiffResult,
   DiscardResult,
   LogsResult,
   MergeResult,
   ModelsResult,
+  PickResult,
   RetryResult,
   RunResult,
   TaskDetail,
@@ -14,6 +16,7 @@ import type {
   WaitResult,
   TaskSummary,
 } from '../api/api-types.js';
+import { changesText, costText, tokensText, verifyText } from '../core/bestof/comparison.js';
 import { formatSeq } from '../core/ipc/ipc-protocol.js';
 import { continuingMessage } from '../operations/continue-operation.js';
 import { liveWorkerText } from '../operations/answer-operation.js';
@@ -75,6 +78,12 @@ function oneRunText(result: RunResult): string {
 
 /** A run's text: each dispatched task in turn (several when a plan was fanned out). */
 export function runText(result: { tasks: RunResult[] }): string {
+  const group = result.tasks[0]?.bestOf?.group;
+  if (group !== undefined)
+    return [
+      `Dispatched best of ${result.tasks.length}, group ${group}: ${result.tasks.map((task) => `${task.id} (${task.model ?? '?'})`).join(', ')}, each in a worktree of its own.`,
+      `Call dispatch_wait with ids ["${group}"] to wait for all of them, then dispatch_compare (id "${group}") to show the user the runs side by side, and dispatch_pick once the user chose one.`,
+    ].join('\n');
   const intro =
     result.tasks.length > 1 ? [`Dispatched ${result.tasks.length} tasks, one per section:`] : [];
   return [...intro, ...result.tasks.map(oneRunText)].join('\n\n');
@@ -196,6 +205,28 @@ export function discardText(result: DiscardResult): string {
     result.lost.unmerged > 0 ? plural(result.lost.unmerged, 'unmerged commit') : '',
   ].filter(Boolean);
   return `Removed ${result.path} and branch ${result.branch}${lost.length > 0 ? `, with ${lost.join(' and ')}` : ''}. The task's folder stays.`;
+}
+
+export function compareText(result: CompareResult): string {
+  const lines = [`Best of ${result.of}, group ${result.group}: ${result.title}`];
+  for (const run of result.runs)
+    lines.push(
+      `  ${run.index}. ${run.id} (${run.model ?? '?'}): verify ${verifyText(run)}, diff ${changesText(run.changes)} in ${run.changes?.files.length ?? '?'} files, ${run.elapsedMs !== null ? `${Math.round(run.elapsedMs / 1000)} s` : 'time unknown'}, tokens ${tokensText(run.tokens)}, cost ${costText(run.costUsd)}${run.merged ? ', merged' : ''}`,
+    );
+  if (!result.settled)
+    lines.push(`Not every run has finished: dispatch_wait with ids ["${result.group}"].`);
+  else if (!result.runs.some((run) => run.merged))
+    lines.push(
+      "Show the user this comparison (dispatch_diff shows a run's changes); dispatch_pick merges the run they choose and discards the others.",
+    );
+  return lines.join('\n');
+}
+
+export function pickText(result: PickResult): string {
+  const lines = [`Picked ${result.picked} of ${result.group}. ${mergeText(result.merge)}`];
+  for (const discarded of result.discarded) lines.push(discardText(discarded));
+  for (const kept of result.kept) lines.push(`Kept ${kept.id}: ${kept.reason}`);
+  return lines.join('\n');
 }
 
 export function cleanText(result: CleanResult): string {

@@ -69,7 +69,8 @@ export function parseInput<Input extends z.ZodMiniObject>(
 
 /**
  * The input with every field that names a task (see `taskId`) resolved to the task's whole id:
- * the one place a unique start of an id is accepted, for every operation and interface.
+ * the one place a unique start of an id is accepted, for every operation and interface. Where
+ * several tasks go, a best-of group's id stands for all its runs.
  */
 export function resolveTaskRefs<Input extends z.ZodMiniObject>(
   operation: Operation<Input, unknown>,
@@ -82,7 +83,7 @@ export function resolveTaskRefs<Input extends z.ZodMiniObject>(
     const kind = taskRefKind(schema as z.ZodMiniType);
     if (kind === 'one' && typeof value === 'string') resolved[key] = ctx.resolveTaskId(value);
     if (kind === 'many' && Array.isArray(value))
-      resolved[key] = value.map((ref: string) => ctx.resolveTaskId(ref));
+      resolved[key] = [...new Set(value.flatMap((ref: string) => ctx.resolveTaskOrGroup(ref)))];
   }
   return resolved as z.output<Input>;
 }

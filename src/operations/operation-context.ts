@@ -3,6 +3,7 @@ import type { Config } from '../core/config/config-types.js';
 import { loadConfig, loadConfigParser, prepareConfig } from '../runtime/config-file.js';
 import { findDispatchRoot } from '../runtime/paths.js';
 import { TaskStore } from '../runtime/store/task-store.js';
+import { groupChildren } from '../runtime/tasks/best-of-group.js';
 
 /** Where the operations work and who acts; every interface makes one and passes it down. */
 export interface ContextOptions {
@@ -86,6 +87,17 @@ export class OperationContext {
    */
   resolveTaskId(ref: string): string {
     return this.store.resolveId(ref);
+  }
+
+  /**
+   * The tasks a user means where several may go: a task (as `resolveTaskId`), or every run of a
+   * best-of group named by the group's id (`dispatch wait fix-parser`).
+   */
+  resolveTaskOrGroup(ref: string): string[] {
+    if (this.store.exists(ref)) return [ref];
+    const runs = groupChildren(this.store, ref);
+    if (runs.length > 0) return runs.map((status) => status.id);
+    return [this.resolveTaskId(ref)];
   }
 
   /** The most recently created task, for commands that default to it; undefined when none. */

@@ -10,6 +10,8 @@ import {
 } from '../runtime/tasks/dispatch-task.js';
 import { confinedFolder } from '../runtime/trust/confine-path.js';
 import { expandRequest } from '../runtime/tasks/expand-request.js';
+import { bestOfRequests } from '../runtime/tasks/dispatch-best-of.js';
+import { MAX_BEST_OF } from '../core/bestof/best-of.js';
 import { previewDispatch } from '../runtime/tasks/preview-dispatch.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
@@ -113,6 +115,27 @@ export const runInput = z.object({
         ),
       ),
   ),
+  bestOf: z.optional(
+    z
+      .number()
+      .check(
+        z.int('best-of takes a whole number'),
+        z.minimum(2, 'best-of takes a whole number from 2 to 10'),
+        z.maximum(MAX_BEST_OF, 'best-of takes a whole number from 2 to 10'),
+        z.describe(
+          'Run the same task this many times at once, each in a git worktree of its own (ids <group>.1 … <group>.N), to compare them with dispatch_compare and keep one with dispatch_pick. Give a verify command so each run is checked',
+        ),
+      ),
+  ),
+  models: z.optional(
+    z
+      .array(z.string().check(z.minLength(1, 'a model name is empty')))
+      .check(
+        z.describe(
+          'With bestOf: the models of the runs, in order, repeated when fewer than bestOf (e.g. ["sonnet", "codex"] to try it with two models); at most bestOf names',
+        ),
+      ),
+  ),
   dryRun: z.optional(
     z.boolean().check(z.describe('Show what would be dispatched; start nothing, write nothing')),
   ),
@@ -205,6 +228,24 @@ async function dispatchQueued(
   return results;
 }
 
+/** `--best-of N`: the one task of the run as N runs of a group (dispatch-best-of.ts). */
+function bestOfOne(
+  ctx: OperationContext,
+  config: Config,
+  requests: DispatchRequest[],
+  runs: number,
+  models: string[] | undefined,
+): DispatchRequest[] {
+  const [only] = requests;
+  if (!only || requests.length > 1)
+    throw new DispatchError(
+      'usage',
+      `--best-of runs one task several times, but the plan holds ${requests.length} tasks`,
+      { hint: 'Pass --single to dispatch it as one task, or run each task with --best-of.' },
+    );
+  return bestOfRequests(ctx.store, config, only, { n: runs, models });
+}
+
 /** The worker's folder, relative to the caller's; a confined context refuses one outside it. */
 function workerFolder(ctx: OperationContext, cwd: string | undefined): string | undefined {
   if (cwd === undefined) return undefined;
@@ -250,13 +291,18 @@ export const runOperation = defineOperation({
         hint: 'Put the items into the plan as "- [ ] …" lines, or leave the plan out.',
       });
     await ctx.prepare();
-    const { split, dryRun, queue: asked, local, ...request } = input;
+    const { split, dryRun, queue: asked, local, bestOf: runs, models, ...request } = input;
     const config = ctx.config();
-    const requests = expandRequest(
+    const expanded = expandRequest(
       config,
       { ...request, cwd: workerFolder(ctx, request.cwd) },
       split,
     );
+    const requests = runs === undefined ? expanded : bestOfOne(ctx, config, expanded, runs, models);
+    if (runs === undefined && models !== undefined)
+      throw new DispatchError('usage', '--models goes with --best-of', {
+        hint: 'Give --best-of N to run the task N times on these models, or --model NAME for one run.',
+      });
     if (dryRun) {
       const previews = previewDispatch(ctx.store, config, requests);
       return {
@@ -271,6 +317,10 @@ export const runOperation = defineOperation({
         hint: 'Give --queue URL to run on a worker node, --no-queue to run here.',
       });
     const queue = local ? undefined : queueUrlOf(ctx, asked);
+    if (queue && runs !== undefined)
+      throw new DispatchError('usage', '--best-of runs on this machine only, not on a queue', {
+        hint: 'Add --no-queue: the runs are compared in worktrees here (docs/verify.md, Best of N).',
+      });
     const results = queue
       ? await dispatchQueued(ctx, config, requests, queue)
       : dispatchTasks(ctx.store, config, requests);

@@ -89,6 +89,11 @@ export const taskSummary = z.object({
   /** The git worktree the task runs in (`--worktree`), if it has one. */
   worktree: z.nullable(worktreeInfo),
   /**
+   * For one of the runs of `--best-of N`: its group's id (`dispatch compare GROUP`), its number
+   * and how many runs there are; null for other tasks.
+   */
+  bestOf: z.nullable(z.object({ group: z.string(), index: z.number(), of: z.number() })),
+  /**
    * While the worker runs: the failure its CLI keeps retrying (a refused key, a rate limit), as
    * its log names it, with the retry number when the CLI says it. `reason` then reads
    * "retrying: authentication failed, attempt 3 of 10".
@@ -178,6 +183,9 @@ export function statusJson(status: TaskStatus): TaskSummary {
           base: status.worktree.base,
           repo: status.worktree.repo,
         }
+      : null,
+    bestOf: status.bestOf
+      ? { group: status.bestOf.group, index: status.bestOf.index, of: status.bestOf.of }
       : null,
     retrying: status.retrying
       ? {

@@ -29,6 +29,8 @@ interface RunOptions {
   verify?: string;
   verifyTimeout?: string;
   iterate?: string;
+  bestOf?: string;
+  models?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -98,6 +100,8 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     verify: options.verify,
     verifyTimeoutMinutes: numberFlag(options.verifyTimeout),
     iterate: numberFlag(options.iterate),
+    bestOf: numberFlag(options.bestOf),
+    models: options.models?.split(','),
   };
 }
 
@@ -139,6 +143,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
       '--iterate <n>',
       'on a failed verify, send the worker back with the end of its output, up to N times',
     )
+    .option(
+      '--best-of <n>',
+      'run the task N times at once, each in its own worktree (ids <id>.1 … <id>.N); then dispatch compare ID and dispatch pick ID N',
+    )
+    .option(
+      '--models <a,b,…>',
+      'with --best-of: the models of the runs, in order, repeated when fewer than N',
+    )
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')
     .option('--split', 'one task per top-level numbered entry, even without indented lines')
@@ -163,6 +175,7 @@ Examples:
   dispatch run --worktree "Refactor the parser"                # then: dispatch diff/merge ID
   dispatch run --capability research --priority high "Compare async frameworks"
   dispatch run --worktree --verify "npm test" --iterate 2 "Fix the failing date parser"
+  dispatch run --best-of 2 --models sonnet,codex --verify "npm test" "Fix the date parser"
   dispatch run --after build-api "Write the API docs"
   dispatch run --queue redis://queue-host:6379 "Review src/auth"   # on a worker node (docs/nodes.md)
   dispatch run --model sim --item "ask: Which database?" --item "Write output.md"   # simulated worker`,

@@ -3,6 +3,8 @@ import { isLive, isTerminal } from '../../core/status/state-groups.js';
 import { terminalText } from '../../core/text/terminal-text.js';
 import { perform } from '../../operations/define-operation.js';
 import { listOperation } from '../../operations/list-operation.js';
+import { compareOperation } from '../../operations/compare-operation.js';
+import { compareLines } from '../format/compare-view.js';
 import { showOperation } from '../../operations/show-operation.js';
 import { overviewOperation, statusOperation } from '../../operations/status-operation.js';
 import type { CliContext } from '../cli-context.js';
@@ -13,13 +15,29 @@ import {
   taskDetail,
   taskHeader,
   taskRow,
+  groupLines,
 } from '../format/task-view.js';
 import { paint } from '../../ui/shared/style.js';
 import { causeSummary, pastableAdvice } from '../../ui/shared/failure-cause.js';
 import { usageText } from '../format/usage-text.js';
 import { worktreeLines } from '../format/results-view.js';
 
+/** `dispatch status GROUP` for a best-of group, which has no task of its own: its comparison. */
+async function showGroup(ctx: CliContext, ref: string, json: boolean): Promise<boolean> {
+  if (ctx.ops.taskExists(ref)) return false;
+  let result;
+  try {
+    result = await perform(compareOperation, ctx.ops, { id: ref });
+  } catch {
+    return false; // not a group: the task lookup says what is wrong
+  }
+  if (json) ctx.json(result);
+  else ctx.out(compareLines(result).join('\n'));
+  return true;
+}
+
 async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<void> {
+  if (await showGroup(ctx, ref, json)) return;
   const detail = await perform(statusOperation, ctx.ops, { id: ref });
   if (json) {
     ctx.json(detail);
@@ -86,6 +104,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       }
       const widths = rowWidths(tasks);
       for (const task of tasks) lines.push(taskRow(task, widths));
+      lines.push(...groupLines(tasks));
       if (overview.queue && overview.queue.entries.length > 0)
         lines.push('', ...queueLines(overview.queue));
       ctx.out(lines.join('\n'));
@@ -112,6 +131,12 @@ export function registerList(program: Command, ctx: CliContext): void {
         return;
       }
       const widths = rowWidths(tasks);
-      ctx.out([taskHeader(widths), ...tasks.map((task) => taskRow(task, widths))].join('\n'));
+      ctx.out(
+        [
+          taskHeader(widths),
+          ...tasks.map((task) => taskRow(task, widths)),
+          ...groupLines(tasks),
+        ].join('\n'),
+      );
     });
 }

@@ -83,7 +83,7 @@ export function registerWait(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting, 11 a task's verify command failed (and nothing worse).\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
+      "\nExit status: 0 a question or a completion, 1 timeout, 3 a task failed, timed out or was cancelled, 4 a task's folder was removed while waiting, 11 a task's verify command failed (and nothing worse).\n\nThe id of a best-of group (dispatch run --best-of) waits for all its runs.\n\nExamples:\n  dispatch wait security-review\n  dispatch wait --timeout 600 --json",
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       ctx.exitWhenDone = true;
@@ -111,6 +111,17 @@ export function registerWait(program: Command, ctx: CliContext): void {
       } else {
         const described: string[] = [];
         for (const task of outcome.tasks) described.push(await describe(ctx, task));
+        const groups = new Set(
+          outcome.tasks.flatMap((task) =>
+            task.bestOf && task.state !== 'waiting' && task.state !== 'blocked'
+              ? [task.bestOf.group]
+              : [],
+          ),
+        );
+        for (const group of groups)
+          described.push(
+            `Best of ${group}: compare the runs with dispatch compare ${group}, keep one with dispatch pick ${group} N`,
+          );
         ctx.out(described.join('\n'));
       }
       if (outcome.event === 'timeout') process.exitCode = EXIT.timeout;

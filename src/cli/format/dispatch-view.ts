@@ -58,16 +58,25 @@ function taskLine(result: RunResult, width: number): string {
 /** What `dispatch run` prints: one task in full, or one line per task of a fan-out. */
 export function dispatchedLines(outcome: RunOutcome): string[] {
   const results = outcome.tasks;
+  const group = results[0]?.bestOf?.group;
   const lines =
-    results.length === 1 && results[0]
-      ? oneTask(results[0])
-      : [
-          `Dispatched ${results.length} tasks:`,
+    group !== undefined
+      ? [
+          `Dispatched best of ${results.length}, group ${paint(group, 'bold')}, each run in a worktree of its own:`,
           ...results.map((result) =>
             taskLine(result, Math.max(...results.map((r) => r.id.length))),
           ),
-          'Follow them: dispatch status · dispatch wait',
-        ];
+          `Wait for all of them: dispatch wait ${group} · then: dispatch compare ${group} · dispatch pick ${group} N`,
+        ]
+      : results.length === 1 && results[0]
+        ? oneTask(results[0])
+        : [
+            `Dispatched ${results.length} tasks:`,
+            ...results.map((result) =>
+              taskLine(result, Math.max(...results.map((r) => r.id.length))),
+            ),
+            'Follow them: dispatch status · dispatch wait',
+          ];
   if (outcome.configNotice) {
     lines.push(
       paint(

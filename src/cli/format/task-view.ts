@@ -39,6 +39,8 @@ export interface RowTask extends LabelledTask {
   worktree?: { branch: string } | null;
   /** The task's branch holds commits the repository's HEAD lacks (listings only). */
   unmerged?: boolean | null;
+  /** One run of a `--best-of` group. */
+  bestOf?: { group: string; index: number; of: number } | null;
 }
 
 export function questionLines(status: RowTask): string[] {
@@ -152,8 +154,41 @@ export function taskRow(status: RowTask, widths: { id: number; state: number }):
     progress.padStart(5),
     terminalText(status.model ?? '-').padEnd(10),
     (elapsed !== undefined ? formatElapsed(elapsed) : '-').padStart(6),
-    ' ' + terminalText(status.title) + unmergedNote(status),
+    ' ' + terminalText(status.title) + bestOfNote(status) + unmergedNote(status),
   ].join('  ');
+}
+
+/** After the title of a run of a best-of group: which run of which group. */
+function bestOfNote(status: RowTask): string {
+  if (!status.bestOf) return '';
+  const { group, index, of } = status.bestOf;
+  return paint(`  (run ${index} of ${of}, best-of ${terminalText(group)})`, 'dim');
+}
+
+/**
+ * Under the task rows, one line per best-of group: how its runs stand, and what to do next
+ * (wait for the rest, or compare them and pick one).
+ */
+export function groupLines(tasks: RowTask[]): string[] {
+  const groups = new Map<string, RowTask[]>();
+  for (const task of tasks) {
+    if (!task.bestOf) continue;
+    groups.set(task.bestOf.group, [...(groups.get(task.bestOf.group) ?? []), task]);
+  }
+  const lines: string[] = [];
+  for (const [group, runs] of groups) {
+    const counts = new Map<string, number>();
+    for (const run of runs) {
+      const label = stateLabel(run, false);
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const states = [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
+    const next = runs.every((run) => isTerminal(run.state))
+      ? `dispatch compare ${group} · dispatch pick ${group} N`
+      : `dispatch wait ${group}`;
+    lines.push(`Best of ${runs.length} ${terminalText(group)}: ${states} — ${next}`);
+  }
+  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 /** The header over `taskRow`s, its columns aligned with theirs. */

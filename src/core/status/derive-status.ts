@@ -1,4 +1,5 @@
 import { planProgress, isPlanComplete } from '../plan/progress.js';
+import { readBestOf } from '../bestof/best-of.js';
 import type { Progress } from '../plan/plan-types.js';
 import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
@@ -97,6 +98,7 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     legacy,
     ...(resumed ? { continuation: { reason: resumed.reason, session: resumed.session } } : {}),
     worktree: snapshot.meta?.worktree,
+    ...bestOfField(snapshot.meta?.bestOf),
     ...(onNode ? { node: onNode.node } : {}),
   };
 
@@ -223,4 +225,10 @@ function failureReason(
   else if (progress.total > progress.done)
     parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);
   return parts.join('; ');
+}
+
+/** A task's best-of group, when task.json names a well-formed one. */
+function bestOfField(value: unknown): Pick<TaskStatus, 'bestOf'> {
+  const bestOf = readBestOf(value);
+  return bestOf ? { bestOf } : {};
 }

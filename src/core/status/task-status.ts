@@ -2,7 +2,7 @@ import type { FailureCause } from '../backends/backend.js';
 import type { IpcState } from '../ipc/ipc-protocol.js';
 import type { Plan, Progress } from '../plan/plan-types.js';
 import type { ResumeReason, TaskEvent } from '../task/task-events.js';
-import type { TaskMeta, WorktreeInfo } from '../task/task-meta.js';
+import type { BestOfInfo, TaskMeta, WorktreeInfo } from '../task/task-meta.js';
 import type { TaskOutcome, VerifyView } from '../verify/verify-status.js';
 
 export const TASK_STATES = [
@@ -82,6 +82,8 @@ export interface TaskStatus {
   legacy: boolean;
   /** The git worktree the task runs in, if it has one (from task.json). */
   worktree?: WorktreeInfo;
+  /** The best-of-N group the task is one run of (from task.json). */
+  bestOf?: BestOfInfo;
   /**
    * How the current attempt continues the task (undefined for a first attempt): the worker CLI
    * resumed its own session (`session` set: the model keeps its context), or a new worker started

@@ -34,6 +34,20 @@ export interface VerifySpec {
   source: 'flag' | 'alias';
 }
 
+/**
+ * A task that is one of several runs of the same request (`dispatch run --best-of N`): the
+ * children of group `fix-parser` are `fix-parser.1` … `fix-parser.N`, each in its own worktree,
+ * compared with `dispatch compare` and one of them kept with `dispatch pick` (docs/verify.md).
+ */
+export interface BestOfInfo {
+  /** The group's id, which names no task folder of its own. */
+  group: string;
+  /** This run's number in the group, from 1. */
+  index: number;
+  /** How many runs the group has. */
+  of: number;
+}
+
 /** task.json: what was asked. Written once when the task is created, never changed after. */
 export interface TaskMeta {
   version: 1;
@@ -82,6 +96,8 @@ export interface TaskMeta {
   askSliceSeconds?: number;
   /** Checked after the worker finishes, when a verify command was given. */
   verify?: VerifySpec;
+  /** One run of a best-of-N group. */
+  bestOf?: BestOfInfo;
   createdAt: string;
   /**
    * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):

@@ -60,6 +60,10 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
       (isClaimed(store.paths, candidate) || worktreeTaken(store.paths, candidate, repo)));
   if (task.id !== undefined) {
     assertValidTaskId(task.id);
+    if (namesGroup(store, task.id))
+      throw new DispatchError('conflict', `"${task.id}" names a best-of group`, {
+        hint: `Pick another --id; see the group with dispatch compare ${task.id}.`,
+      });
     if (taken(task.id)) {
       throw new DispatchError(
         'conflict',
@@ -71,7 +75,7 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
     }
   }
   for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
-    const id = task.id ?? uniqueTaskId(task.title, taken);
+    const id = task.id ?? uniqueTaskId(task.title, (c) => taken(c) || namesGroup(store, c));
     let claim: WorktreeClaim | undefined;
     if (repo) {
       claim = claimWorktreeId(store.paths, id);
@@ -87,6 +91,14 @@ export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
   throw new DispatchError('conflict', `could not find a free task id for "${task.title}"`, {
     hint: 'Pass --id.',
   });
+}
+
+/**
+ * Whether an id is a best-of group's (its first run `<id>.1` exists): the group has no folder of
+ * its own, and a task of the same id would make `dispatch wait ID` mean two things.
+ */
+function namesGroup(store: TaskStore, id: string): boolean {
+  return existsSync(join(store.paths.tasks, `${id}.1`));
 }
 
 function idTaken(id: string): DispatchError {

@@ -10,7 +10,7 @@ import { parsePlan } from '../../core/plan/parse-plan.js';
 import type { Plan } from '../../core/plan/plan-types.js';
 import { requireCapability } from '../../core/schedule/capability-aliases.js';
 import { assertValidTaskId } from '../../core/task/task-id.js';
-import type { Priority, TaskMeta } from '../../core/task/task-meta.js';
+import type { BestOfInfo, Priority, TaskMeta } from '../../core/task/task-meta.js';
 import type { TaskStore } from '../store/task-store.js';
 import { repositoryOf, type Repository } from '../worktree/repository.js';
 import { modelFields } from './model-fields.js';
@@ -42,6 +42,8 @@ export interface DispatchRequest {
   verifyTimeoutMinutes?: number;
   /** Rounds a failed verify sends the worker back with its output. */
   iterate?: number;
+  /** One run of a best-of-N group (set by `--best-of`, see dispatch-best-of.ts). */
+  bestOf?: BestOfInfo;
 }
 
 /** A request checked and resolved, ready to be created; nothing is written yet. */
@@ -166,6 +168,7 @@ export function prepareDispatch(
       fallbackMinutes: config.fallbackMinutes,
       askSliceSeconds: config.askSliceSeconds,
       ...verifyField(config, request, choice.alias?.verify),
+      ...(request.bestOf ? { bestOf: request.bestOf } : {}),
     },
   };
 }

@@ -25,7 +25,8 @@ export type WaitOutcome =
 
 /**
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
- * watched task that finished, failed or stopped. Driven by file events, not by polling.
+ * watched task that finished, failed or stopped (for a run of a best-of group, once every watched
+ * run of the group has). Driven by file events, not by polling.
  */
 export async function waitForAttention(
   store: TaskStore,
@@ -48,10 +49,20 @@ export async function waitForAttention(
       : [...statuses.values()].filter((s) => !TERMINAL_STATES.has(s.state)).map((s) => s.id),
   );
 
+  // The runs of a best-of group are compared together: one that finished waits for the others.
+  const groupSettled = (status: TaskStatus): boolean =>
+    status.bestOf === undefined ||
+    [...statuses.values()].every(
+      (other) =>
+        !watched.has(other.id) ||
+        other.bestOf?.group !== status.bestOf?.group ||
+        TERMINAL_STATES.has(other.state),
+    );
   const attention = (): TaskStatus[] =>
     [...statuses.values()].filter(
       (status) =>
-        hasQuestion(status.state) || (watched.has(status.id) && TERMINAL_STATES.has(status.state)),
+        hasQuestion(status.state) ||
+        (watched.has(status.id) && TERMINAL_STATES.has(status.state) && groupSettled(status)),
     );
 
   const initial = attention();

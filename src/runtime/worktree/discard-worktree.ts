@@ -19,7 +19,8 @@ export interface DiscardOptions {
   confirm?: (question: string) => Promise<boolean>;
 }
 
-function describeWork(state: WorktreeState): string {
+/** "2 uncommitted changes and 1 commit not merged into the current branch". */
+export function describeWork(state: WorktreeState): string {
   const parts: string[] = [];
   if (state.uncommitted.length > 0)
     parts.push(

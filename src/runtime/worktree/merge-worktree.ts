@@ -1,7 +1,7 @@
 import { DispatchError } from '../../core/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import { git, gitOk } from './git.js';
-import { assertSettled, requireTaskWorktree } from './task-worktree.js';
+import { assertSettled, requireTaskWorktree, type TaskWorktree } from './task-worktree.js';
 import { worktreeState } from './worktree-state.js';
 
 export interface MergeResult {
@@ -51,6 +51,28 @@ function commitLeftovers(
 }
 
 /**
+ * The task's worktree when `dispatch merge` may merge it: the task is settled, and passed its
+ * verify command (or had none) unless `force`. Changes nothing.
+ */
+export function mergeableWorktree(
+  store: TaskStore,
+  id: string,
+  options: { force?: boolean } = {},
+): TaskWorktree {
+  const task = requireTaskWorktree(store, id);
+  assertSettled(task, 'merge');
+  if (task.status.state === 'verify-failed' && !options.force)
+    throw new DispatchError(
+      'state',
+      `task ${id} did not pass its verify command (${task.status.reason ?? 'verify failed'}); not merging it`,
+      {
+        hint: `See ${store.files(id).verifyLog}. Send it back with \`dispatch continue ${id} "…"\`, or merge it anyway: dispatch merge --force ${id}`,
+      },
+    );
+  return task;
+}
+
+/**
  * `dispatch merge ID`: merges the task's branch into the current branch of the main repository
  * (`git merge --no-ff`, so the history shows which task it came from). Uncommitted changes in the
  * worktree are committed on the branch first, and the result says so. On a conflict git's state
@@ -62,16 +84,7 @@ export function mergeTaskWorktree(
   id: string,
   options: { force?: boolean } = {},
 ): MergeResult {
-  const task = requireTaskWorktree(store, id);
-  assertSettled(task, 'merge');
-  if (task.status.state === 'verify-failed' && !options.force)
-    throw new DispatchError(
-      'state',
-      `task ${id} did not pass its verify command (${task.status.reason ?? 'verify failed'}); not merging it`,
-      {
-        hint: `See ${store.files(id).verifyLog}. Send it back with \`dispatch continue ${id} "…"\`, or merge it anyway: dispatch merge --force ${id}`,
-      },
-    );
+  const task = mergeableWorktree(store, id, options);
   const { worktree: info, meta } = task;
   const state = worktreeState(info);
   if (!state.branch) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { ChangeStat } from '../../core/bestof/comparison.js';
 import type { WorktreeInfo } from '../../core/task/task-meta.js';
 import { unlinkQuietly, writeFileAtomic } from '../fs/atomic-write.js';
 import { git, gitOk } from './git.js';
@@ -30,10 +31,10 @@ function formatArgs(options: DiffOptions): string[] {
 }
 
 /**
- * The worktree's uncommitted changes as one diff, new files included, without touching its
- * index: `git add -A` runs against a copy of the index, which is deleted afterwards.
+ * Runs `diff` with an index holding everything in the worktree, new files included, without
+ * touching its real index: `git add -A` runs against a copy of the index, deleted afterwards.
  */
-function uncommittedDiff(info: WorktreeInfo, options: DiffOptions): string {
+function withEverythingStaged<T>(info: WorktreeInfo, diff: (env: NodeJS.ProcessEnv) => T): T {
   const realIndex = resolve(
     info.path,
     gitOk(['rev-parse', '--git-path', 'index'], info.path).trim(),
@@ -46,10 +47,45 @@ function uncommittedDiff(info: WorktreeInfo, options: DiffOptions): string {
     if (existsSync(realIndex)) writeFileAtomic(scratch, readFileSync(realIndex), { mode: 0o600 });
     const env = { GIT_INDEX_FILE: scratch };
     gitOk(['add', '-A'], info.path, env);
-    return gitOk(['diff', '--cached', ...formatArgs(options), 'HEAD'], info.path, env);
+    return diff(env);
   } finally {
     unlinkQuietly(scratch);
   }
+}
+
+/** The worktree's uncommitted changes as one diff against the branch, new files included. */
+function uncommittedDiff(info: WorktreeInfo, options: DiffOptions): string {
+  return withEverythingStaged(info, (env) =>
+    gitOk(['diff', '--cached', ...formatArgs(options), 'HEAD'], info.path, env),
+  );
+}
+
+/** `git diff --numstat -z --no-renames` output: lines added and removed, and the paths. */
+function parseNumstat(output: string): ChangeStat {
+  const stat: ChangeStat = { added: 0, removed: 0, files: [] };
+  for (const record of output.split('\0')) {
+    const match = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(record.replace(/^\n/, ''));
+    if (!match) continue;
+    stat.added += match[1] === '-' ? 0 : Number(match[1]);
+    stat.removed += match[2] === '-' ? 0 : Number(match[2]);
+    stat.files.push(match[3] as string);
+  }
+  return stat;
+}
+
+/**
+ * Everything a worktree task changed since its base: what it committed and what it left
+ * uncommitted together, or the branch alone once the worktree is gone; undefined when the branch
+ * is gone too.
+ */
+export function worktreeChanges(info: WorktreeInfo): ChangeStat | undefined {
+  const args = ['diff', '--numstat', '-z', '--no-renames'];
+  if (existsSync(info.path))
+    return withEverythingStaged(info, (env) =>
+      parseNumstat(gitOk([...args, '--cached', info.base], info.path, env)),
+    );
+  if (!branchExists(info.repo, info.branch)) return undefined;
+  return parseNumstat(gitOk([...args, info.base, info.branch], info.repo));
 }
 
 /** What a task's worktree holds: committed on its branch, and still uncommitted in the folder. */

@@ -4,6 +4,7 @@ import type { CancelResult } from '../../operations/cancel-operation.js';
 import type { RetryResult } from '../../operations/retry-operation.js';
 import type { MergeResult } from '../../operations/merge-operation.js';
 import type { DiscardResult } from '../../operations/discard-operation.js';
+import type { PickResult } from '../../operations/pick-operation.js';
 
 /** What every interface says after an action, in the same words. */
 
@@ -55,4 +56,13 @@ export function discardedMessage(result: DiscardResult, taskDir: string): string
       ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
       : '';
   return `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${taskDir}.`;
+}
+
+/** What `dispatch pick` says: the merge, then each other run discarded or kept. */
+export function pickedLines(result: PickResult, taskDir: (id: string) => string): string[] {
+  const lines = [`Picked ${result.picked} of ${result.group}.`, ...mergedLines(result.merge)];
+  for (const discarded of result.discarded)
+    lines.push(discardedMessage(discarded, taskDir(discarded.id)));
+  for (const kept of result.kept) lines.push(`Kept ${kept.id}: ${kept.reason}`);
+  return lines;
 }

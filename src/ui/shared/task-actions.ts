@@ -4,6 +4,7 @@ import { perform } from '../../operations/define-operation.js';
 import { discardOperation } from '../../operations/discard-operation.js';
 import { mergeOperation } from '../../operations/merge-operation.js';
 import { noteOperation } from '../../operations/note-operation.js';
+import { pickOperation } from '../../operations/pick-operation.js';
 import type { OperationContext } from '../../operations/operation-context.js';
 import { retryOperation } from '../../operations/retry-operation.js';
 import {
@@ -12,6 +13,7 @@ import {
   discardedMessage,
   mergedLines,
   notedMessage,
+  pickedLines,
   retryingMessage,
 } from './action-messages.js';
 import type { TaskSummary } from '../../operations/task-summary.js';
@@ -24,7 +26,9 @@ export type TaskAction =
   | { kind: 'retry'; id: string; model?: string }
   | { kind: 'merge'; id: string; force?: boolean }
   /** `yes` only after the person confirmed: it deletes work that exists nowhere else. */
-  | { kind: 'discard'; id: string; yes?: boolean };
+  | { kind: 'discard'; id: string; yes?: boolean }
+  /** Keep run `child` of the best-of group `id` (a group or run id); `yes` as for discard. */
+  | { kind: 'pick'; id: string; child: string; force?: boolean; yes?: boolean };
 
 export interface ActionOutcome {
   message: string;
@@ -65,6 +69,14 @@ export async function performAction(
     case 'merge': {
       const result = await perform(mergeOperation, ctx, action);
       return { message: mergedLines(result).join(' '), task: undefined, result };
+    }
+    case 'pick': {
+      const result = await perform(pickOperation, ctx, action);
+      return {
+        message: pickedLines(result, (id) => ctx.taskDir(id)).join(' '),
+        task: undefined,
+        result,
+      };
     }
     case 'discard': {
       const result = await perform(discardOperation, ctx, action);

@@ -1,4 +1,6 @@
+import { changesText, costText, tokensText, verifyText } from '../../core/bestof/comparison.js';
 import { overviewOrder } from '../../core/status/overview-order.js';
+import { compareOperation } from '../../operations/compare-operation.js';
 import { perform } from '../../operations/define-operation.js';
 import { diffOperation } from '../../operations/diff-operation.js';
 import { modelsOperation } from '../../operations/models-operation.js';
@@ -33,6 +35,7 @@ const ACTIONS: Record<string, readonly string[]> = {
   retry: ['model'],
   merge: ['force'],
   discard: ['yes'],
+  pick: ['child', 'force', 'yes'],
 };
 
 export function listTasks(api: ApiContext) {
@@ -66,6 +69,20 @@ export function getDiff(api: ApiContext, id: string) {
   });
 }
 
+/** The run's best-of group side by side, with each cell in the words of `dispatch compare`. */
+export async function getComparison(api: ApiContext, id: string) {
+  const result = await perform(compareOperation, api.ctx, { id });
+  return {
+    ...result,
+    display: result.runs.map((run) => ({
+      verify: verifyText(run),
+      changes: changesText(run.changes),
+      tokens: tokensText(run.tokens),
+      cost: costText(run.costUsd),
+    })),
+  };
+}
+
 /** The configured models, for the retry form's choice. */
 export function listModels(api: ApiContext) {
   return perform(modelsOperation, api.ctx, {});
@@ -73,7 +90,8 @@ export function listModels(api: ApiContext) {
 
 /**
  * The POST actions, each through the same operation as its CLI command: the body is its input,
- * checked against the operation's declaration (a bad field is a 400 naming it).
+ * checked against the operation's declaration (a bad field is a 400 naming it). `pick` on a run's
+ * page picks from that run's group.
  */
 export async function postAction(
   api: ApiContext,

@@ -5,6 +5,7 @@ import type { OperationContext } from '../../operations/operation-context.js';
 import { openTaskFeed, type TaskFeed } from '../../operations/task-feed.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import {
+  getComparison,
   getDiff,
   getTask,
   listModels,
@@ -224,6 +225,8 @@ export class DashboardServer {
         return sendJson(res, 200, getTask(this.api, route.taskId));
       case 'diff':
         return sendJson(res, 200, await getDiff(this.api, route.taskId));
+      case 'compare':
+        return sendJson(res, 200, await getComparison(this.api, route.taskId));
       case 'models':
         return sendJson(res, 200, await listModels(this.api));
       case 'action': {

@@ -3,12 +3,15 @@
  * the server: they are the server's own types, so a change on either side fails the typecheck.
  */
 import type { DiffResult } from '../../operations/diff-operation.js';
+import type { getComparison } from './api-routes.js';
 import type { ModelsResult } from '../../operations/models-operation.js';
 import type { FeedEventJson, TaskDetailJson } from './feed-json.js';
 import type { DashboardTask } from './task-json.js';
 
 export type Task = DashboardTask;
 export type Diff = DiffResult;
+/** A best-of group's runs side by side, with each cell as `dispatch compare` words it. */
+export type Comparison = Awaited<ReturnType<typeof getComparison>>;
 export type Models = ModelsResult;
 export type TaskPageDetail = TaskDetailJson;
 export type FeedMessage = FeedEventJson;

@@ -9,6 +9,8 @@ export type Route =
   | { kind: 'list' }
   | { kind: 'task'; taskId: string }
   | { kind: 'diff'; taskId: string }
+  /** The best-of group a run belongs to, side by side. */
+  | { kind: 'compare'; taskId: string }
   | { kind: 'models' }
   | { kind: 'action'; taskId: string; action: string };
 
@@ -41,6 +43,8 @@ export function matchRoute(method: string, pathname: string): Route {
   if (match) return only(method, 'GET', { kind: 'task', taskId: taskId(match[1] as string) });
   match = /^\/api\/tasks\/([^/]+)\/diff$/.exec(pathname);
   if (match) return only(method, 'GET', { kind: 'diff', taskId: taskId(match[1] as string) });
+  match = /^\/api\/tasks\/([^/]+)\/compare$/.exec(pathname);
+  if (match) return only(method, 'GET', { kind: 'compare', taskId: taskId(match[1] as string) });
   match = /^\/api\/tasks\/([^/]+)\/([a-z]+)$/.exec(pathname);
   if (match)
     return only(method, 'POST', {

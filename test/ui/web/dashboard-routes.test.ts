@@ -36,6 +36,15 @@ describe('dashboard routes', () => {
       action: 'answer',
     });
     expect(matchRoute('GET', '/assets/app.js')).toEqual({ kind: 'asset', name: 'app.js' });
+    expect(matchRoute('GET', '/api/tasks/fix.2/compare')).toEqual({
+      kind: 'compare',
+      taskId: 'fix.2',
+    });
+    expect(matchRoute('POST', '/api/tasks/fix.2/pick')).toEqual({
+      kind: 'action',
+      taskId: 'fix.2',
+      action: 'pick',
+    });
   });
 
   it('refuses bad ids (400), unknown paths (404) and wrong methods (405)', () => {
@@ -47,6 +56,7 @@ describe('dashboard routes', () => {
     expect(statusOf(() => matchRoute('POST', '/'))).toBe(405);
     expect(statusOf(() => matchRoute('GET', '/api/tasks/x/answer'))).toBe(405);
     expect(statusOf(() => matchRoute('DELETE', '/api/tasks/x'))).toBe(405);
+    expect(statusOf(() => matchRoute('POST', '/api/tasks/x/compare'))).toBe(405);
   });
 });
 

@@ -7,6 +7,7 @@ import { el, setText } from './dom.js';
 import { TERMINAL, seqLabel, stateSentence, verifyText } from './format.js';
 import { taskControls } from './task-controls.js';
 import { taskResults } from './task-results.js';
+import { bestOfPanel } from './best-of.js';
 import {
   actionForm,
   answerForm,
@@ -149,6 +150,9 @@ export function taskPage(app, id) {
 
   const controls = taskControls(id);
   const results = taskResults(id);
+  const bestOf = bestOfPanel(id);
+  /** @type {Task[]} */
+  let allTasks = [];
 
   const log = el('pre', { className: 'log', attrs: { tabindex: '0', 'aria-label': 'Worker log' } });
   const reloadLog = el('button', {
@@ -162,6 +166,7 @@ export function taskPage(app, id) {
     'div',
     { className: 'task-body' },
     question,
+    bestOf.node,
     ...results.nodes,
     section('plan-heading', 'Plan', planFile, planProblem, planList),
     section('notes-heading', 'Notes from the dispatcher', noNotes, notesList, noteForm.form),
@@ -251,6 +256,7 @@ export function taskPage(app, id) {
 
     noteForm.form.hidden = TERMINAL.has(task.state);
     controls.update(task);
+    bestOf.update(task, allTasks);
   }
 
   /** @param {TaskPageDetail} detail */
@@ -314,6 +320,7 @@ export function taskPage(app, id) {
 
   return {
     render(tasks) {
+      allTasks = tasks;
       live = tasks.find((task) => task.id === id);
       if (live && detail) showStatus(live);
     },
