@@ -35,6 +35,8 @@ export const runInputShape = {
   verify: run.verify,
   verifyTimeoutMinutes: run.verifyTimeoutMinutes,
   iterate: run.iterate,
+  maxCostUsd: run.maxCostUsd,
+  maxTokens: run.maxTokens,
 };
 
 export const statusInputShape = statusInput.shape;

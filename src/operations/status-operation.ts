@@ -3,6 +3,7 @@ import { isFailed, isLive } from '../core/status/state-groups.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { summarizeUsage } from '../core/task/task-usage.js';
+import { readRunningUsage } from '../runtime/budget/running-usage.js';
 import { queueReport, type QueueReport } from '../runtime/scheduler/queue-report.js';
 import { readEvents } from '../runtime/store/read-snapshot.js';
 import { diagnoseFailure } from '../runtime/tasks/diagnose-failure.js';
@@ -96,7 +97,7 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
     taskDir: files.taskDir,
     planFile: files.plan,
     cause: cause ?? null,
-    usage: summarizeUsage(readEvents(files)) ?? null,
+    usage: summarizeUsage(readEvents(files), readRunningUsage(files.usage)) ?? null,
     logTail: diagnosis?.logTail ?? null,
     alternatives: diagnosis?.alternatives ?? null,
   };

@@ -29,6 +29,8 @@ interface RunOptions {
   verify?: string;
   verifyTimeout?: string;
   iterate?: string;
+  maxCost?: string;
+  maxTokens?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -98,6 +100,8 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     verify: options.verify,
     verifyTimeoutMinutes: numberFlag(options.verifyTimeout),
     iterate: numberFlag(options.iterate),
+    maxCostUsd: numberFlag(options.maxCost),
+    maxTokens: numberFlag(options.maxTokens),
   };
 }
 
@@ -138,6 +142,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option(
       '--iterate <n>',
       'on a failed verify, send the worker back with the end of its output, up to N times',
+    )
+    .option(
+      '--max-cost <usd>',
+      'stop the worker and fail the task once it has cost more than USD dollars (CLIs that report cost only)',
+    )
+    .option(
+      '--max-tokens <n>',
+      'stop the worker and fail the task once it has used more than N tokens',
     )
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')

@@ -1,3 +1,4 @@
+import type { TaskBudget } from '../budget/budget.js';
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -82,6 +83,8 @@ export interface TaskMeta {
   askSliceSeconds?: number;
   /** Checked after the worker finishes, when a verify command was given. */
   verify?: VerifySpec;
+  /** Limits on what the task's worker may use; its worker is stopped past them. */
+  budget?: TaskBudget;
   createdAt: string;
   /**
    * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):

@@ -97,13 +97,14 @@ describe('rendering each CLI’s JSON events for worker.log, and the usage they 
         '{"type":"usage","time":"t","attempt":2,"inputTokens":50,"outputTokens":"x","cacheReadTokens":20}',
       ].join('\n'),
     );
+    // Attempt 2 reported no price: the whole cost is unknown, not the $0.50 of attempt 1.
     expect(summarizeUsage(events)).toEqual({
       inputTokens: 150,
       outputTokens: 10,
-      costUsd: 0.5,
       cacheReadTokens: 20,
       attempts: 2,
     });
+    expect(summarizeUsage(events.slice(0, 2))).toMatchObject({ costUsd: 0.5, attempts: 1 });
     expect(summarizeUsage([])).toBeUndefined();
   });
 });
