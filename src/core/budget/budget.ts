@@ -53,8 +53,7 @@ export function addUsage(sum: SpentUsage, usage: TokenUsage): SpentUsage {
   const unpriced = !priced && tokens > 0;
   return {
     tokens: sum.tokens + tokens,
-    costUsd:
-      sum.costUsd === undefined || unpriced ? undefined : sum.costUsd + (priced ? cost : 0),
+    costUsd: sum.costUsd === undefined || unpriced ? undefined : sum.costUsd + (priced ? cost : 0),
     unpriced: sum.unpriced + (unpriced ? 1 : 0),
   };
 }
@@ -122,7 +121,8 @@ export function budgetExcess(
   scope: BudgetExcess['scope'],
   options: { reached?: boolean } = {},
 ): BudgetExcess | undefined {
-  const over = (used: number, max: number) => used > max || (options.reached === true && used >= max);
+  const over = (used: number, max: number) =>
+    used > max || (options.reached === true && used >= max);
   if (limits.maxTokens !== undefined && over(spent.tokens, limits.maxTokens))
     return { scope, unit: 'tokens', used: spent.tokens, max: limits.maxTokens };
   if (
@@ -142,10 +142,14 @@ export function dailyLimits(budget: DailyBudget): { maxTokens?: number; maxCostU
   };
 }
 
-/** "budget exceeded: 1.23 USD of 1.00 max" or "daily budget exceeded: 1,200 tokens of 1,000 max". */
+/**
+ * "budget exceeded: 1.23 USD of 1.00 max", "the project's daily budget exceeded: 1,200 tokens of
+ * 1,000 max".
+ */
 export function budgetExcessText(excess: BudgetExcess): string {
   const what = excess.scope === 'day' ? "the project's daily budget" : 'budget';
-  return `${what} exceeded: ${amount(excess.used, excess.unit)} of ${amount(excess.max, excess.unit)} max`;
+  const max = amount(excess.max, excess.unit).replace(/ (USD|tokens)$/, '');
+  return `${what} exceeded: ${amount(excess.used, excess.unit)} of ${max} max`;
 }
 
 /** "1.23 USD", "1,200 tokens". */
