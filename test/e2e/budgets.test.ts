@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Dispatcher } from 'agent-dispatch';
 import { isAlive } from '../helpers/processes.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { waitForCondition } from '../helpers/wait-for.js';
@@ -90,6 +91,23 @@ describe('budgets', () => {
     });
   });
 
+  it('takes a budget through the library and reports the stop in its status', async () => {
+    const dispatcher = new Dispatcher({
+      cwd: sandbox.project,
+      env: sandbox.env,
+      by: 'budget-test',
+    });
+    const task = await dispatcher.run({ maxTokens: 500, items: ['usage: 600 tokens', 'hang'] });
+    const waited = await dispatcher.wait({ ids: [task.id], timeoutMs: 60_000 });
+    expect(waited.tasks[0]).toMatchObject({
+      id: task.id,
+      state: 'failed',
+      reason: 'budget exceeded: 600 tokens of 500 max',
+    });
+    const status = await dispatcher.status(task.id);
+    expect(status.usage).toMatchObject({ inputTokens: 450, outputTokens: 150 });
+  });
+
   it('lets a task within its budget finish', async () => {
     const run = await sandbox.run([
       '--max-tokens',
@@ -125,7 +143,7 @@ describe('budgets', () => {
     );
 
     const refused = await sandbox.cli(['run', '--item', 'usage: 1 tokens']);
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(6);
     expect(refused.stderr).toMatch(
       /the project's daily budget is spent: (600|900) tokens used today of 500 tokens/,
     );
@@ -147,7 +165,7 @@ describe('budgets', () => {
   it('refuses --max-cost for a CLI that never reports cost', async () => {
     sandbox.writeConfig('default: gpt\nbackends:\n  codex: codex exec\nmodels:\n  gpt: codex\n');
     const refused = await sandbox.cli(['run', '--max-cost', '2', 'Fix the parser']);
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       '--max-cost: Codex does not report what its work costs, so a cost budget could never stop it',
     );
@@ -155,7 +173,7 @@ describe('budgets', () => {
     // A plain simulated worker (no --format json) reports nothing either way, but may be given
     // a token budget.
     const bad = await sandbox.cli(['run', '--max-tokens', '-5', '--model', 'sim', 'x']);
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/max-tokens/);
     expect(sandbox.taskIds()).toHaveLength(0);
   });
