@@ -30,7 +30,8 @@ export type Directive =
 
 export const DEFAULT_CRASH_CODE = 3;
 
-const KEYWORD = /^(ask-cli|ask|fail|crash|hang|sleep|write-fix|write|usage)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
+const KEYWORD =
+  /^(ask-cli|ask|fail|crash|hang|sleep|write-fix|write|usage)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
 const EXPAND = /^expand this plan\b/i;
 const NUMBER = /^(\d+(?:\.\d*)?|\.\d+)$/;
 

@@ -85,7 +85,8 @@ function openSession(argv: string[]): { session: SimSession; message?: string } 
 /** `--format json` (or `--format=json`) among the options before the prompt. */
 function jsonFormat(argv: string[]): boolean {
   return argv.some(
-    (word, index) => word === '--format=json' || (word === '--format' && argv[index + 1] === 'json'),
+    (word, index) =>
+      word === '--format=json' || (word === '--format' && argv[index + 1] === 'json'),
   );
 }
 

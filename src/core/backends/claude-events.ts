@@ -1,6 +1,14 @@
 import { validSessionId } from '../task/worker-session.js';
 import type { EventRenderer, RenderState } from './backend.js';
-import { addStep, count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
+import {
+  addStep,
+  count,
+  flushText,
+  oneLine,
+  record,
+  toolCall,
+  toolOutput,
+} from './render-helpers.js';
 import { retryingLine } from './retrying.js';
 
 /** `{"type":"system","subtype":"api_retry","attempt":3,"max_retries":10,"error_status":401,…}` */

@@ -469,7 +469,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.log(`${id}: could not record the budget stop: ${(error as Error).message}`);
       return;
     }
-    this.log(`${id}: ${budgetExcessText(excess)}${worker !== undefined ? '; stopping the worker' : ''}`);
+    this.log(
+      `${id}: ${budgetExcessText(excess)}${worker !== undefined ? '; stopping the worker' : ''}`,
+    );
     this.examine(id);
     if (worker !== undefined) this.stopWorker(id, worker);
   }

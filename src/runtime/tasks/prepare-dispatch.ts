@@ -226,7 +226,10 @@ function budgetField(request: DispatchRequest, choice: ModelChoice): Pick<TaskMe
   if (maxCostUsd === undefined && maxTokens === undefined) return {};
   const backend = backendOfTask(choice.backend.type);
   if (maxCostUsd !== undefined && !backend.reportsCost) {
-    const where = request.maxCostUsd !== undefined ? '--max-cost' : `max_cost_usd of alias "${choice.alias?.name ?? ''}"`;
+    const where =
+      request.maxCostUsd !== undefined
+        ? '--max-cost'
+        : `max_cost_usd of alias "${choice.alias?.name ?? ''}"`;
     throw new DispatchError(
       'usage',
       `${where}: ${backend.label} does not report what its work costs, so a cost budget could never stop it`,
