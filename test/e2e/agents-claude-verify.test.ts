@@ -10,8 +10,11 @@ import {
   claudeSetup,
   configFor,
 } from '../model-servers/agent-clis.js';
-import { anthropicApiWith } from '../model-servers/anthropic-api.js';
-import { startModelServer } from '../model-servers/model-server.js';
+import { anthropicApi, anthropicApiWith } from '../model-servers/anthropic-api.js';
+import { ITEMS } from '../model-servers/dispatch-scenarios.js';
+import { REPLY_USAGE, startModelServer } from '../model-servers/model-server.js';
+import { isAlive } from '../helpers/processes.js';
+import { waitForCondition } from '../helpers/wait-for.js';
 import {
   FEEDBACK_MARK,
   messageText,
@@ -19,9 +22,10 @@ import {
 } from '../model-servers/verify-rounds-script.js';
 
 /**
- * Verify and iterate (docs/verify.md) with the real Claude Code CLI against the scripted
+ * Verify, iterate and budgets (docs/verify.md) with the real Claude Code CLI against the scripted
  * Anthropic server: the first round's work fails the verify command, `--iterate 1` resumes the
- * same session (`claude --resume`) with the command's output, and the second round passes.
+ * same session (`claude --resume`) with the command's output, and the second round passes; and
+ * a token budget stops the CLI mid-session from the usage of its responses so far.
  */
 const CHECK_ANSWER =
   'got=$(cat answer.txt); echo "checking answer.txt"; if [ "$got" = 42 ]; then echo ok; else echo "expected 42, got $got"; exit 1; fi';
@@ -30,7 +34,7 @@ type Message = { role: string; content: unknown };
 
 if (!AGENT_BIN) console.warn(`agents-claude-verify: skipped, ${SKIP_REASON}`);
 
-describe.skipIf(!AGENT_BIN)('the real Claude Code CLI with a verify command', () => {
+describe.skipIf(!AGENT_BIN)('the real Claude Code CLI with a verify command and a budget', () => {
   it(
     'resumes its own session with the failing output, and passes in round 2',
     { timeout: 240_000 },
@@ -108,6 +112,56 @@ describe.skipIf(!AGENT_BIN)('the real Claude Code CLI with a verify command', ()
         expect(round1At).toBeGreaterThanOrEqual(0);
         expect(round1At).toBeLessThan(feedbackAt);
         expect(sandbox.read(run.id, 'verify.log')).toContain('--- verify passed');
+      } finally {
+        sandbox.cleanup();
+        rmSync(cliDir, { recursive: true, force: true });
+        await server.close();
+      }
+    },
+  );
+
+  it(
+    'is stopped mid-session once its responses pass --max-tokens, its cost unknown',
+    { timeout: 240_000 },
+    async () => {
+      const server = await startModelServer(anthropicApi);
+      const cliDir = mkdtempSync(join(tmpdir(), 'dispatch-agent-cli-'));
+      const setup = claudeSetup(server.url, cliDir);
+      const sandbox = new Sandbox({ PATH: agentPath(), ...setup.env });
+      sandbox.writeConfig(configFor(setup));
+      try {
+        // Each scripted response uses 1,200 input tokens: the second passes the limit, and the
+        // worker then waits in `dispatch ask` for an answer that never comes.
+        const limit = REPLY_USAGE.input + 500;
+        const run = await sandbox.run([
+          '--max-tokens',
+          String(limit),
+          '--title',
+          'Greeting',
+          ...ITEMS.flatMap((item) => ['--item', item]),
+        ]);
+        const stop = await waitForCondition(
+          sandbox.taskDir(run.id),
+          () => sandbox.events(run.id).find((e) => e.type === 'budget-exceeded'),
+          180_000,
+          () => sandbox.read(run.id, 'events.jsonl'),
+        );
+        expect(stop).toMatchObject({ scope: 'task', unit: 'tokens', max: limit, stopped: true });
+        expect(stop.used as number).toBeGreaterThan(limit);
+        const status = await sandbox.status(run.id);
+        expect(status).toMatchObject({ state: 'failed' });
+        expect(status.reason).toMatch(/^budget exceeded: [\d,]+ tokens of 1,700 max$/);
+        await waitForCondition(
+          sandbox.taskDir(run.id),
+          () => (isAlive(run.pid as number) ? undefined : true),
+          15_000,
+          () => `worker ${run.pid} still runs`,
+        );
+        // Stopped before its final result, Claude Code never said what the session cost.
+        const usage = (await sandbox.status(run.id)).usage as Record<string, unknown>;
+        expect(usage.inputTokens as number).toBeGreaterThanOrEqual(2 * REPLY_USAGE.input);
+        expect(usage).not.toHaveProperty('costUsd');
+        expect((await sandbox.cli(['status', run.id])).stdout).toContain('cost unknown');
       } finally {
         sandbox.cleanup();
         rmSync(cliDir, { recursive: true, force: true });
