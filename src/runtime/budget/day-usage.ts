@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import type { Config } from '../../core/config/config-types.js';
 import { DispatchError } from '../../core/errors.js';
 import {
@@ -13,7 +13,10 @@ import {
   type DailyBudget,
   type SpentUsage,
 } from '../../core/budget/budget.js';
+import { refuseSymlink } from '../fs/no-follow.js';
+import { readEvents, readMeta } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
+import { distrustReason } from '../trust/task-trust.js';
 import { readRunningUsage } from './running-usage.js';
 
 /**
@@ -28,17 +31,16 @@ export function spentToday(store: TaskStore, nowMs: number): SpentUsage {
   for (const id of store.listIds()) {
     const files = store.files(id);
     if (!changedSince(files.events, dayStart) && !changedSince(files.usage, dayStart)) continue;
-    let snapshot;
+    let events;
     try {
-      snapshot = store.snapshot(id);
+      refuseSymlink(files.taskDir);
+      events = readEvents(files);
+      if (!events.some((event) => event.type === 'usage') && !existsSync(files.usage)) continue;
+      if (distrustReason(id, files, readMeta(files), events, store.env) !== undefined) continue;
     } catch {
       continue;
     }
-    if (snapshot.untrusted !== undefined) continue;
-    sum = addSpent(
-      sum,
-      spentByTask(snapshot.events, readRunningUsage(files.usage), { sinceMs: dayStart }),
-    );
+    sum = addSpent(sum, spentByTask(events, readRunningUsage(files.usage), { sinceMs: dayStart }));
   }
   return sum;
 }
