@@ -66,6 +66,10 @@ describe('budgets', () => {
       usage: { inputTokens: 900, outputTokens: 300 },
     });
     expect((status.usage as Record<string, unknown>).costUsd).toBeUndefined();
+    expect(status.budget).toEqual({ maxTokens: 1000 });
+    expect((await sandbox.cli(['status', run.id])).stdout).toContain(
+      '900 tokens in, 300 out, cost unknown (budget: 1,000 tokens)',
+    );
     // The hanging worker was stopped, not left running.
     await waitForCondition(
       sandbox.taskDir(run.id),
