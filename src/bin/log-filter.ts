@@ -23,7 +23,7 @@ let finished = false;
 let sessionRecorded = false;
 
 /** usage.json is rewritten at most this often (the last change is always written). */
-const USAGE_WRITE_MS = Number(process.env.DISPATCH_USAGE_WRITE_MS) || 250;
+const USAGE_WRITE_MS = 250;
 let usageWritten = '';
 let usageWrittenAt = 0;
 let usageTimer: NodeJS.Timeout | undefined;
