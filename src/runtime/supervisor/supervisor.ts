@@ -455,8 +455,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * worker the way a timeout does (SIGTERM to its process group, SIGKILL if it stays).
    */
   private stopOverBudget(id: string, excess: BudgetExcess): void {
-    const status = this.known.get(id);
-    if (!status || !isLive(status.state)) return;
+    // From the files, not the cached status: another task of the project may have ended since.
+    let status: TaskStatus;
+    try {
+      status = this.store.status(id);
+    } catch {
+      return;
+    }
+    if (!isLive(status.state) || status.untrusted !== undefined) return;
     const worker = status.pid === undefined ? undefined : this.workerToStop(id, status.pid);
     try {
       this.store.appendEvent(id, {
