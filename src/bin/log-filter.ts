@@ -3,14 +3,17 @@ import { createInterface } from 'node:readline';
 import { backendOfTask } from '../core/backends/backend-registry.js';
 import { appendJsonLine } from '../runtime/fs/append-line.js';
 import { LogFilter } from '../runtime/spawn/log-filter.js';
+import { writeRunningUsage } from '../runtime/budget/running-usage.js';
 
 /**
  * The log filter process: `node log-filter.js <backend-type> <attempt>` between a worker
  * CLI's standard output and worker.log (see worker-wrapper.ts). It renders the CLI's JSON events
  * as text, appends the `session` event as soon as the CLI names its session (a later attempt
- * resumes it, even when this worker crashes), and, when the output ends (or the worker is
- * stopped), appends the attempt's `usage` event to $DISPATCH_TASK_DIR/events.jsonl. It never
- * exits early: the CLI must never write into a closed pipe.
+ * resumes it, even when this worker crashes), keeps the attempt's usage so far in usage.json
+ * while the CLI reports it (the supervisor enforces budgets from it), and, when the output ends
+ * (or the worker is stopped), appends the attempt's `usage` event to
+ * $DISPATCH_TASK_DIR/events.jsonl. It never exits early: the CLI must never write into a closed
+ * pipe.
  */
 const [type, attemptText] = process.argv.slice(2);
 const renderer = backendOfTask(type).events;
@@ -18,6 +21,36 @@ const filter = renderer ? new LogFilter(renderer) : undefined;
 const attempt = Number(attemptText) || 1;
 let finished = false;
 let sessionRecorded = false;
+
+/** usage.json is rewritten at most this often (the last change is always written). */
+const USAGE_WRITE_MS = 250;
+let usageWritten = '';
+let usageWrittenAt = 0;
+let usageTimer: NodeJS.Timeout | undefined;
+
+/** Writes the running usage if it changed: at once, or when the throttle interval has passed. */
+function recordRunningUsage(): void {
+  const usage = filter?.usage();
+  const taskDir = process.env.DISPATCH_TASK_DIR;
+  if (!usage || !taskDir || usageTimer) return;
+  const text = JSON.stringify(usage);
+  if (text === usageWritten) return;
+  const wait = usageWrittenAt + USAGE_WRITE_MS - Date.now();
+  if (wait > 0) {
+    usageTimer = setTimeout(() => {
+      usageTimer = undefined;
+      recordRunningUsage();
+    }, wait);
+    return;
+  }
+  usageWritten = text;
+  usageWrittenAt = Date.now();
+  try {
+    writeRunningUsage(join(taskDir, 'usage.json'), attempt, usage);
+  } catch {
+    // the task folder is gone; the final usage event says what there is to say
+  }
+}
 
 /** Appends one event to the task's history; a task folder that is gone has nothing to record. */
 function record(event: Record<string, unknown>): void {
@@ -49,6 +82,8 @@ function write(lines: string[]): void {
 function finish(): void {
   if (finished) return;
   finished = true;
+  if (usageTimer) clearTimeout(usageTimer);
+  usageTimer = undefined;
   write(filter?.end() ?? []);
   recordSession();
   const usage = filter?.usage();
@@ -63,6 +98,7 @@ const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on('line', (line) => {
   write(filter ? filter.line(line) : [line]);
   recordSession();
+  recordRunningUsage();
 });
 lines.on('close', finish);
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

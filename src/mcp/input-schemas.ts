@@ -39,6 +39,8 @@ export const runInputShape = {
   iterate: run.iterate,
   bestOf: run.bestOf,
   models: run.models,
+  maxCostUsd: run.maxCostUsd,
+  maxTokens: run.maxTokens,
 };
 
 export const statusInputShape = statusInput.shape;

@@ -136,6 +136,27 @@ export const runInput = z.object({
         ),
       ),
   ),
+  maxCostUsd: z.optional(
+    z
+      .number()
+      .check(
+        z.positive('max-cost takes a number of US dollars above 0'),
+        z.describe(
+          "Stop the worker and fail the task once it has cost more than this many US dollars, as the CLI reports its cost (refused for a CLI that reports none). Default: the alias's max_cost_usd",
+        ),
+      ),
+  ),
+  maxTokens: z.optional(
+    z
+      .number()
+      .check(
+        z.int('max-tokens takes a whole number'),
+        z.positive('max-tokens takes a whole number above 0'),
+        z.describe(
+          "Stop the worker and fail the task once it has used more than this many tokens (input and output). Default: the alias's max_tokens",
+        ),
+      ),
+  ),
   dryRun: z.optional(
     z.boolean().check(z.describe('Show what would be dispatched; start nothing, write nothing')),
   ),

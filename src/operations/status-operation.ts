@@ -3,8 +3,9 @@ import { isFailed, isLive } from '../core/status/state-groups.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { summarizeUsage } from '../core/task/task-usage.js';
+import { readRunningUsage } from '../runtime/budget/running-usage.js';
 import { queueReport, type QueueReport } from '../runtime/scheduler/queue-report.js';
-import { readEvents } from '../runtime/store/read-snapshot.js';
+import { readEvents, readMeta } from '../runtime/store/read-snapshot.js';
 import { diagnoseFailure } from '../runtime/tasks/diagnose-failure.js';
 import { defineOperation } from './define-operation.js';
 import type { OperationContext } from './operation-context.js';
@@ -38,6 +39,10 @@ export const taskDetail = z.extend(taskSummary, {
   cause: z.nullable(failureCause),
   /** Tokens and cost the agent CLI reported, over every attempt. */
   usage: z.nullable(usageSummary),
+  /** The task's own budget (`--max-cost`, `--max-tokens`), if it has one (docs/verify.md). */
+  budget: z.nullable(
+    z.object({ maxCostUsd: z.optional(z.number()), maxTokens: z.optional(z.number()) }),
+  ),
   /** For failed, timed-out or not-started tasks: the last lines of the worker's log. */
   logTail: z.nullable(z.array(z.string())),
   /** For failed, timed-out or not-started tasks: other configured models whose CLI is installed. */
@@ -96,7 +101,8 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
     taskDir: files.taskDir,
     planFile: files.plan,
     cause: cause ?? null,
-    usage: summarizeUsage(readEvents(files)) ?? null,
+    usage: summarizeUsage(readEvents(files), readRunningUsage(files.usage)) ?? null,
+    budget: readMeta(files)?.budget ?? null,
     logTail: diagnosis?.logTail ?? null,
     alternatives: diagnosis?.alternatives ?? null,
   };

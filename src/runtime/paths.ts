@@ -112,6 +112,10 @@ export class TaskFiles implements TaskPaths {
   get verifyLog(): string {
     return this.child('verify.log');
   }
+  /** What the running attempt's worker has used so far, kept current by its log filter. */
+  get usage(): string {
+    return this.child('usage.json');
+  }
   get notes(): string {
     return this.child('notes');
   }

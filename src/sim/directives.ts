@@ -18,6 +18,11 @@ export type Directive =
    * worker has been sent back by a failed verify command (docs/verify.md).
    */
   | { kind: 'write-fix'; path: string; first: string; fixed: string }
+  /**
+   * `usage: <tokens> tokens[, <cost> USD]`: reports that much usage, as a real CLI reports a
+   * step's (docs/simulated-worker.md); no cost given means the step has no price.
+   */
+  | { kind: 'usage'; tokens: number; costUsd: number | undefined }
   | { kind: 'expand' }
   | { kind: 'work' }
   /** A directive keyword with an argument the simulation cannot use; the item gets `[!]`. */
@@ -25,7 +30,8 @@ export type Directive =
 
 export const DEFAULT_CRASH_CODE = 3;
 
-const KEYWORD = /^(ask-cli|ask|fail|crash|hang|sleep|write-fix|write)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
+const KEYWORD =
+  /^(ask-cli|ask|fail|crash|hang|sleep|write-fix|write|usage)[ \t]*(?::[ \t]*([\s\S]*))?$/i;
 const EXPAND = /^expand this plan\b/i;
 const NUMBER = /^(\d+(?:\.\d*)?|\.\d+)$/;
 
@@ -53,6 +59,8 @@ export function parseDirective(text: string): Directive {
       return { kind: 'sleep', seconds: Number(argument) };
     case 'write-fix':
       return parseWriteFix(argument);
+    case 'usage':
+      return parseUsage(argument);
     default:
       return parseWrite(argument);
   }
@@ -79,6 +87,22 @@ function parseWrite(argument: string): Directive {
   const problem = relativePathProblem(path);
   if (problem) return { kind: 'invalid', reason: problem };
   return { kind: 'write', path, content };
+}
+
+const USAGE = /^(\d{1,12})\s*tokens?\s*(?:,\s*(\d+(?:\.\d+)?)\s*usd)?$/i;
+
+function parseUsage(argument: string): Directive {
+  const match = USAGE.exec(argument);
+  if (!match)
+    return {
+      kind: 'invalid',
+      reason: `"usage:" needs "<tokens> tokens" or "<tokens> tokens, <cost> USD", got "${argument}"`,
+    };
+  return {
+    kind: 'usage',
+    tokens: Number(match[1]),
+    costUsd: match[2] === undefined ? undefined : Number(match[2]),
+  };
 }
 
 function parseWriteFix(argument: string): Directive {

@@ -43,12 +43,41 @@ export async function runItem(
       return writeRelative(directive.path, directive.content);
     case 'write-fix':
       return writeRelative(directive.path, state.fixing ? directive.fixed : directive.first);
+    case 'usage':
+      reportUsage(state, directive.tokens, directive.costUsd);
+      await delay(state.stepMs);
+      return { kind: 'done' };
     case 'expand':
       return expand(state, ref, step);
     case 'work':
       await delay(state.stepMs);
       return { kind: 'done' };
   }
+}
+
+/**
+ * Prints a step's usage the way opencode's `run --format json` does (a `step_finish` event), so
+ * the log filter parses it with a real CLI's parser: three quarters as input tokens, the rest as
+ * output. Without `--format json` there is no log filter to read it: it is only said.
+ */
+function reportUsage(state: SimState, tokens: number, costUsd: number | undefined): void {
+  const cost = costUsd === undefined ? '' : `, ${costUsd} USD`;
+  if (!state.jsonEvents) {
+    say(`used ${tokens} tokens${cost} (reported only with --format json)`);
+    return;
+  }
+  const output = Math.floor(tokens / 4);
+  const event = {
+    type: 'step_finish',
+    timestamp: Date.now(),
+    part: {
+      type: 'step-finish',
+      tokens: { input: tokens - output, output, reasoning: 0, cache: { read: 0, write: 0 } },
+      ...(costUsd === undefined ? {} : { cost: costUsd }),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+  say(`used ${tokens} tokens${cost}`);
 }
 
 /** Until killed: the timer keeps the event loop alive, which an unresolved promise alone does not. */

@@ -18,6 +18,8 @@ export interface SimState {
   signal: AbortSignal;
   /** Sent back by a failed verify command: `write-fix:` items write their fixed content. */
   fixing: boolean;
+  /** Run with `--format json`: `usage:` items print JSON events, as opencode does. */
+  jsonEvents?: boolean;
 }
 
 export const DEFAULT_STEP_MS = 100;

@@ -74,12 +74,27 @@ function openSession(argv: string[]): { session: SimSession; message?: string } 
     }
     return { session, message: promptText([]) };
   }
-  const text = promptText(argv);
+  const text = promptText(withoutFormat(argv));
   if (!text) {
     complain('no prompt: pass the worker prompt on standard input or as the last argument');
     return undefined;
   }
   return { session: newSession(text) };
+}
+
+/** `--format json` (or `--format=json`) among the options before the prompt. */
+function jsonFormat(argv: string[]): boolean {
+  return argv.some(
+    (word, index) =>
+      word === '--format=json' || (word === '--format' && argv[index + 1] === 'json'),
+  );
+}
+
+/** The arguments without `--format json`, whose `json` is no prompt. */
+function withoutFormat(argv: string[]): string[] {
+  const at = argv.indexOf('--format');
+  const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
+  return rest.filter((word) => word !== '--format=json');
 }
 
 /** Works the plan its prompt names; resolves with the exit status. */
@@ -105,6 +120,7 @@ export async function runSimWorker(argv: string[], controller: AbortController):
     stepMs: stepMsFromEnv(process.env.DISPATCH_SIM_STEP_MS),
     signal: controller.signal,
     fixing: false,
+    jsonEvents: jsonFormat(argv),
   };
   saveSession(session);
   announceSession(session, process.env);

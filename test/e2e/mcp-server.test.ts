@@ -308,6 +308,30 @@ describe('dispatch mcp', () => {
     expect(protocolErrors).toEqual([]);
   });
 
+  it('gives a task a token budget through the tools and reports its stop', async () => {
+    sandbox.writeConfig(
+      'backends:\n  simjson: { command: dispatch-sim --format json, type: sim }\nmodels:\n  metered: simjson\n',
+    );
+    const mcp = await connect();
+    const run = await call<RunResult>(mcp, 'dispatch_run', {
+      id: 'metered',
+      model: 'metered',
+      maxTokens: 500,
+      items: ['usage: 600 tokens', 'hang'],
+    });
+    expect(run.result.isError, run.text).toBeFalsy();
+    const waited = await call<WaitResult>(mcp, 'dispatch_wait', {
+      ids: ['metered'],
+      timeoutSeconds: 60,
+    });
+    expect(waited.data.tasks[0]).toMatchObject({
+      state: 'failed',
+      reason: 'budget exceeded: 600 tokens of 500 max',
+    });
+    expect(waited.text).toContain('budget exceeded: 600 tokens of 500 max');
+    expect(protocolErrors).toEqual([]);
+  });
+
   it('verifies a task through the tools and refuses to merge a failed one unless forced', async () => {
     initRepo(sandbox.project, { 'README.md': 'hello\n' });
     const mcp = await connect();

@@ -158,3 +158,33 @@ export const anthropicApi: ApiAdapter = {
     return { type: 'error', error: { type, message } };
   },
 };
+
+/**
+ * The Anthropic Messages API playing another script: `next` picks the step from the whole
+ * request's messages (a resumed session sends the earlier conversation with its new message).
+ * A request without the worker prompt (a side request of the CLI) gets a short text.
+ */
+export function anthropicApiWith(
+  next: (messages: readonly { role: string; content: unknown }[]) => ScriptAction,
+): ApiAdapter {
+  return {
+    ...anthropicApi,
+    reply(request, res) {
+      const body = (request.body ?? {}) as {
+        model?: string;
+        stream?: boolean;
+        messages?: Message[];
+      };
+      if (request.path.startsWith('/v1/messages/count_tokens'))
+        return anthropicApi.reply(request, res);
+      const { prompt } = conversation(body);
+      const action: ScriptAction = prompt
+        ? next(body.messages ?? [])
+        : { kind: 'text', text: 'Scripted model: no dispatch worker prompt here.' };
+      const block = contentBlock(action);
+      if (body.stream === false) return anthropicApi.reply(request, res);
+      streamMessage(res, body.model ?? 'scripted', block);
+      return prompt !== '';
+    },
+  };
+}

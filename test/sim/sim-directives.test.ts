@@ -267,3 +267,24 @@ describe('write-fix', () => {
     expect(parseDirective('write-fix: ../x = 1 | 2')).toMatchObject({ kind: 'invalid' });
   });
 });
+
+describe('usage', () => {
+  it('reports tokens, with a cost when one is given', () => {
+    expect(parseDirective('usage: 400 tokens')).toEqual({
+      kind: 'usage',
+      tokens: 400,
+      costUsd: undefined,
+    });
+    expect(parseDirective('Usage: 1 token, 0.25 USD')).toEqual({
+      kind: 'usage',
+      tokens: 1,
+      costUsd: 0.25,
+    });
+  });
+
+  it('needs a number of tokens', () => {
+    expect(parseDirective('usage: lots')).toMatchObject({ kind: 'invalid' });
+    expect(parseDirective('usage: 5 tokens, free')).toMatchObject({ kind: 'invalid' });
+    expect(parseDirective('Usage statistics for the report')).toEqual({ kind: 'work' });
+  });
+});

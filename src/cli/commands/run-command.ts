@@ -31,6 +31,8 @@ interface RunOptions {
   iterate?: string;
   bestOf?: string;
   models?: string;
+  maxCost?: string;
+  maxTokens?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -102,6 +104,8 @@ function runRequest(words: string[], options: RunOptions, cwd: string): RunReque
     iterate: numberFlag(options.iterate),
     bestOf: numberFlag(options.bestOf),
     models: options.models?.split(','),
+    maxCostUsd: numberFlag(options.maxCost),
+    maxTokens: numberFlag(options.maxTokens),
   };
 }
 
@@ -150,6 +154,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option(
       '--models <a,b,…>',
       'with --best-of: the models of the runs, in order, repeated when fewer than N',
+    )
+    .option(
+      '--max-cost <usd>',
+      'stop the worker and fail the task once it has cost more than USD dollars (CLIs that report cost only)',
+    )
+    .option(
+      '--max-tokens <n>',
+      'stop the worker and fail the task once it has used more than N tokens',
     )
     .option('--dry-run', 'show what would be dispatched; start nothing, write nothing')
     .option('--single', 'one task, even if the plan or request looks like several')

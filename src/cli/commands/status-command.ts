@@ -6,7 +6,12 @@ import { listOperation } from '../../operations/list-operation.js';
 import { compareOperation } from '../../operations/compare-operation.js';
 import { compareLines } from '../format/compare-view.js';
 import { showOperation } from '../../operations/show-operation.js';
-import { overviewOperation, statusOperation } from '../../operations/status-operation.js';
+import {
+  overviewOperation,
+  statusOperation,
+  type TaskDetail,
+} from '../../operations/status-operation.js';
+import { amount } from '../../core/budget/budget.js';
 import type { CliContext } from '../cli-context.js';
 import {
   queueLines,
@@ -55,7 +60,7 @@ async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<voi
     cause: cause
       ? `${causeSummary(cause, live)}\n            ${pastableAdvice(cause.advice, id, detail.alternatives)}`
       : undefined,
-    usage: detail.usage ? usageText(detail.usage) : undefined,
+    usage: withBudget(detail.usage ? usageText(detail.usage) : undefined, detail.budget),
     worktree: detail.worktree ? worktreeLines(id, detail.worktree) : undefined,
   });
   if (detail.alternatives && detail.alternatives.length > 0) {
@@ -68,6 +73,16 @@ async function showOne(ctx: CliContext, ref: string, json: boolean): Promise<voi
   if (isTerminal(detail.state))
     text += `\n  results   dispatch show ${id}   (the worker's summary, questions and answers)`;
   ctx.out(text);
+}
+
+/** The usage line with the task's budget after it: "…, $0.0153 (budget: 1.00 USD, 2,000 tokens)". */
+function withBudget(usage: string | undefined, budget: TaskDetail['budget']): string | undefined {
+  if (!budget) return usage;
+  const limits = [
+    ...(budget.maxCostUsd !== undefined ? [amount(budget.maxCostUsd, 'USD')] : []),
+    ...(budget.maxTokens !== undefined ? [amount(budget.maxTokens, 'tokens')] : []),
+  ];
+  return `${usage ?? 'none reported yet'} (budget: ${limits.join(', ')})`;
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {

@@ -117,6 +117,8 @@ export interface RenderState {
   text: string;
   /** The session id the CLI named (validated), for a later attempt to resume. */
   session?: string;
+  /** Usage per model response, by response id, for a CLI that repeats it across events. */
+  messages?: Map<string, TokenUsage>;
 }
 
 export interface BackendProblem {
@@ -191,6 +193,12 @@ export interface Backend {
   classifyFailure(log: string): FailureCause | undefined;
   /** Renders the CLI's JSON events; absent when it has no JSON output we read. */
   events?: EventRenderer;
+  /**
+   * When the CLI's JSON output reports what its work cost in money: after each step ('live'), or
+   * once, for the whole session, as it ends ('at-end'). Absent: never (tokens at most), so a cost
+   * budget cannot be enforced on it (docs/verify.md, Budgets).
+   */
+  reportsCost?: 'live' | 'at-end';
   /**
    * Why the CLI would refuse to start under these facts (e.g. Claude Code as root), judged
    * without running it; `where` names the config key to fix. Absent when only PATH matters.

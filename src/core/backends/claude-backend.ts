@@ -113,6 +113,8 @@ export const claudeBackend: Backend = {
   isolation: claudeIsolation,
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
   events: claudeEvents,
+  // total_cost_usd comes with the final `result` event only; tokens come with each message.
+  reportsCost: 'at-end',
   refusesToStart: ({ args }, { isRoot, env }, where) =>
     refusesRoot(args, isRoot, env)
       ? [

@@ -1,6 +1,14 @@
 import { validSessionId } from '../task/worker-session.js';
-import type { EventRenderer } from './backend.js';
-import { count, flushText, oneLine, record, toolCall, toolOutput } from './render-helpers.js';
+import type { EventRenderer, RenderState } from './backend.js';
+import {
+  addStep,
+  count,
+  flushText,
+  oneLine,
+  record,
+  toolCall,
+  toolOutput,
+} from './render-helpers.js';
 import { retryingLine } from './retrying.js';
 
 /** `{"type":"system","subtype":"api_retry","attempt":3,"max_retries":10,"error_status":401,…}` */
@@ -11,6 +19,28 @@ function apiRetryLine(event: Record<string, unknown>): string {
     of: count(event.max_retries),
     delayMs: count(event.retry_delay_ms),
   });
+}
+
+/**
+ * The tokens of one model response, as each `assistant` event carries them: the running usage
+ * while the session goes on. A response split into several events (one per content block)
+ * repeats its id and usage, so each id counts once, with its latest figures; the final `result`
+ * replaces the sum with the session's total and its cost.
+ */
+function messageUsage(message: Record<string, unknown>, state: RenderState): void {
+  const usage = record(message.usage);
+  if (typeof message.id !== 'string' || message.usage === undefined) return;
+  const cacheRead = count(usage.cache_read_input_tokens);
+  const cacheWrite = count(usage.cache_creation_input_tokens);
+  const messages = (state.messages ??= new Map());
+  messages.set(message.id, {
+    inputTokens: count(usage.input_tokens) + cacheRead + cacheWrite,
+    outputTokens: count(usage.output_tokens),
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+  });
+  state.steps = undefined;
+  for (const step of messages.values()) addStep(state, step);
 }
 
 /**
@@ -36,6 +66,7 @@ export const claudeEvents: EventRenderer = {
         if (event.subtype === 'api_retry') lines.push(apiRetryLine(event));
         break;
       case 'assistant': {
+        messageUsage(message, state);
         const error = event.error !== undefined || event.is_api_error_message === true;
         for (const block of blocks) {
           if (block.type === 'text' && typeof block.text === 'string')

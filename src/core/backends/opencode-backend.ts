@@ -101,6 +101,7 @@ export const opencodeBackend: Backend = {
   isolation: opencodeIsolation,
   classifyFailure: (log) => classifyWith([...OPENCODE_FAILURES, ...COMMON_FAILURES], log),
   events: opencodeEvents,
+  reportsCost: 'live',
   checkCommand: ({ args }) => {
     const problems: BackendProblem[] = [];
     if (args[0] !== 'run')

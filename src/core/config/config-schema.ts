@@ -46,8 +46,17 @@ const aliasSchema = z.union([
     max_parallel: positiveInt.optional(),
     isolate: z.boolean().optional(),
     verify: z.string().trim().min(1).optional(),
+    /** Budget of each task run through the alias (docs/verify.md, Budgets). */
+    max_cost_usd: z.number().positive().optional(),
+    max_tokens: positiveInt.optional(),
   }),
 ]);
+
+/** What one project (one `.dispatch/` folder) may use per calendar day, over all its tasks. */
+const dailyBudgetSchema = z.strictObject({
+  cost_usd: z.number().positive().optional(),
+  tokens: positiveInt.optional(),
+});
 
 const notifySchema = z.strictObject({
   desktop: z.boolean().optional(),
@@ -88,6 +97,7 @@ const common = {
   fallback_minutes: z.number().positive().optional(),
   ask_slice_seconds: z.number().positive().optional(),
   verify_timeout_minutes: z.number().positive().optional(),
+  daily_budget: dailyBudgetSchema.optional(),
   notify: notifySchema.optional(),
 };
 

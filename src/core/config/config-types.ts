@@ -1,3 +1,4 @@
+import type { DailyBudget } from '../budget/budget.js';
 import type { BackendType, NotifyEvent } from './config-schema.js';
 
 export interface BackendConfig {
@@ -29,6 +30,9 @@ export interface AliasConfig {
   isolate?: boolean;
   /** The verify command of tasks dispatched through this alias (docs/verify.md). */
   verify: string | undefined;
+  /** The budget of each task dispatched through this alias, unless the task names its own. */
+  maxCostUsd?: number;
+  maxTokens?: number;
 }
 
 /** Limits on one routing name's queue, held across every node of the fleet. */
@@ -64,6 +68,8 @@ export interface Config {
   askSliceSeconds: number;
   /** How long a verify command may run before it is stopped and counts as failed. */
   verifyTimeoutMinutes: number;
+  /** What one project may use per calendar day (`daily_budget`); undefined for no limit. */
+  dailyBudget?: DailyBudget;
   notify: NotifyConfig;
 }
 

@@ -217,12 +217,14 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, daily_budget, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type, isolate';
   if (section === 'models') return 'backend, id';
-  if (section === 'aliases') return 'model, prompt, capabilities, max_parallel, isolate, verify';
+  if (section === 'aliases')
+    return 'model, prompt, capabilities, max_parallel, isolate, verify, max_cost_usd, max_tokens';
+  if (section === 'daily_budget') return 'cost_usd, tokens';
   if (section === 'notify') return 'desktop, question, completed, failed, timed-out, cancelled';
   return undefined;
 }
@@ -341,6 +343,12 @@ function normalizeNew(
       maxParallel: 'max_parallel' in spec ? spec.max_parallel : undefined,
       ...('isolate' in spec && spec.isolate !== undefined ? { isolate: spec.isolate } : {}),
       verify: 'verify' in spec ? spec.verify : undefined,
+      ...('max_cost_usd' in spec && spec.max_cost_usd !== undefined
+        ? { maxCostUsd: spec.max_cost_usd }
+        : {}),
+      ...('max_tokens' in spec && spec.max_tokens !== undefined
+        ? { maxTokens: spec.max_tokens }
+        : {}),
     };
     if (!config.models[alias.model] && alias.model !== SIM_MODEL) {
       throw new DispatchError(
@@ -372,6 +380,12 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
   if (input.ask_slice_seconds !== undefined) config.askSliceSeconds = input.ask_slice_seconds;
   if (input.verify_timeout_minutes !== undefined)
     config.verifyTimeoutMinutes = input.verify_timeout_minutes;
+  const daily = input.daily_budget;
+  if (daily && (daily.cost_usd !== undefined || daily.tokens !== undefined))
+    config.dailyBudget = {
+      ...(daily.cost_usd !== undefined ? { costUsd: daily.cost_usd } : {}),
+      ...(daily.tokens !== undefined ? { tokens: daily.tokens } : {}),
+    };
   const notify: NotifyConfig = { desktop: input.notify?.desktop ?? false, hooks: {} };
   for (const event of ['question', 'completed', 'failed', 'timed-out', 'cancelled'] as const) {
     const hook = input.notify?.[event];

@@ -3,6 +3,7 @@ import { readBestOf } from '../bestof/best-of.js';
 import type { Progress } from '../plan/plan-types.js';
 import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
 import type { TaskEvent } from '../task/task-events.js';
+import { budgetExcessText } from '../budget/budget.js';
 import { signalFromExitCode } from './signals.js';
 import { backendOfTask } from '../backends/backend-registry.js';
 import { classifyRetrying, retryingText } from '../backends/retrying.js';
@@ -115,6 +116,8 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
 
   if (cancelled)
     return ended('cancelled', `cancelled by ${cancelled.by}: ${cancelled.reason}`, cancelled.time);
+  const overBudget = find('budget-exceeded');
+  if (overBudget) return ended('failed', budgetExcessText(overBudget), overBudget.time);
   // The worker says it is done: the verify command, if the task has one, decides how it ended.
   const finished = (reason: string | undefined): TaskStatus => {
     const spec = snapshot.meta?.verify;

@@ -35,6 +35,20 @@ export type TaskEvent =
   | { type: 'note-restored'; time: string; id: string }
   | { type: 'timed-out'; time: string; idleMinutes: number; stopped: boolean }
   | { type: 'cancelled'; time: string; by: string; reason: string }
+  /**
+   * The supervisor stopped the attempt's worker because the task's budget or the project's daily
+   * budget was passed (docs/verify.md, Budgets); the task has failed with this reason.
+   */
+  | {
+      type: 'budget-exceeded';
+      time: string;
+      attempt: number;
+      scope: 'task' | 'day';
+      unit: 'USD' | 'tokens';
+      used: number;
+      max: number;
+      stopped: boolean;
+    }
   /** A worker node took this attempt from the queue (docs/nodes.md). */
   | { type: 'on-node'; time: string; attempt: number; node: string }
   /** The worker node running this attempt stopped answering (docs/nodes.md). */

@@ -1,3 +1,4 @@
+import type { TaskBudget } from '../budget/budget.js';
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -98,6 +99,8 @@ export interface TaskMeta {
   verify?: VerifySpec;
   /** One run of a best-of-N group. */
   bestOf?: BestOfInfo;
+  /** Limits on what the task's worker may use; its worker is stopped past them. */
+  budget?: TaskBudget;
   createdAt: string;
   /**
    * HMAC-SHA256 of everything above, made with the user's private key (docs/protocol.md, Trust):

@@ -52,7 +52,14 @@ export async function dispatchToQueue(
     throw new DispatchError('usage', 'a task on a worker node cannot be verified yet', {
       hint: 'The verify command runs where the work is; run the task here (--no-queue) to verify it.',
     });
+  if (request.maxCostUsd !== undefined || request.maxTokens !== undefined)
+    throw new DispatchError('usage', 'a budget cannot be enforced on a worker node yet', {
+      hint: 'The worker runs on the node, out of reach of this supervisor; run the task here (--no-queue) to give it a budget.',
+    });
   const prepared = prepareDispatch(store, config, { ...local, worktree: false });
+  // An alias's budget could not be enforced on the node either: left out, as its verify is.
+  const { budget: _budgetNotOnNodes, ...withoutBudget } = prepared.meta;
+  prepared.meta = withoutBudget;
   // An alias's verify command would run here, not on the node that has the work: left out.
   const { verify: _notOnNodes, ...localMeta } = prepared.meta;
   const meta = {

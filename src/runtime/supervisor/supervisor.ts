@@ -25,6 +25,8 @@ import { stopLeftovers } from '../tasks/stop-leftovers.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { TaskVerifier } from '../verify/task-verifier.js';
+import { BudgetGuard } from './budget-guard.js';
+import { budgetExcessText, type BudgetExcess } from '../../core/budget/budget.js';
 
 export interface SupervisorEvents {
   notify: [NotifyEvent, TaskStatus];
@@ -96,6 +98,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly sweepTimers = new Set<TimerHandle>();
   /** Runs the verify commands of tasks whose workers are done (docs/verify.md). */
   private readonly verifier: TaskVerifier;
+  /** Stops workers past their task's budget or the project's daily one (docs/verify.md). */
+  private readonly budgets: BudgetGuard;
 
   constructor(
     private readonly store: TaskStore,
@@ -104,6 +108,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.budgets = new BudgetGuard(store, loadConfig, () => this.clock.now());
     this.verifier = new TaskVerifier(store, {
       log: (message) => this.log(message),
       examine: (id) => {
@@ -132,6 +137,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.watcher.on('added', (id) => this.examine(id));
     this.watcher.on('removed', (id) => {
       this.known.delete(id);
+      this.budgets.forget(id);
       this.activity.delete(id);
     });
     for (const id of this.store.listIds()) this.examine(id);
@@ -252,6 +258,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
     });
     if (snapshot.meta || snapshot.events.length > 0) this.record(snapshot, status, before);
+    const excess = this.budgets.examine(snapshot, status);
+    if (excess) {
+      this.stopOverBudget(id, excess);
+      // Past the project's daily budget: every running worker of the project stops.
+      if (excess.scope === 'day')
+        for (const [other, known] of [...this.known])
+          if (other !== id && isLive(known.state)) this.stopOverBudget(other, excess);
+      return;
+    }
     this.sweepAfterExit(snapshot, before);
     if (before && before.state !== status.state && status.state === 'cancelled')
       this.notify('cancelled', status);
@@ -436,6 +451,38 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (stop && worker !== undefined) this.stopWorker(id, worker);
     }
     this.armTimeouts();
+  }
+
+  /**
+   * Records that a running task passed a budget, which fails it with that reason, and stops its
+   * worker the way a timeout does (SIGTERM to its process group, SIGKILL if it stays).
+   */
+  private stopOverBudget(id: string, excess: BudgetExcess): void {
+    // From the files, not the cached status: another task of the project may have ended since.
+    let status: TaskStatus;
+    try {
+      status = this.store.status(id);
+    } catch {
+      return;
+    }
+    if (!isLive(status.state) || status.untrusted !== undefined) return;
+    const worker = status.pid === undefined ? undefined : this.workerToStop(id, status.pid);
+    try {
+      this.store.appendEvent(id, {
+        type: 'budget-exceeded',
+        attempt: status.attempt,
+        ...excess,
+        stopped: worker !== undefined,
+      });
+    } catch (error) {
+      this.log(`${id}: could not record the budget stop: ${(error as Error).message}`);
+      return;
+    }
+    this.log(
+      `${id}: ${budgetExcessText(excess)}${worker !== undefined ? '; stopping the worker' : ''}`,
+    );
+    this.examine(id);
+    if (worker !== undefined) this.stopWorker(id, worker);
   }
 
   /** The pid to stop for a task, only when that process is provably its worker. */

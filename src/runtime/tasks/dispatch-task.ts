@@ -5,6 +5,7 @@ import type { TaskStatus } from '../../core/status/task-status.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
 import { launchWorker } from '../spawn/launch-worker.js';
+import { refuseWhenDayIsSpent } from '../budget/day-usage.js';
 import { LockBusyError } from '../lock/file-lock.js';
 import type { TaskStore } from '../store/task-store.js';
 import { createTaskFolder } from './create-task.js';
@@ -91,7 +92,9 @@ export function dispatchTask(
   config: Config,
   request: DispatchRequest,
 ): DispatchResult {
-  return createAndStart(store, config, prepareDispatch(store, config, request));
+  const prepared = prepareDispatch(store, config, request);
+  refuseWhenDayIsSpent(store, config);
+  return createAndStart(store, config, prepared);
 }
 
 /**
@@ -107,6 +110,7 @@ export function dispatchTasks(
   requests: DispatchRequest[],
 ): DispatchResult[] {
   const prepared = requests.map((request) => prepareDispatch(store, config, request));
+  refuseWhenDayIsSpent(store, config);
   const created = prepared.map((one) => createOne(store, config, one));
   if (created.some((one) => one.scheduled)) scheduleSoon(store, config);
   return created.map((one) => resultOf(store, one));

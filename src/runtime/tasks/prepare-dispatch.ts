@@ -11,6 +11,7 @@ import type { Plan } from '../../core/plan/plan-types.js';
 import { requireCapability } from '../../core/schedule/capability-aliases.js';
 import { assertValidTaskId } from '../../core/task/task-id.js';
 import type { BestOfInfo, Priority, TaskMeta } from '../../core/task/task-meta.js';
+import { backendOfTask } from '../../core/backends/backend-registry.js';
 import type { TaskStore } from '../store/task-store.js';
 import { repositoryOf, type Repository } from '../worktree/repository.js';
 import { modelFields } from './model-fields.js';
@@ -44,6 +45,10 @@ export interface DispatchRequest {
   iterate?: number;
   /** One run of a best-of-N group (set by `--best-of`, see dispatch-best-of.ts). */
   bestOf?: BestOfInfo;
+  /** Stop the worker once the task has cost more than this (docs/verify.md, Budgets). */
+  maxCostUsd?: number;
+  /** Stop the worker once the task has used more tokens than this. */
+  maxTokens?: number;
 }
 
 /** A request checked and resolved, ready to be created; nothing is written yet. */
@@ -169,6 +174,7 @@ export function prepareDispatch(
       askSliceSeconds: config.askSliceSeconds,
       ...verifyField(config, request, choice.alias?.verify),
       ...(request.bestOf ? { bestOf: request.bestOf } : {}),
+      ...budgetField(request, choice),
     },
   };
 }
@@ -200,6 +206,45 @@ function verifyField(
       timeoutMinutes: request.verifyTimeoutMinutes ?? config.verifyTimeoutMinutes,
       iterate: request.iterate ?? 0,
       source: request.verify !== undefined ? 'flag' : 'alias',
+    },
+  };
+}
+
+/**
+ * The task's budget, from the request or else the alias. A cost limit needs a CLI that reports
+ * what its work costs: on one that reports tokens only, it could never stop anything, so it is
+ * refused rather than silently ignored.
+ */
+function budgetField(request: DispatchRequest, choice: ModelChoice): Pick<TaskMeta, 'budget'> {
+  for (const [value, flag] of [
+    [request.maxCostUsd, '--max-cost'],
+    [request.maxTokens, '--max-tokens'],
+  ] as const)
+    if (value !== undefined && !(Number.isFinite(value) && value > 0))
+      throw new DispatchError('usage', `${flag} takes a number above 0, got ${value}`, {
+        hint: 'Example: --max-cost 2.50 (US dollars) or --max-tokens 200000.',
+      });
+  const maxCostUsd = request.maxCostUsd ?? choice.alias?.maxCostUsd;
+  const maxTokens = request.maxTokens ?? choice.alias?.maxTokens;
+  if (maxCostUsd === undefined && maxTokens === undefined) return {};
+  const backend = backendOfTask(choice.backend.type);
+  if (maxCostUsd !== undefined && !backend.reportsCost) {
+    const where =
+      request.maxCostUsd !== undefined
+        ? '--max-cost'
+        : `max_cost_usd of alias "${choice.alias?.name ?? ''}"`;
+    throw new DispatchError(
+      'usage',
+      `${where}: ${backend.label} does not report what its work costs, so a cost budget could never stop it`,
+      {
+        hint: 'Give a token budget instead (--max-tokens N), or run the task on a CLI that reports cost (Claude Code, opencode).',
+      },
+    );
+  }
+  return {
+    budget: {
+      ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { readRunningUsage } from '../budget/running-usage.js';
 import { readdirSync } from 'node:fs';
 import { ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
@@ -140,7 +141,7 @@ export function readTaskResults(files: TaskFiles): TaskResults {
   return {
     summary: readSummary(files),
     exchanges: readExchanges(files, events),
-    usage: summarizeUsage(events) ?? null,
+    usage: summarizeUsage(events, readRunningUsage(files.usage)) ?? null,
     worktree: worktree ? readWorktree(worktree) : null,
   };
 }

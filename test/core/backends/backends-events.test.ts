@@ -64,6 +64,40 @@ describe('rendering each CLI’s JSON events for worker.log, and the usage they 
     expect(usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
   });
 
+  it('claude: tokens count as each response arrives, once per response id; the result adds the cost', () => {
+    const assistant = (id: string, output: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        message: {
+          id,
+          content: [{ type: 'text', text: 'hi' }],
+          usage: { input_tokens: 10, cache_read_input_tokens: 100, output_tokens: output },
+        },
+      });
+    const filter = new LogFilter(backendFor('claude').events!);
+    filter.line(assistant('msg_1', 5));
+    // The same response again (one event per content block), with its final figures.
+    filter.line(assistant('msg_1', 7));
+    expect(filter.usage()).toEqual({
+      inputTokens: 110,
+      outputTokens: 7,
+      cacheReadTokens: 100,
+      cacheWriteTokens: 0,
+    });
+    filter.line(assistant('msg_2', 3));
+    expect(filter.usage()).toMatchObject({ inputTokens: 220, outputTokens: 10 });
+    expect(filter.usage()?.costUsd).toBeUndefined();
+    filter.line(
+      JSON.stringify({
+        type: 'result',
+        num_turns: 2,
+        total_cost_usd: 0.02,
+        usage: { input_tokens: 20, cache_read_input_tokens: 200, output_tokens: 10 },
+      }),
+    );
+    expect(filter.usage()).toMatchObject({ inputTokens: 220, outputTokens: 10, costUsd: 0.02 });
+  });
+
   it('gemini: streamed text pieces are joined into whole lines', () => {
     const { lines } = render(
       'gemini',
@@ -97,13 +131,14 @@ describe('rendering each CLI’s JSON events for worker.log, and the usage they 
         '{"type":"usage","time":"t","attempt":2,"inputTokens":50,"outputTokens":"x","cacheReadTokens":20}',
       ].join('\n'),
     );
+    // Attempt 2 reported no price: the whole cost is unknown, not the $0.50 of attempt 1.
     expect(summarizeUsage(events)).toEqual({
       inputTokens: 150,
       outputTokens: 10,
-      costUsd: 0.5,
       cacheReadTokens: 20,
       attempts: 2,
     });
+    expect(summarizeUsage(events.slice(0, 2))).toMatchObject({ costUsd: 0.5, attempts: 1 });
     expect(summarizeUsage([])).toBeUndefined();
   });
 });

@@ -48,6 +48,7 @@ describe('the named groups of task states', () => {
         queue: null,
         cause: null,
         usage: null,
+        budget: null,
         logTail: null,
         alternatives: null,
       });
