@@ -169,8 +169,7 @@ describe('scheduling over worker nodes', () => {
     for (const id of ids)
       starts.push((await fleet.finishedJob('model-rated', `${id}.1`)).processedOn!);
     starts.sort((a, b) => a - b);
-    // Any three starts span a whole window: the third waits for the first window to close.
+    // BullMQ's window opens with the first start: the third waits for it to close.
     expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(1800);
-    expect(starts[3]! - starts[1]!).toBeGreaterThanOrEqual(1800);
   }, 120_000);
 });
