@@ -85,4 +85,25 @@ describe('a question asked while the user is offline', () => {
     expect(log.match(/running on node test-node-1/g)).toHaveLength(1);
     expect(log).toContain('the relay of attempt 1 was gone; started again');
   }, 150_000);
+
+  it('has the relay started again by the running supervisor when the relay alone is killed', async () => {
+    const { user } = fleet;
+    const task = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--item',
+      'sleep: 2',
+      '--item',
+      'done',
+    ]);
+    await fleet.nodeIdOf(task.id);
+    const spawned = user.events(task.id).find((e) => e.type === 'spawned');
+    process.kill(Number(spawned?.pid), 'SIGKILL');
+    await user.waitForDone([task.id], 90_000);
+    expect((await user.status(task.id)).state).toBe('done');
+    const restarted = user.events(task.id).filter((e) => e.type === 'relay-restarted');
+    expect(restarted).toHaveLength(1);
+    expect(restarted[0]?.previousPid).toBe(spawned?.pid);
+    expect(user.events(task.id).some((e) => e.type === 'failed')).toBe(false);
+  }, 120_000);
 });
