@@ -140,9 +140,9 @@ describe('scheduling over worker nodes', () => {
       expect(second.state).toBe('queued');
       await fleet.user.waitForDone([first.id, second.id]);
       // Done, as for a local task, is the worker's completion marker (the node's exit follows).
-    expect(eventTime(second.id, 'spawned')).toBeGreaterThanOrEqual(
-      eventTime(first.id, 'completed'),
-    );
+      expect(eventTime(second.id, 'spawned')).toBeGreaterThanOrEqual(
+        eventTime(first.id, 'completed'),
+      );
     } finally {
       fleet.user.writeConfig(userConfig());
     }
