@@ -33,7 +33,7 @@ const SIZES = quick
       statusReps: 3,
       burst: 100,
       waiting: 50,
-      nodeReps: 3,
+      nodeReps: 2,
       nodeTasks: 12,
     }
   : {
