@@ -109,7 +109,7 @@ describe('scheduling over worker nodes', () => {
     );
     for (const task of research) expect(await fleet.nodeIdOf(task.id)).toBe('test-node-2');
     for (const task of review) expect(await fleet.nodeIdOf(task.id)).toBe('test-node-1');
-    // The node ran its own alias with that capability.
+    // The job named the capability, not a model: the node chose its own alias for it.
     const job = await fleet.finishedJob('capability-review', `${review[0]!.id}.1`);
     expect(job.data.capability).toBe('review');
   }, 200_000);
