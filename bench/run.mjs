@@ -10,6 +10,7 @@ import { manyWaiting } from './figures/many-waiting.mjs';
 import { notificationLatency } from './figures/notification-latency.mjs';
 import { roundTrip } from './figures/round-trip.mjs';
 import { statusScale } from './figures/status-scale.mjs';
+import { workerNodes } from './figures/worker-nodes.mjs';
 import { load, machine, table } from './lib/report.mjs';
 import { Sandbox } from './lib/sandbox.mjs';
 import { round } from './lib/stats.mjs';
@@ -32,6 +33,8 @@ const SIZES = quick
       statusReps: 3,
       burst: 100,
       waiting: 50,
+      nodeReps: 2,
+      nodeTasks: 12,
     }
   : {
       reps: 20,
@@ -43,6 +46,8 @@ const SIZES = quick
       statusReps: 7,
       burst: 1_000,
       waiting: 1_000,
+      nodeReps: 30,
+      nodeTasks: 1_000,
     };
 
 /** @type {Array<[string, string, (s: Sandbox, note: (m: string) => void) => Promise<any[]>]>} */
@@ -77,6 +82,11 @@ const FIGURES = [
         windowMs: SIZES.windowMs,
         settleMs: SIZES.settleMs,
       }),
+  ],
+  [
+    '8',
+    'worker nodes',
+    (s, note) => workerNodes(s, { reps: SIZES.nodeReps, tasks: SIZES.nodeTasks, note }),
   ],
 ];
 

@@ -24,6 +24,8 @@ export const diffResult = z.object({
   uncommittedFiles: z.array(z.string()),
   /** Those changes against the branch, new files included (a patch, or a stat). */
   uncommitted: z.string(),
+  /** For a task that ran on a worker node: the repository its branch was fetched from. */
+  fetchedFrom: z.optional(z.string()),
 });
 
 export type DiffResult = z.output<typeof diffResult>;
@@ -37,7 +39,8 @@ export const diffOperation = defineOperation({
   input: diffInput,
   result: diffResult,
   run: (ctx, { id, stat, color }): DiffResult => {
-    const { worktree } = requireTaskWorktree(ctx.store, id);
-    return { id, ...worktreeDiff(worktree, { stat, color: color ?? false }) };
+    const { worktree, fetchedFrom } = requireTaskWorktree(ctx.store, id);
+    const diff = worktreeDiff(worktree, { stat, color: color ?? false });
+    return { id, ...diff, ...(fetchedFrom !== undefined ? { fetchedFrom } : {}) };
   },
 });

@@ -27,8 +27,13 @@ export function registerDiff(program: Command, ctx: CliContext): void {
       }
       const { worktree } = diff;
       const base = worktree.base.slice(0, 7);
+      const where = diff.present
+        ? `worktree ${worktree.path}`
+        : diff.fetchedFrom !== undefined
+          ? `ran on a worker node, fetched from ${diff.fetchedFrom}`
+          : 'worktree (removed)';
       const lines = [
-        `${paint(id, 'bold')}: branch ${worktree.branch} from ${base}, worktree ${diff.present ? worktree.path : '(removed)'}`,
+        `${paint(id, 'bold')}: branch ${worktree.branch} from ${base}, ${where}`,
         '',
         paint(
           `== Committed on ${worktree.branch} since ${base}: ${diff.commits.length} commit${diff.commits.length === 1 ? '' : 's'} ==`,
@@ -41,7 +46,11 @@ export function registerDiff(program: Command, ctx: CliContext): void {
           `== Uncommitted in the worktree: ${diff.uncommittedFiles.length} file${diff.uncommittedFiles.length === 1 ? '' : 's'} (dispatch merge commits them first) ==`,
           'bold',
         ),
-        diff.present ? diff.uncommitted.trimEnd() || '(none)' : '(the worktree is gone)',
+        diff.present
+          ? diff.uncommitted.trimEnd() || '(none)'
+          : diff.fetchedFrom !== undefined
+            ? '(none: the node commits what its worker left before it pushes)'
+            : '(the worktree is gone)',
       ];
       ctx.out(lines.join('\n'));
     });

@@ -2,6 +2,7 @@ import { planProgress, isPlanComplete } from '../plan/progress.js';
 import { readBestOf } from '../bestof/best-of.js';
 import type { Progress } from '../plan/plan-types.js';
 import { currentAttemptEvents, latestWorker } from '../task/current-attempt.js';
+import { relayRestartDue } from '../task/relay-restarts.js';
 import type { TaskEvent } from '../task/task-events.js';
 import { budgetExcessText } from '../budget/budget.js';
 import { signalFromExitCode } from './signals.js';
@@ -74,9 +75,16 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const timedOut = find('timed-out');
   const skipped = find('skipped');
   const spawnFailed = find('spawn-failed');
+  // A node task whose relay is gone still runs on its node: the supervisor starts the relay again.
+  const relayAway =
+    !legacy &&
+    spawned !== undefined &&
+    exited === undefined &&
+    snapshot.liveness === 'dead' &&
+    relayRestartDue(snapshot.meta, current, spawned.attempt);
   const workerAlive = legacy
     ? snapshot.liveness !== 'dead'
-    : spawned !== undefined && exited === undefined && snapshot.liveness !== 'dead';
+    : spawned !== undefined && exited === undefined && (snapshot.liveness !== 'dead' || relayAway);
 
   const question = pendingQuestion(snapshot, workerAlive);
   const created = events.find((e) => e.type === 'created');
@@ -168,6 +176,11 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
       };
     }
     if (question) return { ...status, state: 'waiting', question };
+    if (relayAway)
+      return {
+        ...status,
+        reason: 'its relay to the worker node is not running; the supervisor starts it again',
+      };
     const retrying = snapshot.logTail
       ? classifyRetrying(backendOfTask(snapshot.meta?.backendType), snapshot.logTail)
       : undefined;

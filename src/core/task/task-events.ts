@@ -53,6 +53,11 @@ export type TaskEvent =
   | { type: 'on-node'; time: string; attempt: number; node: string }
   /** The worker node running this attempt stopped answering (docs/nodes.md). */
   | { type: 'node-lost'; time: string; attempt: number; node: string; reason: string }
+  /**
+   * The relay of a node task's attempt was found gone without the node's exit (the machine slept
+   * or rebooted, the relay was killed) and was started again on the same attempt (docs/nodes.md).
+   */
+  | { type: 'relay-restarted'; time: string; attempt: number; previousPid: number }
   | { type: 'skipped'; time: string; reason: string }
   /**
    * Processes of the task still running after its worker ended or when it was cancelled or timed

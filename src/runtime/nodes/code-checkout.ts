@@ -16,7 +16,7 @@ export interface Checkout {
  * The repository URL comes from the queue: only these transports may be used for it (never
  * `ext::`, which runs a command, or `fd::`).
  */
-const TRANSPORTS = { GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh' };
+export const TRANSPORTS = { GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh' };
 
 /** The cached bare mirror of a repository under the node's folder, one per URL. */
 function mirrorPath(dir: string, repository: string): string {
@@ -102,7 +102,9 @@ export async function pushBranch(checkout: Checkout, repository: string): Promis
   const ref = `refs/heads/${checkout.branch}`;
   // The URL, not the mirror's remote: a mirror's remote pushes every ref.
   const pushed = await gitAsync(
-    ['push', '--quiet', '--', repository, `${ref}:${ref}`],
+    // Forced: the branch is the task's own, and a later attempt starts it again from the
+    // dispatched commit, replacing what an earlier attempt pushed.
+    ['push', '--quiet', '--', repository, `+${ref}:${ref}`],
     checkout.path,
     TRANSPORTS,
   );

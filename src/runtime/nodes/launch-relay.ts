@@ -31,14 +31,21 @@ export function queueUrlFor(meta: TaskMeta, env: NodeJS.ProcessEnv): string {
 /**
  * Starts the relay of one attempt of a task dispatched to a queue, in place of a local worker:
  * detached in its own process group, its output in worker.log, its pid in the `spawned` event.
- * The caller holds the attempt's claim (launch-worker.ts).
+ * The caller holds the attempt's claim (launch-worker.ts), or the restart's (restart-relay.ts).
  */
-export function launchRelay(store: TaskStore, meta: TaskMeta, attempt: number) {
+export function launchRelay(
+  store: TaskStore,
+  meta: TaskMeta,
+  attempt: number,
+  options: { restarted?: boolean } = {},
+) {
   const files = store.files(meta.id);
   const log = openSync(files.log, 'a', 0o600);
   writeSync(
     log,
-    `--- agent-dispatch: attempt ${attempt}, ${meta.model} on a worker node via ${meta.queue?.url ?? '?'}, ${new Date().toISOString()} ---\n`,
+    options.restarted
+      ? `--- agent-dispatch: the relay of attempt ${attempt} was gone; started again, ${new Date().toISOString()} ---\n`
+      : `--- agent-dispatch: attempt ${attempt}, ${meta.model} on a worker node via ${meta.queue?.url ?? '?'}, ${new Date().toISOString()} ---\n`,
   );
   let child;
   try {

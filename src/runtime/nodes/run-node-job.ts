@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../core/config/config-types.js';
@@ -6,6 +6,7 @@ import { COMPLETION_MARKER, parseIpcFileName } from '../../core/ipc/ipc-protocol
 import { TERMINAL_STATES } from '../../core/status/state-groups.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { ensureSupervisor } from '../supervisor/ensure-supervisor.js';
+import type { TaskFiles } from '../paths.js';
 import { TaskStore } from '../store/task-store.js';
 import { answerTask } from '../tasks/answer-task.js';
 import { cancelTask } from '../tasks/cancel-task.js';
@@ -109,6 +110,58 @@ class UpMirror {
   }
 }
 
+/** Wakes the node's mirror of one task when its folder or its `ipc/` changes. */
+class FolderWake {
+  private readonly watchers: FSWatcher[] = [];
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private last = 0;
+
+  constructor(private readonly files: TaskFiles) {
+    this.watch(files.taskDir);
+  }
+
+  /**
+   * Resolves on the next change (or one since the last call), or after `ms`; never sooner than
+   * `gapMs` after the last time, so a worker writing its log in many small pieces does not have
+   * the whole log read again for each.
+   */
+  async next(ms: number, gapMs: number): Promise<void> {
+    if (this.watchers.length < 2 && existsSync(this.files.ipc)) this.watch(this.files.ipc);
+    if (!this.pending)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+    this.wake = undefined;
+    this.pending = false;
+    const wait = this.last + gapMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.last = Date.now();
+  }
+
+  close(): void {
+    for (const watcher of this.watchers) watcher.close();
+  }
+
+  private watch(dir: string): void {
+    try {
+      const watcher = watch(dir, () => {
+        this.pending = true;
+        this.wake?.();
+      });
+      watcher.on('error', () => undefined);
+      this.watchers.push(watcher);
+    } catch {
+      // Not there (yet): the tick still finds every change.
+    }
+  }
+}
+
 function readQuietly(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
@@ -176,21 +229,46 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
     throw error;
   }
   const mirror = new UpMirror(store, job.taskId, send);
-  let cursor = '0';
-  let status = store.status(job.taskId);
-  for (;;) {
-    await mirror.sync();
-    if (finished(status)) break;
-    for (const { id, message } of await readMessages<DownMessage>(
-      ctx.redis,
-      downStream(job.taskId, job.attempt),
-      cursor,
-      250,
-    )) {
-      cursor = id;
-      await applyDown(store, job.taskId, message, ctx);
+  // Answers, notes and a cancel from where the user works are applied as they come, on a
+  // connection of their own (a blocking read holds its connection).
+  const reader = ctx.redis.duplicate();
+  let ended = false;
+  const down = (async () => {
+    let cursor = '0';
+    while (!ended) {
+      try {
+        for (const { id, message } of await readMessages<DownMessage>(
+          reader,
+          downStream(job.taskId, job.attempt),
+          cursor,
+          250,
+        )) {
+          cursor = id;
+          await applyDown(store, job.taskId, message, ctx);
+        }
+      } catch (error) {
+        // Redis away: the client reconnects; read again shortly.
+        if (!ended) ctx.log(`${job.taskId}: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
-    status = store.status(job.taskId);
+  })();
+  // A change in the task folder (a question, the plan, the log) is sent up at once; the tick
+  // is the safety net for a change no file event announced.
+  const folder = new FolderWake(store.files(job.taskId));
+  let status: TaskStatus;
+  try {
+    for (;;) {
+      await mirror.sync();
+      status = store.status(job.taskId);
+      if (finished(status)) break;
+      await folder.next(250, 20);
+    }
+  } finally {
+    ended = true;
+    folder.close();
+    await down;
+    reader.disconnect();
   }
   await mirror.sync();
   await deliverBranch(checkout, job, ctx, send);

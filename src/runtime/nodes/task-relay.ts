@@ -24,6 +24,7 @@ import {
 import { bullPriority, type NodeJob } from './node-job.js';
 import { redactQueueUrl } from './queue-url.js';
 import { connectRedis } from './redis-connection.js';
+import { readRelayState, relayStatePath, writeRelayState, type RelayState } from './relay-state.js';
 
 /** How often the relay checks that the node running the task is still alive. */
 const CHECK_MS = 1000;
@@ -94,14 +95,26 @@ export class TaskRelay {
   private heartbeatMs = 5000;
   /** Since when the node's advertisement has been missing. */
   private missingSince: number | undefined;
-  private readonly answered = new Set<number>();
+  private readonly answered: Set<number>;
   /** Notes already in the plan the job carries are not sent again. */
   private readonly notesSent: Set<string>;
   private stopping = false;
+  /** Where the node's messages were read up to. */
+  private cursor: string;
+  private readonly statePath: string;
+  /** What an earlier relay of this attempt had done, when this one was started again. */
+  private readonly previous: RelayState | undefined;
+  private savedState = '';
 
   constructor(private readonly options: RelayOptions) {
     this.files = options.store.files(options.meta.id);
-    this.notesSent = new Set(listNames(this.files.notes));
+    this.statePath = relayStatePath(this.files.taskDir, options.attempt);
+    this.previous = readRelayState(this.statePath);
+    this.cursor = this.previous?.cursor ?? '0';
+    this.node = this.previous?.node;
+    this.heartbeatMs = this.previous?.heartbeatMs ?? this.heartbeatMs;
+    this.answered = new Set(this.previous?.answered ?? []);
+    this.notesSent = new Set(this.previous?.notes ?? listNames(this.files.notes));
     this.redis = connectRedis(options.queueUrl);
     this.blocking = this.redis.duplicate();
     this.queue = new Queue(routeQueueName(routeOf(options.meta)), {
@@ -117,19 +130,24 @@ export class TaskRelay {
 
   /** Runs until the node reports the exit (or is lost); returns the process exit code. */
   async run(): Promise<number> {
-    const job = jobFor(this.options.meta, this.files, this.options.attempt);
-    // Adding a job id that exists is a no-op: a relay started again does not enqueue twice.
-    await this.queue.add('task', job, {
-      jobId: this.jobId,
-      priority: bullPriority(job.priority),
-      attempts: 1,
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
-    this.logLine(
-      `queued as job ${this.jobId} on ${redactQueueUrl(this.options.queueUrl)} (${job.capability !== undefined ? `capability ${job.capability}` : job.model})`,
-    );
-    let cursor = '0';
+    if (this.previous === undefined) {
+      const job = jobFor(this.options.meta, this.files, this.options.attempt);
+      // Adding a job id that exists is a no-op: a relay that died here does not enqueue twice.
+      await this.queue.add('task', job, {
+        jobId: this.jobId,
+        priority: bullPriority(job.priority),
+        attempts: 1,
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+      this.logLine(
+        `queued as job ${this.jobId} on ${redactQueueUrl(this.options.queueUrl)} (${job.capability !== undefined ? `capability ${job.capability}` : job.model})`,
+      );
+    } else {
+      // The job was queued by an earlier relay: never again (it may have ended and been removed).
+      this.logLine(`reading on from the node's messages after ${this.cursor}`);
+    }
+    this.saveState();
     let lastCheck = 0;
     const up = upStream(this.id, this.options.attempt);
     while (!this.stopping) {
@@ -137,11 +155,13 @@ export class TaskRelay {
         for (const { id, message } of await readMessages<UpMessage>(
           this.blocking,
           up,
-          cursor,
+          this.cursor,
           500,
         )) {
-          cursor = id;
           const code = this.apply(message);
+          // Saved after each message: a relay stopped in between repeats at most that one.
+          this.cursor = id;
+          this.saveState();
           if (code !== undefined) return code;
         }
         await this.sendAnswers();
@@ -154,7 +174,7 @@ export class TaskRelay {
             for (const { message } of await readMessages<UpMessage>(
               this.blocking,
               up,
-              cursor,
+              this.cursor,
               100,
             )) {
               const code = this.apply(message);
@@ -274,6 +294,7 @@ export class TaskRelay {
       const message: DownMessage = { type: 'answer', seq: parsed.seq, text };
       await sendMessage(this.redis, downStream(this.id, this.options.attempt), message);
       this.answered.add(parsed.seq);
+      this.saveState();
     }
   }
 
@@ -287,6 +308,7 @@ export class TaskRelay {
         text,
       });
       this.notesSent.add(name);
+      this.saveState();
     }
   }
 
@@ -316,6 +338,21 @@ export class TaskRelay {
       reason,
     });
     return 1;
+  }
+
+  /** Keeps what this relay has done in the task folder, for a relay started again after it. */
+  private saveState(): void {
+    const state: RelayState = {
+      cursor: this.cursor,
+      node: this.node,
+      heartbeatMs: this.heartbeatMs,
+      answered: [...this.answered].sort((a, b) => a - b),
+      notes: [...this.notesSent].sort(),
+    };
+    const text = JSON.stringify(state);
+    if (text === this.savedState) return;
+    writeRelayState(this.statePath, state);
+    this.savedState = text;
   }
 
   private recordedOnNode(): boolean {

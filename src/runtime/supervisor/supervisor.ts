@@ -22,6 +22,8 @@ import { resumeLostSession } from './resume-lost-session.js';
 import { isActive, isLive, isTerminal, mayHaveWorker } from '../../core/status/state-groups.js';
 import { latestWorker } from '../../core/task/current-attempt.js';
 import { stopLeftovers } from '../tasks/stop-leftovers.js';
+import { isRelayState } from '../nodes/relay-state.js';
+import { restartRelay } from '../nodes/restart-relay.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { TaskVerifier } from '../verify/task-verifier.js';
@@ -58,7 +60,8 @@ const LEFTOVER_GRACE_MS = 5000;
 const LEFTOVER_WINDOW_MS = 10 * 60_000;
 
 function onlyLogOrTemp(files: Set<string>): boolean {
-  for (const file of files) if (file !== 'worker.log' && !file.endsWith('.tmp')) return false;
+  for (const file of files)
+    if (file !== 'worker.log' && !file.endsWith('.tmp') && !isRelayState(file)) return false;
   return true;
 }
 
@@ -257,6 +260,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       lastMs: snapshot.lastActivityMs,
       timeoutMinutes: snapshot.meta?.timeoutMinutes ?? this.loadConfig().timeoutMinutes,
     });
+    if (restartRelay(this.store, snapshot, status)) {
+      this.log(`${id}: its relay to the worker node was gone; started it again`);
+      this.examine(id);
+      return;
+    }
     if (snapshot.meta || snapshot.events.length > 0) this.record(snapshot, status, before);
     const excess = this.budgets.examine(snapshot, status);
     if (excess) {

@@ -665,3 +665,45 @@ describe('folders written by another dispatcher', () => {
     expect(stale.reason).toContain('not started by agent-dispatch');
   });
 });
+
+describe('deriveStatus: a node task whose relay is gone', () => {
+  const NODE_META = {
+    ...META,
+    queue: { url: 'redis://queue-host:6379', repository: '/repo.git', commit: 'a'.repeat(40) },
+  } as TaskMeta;
+  const restarted = (attempt: number, min: number): TaskEvent => ({
+    type: 'relay-restarted',
+    time: at(min),
+    attempt,
+    previousPid: 4001,
+  });
+
+  it('still runs on its node: the supervisor starts the relay again', () => {
+    const result = status({ meta: NODE_META, events: STARTED, liveness: 'dead' });
+    expect(result.state).toBe('running');
+    expect(result.reason).toContain('relay to the worker node is not running');
+  });
+
+  it('shows the question the relay had mirrored as waiting', () => {
+    const result = status({
+      meta: NODE_META,
+      events: [...STARTED, ev.question(1, 2)],
+      ipcNames: ['001.question'],
+      liveness: 'dead',
+    });
+    expect(result.state).toBe('waiting');
+  });
+
+  it('fails once the relay was started again too often, or after the node reported its exit', () => {
+    const many = Array.from({ length: 20 }, (_, i) => restarted(1, 2 + i));
+    expect(status({ meta: NODE_META, events: [...STARTED, ...many], liveness: 'dead' }).state).toBe(
+      'failed',
+    );
+    const exited = [...STARTED, ev.exited(1, 3, 1)];
+    expect(status({ meta: NODE_META, events: exited, liveness: 'dead' }).state).toBe('failed');
+  });
+
+  it('is failed as before for a task that runs here', () => {
+    expect(status({ events: STARTED, liveness: 'dead' }).state).toBe('failed');
+  });
+});
