@@ -36,6 +36,8 @@ interface Prepared {
   sandbox: Sandbox;
   /** The CLI's own files, outside the sandbox's project. */
   cliDir: string;
+  /** What the setup wrote and returned (call a setup once: it writes files). */
+  setup: CliSetup;
   cleanup(): void;
 }
 
@@ -47,6 +49,7 @@ function prepare(setupFor: Setup, baseUrl: string): Prepared {
   return {
     sandbox,
     cliDir,
+    setup,
     cleanup() {
       sandbox.cleanup();
       rmSync(cliDir, { recursive: true, force: true });
@@ -151,7 +154,7 @@ export async function answersAfterToolLimit(
   const runs = () => (sandbox.read('greeting', 'worker.log').match(/dispatch ask '/g) ?? []).length;
   try {
     sandbox.writeConfig(
-      `${configFor(setupFor(server.url, prepared.cliDir))}ask_slice_seconds: ${options.sliceSeconds}\nfallback_minutes: 5\n`,
+      `${configFor(prepared.setup)}ask_slice_seconds: ${options.sliceSeconds}\nfallback_minutes: 5\n`,
     );
     await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
     const task = sandbox.taskDir('greeting');
@@ -242,7 +245,7 @@ export async function resumesSessionAfterFallback(
   const sandbox = prepared.sandbox;
   try {
     sandbox.writeConfig(
-      `${configFor(setupFor(server.url, prepared.cliDir))}ask_slice_seconds: 1\nfallback_minutes: 0.05\n`,
+      `${configFor(prepared.setup)}ask_slice_seconds: 1\nfallback_minutes: 0.05\n`,
     );
     await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
     const id = 'greeting';
