@@ -81,10 +81,14 @@ export function agentSuite(agent: AgentCase, more?: () => void): void {
       },
     );
 
-    it('leaves no process of the task after cancel while asking', { timeout: 240_000 }, async () => {
-      const { beforeCancel } = await cancelWhileAskingLeavesNothing(agent.api, agent.setup);
-      console.info(`${agent.name} cancel: ${beforeCancel} marked processes before, none after`);
-    });
+    it(
+      'leaves no process of the task after cancel while asking',
+      { timeout: 240_000 },
+      async () => {
+        const { beforeCancel } = await cancelWhileAskingLeavesNothing(agent.api, agent.setup);
+        console.info(`${agent.name} cancel: ${beforeCancel} marked processes before, none after`);
+      },
+    );
 
     more?.();
   });

@@ -7,7 +7,12 @@ import {
   type ApiAdapter,
   type ApiRequest,
 } from './model-server.js';
-import { isSessionMessage, nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The Anthropic Messages API as Claude Code uses it (ANTHROPIC_BASE_URL): POST /v1/messages,

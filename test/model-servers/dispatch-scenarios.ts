@@ -210,7 +210,9 @@ const exitOf = (attempt: number) => (event: TaskEvent) =>
 
 /** The first model request whose body holds `marker`, as text, to read what it carries. */
 function requestWith(server: ModelServer, marker: string): string | undefined {
-  return server.requests.map((request) => JSON.stringify(request.body)).find((body) => body.includes(marker));
+  return server.requests
+    .map((request) => JSON.stringify(request.body))
+    .find((body) => body.includes(marker));
 }
 
 /** The latest session the CLI named in the task's history. */

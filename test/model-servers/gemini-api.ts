@@ -6,7 +6,12 @@ import {
   type ApiAdapter,
   type ApiRequest,
 } from './model-server.js';
-import { isSessionMessage, nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The Gemini API as Gemini CLI uses it (GOOGLE_GEMINI_BASE_URL with GEMINI_API_KEY):

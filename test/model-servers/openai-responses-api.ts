@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { REPLY_USAGE, nextId, sendSse, type ApiAdapter, type ApiRequest } from './model-server.js';
 import { openaiErrorBody } from './openai-errors.js';
-import { isSessionMessage, nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The OpenAI Responses API as Codex uses it (a `model_providers` entry with `base_url` and
