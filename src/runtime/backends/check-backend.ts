@@ -20,7 +20,8 @@ export interface BackendCheck {
 /**
  * Checks one configured backend against the CLI installed here, for `dispatch init`: the start
  * probe doctor and the warm-up run (probeBackend: the program found as a worker finds it, what
- * the CLI refuses to run under, a command that exits at once, a CLI that is not logged in; cached),
+ * the CLI refuses to run under, a CLI that is not logged in; the default command init writes is
+ * not run, its CLI's `--version` is asked below),
  * and what the installed CLI says about itself: its version (`--version`, cached per binary),
  * whether its help lists every option the command uses (so a flag the installed version rejects,
  * such as --full-auto on current Codex, is named before a worker dies of it), and the backend's
@@ -53,7 +54,7 @@ export async function checkBackend(
     isRoot: process.getuid?.() === 0,
   });
   // The same rule may show in both (Claude Code as root): said once, with the command's advice.
-  for (const problem of await probeBackend(backend, undefined, env))
+  for (const problem of await probeBackend(backend, undefined, env, { runCommand: false }))
     if (!problems.some((known) => known.message === problem.message)) problems.push(problem);
   return { ok: problems.length === 0, version: facts.version, path, problems };
 }

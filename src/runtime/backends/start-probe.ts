@@ -61,13 +61,18 @@ export async function probeStart(
   return probeBackend(configured, config.file, env, options);
 }
 
-/** probeStart for one configured backend (`dispatch init` checks the commands it would write). */
+/**
+ * probeStart for one configured backend. `dispatch init` checks the commands it would write with
+ * `runCommand: false`: they are its own defaults and the CLI's `--version` is asked already
+ * (cli-facts.ts), so only the login is probed, and that partial verdict is not cached.
+ */
 export async function probeBackend(
   configured: BackendConfig,
   configFile: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; runCommand?: boolean } = {},
 ): Promise<BackendProblem[]> {
+  const runCommand = options.runCommand ?? true;
   const backend = backendFor(configured.type);
   if (backend.builtIn) return [];
   const parsed = parseCommand(configured.command);
@@ -82,18 +87,20 @@ export async function probeBackend(
   if (location.state !== 'found') return [];
   const cache = new FactsCache<CachedVerdict>(env, 'start-probes');
   const key = cacheKey(configured.command, location.path, env);
-  const cached = cache.get(key);
+  const cached = runCommand ? cache.get(key) : undefined;
   const age = cached ? Date.now() - cached.at : Number.POSITIVE_INFINITY;
   if (cached && age < (cached.problems.length === 0 ? READY_FOR_MS : BROKEN_FOR_MS))
     return cached.problems;
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Run as the worker wrapper runs it: the configured line through sh, the arguments as "$@".
-  const version = runProbe(
-    '/bin/sh',
-    ['-c', `${configured.command} "$@"`, 'dispatch-start-check', ...START_PROBE_ARGS],
-    { env, timeoutMs },
-  );
+  const version = runCommand
+    ? runProbe(
+        '/bin/sh',
+        ['-c', `${configured.command} "$@"`, 'dispatch-start-check', ...START_PROBE_ARGS],
+        { env, timeoutMs },
+      )
+    : undefined;
   const login = backend.loginCheck
     ? runProbe(location.path, backend.loginCheck.args, {
         env: { ...env, ...parsed.assignments },
@@ -102,8 +109,8 @@ export async function probeBackend(
     : undefined;
   const [ran, loggedIn] = await Promise.all([version, login]);
   const problems: BackendProblem[] = [];
-  const decided = !ran.timedOut && ran.error === undefined;
-  if (decided) {
+  const decided = ran !== undefined && !ran.timedOut && ran.error === undefined;
+  if (ran && decided) {
     const problem = exitsAtOnce(configured, configFile, { code: ran.code, output: ran.output });
     if (problem) problems.push(problem);
   }
@@ -112,6 +119,6 @@ export async function probeBackend(
     const problem = backend.loginCheck?.judge(loggedIn.stdout, loggedIn.code);
     if (problem) problems.push(problem);
   }
-  if (decided && loginDecided) cache.set(key, { at: Date.now(), problems });
+  if (runCommand && decided && loginDecided) cache.set(key, { at: Date.now(), problems });
   return problems;
 }
