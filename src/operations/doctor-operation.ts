@@ -31,7 +31,8 @@ export const doctorOperation = defineOperation({
   run: async (ctx, { fix }): Promise<{ findings: Finding[] }> => {
     await ctx.prepare();
     const { config, findings } = checkConfig(ctx.env);
-    if (config) findings.push(...checkBackendsStart(config, ctx.env), ...checkIsolation(config));
+    if (config)
+      findings.push(...(await checkBackendsStart(config, ctx.env)), ...checkIsolation(config));
     findings.push(...(await checkRoot(ctx.store, fix === true)));
     return { findings };
   },

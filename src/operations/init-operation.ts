@@ -37,15 +37,27 @@ export async function proposeConfig(
   }
   const detected = detectBackends(ctx.env);
   if (detected.length === 0) return undefined;
-  const offered = await Promise.all(detected.map((found) => offeredModels(found, ctx.env)));
   const backends: RenderBackend[] = [];
   const models: { name: string; backend: string; id?: string }[] = [];
   const warnings: string[] = [];
+  // The written commands are checked against the installed versions while the CLIs list their
+  // models, all at once; what they would reject or what would stop them (Claude Code as root,
+  // not logged in) is said now, not when a worker dies.
+  const commands = detected.map(({ backend, program }) => defaultCommandFor(backend, program));
+  const [offered, checks] = await Promise.all([
+    Promise.all(detected.map((found) => offeredModels(found, ctx.env))),
+    Promise.all(
+      detected.map(({ backend }, index) =>
+        checkBackend(
+          { name: backend.type, command: commands[index] as string, type: backend.type },
+          ctx.env,
+        ),
+      ),
+    ),
+  ]);
   detected.forEach(({ backend, program, path, version }, index) => {
-    const command = defaultCommandFor(backend, program);
-    // The written command is checked against the installed version; what it would reject
-    // or what would stop it (Claude Code as root) is said now, not when a worker dies.
-    const check = checkBackend({ name: backend.type, command, type: backend.type }, ctx.env);
+    const command = commands[index] as string;
+    const check = checks[index] as Awaited<ReturnType<typeof checkBackend>>;
     for (const problem of check.problems)
       warnings.push(`${backend.type}: ${problem.message}\n    fix: ${problem.fix}`);
     backends.push({

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import type { BackendProblem } from '../core/backends/backend.js';
 import { checkStart } from '../runtime/backends/start-check.js';
+import { probeStart } from '../runtime/backends/start-probe.js';
 import { defineOperation } from './define-operation.js';
 
 /** One model a task can run with, from the config. */
@@ -35,16 +37,36 @@ export type ModelsResult = z.output<typeof modelsResult>;
 /** The configured models and aliases, whether each model's CLI is installed, and the default. */
 export const modelsOperation = defineOperation({
   name: 'models',
-  input: z.object({}),
+  input: z.object({
+    probe: z.optional(
+      z
+        .boolean()
+        .check(
+          z.describe(
+            'Also run each backend CLI to see that it starts and is logged in (cached; takes seconds the first time)',
+          ),
+        ),
+    ),
+  }),
   result: modelsResult,
-  run: async (ctx): Promise<ModelsResult> => {
+  run: async (ctx, { probe }): Promise<ModelsResult> => {
     await ctx.prepare();
     const config = ctx.config();
+    const backends = [...new Set(Object.values(config.models).map((model) => model.backend))];
+    // The static check is instant; the probe runs the CLIs, all at once, and is cached.
+    const verdicts = new Map<string, BackendProblem[]>(
+      await Promise.all(
+        backends.map(async (name): Promise<[string, BackendProblem[]]> => [
+          name,
+          probe ? await probeStart(config, name, ctx.env) : checkStart(config, name, ctx.env),
+        ]),
+      ),
+    );
     return {
       configFile: config.file ?? null,
       default: config.default ?? null,
       models: Object.values(config.models).map((model) => {
-        const problem = checkStart(config, model.backend, ctx.env)[0];
+        const problem = verdicts.get(model.backend)?.[0];
         return {
           name: model.name,
           backend: model.backend,

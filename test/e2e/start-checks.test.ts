@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_BIN, SKIP_REASON, agentPath } from '../model-servers/agent-clis.js';
@@ -43,6 +51,72 @@ describe('a broken command line', () => {
   });
 });
 
+/** A stand-in `claude` on PATH: a shell script of our own, run by the start probe. */
+function standIn(script: string): string {
+  const bin = join(sandbox.dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const file = join(bin, 'claude');
+  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  chmodSync(file, 0o755);
+  sandbox.env.PATH = `${bin}:${sandbox.env.PATH ?? ''}`;
+  return file;
+}
+
+const STAND_IN_CONFIG = `default: c\nbackends:\n  c: { command: "env IS_SANDBOX=1 ${CLAUDE}" }\nmodels:\n  c: {}\n`;
+const LOGGED_IN = `echo '{"loggedIn": true, "authMethod": "api_key", "apiProvider": "firstParty"}'`;
+
+describe('a CLI that will not start although it is on PATH', () => {
+  it('exits at once: doctor and the warm-up say so within seconds, and the verdict is cached', async () => {
+    const file = sandbox.writeConfig(STAND_IN_CONFIG);
+    standIn(`echo "claude: cannot load its bundle ($*)" >&2; exit 3`);
+    const started = Date.now();
+    const doctor = await sandbox.cli(['doctor']);
+    const seconds = (Date.now() - started) / 1000;
+    console.info(`doctor with a CLI that exits at once: ${seconds.toFixed(1)} s`);
+    expect(doctor.code, doctor.stdout).toBe(8);
+    expect(doctor.stdout).toContain(
+      'the command exits at once (status 3: claude: cannot load its bundle (-p --dangerously-skip-permissions --version)), so c will not start',
+    );
+    expect(doctor.stdout).toContain(`fix backends.c.command in ${file}`);
+    expect(seconds).toBeLessThan(10);
+    const cache = join(sandbox.home, '.dispatch', 'cache', 'start-probes.json');
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+    // Keyed by a hash: no command line or variable (a key may be among them) in clear.
+    const entries = JSON.parse(readFileSync(cache, 'utf8')).entries as Record<string, unknown>;
+    expect(Object.keys(entries)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    const warmup = await sandbox.cli([]);
+    expect(warmup.stdout).toMatch(/ c +c +will not start: the command exits at once \(status 3/);
+  });
+
+  it('is ready again as soon as the program is fixed (a new mtime misses the cache)', async () => {
+    sandbox.writeConfig(STAND_IN_CONFIG);
+    const program = standIn('exit 3');
+    expect((await sandbox.cli(['doctor'])).stdout).toContain('exits at once (status 3)');
+    writeFileSync(program, `#!/bin/sh\n[ "$1" = auth ] && ${LOGGED_IN}\necho 2.1.0\n`);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(program, later, later);
+    const doctor = await sandbox.cli(['doctor']);
+    expect(doctor.stdout).toMatch(/✓ backend c: will start at \S+\/claude/);
+    expect(doctor.code).toBe(0);
+  });
+
+  it('is not logged in: `claude auth status` says so, and doctor and the warm-up report it', async () => {
+    sandbox.writeConfig(STAND_IN_CONFIG);
+    standIn(
+      `[ "$1" = auth ] && { echo '{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}'; exit 1; }\necho 2.1.0`,
+    );
+    const doctor = await sandbox.cli(['doctor']);
+    expect(doctor.code).toBe(8);
+    expect(doctor.stdout).toContain(
+      'Claude Code is not logged in (`claude auth status` says loggedIn: false), so c will not start',
+    );
+    expect(doctor.stdout).toContain('set ANTHROPIC_API_KEY');
+    expect((await sandbox.cli([])).stdout).toMatch(
+      / c +c +will not start: Claude Code is not logged in/,
+    );
+  });
+});
+
 if (!AGENT_BIN) console.warn(`start-checks: Claude Code case skipped, ${SKIP_REASON}`);
 
 describe.skipIf(!AGENT_BIN || !isRoot)('Claude Code as root', () => {
@@ -77,13 +151,37 @@ describe.skipIf(!AGENT_BIN || !isRoot)('Claude Code as root', () => {
   });
 
   it('is ready with IS_SANDBOX=1, and the check is cached per command line', async () => {
-    const doctor = await sandbox.cli(['doctor'], { env: { IS_SANDBOX: '1' } });
+    const env = { IS_SANDBOX: '1', ANTHROPIC_API_KEY: 'sk-ant-unused' };
+    const doctor = await sandbox.cli(['doctor'], { env });
     expect(doctor.stdout).toMatch(/✓ backend c: will start at \S+\/claude \(models: c\)/);
     expect(doctor.code).toBe(0);
-    const warmup = await sandbox.cli([], { env: { IS_SANDBOX: '1' } });
+    const warmup = await sandbox.cli([], { env });
     expect(warmup.stdout).toMatch(/ c +c +ready \(default\)/);
     const cache = join(sandbox.home, '.dispatch', 'cache', 'start-checks.json');
     expect(existsSync(cache)).toBe(true);
     expect(statSync(cache).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe.skipIf(!AGENT_BIN)('the real Claude Code CLI, not logged in', () => {
+  it('is "will not start" in doctor and the warm-up, and ready with a key', async () => {
+    // A home without a login, and no key in the environment.
+    delete sandbox.env.ANTHROPIC_API_KEY;
+    sandbox.writeConfig(
+      `default: c\nbackends:\n  c: { command: "env IS_SANDBOX=1 ${CLAUDE}" }\nmodels:\n  c: {}\n`,
+    );
+    const started = Date.now();
+    const doctor = await sandbox.cli(['doctor']);
+    console.info(`doctor probing the real claude: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(doctor.code, doctor.stdout).toBe(8);
+    expect(doctor.stdout).toContain('Claude Code is not logged in');
+    const again = Date.now();
+    expect((await sandbox.cli([])).stdout).toMatch(
+      / c +c +will not start: Claude Code is not logged in/,
+    );
+    console.info(`warm-up from the cache: ${((Date.now() - again) / 1000).toFixed(1)} s`);
+    const keyed = await sandbox.cli(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-ant-unused' } });
+    expect(keyed.stdout).toMatch(/✓ backend c: will start at \S+\/claude/);
+    expect(keyed.code).toBe(0);
   });
 });

@@ -74,3 +74,30 @@ export function groupMentioning(pgid: number, text: string): string[] {
   }
   return found;
 }
+
+/**
+ * Processes other than this one that carry a task's marker in their environment (Linux:
+ * /proc/PID/environ): its id and its folder, so a task of the same name elsewhere never counts.
+ */
+export function processesMarkedWith(
+  taskId: string,
+  taskDir: string,
+): { pid: number; args: string }[] {
+  const found: { pid: number; args: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (!environ.includes(`DISPATCH_TASK_ID=${taskId}`)) continue;
+      if (!environ.includes(`DISPATCH_TASK_DIR=${taskDir}`)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // A zombie has ended; its parent has not reaped it yet.
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      found.push({ pid, args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return found;
+}

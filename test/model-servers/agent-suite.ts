@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_BIN, SKIP_REASON } from './agent-clis.js';
 import {
+  cancelWhileAskingLeavesNothing,
   completesTaskWithQuestion,
   reportsFailure,
+  resumesSessionAfterFallback,
   type FailureCase,
   type Setup,
 } from './dispatch-scenarios.js';
@@ -28,6 +30,11 @@ export interface AgentCase {
   failures: readonly (readonly [FailureCase, string, 'failed' | 'running'])[];
   /** How long the cause may take to show. */
   limitSeconds: number;
+  /**
+   * How a task goes on after its worker stopped: in the CLI's own session (the default), or
+   * with a new worker given context.md, for a CLI that cannot resume in this setup.
+   */
+  resumes?: 'session' | 'new-worker';
 }
 
 /**
@@ -56,6 +63,30 @@ export function agentSuite(agent: AgentCase, more?: () => void): void {
           `${agent.name} ${failure}: ${outcome.label} after ${outcome.seconds.toFixed(1)} s (${outcome.state}): ${outcome.evidence}`,
         );
         expect(outcome.kind, outcome.evidence).toBe(kind);
+      },
+    );
+
+    it(
+      'resumes its own session with the answer after the fallback, and for continue',
+      { timeout: 420_000 },
+      async () => {
+        const outcome = await resumesSessionAfterFallback(agent.api, agent.setup);
+        console.info(
+          `${agent.name} continuation: after the answer ${outcome.afterAnswer}, after continue ${outcome.afterContinue}; sessions ${outcome.sessions.join(', ')}`,
+        );
+        expect(outcome).toMatchObject({
+          afterAnswer: agent.resumes ?? 'session',
+          afterContinue: agent.resumes ?? 'session',
+        });
+      },
+    );
+
+    it(
+      'leaves no process of the task after cancel while asking',
+      { timeout: 240_000 },
+      async () => {
+        const { beforeCancel } = await cancelWhileAskingLeavesNothing(agent.api, agent.setup);
+        console.info(`${agent.name} cancel: ${beforeCancel} marked processes before, none after`);
       },
     );
 

@@ -7,7 +7,12 @@ import {
   type ApiAdapter,
   type ApiRequest,
 } from './model-server.js';
-import { nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The Anthropic Messages API as Claude Code uses it (ANTHROPIC_BASE_URL): POST /v1/messages,
@@ -39,9 +44,13 @@ function blockText(content: string | Block[] | undefined): string {
 function conversation(body: { messages?: Message[] }): { prompt: string; results: ToolResult[] } {
   const all = (body.messages ?? []).filter((m) => m.role === 'user').flatMap(blocks);
   const prompt = all.find((b) => b.type === 'text' && b.text?.includes('Plan file:'))?.text ?? '';
-  const results = all
-    .filter((b) => b.type === 'tool_result')
-    .map((b) => ({ output: blockText(b.content) }));
+  // Tool results, and the message that resumed the session, in order.
+  const results = all.flatMap((b): ToolResult[] => {
+    if (b.type === 'tool_result') return [{ output: blockText(b.content) }];
+    if (b.type === 'text' && isSessionMessage(b.text ?? ''))
+      return [{ output: b.text ?? '', message: true }];
+    return [];
+  });
   return { prompt, results };
 }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { groupMentioning } from '../helpers/processes.js';
+import { groupMentioning, processesMarkedWith } from '../helpers/processes.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { agentPath, configFor, type CliSetup } from './agent-clis.js';
 import {
@@ -36,6 +36,8 @@ interface Prepared {
   sandbox: Sandbox;
   /** The CLI's own files, outside the sandbox's project. */
   cliDir: string;
+  /** What the setup wrote and returned (call a setup once: it writes files). */
+  setup: CliSetup;
   cleanup(): void;
 }
 
@@ -47,6 +49,7 @@ function prepare(setupFor: Setup, baseUrl: string): Prepared {
   return {
     sandbox,
     cliDir,
+    setup,
     cleanup() {
       sandbox.cleanup();
       rmSync(cliDir, { recursive: true, force: true });
@@ -151,7 +154,7 @@ export async function answersAfterToolLimit(
   const runs = () => (sandbox.read('greeting', 'worker.log').match(/dispatch ask '/g) ?? []).length;
   try {
     sandbox.writeConfig(
-      `${configFor(setupFor(server.url, prepared.cliDir))}ask_slice_seconds: ${options.sliceSeconds}\nfallback_minutes: 5\n`,
+      `${configFor(prepared.setup)}ask_slice_seconds: ${options.sliceSeconds}\nfallback_minutes: 5\n`,
     );
     await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
     const task = sandbox.taskDir('greeting');
@@ -180,6 +183,201 @@ export async function answersAfterToolLimit(
     ]);
     return { log: sandbox.read('greeting', 'worker.log'), asks: runs() };
   } finally {
+    prepared.cleanup();
+    await server.close();
+  }
+}
+
+type TaskEvent = { type: string; [key: string]: unknown };
+
+/** Waits for an event of the task's history, showing the history and the log if none comes. */
+function waitForEvent(
+  sandbox: Sandbox,
+  id: string,
+  test: (event: TaskEvent) => boolean,
+  what: string,
+): Promise<TaskEvent> {
+  return waitForCondition(
+    sandbox.taskDir(id),
+    () => sandbox.events(id).find(test),
+    STEP_TIMEOUT_S * 1000,
+    () => `waiting for ${what}:\n${describeTask(sandbox, id, sandbox.read(id, 'events.jsonl'))}`,
+  );
+}
+
+const exitOf = (attempt: number) => (event: TaskEvent) =>
+  event.type === 'exited' && event.attempt === attempt;
+
+/** The first model request whose body holds `marker`, as text, to read what it carries. */
+function requestWith(server: ModelServer, marker: string): string | undefined {
+  return server.requests
+    .map((request) => JSON.stringify(request.body))
+    .find((body) => body.includes(marker));
+}
+
+/** The latest session the CLI named in the task's history. */
+function latestSessionId(sandbox: Sandbox, id: string): string | undefined {
+  const sessions = sandbox.events(id).filter((event) => event.type === 'session');
+  const last = sessions.at(-1)?.session;
+  return typeof last === 'string' ? last : undefined;
+}
+
+export interface SessionOutcome {
+  /** How each continuation went on (status `continuation.how`): 'session' or 'new-worker'. */
+  afterAnswer: string;
+  afterContinue: string;
+  /** The session ids the CLI named, in order. */
+  sessions: string[];
+}
+
+/**
+ * The worker asks, nobody answers within `fallback_minutes` (a few seconds here, in slices of
+ * one), and it follows the fallback and exits. The answer then continues the task in the CLI's
+ * own session: the model request that carries the answer carries the earlier conversation too
+ * (the first prompt, the tool calls and their output). The finished task is then continued with
+ * `dispatch continue`, again in that session. A CLI that could not resume shows it in the
+ * history and the status: `new-worker`, with the plan and context.md in the new prompt.
+ */
+export async function resumesSessionAfterFallback(
+  api: ApiAdapter,
+  setupFor: Setup,
+): Promise<SessionOutcome> {
+  const server = await startModelServer(api);
+  const prepared = prepare(setupFor, server.url);
+  const sandbox = prepared.sandbox;
+  try {
+    sandbox.writeConfig(
+      `${configFor(prepared.setup)}ask_slice_seconds: 1\nfallback_minutes: 0.05\n`,
+    );
+    await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
+    const id = 'greeting';
+    const task = sandbox.taskDir(id);
+    await waitForEvent(sandbox, id, exitOf(1), 'the worker to follow the fallback and exit');
+    expect((await sandbox.status(id)).state, describeTask(sandbox, id, '')).toBe('blocked');
+    expect(readdirSync(join(task, 'ipc')).sort()).toEqual(['001.question']);
+    expect(sandbox.read(id, 'context.md')).toContain(QUESTION);
+    expect(sandbox.read(id, 'plan.md')).toContain('- [?] Ask which greeting to use');
+    const firstSession = latestSessionId(sandbox, id);
+    expect(firstSession, describeTask(sandbox, id, sandbox.read(id, 'events.jsonl'))).toBeDefined();
+
+    const answered = await sandbox.cli(['answer', id, 'Hello from the test']);
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stdout).toContain('the earlier worker had stopped');
+    await waitForEvent(sandbox, id, exitOf(2), 'the worker that got the answer');
+    const afterAnswer = await sandbox.status(id);
+    expect(afterAnswer.state, describeTask(sandbox, id, JSON.stringify(afterAnswer))).toBe('done');
+    expect(readFileSync(join(task, 'output.md'), 'utf8')).toBe(
+      'Greeting chosen by the user: Hello from the test\n',
+    );
+    const answerHow = (afterAnswer.continuation as { how?: string } | undefined)?.how ?? '';
+    const resumed = sandbox.events(id).find((event) => event.type === 'resumed');
+    if (answerHow === 'session') {
+      expect(resumed).toMatchObject({ attempt: 2, reason: 'answer', session: firstSession });
+      // The model got the answer in the session that asked: with everything said before it.
+      const request = requestWith(server, 'you stopped waiting for an answer');
+      expect(request, 'no model request carried the answer message').toBeDefined();
+      expect(request).toContain('How to work:');
+      expect(request).toContain('ls -a');
+      expect(request).toContain('no answer to question 001 within');
+      expect(request).toContain('Hello from the test');
+      expect((await sandbox.cli(['status', id])).stdout).toContain(
+        `resumed session ${firstSession}`,
+      );
+    } else {
+      // No session to resume: a new worker with the plan and context.md, and the status says so.
+      expect(answerHow).toBe('new-worker');
+      expect(sandbox.read(id, 'prompt-2.md')).toContain(QUESTION);
+      expect((await sandbox.cli(['status', id])).stdout).toContain('new worker with context');
+    }
+
+    const continued = await sandbox.cli([
+      'continue',
+      id,
+      'Add a closing line',
+      '--item',
+      'Close the summary',
+      '--json',
+    ]);
+    expect(continued.code, continued.stderr).toBe(0);
+    await waitForEvent(sandbox, id, exitOf(3), 'the continued worker');
+    const afterContinue = await sandbox.status(id);
+    expect(afterContinue.state, describeTask(sandbox, id, JSON.stringify(afterContinue))).toBe(
+      'done',
+    );
+    expect(readFileSync(join(task, 'output.md'), 'utf8')).toContain(
+      'Continued: Add a closing line',
+    );
+    expect(sandbox.read(id, 'plan.md')).toMatch(/- \[x\] Close the summary/);
+    const continueHow = (afterContinue.continuation as { how?: string } | undefined)?.how ?? '';
+    if (continueHow === 'session') {
+      expect(JSON.parse(continued.stdout)).toMatchObject({ attempt: 3 });
+      const request = requestWith(server, 'the user continues this task with new instructions');
+      expect(request, 'no model request carried the new instructions').toBeDefined();
+      expect(request).toContain('How to work:');
+      expect(request).toContain('ls -a');
+      // Resumed after an answer that was itself a resumed session: all of it is there.
+      if (answerHow === 'session') expect(request).toContain('you stopped waiting for an answer');
+    } else {
+      expect(continueHow).toBe('new-worker');
+    }
+    const sessions = sandbox
+      .events(id)
+      .filter((event) => event.type === 'session')
+      .map((event) => String(event.session));
+    return { afterAnswer: answerHow, afterContinue: continueHow, sessions };
+  } finally {
+    prepared.cleanup();
+    await server.close();
+  }
+}
+
+/**
+ * `dispatch cancel` while the worker waits in `dispatch ask`: nothing the task started stays,
+ * whatever process group or session the CLI put its shell commands in. Found by the task's
+ * marker (DISPATCH_TASK_ID in the environment), as the program itself finds them.
+ */
+export async function cancelWhileAskingLeavesNothing(
+  api: ApiAdapter,
+  setupFor: Setup,
+): Promise<{ beforeCancel: number }> {
+  const server = await startModelServer(api);
+  const prepared = prepare(setupFor, server.url);
+  const sandbox = prepared.sandbox;
+  const id = 'greeting';
+  const task = sandbox.taskDir(id);
+  try {
+    await sandbox.run(['--title', 'Greeting', ...ITEMS.flatMap((item) => ['--item', item])]);
+    // Waiting: the question is asked and a `dispatch ask` holds its lease.
+    await waitForCondition(
+      task,
+      () => (existsSync(join(task, 'asking', '001.waiting')) ? true : undefined),
+      STEP_TIMEOUT_S * 1000,
+      () => describeTask(sandbox, id, ''),
+    );
+    const marked = processesMarkedWith(id, task);
+    expect(
+      marked.some((p) => /dispatch ask /.test(p.args)),
+      JSON.stringify(marked),
+    ).toBe(true);
+    const cancelled = await sandbox.cli(['cancel', id, '--reason', 'not needed']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    await waitForCondition(
+      task,
+      () => (processesMarkedWith(id, task).length === 0 ? true : undefined),
+      20_000,
+      () => `still running:\n${JSON.stringify(processesMarkedWith(id, task), null, 2)}`,
+    );
+    expect((await sandbox.status(id)).state).toBe('cancelled');
+    return { beforeCancel: marked.length };
+  } finally {
+    // Only what this task started, found by its marker.
+    for (const { pid } of processesMarkedWith(id, task)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
     prepared.cleanup();
     await server.close();
   }

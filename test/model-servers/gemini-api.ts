@@ -6,7 +6,12 @@ import {
   type ApiAdapter,
   type ApiRequest,
 } from './model-server.js';
-import { nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The Gemini API as Gemini CLI uses it (GOOGLE_GEMINI_BASE_URL with GEMINI_API_KEY):
@@ -26,9 +31,11 @@ interface Content {
 function conversation(contents: Content[]): { prompt: string; results: ToolResult[] } {
   const parts = contents.filter((c) => c.role === 'user').flatMap((c) => c.parts ?? []);
   const prompt = parts.find((p) => p.text?.includes('Plan file:'))?.text ?? '';
-  const results = parts
-    .filter((p) => p.functionResponse)
-    .map((p) => ({ output: JSON.stringify(p.functionResponse?.response ?? '') }));
+  // Tool results, and the message that resumed the session, in order.
+  const results = parts.flatMap((p): ToolResult[] => {
+    if (p.functionResponse) return [{ output: JSON.stringify(p.functionResponse.response ?? '') }];
+    return p.text && isSessionMessage(p.text) ? [{ output: p.text, message: true }] : [];
+  });
   return { prompt, results };
 }
 

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { REPLY_USAGE, nextId, sendSse, type ApiAdapter, type ApiRequest } from './model-server.js';
 import { openaiErrorBody } from './openai-errors.js';
-import { nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The OpenAI Chat Completions API as opencode's OpenAI-compatible provider uses it:
@@ -26,9 +31,12 @@ function conversation(messages: ChatMessage[]): { prompt: string; results: ToolR
       .filter((m) => m.role === 'user')
       .map((m) => messageText(m.content))
       .find((text) => text.includes('Plan file:')) ?? '';
-  const results = messages
-    .filter((m) => m.role === 'tool')
-    .map((m) => ({ output: messageText(m.content) }));
+  // Tool results, and the message that resumed the session, in order.
+  const results = messages.flatMap((m): ToolResult[] => {
+    if (m.role === 'tool') return [{ output: messageText(m.content) }];
+    const text = m.role === 'user' ? messageText(m.content) : '';
+    return isSessionMessage(text) ? [{ output: text, message: true }] : [];
+  });
   return { prompt, results };
 }
 

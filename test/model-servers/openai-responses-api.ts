@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { REPLY_USAGE, nextId, sendSse, type ApiAdapter, type ApiRequest } from './model-server.js';
 import { openaiErrorBody } from './openai-errors.js';
-import { nextAction, type ScriptAction, type ToolResult } from './worker-script.js';
+import {
+  isSessionMessage,
+  nextAction,
+  type ScriptAction,
+  type ToolResult,
+} from './worker-script.js';
 
 /**
  * The OpenAI Responses API as Codex uses it (a `model_providers` entry with `base_url` and
@@ -27,9 +32,12 @@ function conversation(input: InputItem[]): { prompt: string; results: ToolResult
       .filter((item) => item.role === 'user')
       .map((item) => itemText(item.content))
       .find((text) => text.includes('Plan file:')) ?? '';
-  const results = input
-    .filter((item) => item.type === 'function_call_output')
-    .map((item) => ({ output: itemText(item.output) }));
+  // Tool results, and the message that resumed the session, in order.
+  const results = input.flatMap((item): ToolResult[] => {
+    if (item.type === 'function_call_output') return [{ output: itemText(item.output) }];
+    const text = item.role === 'user' ? itemText(item.content) : '';
+    return isSessionMessage(text) ? [{ output: text, message: true }] : [];
+  });
   return { prompt, results };
 }
 

@@ -8,7 +8,7 @@ import { paint } from '../../ui/shared/style.js';
 
 /** `dispatch` alone: is everything ready, and does anything need the user? */
 export async function warmup(ctx: CliContext, version: string): Promise<void> {
-  const models = await perform(modelsOperation, ctx.ops, {});
+  const models = await perform(modelsOperation, ctx.ops, { probe: true });
   const lines = [`${paint('agent-dispatch', 'bold')} ${version}`];
   lines.push(
     models.configFile

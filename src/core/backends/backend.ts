@@ -145,6 +145,16 @@ export interface CommandFacts {
   isRoot: boolean;
 }
 
+/**
+ * How a CLI says, without a request to its service, whether it has credentials: a subcommand of
+ * its own and how to read its answer.
+ */
+export interface LoginCheck {
+  args: readonly string[];
+  /** The problem when the answer says it is not logged in; undefined when it is, or unclear. */
+  judge(stdout: string, code: number | null): BackendProblem | undefined;
+}
+
 /** How a CLI lists the models it offers: the arguments, and the ids in what it prints. */
 export interface ModelListing {
   args: readonly string[];
@@ -204,6 +214,8 @@ export interface Backend {
    * without running it; `where` names the config key to fix. Absent when only PATH matters.
    */
   refusesToStart?(command: ParsedCommand, facts: StartFacts, where: string): BackendProblem[];
+  /** How to ask the installed CLI whether it is logged in (the start probe); absent when it cannot say. */
+  loginCheck?: LoginCheck;
   /** Problems with a configured command that the CLI would reject or that would stall it. */
   checkCommand(command: ParsedCommand, facts: CommandFacts): BackendProblem[];
 }

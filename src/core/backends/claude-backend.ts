@@ -111,6 +111,25 @@ export const claudeBackend: Backend = {
     lost: /No conversation found with session ID/i,
   },
   isolation: claudeIsolation,
+  // `claude auth status` answers with JSON, offline, taking ANTHROPIC_API_KEY, an apiKeyHelper
+  // and a /login into account. Bedrock, Vertex and other providers are not judged here.
+  loginCheck: {
+    args: ['auth', 'status'],
+    judge: (stdout) => {
+      let status: { loggedIn?: unknown; apiProvider?: unknown };
+      try {
+        status = JSON.parse(stdout) as typeof status;
+      } catch {
+        return undefined;
+      }
+      if (status.loggedIn !== false) return undefined;
+      if (status.apiProvider !== undefined && status.apiProvider !== 'firstParty') return undefined;
+      return {
+        message: 'Claude Code is not logged in (`claude auth status` says loggedIn: false)',
+        fix: 'Run `claude` once and log in, or set ANTHROPIC_API_KEY for dispatch (or in the backend command).',
+      };
+    },
+  },
   classifyFailure: (log) => classifyWith([...CLAUDE_FAILURES, ...COMMON_FAILURES], log),
   events: claudeEvents,
   // total_cost_usd comes with the final `result` event only; tokens come with each message.

@@ -45,3 +45,32 @@ export function startProblems(
   const env = { ...facts.env, ...parsed.assignments };
   return backend.refusesToStart?.(parsed, { ...facts, env }, where) ?? [];
 }
+
+/** The arguments the start probe adds to a configured command: every known CLI answers them and exits. */
+export const START_PROBE_ARGS: readonly string[] = ['--version'];
+
+/** What running the configured command with START_PROBE_ARGS gave. */
+export interface ProbeRun {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * A configured command that exits with an error when only asked for its version (a broken
+ * wrapper, a bad `env` prefix, a CLI that cannot load) exits at once for a worker too.
+ */
+export function exitsAtOnce(
+  configured: BackendConfig,
+  configFile: string | undefined,
+  run: ProbeRun,
+): BackendProblem | undefined {
+  if (run.code === 0 || run.code === null) return undefined;
+  const said = run.output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '');
+  return {
+    message: `the command exits at once (status ${run.code}${said ? `: ${said.slice(0, 200)}` : ''})`,
+    fix: `Run \`${configured.command} ${START_PROBE_ARGS.join(' ')}\` in a shell to see why, and fix backends.${configured.name}.command in ${configFile ?? 'the config'}.`,
+  };
+}

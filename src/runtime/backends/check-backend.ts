@@ -4,7 +4,8 @@ import { commandProblems, notInstalled } from '../../core/backends/command-probl
 import { parseCommand } from '../../core/backends/parse-command.js';
 import type { BackendConfig } from '../../core/config/config-types.js';
 import { cliFacts } from './cli-facts.js';
-import { findOnPath } from './find-on-path.js';
+import { locateProgram } from './start-check.js';
+import { probeBackend } from './start-probe.js';
 
 export interface BackendCheck {
   /** No problems found. */
@@ -17,31 +18,34 @@ export interface BackendCheck {
 }
 
 /**
- * Checks one configured backend against the CLI installed here: is its program on PATH, what
- * version is it (`--version`, cached per binary), does its help list every option the command
- * uses (so a flag the installed version rejects, such as --full-auto on current Codex, is named
- * before a worker dies of it), and the backend's own rules (Claude Code as root without
- * IS_SANDBOX=1, Codex without --skip-git-repo-check, Gemini without --yolo or --skip-trust,
- * opencode without --auto). For `dispatch doctor`, `dispatch init` and failure reports. The
- * judging is the core's (`commandProblems`); this only finds and asks the program.
+ * Checks one configured backend against the CLI installed here, for `dispatch init`: the start
+ * probe doctor and the warm-up run (probeBackend: the program found as a worker finds it, what
+ * the CLI refuses to run under, a CLI that is not logged in; the default command init writes is
+ * not run, its CLI's `--version` is asked below),
+ * and what the installed CLI says about itself: its version (`--version`, cached per binary),
+ * whether its help lists every option the command uses (so a flag the installed version rejects,
+ * such as --full-auto on current Codex, is named before a worker dies of it), and the backend's
+ * own rules (Codex without --skip-git-repo-check, Gemini without --yolo or --skip-trust, opencode
+ * without --auto). The judging is the core's (`startProblems`, `commandProblems`); this only
+ * finds and asks the program.
  */
-export function checkBackend(
+export async function checkBackend(
   backend: BackendConfig,
   env: NodeJS.ProcessEnv = process.env,
-): BackendCheck {
+): Promise<BackendCheck> {
   const impl = backendFor(backend.type);
   if (impl.builtIn) return { ok: true, version: undefined, path: undefined, problems: [] };
   const parsed = parseCommand(backend.command);
-  const program = parsed.program;
-  const path = program && !program.includes('$') ? findOnPath(program, env) : undefined;
-  if (!path) {
+  const location = locateProgram(backend.command, env);
+  if (location.state !== 'found') {
     return {
       ok: false,
       version: undefined,
       path: undefined,
-      problems: [notInstalled(impl, backend, program)],
+      problems: [notInstalled(impl, backend, parsed.program)],
     };
   }
+  const path = location.path;
   const facts = cliFacts(path, impl.helpArgs, env);
   const problems = commandProblems(impl, backend, parsed, path, {
     version: facts.version,
@@ -49,5 +53,8 @@ export function checkBackend(
     env,
     isRoot: process.getuid?.() === 0,
   });
+  // The same rule may show in both (Claude Code as root): said once, with the command's advice.
+  for (const problem of await probeBackend(backend, undefined, env, { runCommand: false }))
+    if (!problems.some((known) => known.message === problem.message)) problems.push(problem);
   return { ok: problems.length === 0, version: facts.version, path, problems };
 }

@@ -1,7 +1,8 @@
 import { backendFor } from '../../core/backends/backend-registry.js';
 import type { Config } from '../../core/config/config-types.js';
 import { isDispatchError, locatedMessage } from '../../core/errors.js';
-import { checkStart, locateProgram } from '../backends/start-check.js';
+import { locateProgram } from '../backends/start-check.js';
+import { probeStart } from '../backends/start-probe.js';
 import { loadConfig } from '../config-file.js';
 import { configPath } from '../paths.js';
 import { ok, type Finding } from './health-check.js';
@@ -35,20 +36,31 @@ export function checkConfig(env: NodeJS.ProcessEnv): {
 }
 
 /**
- * Each configured backend that models use must start: its program on PATH, and nothing the CLI
- * refuses to run under (e.g. Claude Code as root without IS_SANDBOX=1).
+ * Each configured backend that models use must start: its program on PATH, nothing the CLI
+ * refuses to run under (e.g. Claude Code as root without IS_SANDBOX=1), a command that does not
+ * exit at once, and a CLI that is logged in (probeStart; all backends probed together, cached).
  */
-export function checkBackendsStart(config: Config, env: NodeJS.ProcessEnv): Finding[] {
+export async function checkBackendsStart(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): Promise<Finding[]> {
+  const used = Object.values(config.backends)
+    .filter((backend) => !backendFor(backend.type).builtIn)
+    .map((backend) => ({
+      backend,
+      models: Object.values(config.models)
+        .filter((m) => m.backend === backend.name)
+        .map((m) => m.name),
+    }))
+    .filter(({ models }) => models.length > 0);
+  const verdicts = await Promise.all(
+    used.map(({ backend }) => probeStart(config, backend.name, env)),
+  );
   const findings: Finding[] = [];
-  for (const backend of Object.values(config.backends)) {
-    if (backendFor(backend.type).builtIn) continue;
-    const models = Object.values(config.models)
-      .filter((m) => m.backend === backend.name)
-      .map((m) => m.name);
-    if (!models.length) continue;
-    const problems = checkStart(config, backend.name, env);
-    const location = locateProgram(backend.command, env);
+  used.forEach(({ backend, models }, index) => {
+    const problems = verdicts[index] ?? [];
     if (!problems.length) {
+      const location = locateProgram(backend.command, env);
       const where = location.state === 'found' ? ` at ${location.path}` : '';
       findings.push(
         ok(`backend ${backend.name}`, `will start${where} (models: ${models.join(', ')})`),
@@ -61,6 +73,6 @@ export function checkBackendsStart(config: Config, env: NodeJS.ProcessEnv): Find
         message: `${problem.message}, so ${models.join(', ')} will not start`,
         fix: problem.fix,
       });
-  }
+  });
   return findings;
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { backendFor } from '../../../src/core/backends/backend-registry.js';
 import { parseCommand } from '../../../src/core/backends/parse-command.js';
-import { startProblems, type StartFacts } from '../../../src/core/backends/start-check.js';
+import {
+  exitsAtOnce,
+  startProblems,
+  type StartFacts,
+} from '../../../src/core/backends/start-check.js';
 import type { BackendConfig } from '../../../src/core/config/config-types.js';
 
 const FILE = '/home/me/.dispatch/config.yaml';
@@ -69,5 +73,36 @@ describe('start checks', () => {
       expect(check('claude', skip, { isRoot: false })).toEqual([]);
       expect(check('claude', 'claude -p', { isRoot: true })).toEqual([]);
     });
+  });
+});
+
+describe('the start probe, judged', () => {
+  const configured: BackendConfig = { name: 'main', type: 'claude', command: 'claude -p' };
+
+  it('reads a non-zero status for the version as "exits at once", with its first line', () => {
+    expect(exitsAtOnce(configured, FILE, { code: 0, output: '2.1.330 (Claude Code)\n' })).toBe(
+      undefined,
+    );
+    // Killed (no status): the probe gives no verdict rather than a wrong one.
+    expect(exitsAtOnce(configured, FILE, { code: null, output: '' })).toBe(undefined);
+    expect(
+      exitsAtOnce(configured, FILE, { code: 127, output: '\nenv: ‘claudee’: No such file\n' }),
+    ).toEqual({
+      message: 'the command exits at once (status 127: env: ‘claudee’: No such file)',
+      fix: `Run \`claude -p --version\` in a shell to see why, and fix backends.main.command in ${FILE}.`,
+    });
+  });
+
+  it("reads `claude auth status`: not logged in only when it says so for Anthropic's own API", () => {
+    const judge = (stdout: string) => backendFor('claude').loginCheck?.judge(stdout, 1)?.message;
+    expect(judge('{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}')).toBe(
+      'Claude Code is not logged in (`claude auth status` says loggedIn: false)',
+    );
+    expect(judge('{"loggedIn": true, "authMethod": "api_key", "apiProvider": "firstParty"}')).toBe(
+      undefined,
+    );
+    // Bedrock, Vertex and the like have credentials of their own; an old CLI prints no JSON.
+    expect(judge('{"loggedIn": false, "apiProvider": "bedrock"}')).toBe(undefined);
+    expect(judge('Usage: claude [options]')).toBe(undefined);
   });
 });
