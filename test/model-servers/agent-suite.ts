@@ -60,7 +60,7 @@ export function agentSuite(agent: AgentCase, more?: () => void): void {
           limitSeconds: agent.limitSeconds,
         });
         console.info(
-          `${agent.name} ${failure}: ${outcome.label} after ${outcome.seconds.toFixed(1)} s (${outcome.state}): ${outcome.evidence}`,
+          `${agent.name} ${failure}: ${outcome.label} after ${outcome.seconds.toFixed(1)} s${outcome.afterFirstRequest === undefined ? '' : `, ${outcome.afterFirstRequest.toFixed(1)} s after the first failed request`} (${outcome.state}): ${outcome.evidence}`,
         );
         expect(outcome.kind, outcome.evidence).toBe(kind);
       },

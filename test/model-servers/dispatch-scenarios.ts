@@ -392,6 +392,11 @@ export interface FailureOutcome {
   evidence: string;
   /** Seconds from `dispatch run` until `dispatch status` named the cause. */
   seconds: number;
+  /**
+   * Seconds from the CLI's first request, which failed, until `dispatch status` named the cause
+   * (the CLI's own start-up left out); undefined for an unreachable service.
+   */
+  afterFirstRequest: number | undefined;
   /** The state when it did: failed, or running for a CLI that keeps retrying. */
   state: string;
 }
@@ -421,9 +426,13 @@ export async function reportsFailure(
     ]);
     let status: Record<string, unknown> = {};
     let seconds: number | undefined;
+    let namedAt: number | undefined;
     while (Date.now() - started < expected.limitSeconds * 1000) {
       status = await sandbox.status(run.id);
-      if (status.cause && seconds === undefined) seconds = (Date.now() - started) / 1000;
+      if (status.cause && seconds === undefined) {
+        namedAt = Date.now();
+        seconds = (namedAt - started) / 1000;
+      }
       if (status.cause && status.state === expected.state) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -438,6 +447,10 @@ export async function reportsFailure(
       label: cause?.label ?? '',
       evidence: cause?.evidence ?? '',
       seconds: seconds ?? Number.NaN,
+      afterFirstRequest:
+        server?.requests[0] && namedAt !== undefined
+          ? (namedAt - server.requests[0].receivedAt) / 1000
+          : undefined,
       state: String(status.state),
     };
     if (status.state !== 'failed') {

@@ -10,6 +10,8 @@ export interface ApiRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** When it arrived (Date.now()). */
+  receivedAt: number;
 }
 
 /** One model API (Anthropic Messages, OpenAI Responses or Chat, Gemini): its wire format only. */
@@ -65,6 +67,7 @@ export async function startModelServer(
         path: req.url ?? '/',
         headers: req.headers,
         body,
+        receivedAt: Date.now(),
       };
       state.requests.push(request);
       if (state.requests.length > maxRequests) return sendJson(res, 503, adapter.errorBody(503));
