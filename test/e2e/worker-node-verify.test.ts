@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeFleet } from '../helpers/node-fleet.js';
 import { waitForCondition } from '../helpers/wait-for.js';
@@ -20,13 +22,19 @@ const BACKENDS = [
   '  plain: { backend: scripted }',
   '  metered: { backend: simjson }',
 ];
-/** The nodes' alias `checked` carries the verify command: only the nodes' config gives it. */
-const NODE_CONFIG = [
-  'default: plain',
-  ...BACKENDS,
-  'aliases:',
-  `  checked: { model: plain, verify: ${JSON.stringify(CHECK_ANSWER)} }`,
-].join('\n');
+/**
+ * The nodes' aliases carry the verify commands: only the nodes' config gives them. `gated` checks
+ * until the test opens its gate, so the task is seen verifying.
+ */
+const nodeConfig = (gate: string) =>
+  [
+    'default: plain',
+    ...BACKENDS,
+    'aliases:',
+    `  checked: { model: plain, verify: ${JSON.stringify(CHECK_ANSWER)} }`,
+    `  gated: { model: plain, verify: ${JSON.stringify(`until [ -e '${gate}' ]; do sleep 0.1; done; echo gate open`)} }`,
+  ].join('\n');
+let gate = '';
 
 const fleet = new NodeFleet();
 
@@ -40,10 +48,12 @@ beforeAll(async () => {
       'aliases:',
       // Here the alias has no verify command; here a verify command would never run anyway.
       '  checked: { model: plain }',
+      '  gated: { model: plain }',
     ].join('\n'),
   );
-  fleet.startNode(1, NODE_CONFIG);
-  fleet.startNode(2, NODE_CONFIG);
+  gate = join(fleet.user.dir, 'gate');
+  fleet.startNode(1, nodeConfig(gate));
+  fleet.startNode(2, nodeConfig(gate));
   await fleet.waitForNodes(2);
 }, 60_000);
 
@@ -86,6 +96,30 @@ describe('verify on a worker node', () => {
     // The job carried the number, not the command.
     const jobs = await fleet.upMessages(run.id);
     expect(jobs.some((m) => m.type === 'verify-spec' && m.iterate === 1)).toBe(true);
+  });
+
+  it('is verifying here while the node runs its check', async () => {
+    const run = await fleet.user.run(['--model', 'gated', '--item', 'Survey the project']);
+    const verifying = await waitForCondition(
+      fleet.user.taskDir(run.id),
+      () => {
+        const events = fleet.user.events(run.id);
+        return events.some((e) => e.type === 'verify-started') ? true : undefined;
+      },
+      60_000,
+      () => fleet.user.read(run.id, 'events.jsonl'),
+    );
+    expect(verifying).toBe(true);
+    const status = await fleet.user.status(run.id);
+    expect(status).toMatchObject({ state: 'verifying', verify: { step: 'running' } });
+    expect(String(status.reason)).toMatch(/^verify running: until/);
+    writeFileSync(gate, '');
+    const waited = await waitFor(run.id);
+    expect(waited.code, waited.out).toBe(0);
+    expect(await fleet.user.status(run.id)).toMatchObject({ outcome: 'done-verified' });
+    expect(fleet.user.read(run.id, 'verify.log')).toContain('gate open');
+    const text = (await fleet.user.cli(['status', run.id])).stdout;
+    expect(text).toContain('done-verified');
   });
 
   it('ends verify-failed when the rounds are used up, and wait exits 11', async () => {
