@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeFleet } from '../helpers/node-fleet.js';
+import { NodeFleet, until } from '../helpers/node-fleet.js';
 import { waitForCondition } from '../helpers/wait-for.js';
 
 /**
@@ -38,19 +38,20 @@ let gate = '';
 
 const fleet = new NodeFleet();
 
+const userConfig = () =>
+  [
+    'default: plain',
+    `queue: ${fleet.redis.url}`,
+    ...BACKENDS,
+    'aliases:',
+    // Here the aliases have no verify command; here a verify command would never run anyway.
+    '  checked: { model: plain }',
+    '  gated: { model: plain }',
+  ].join('\n');
+
 beforeAll(async () => {
   await fleet.start();
-  fleet.user.writeConfig(
-    [
-      'default: plain',
-      `queue: ${fleet.redis.url}`,
-      ...BACKENDS,
-      'aliases:',
-      // Here the alias has no verify command; here a verify command would never run anyway.
-      '  checked: { model: plain }',
-      '  gated: { model: plain }',
-    ].join('\n'),
-  );
+  fleet.user.writeConfig(userConfig());
   gate = join(fleet.user.dir, 'gate');
   fleet.startNode(1, nodeConfig(gate));
   fleet.startNode(2, nodeConfig(gate));
@@ -176,5 +177,36 @@ describe('budgets on a worker node', () => {
       10_000,
       () => fleet.user.read(run.id, 'events.jsonl'),
     );
+  });
+
+  it("counts a node task's usage toward this project's daily budget, which stops it", async () => {
+    const config = readFileSync(fleet.user.writeConfig(userConfig()), 'utf8');
+    fleet.user.writeConfig(`${config}\ndaily_budget:\n  tokens: 500\n`);
+    try {
+      const run = await fleet.user.run([
+        '--model',
+        'metered',
+        ...[1, 2, 3].flatMap((n) => ['--item', 'usage: 300 tokens', '--item', `Step ${n}`]),
+        '--item',
+        'hang',
+      ]);
+      const waited = await waitFor(run.id);
+      expect(waited.code, waited.out).toBe(3);
+      const status = await fleet.user.status(run.id);
+      expect(status.state).toBe('failed');
+      expect(String(status.reason)).toMatch(/daily budget exceeded: \d[\d,]* tokens of 500 max/);
+      // The relay was stopped and passed the cancel on: the worker on the node ended too.
+      const exit = await until(
+        async () => (await fleet.upMessages(run.id)).find((m) => m.type === 'exit'),
+        30_000,
+        'the exit on the node',
+      );
+      expect(exit.state).toBe('cancelled');
+      const refused = await fleet.user.cli(['run', '--no-queue', '--item', 'Survey']);
+      expect(refused.code, refused.stderr).toBe(6);
+      expect(refused.stderr).toContain('daily_budget');
+    } finally {
+      fleet.user.writeConfig(config);
+    }
   });
 });
