@@ -168,7 +168,11 @@ describe('budgets on a worker node', () => {
       state: 'failed',
       reason: 'budget exceeded: 1,200 tokens of 1,000 max',
       usage: { inputTokens: 900, outputTokens: 300 },
+      budget: { maxTokens: 1000 },
     });
+    expect((await fleet.user.cli(['status', run.id])).stdout).toContain(
+      '900 tokens in, 300 out, cost unknown (budget: 1,000 tokens)',
+    );
     const stop = fleet.user.events(run.id).find((e) => e.type === 'budget-exceeded');
     expect(stop).toMatchObject({ scope: 'task', unit: 'tokens', max: 1000, attempt: 1 });
     await waitForCondition(
