@@ -3,6 +3,8 @@ import { isFailed, isLive } from '../core/status/state-groups.js';
 import type { TaskStatus } from '../core/status/task-status.js';
 import { overviewOrder } from '../core/status/overview-order.js';
 import { summarizeUsage } from '../core/task/task-usage.js';
+import type { TaskBudget } from '../core/budget/budget.js';
+import type { TaskMeta } from '../core/task/task-meta.js';
 import { readRunningUsage } from '../runtime/budget/running-usage.js';
 import { queueReport, type QueueReport } from '../runtime/scheduler/queue-report.js';
 import { readEvents, readMeta } from '../runtime/store/read-snapshot.js';
@@ -102,10 +104,15 @@ export function describeTask(ctx: OperationContext, status: TaskStatus): TaskDet
     planFile: files.plan,
     cause: cause ?? null,
     usage: summarizeUsage(readEvents(files), readRunningUsage(files.usage)) ?? null,
-    budget: readMeta(files)?.budget ?? null,
+    // A node task's budget is enforced on its node; it is shown here all the same.
+    budget: budgetOf(readMeta(files)),
     logTail: diagnosis?.logTail ?? null,
     alternatives: diagnosis?.alternatives ?? null,
   };
+}
+
+function budgetOf(meta: TaskMeta | undefined): TaskBudget | null {
+  return meta?.budget ?? meta?.queue?.budget ?? null;
 }
 
 export const statusInput = z.object({ id: taskId });

@@ -10,7 +10,12 @@ import { backendOfTask } from '../backends/backend-registry.js';
 import { classifyRetrying, retryingText } from '../backends/retrying.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
 import { TERMINAL_STATES } from './state-groups.js';
-import { verifyFailureText, verifyView, type VerifyView } from '../verify/verify-status.js';
+import {
+  nodeVerifySpec,
+  verifyFailureText,
+  verifyView,
+  type VerifyView,
+} from '../verify/verify-status.js';
 import type {
   ExitInfo,
   PendingQuestion,
@@ -128,10 +133,14 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   if (overBudget) return ended('failed', budgetExcessText(overBudget), overBudget.time);
   // The worker says it is done: the verify command, if the task has one, decides how it ended.
   const finished = (reason: string | undefined): TaskStatus => {
-    const spec = snapshot.meta?.verify;
+    const spec = snapshot.meta?.verify ?? nodeVerifySpec(events);
     if (!spec) return { ...ended('done', reason, exited?.time), outcome: 'done-unverified' };
     const verify = verifyView(spec, events, workerAlive);
     const result = verify.result;
+    // A node lost before its verify result came: nothing here runs the node's command.
+    const lost = find('node-lost');
+    if (lost && (!result || verify.iterating))
+      return ended('failed', `node lost: ${lost.node} (${lost.reason})`, lost.time);
     if (verify.step === 'passed')
       return {
         ...ended('done', reason, result?.time),

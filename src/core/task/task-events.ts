@@ -51,6 +51,19 @@ export type TaskEvent =
     }
   /** A worker node took this attempt from the queue (docs/nodes.md). */
   | { type: 'on-node'; time: string; attempt: number; node: string }
+  /**
+   * The worker node running this attempt verifies it with its own alias's verify command
+   * (docs/nodes.md): shown here, never run here. Its runs and results follow as the usual
+   * `verify-started` and `verified` events, one pair per round the node runs.
+   */
+  | {
+      type: 'verify-on-node';
+      time: string;
+      attempt: number;
+      command: string;
+      timeoutMinutes: number;
+      iterate: number;
+    }
   /** The worker node running this attempt stopped answering (docs/nodes.md). */
   | { type: 'node-lost'; time: string; attempt: number; node: string; reason: string }
   /**

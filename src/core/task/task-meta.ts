@@ -10,6 +10,13 @@ export interface QueueInfo {
   repository: string;
   /** The commit the node's worktree starts from (HEAD when dispatched). */
   commit: string;
+  /**
+   * Rounds of `--iterate` the node gives its own verify command (its alias's `verify:`); a
+   * verify command line never travels to a node.
+   */
+  iterate?: number;
+  /** The task's budget, enforced by the node's supervisor (`--max-cost`, `--max-tokens`). */
+  budget?: TaskBudget;
 }
 
 export interface WorktreeInfo {

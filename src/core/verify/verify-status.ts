@@ -66,14 +66,23 @@ function roundOf(event: Verified): VerifyRound {
 
 /**
  * Rounds used so far: attempts started because a verify failed, since the user last started the
- * task again by hand (`dispatch retry` or `continue` give it a fresh set of rounds).
+ * task again by hand (`dispatch retry` or `continue` give it a fresh set of rounds). A worker
+ * node runs its rounds within the one attempt seen here: a verify run started after a failure
+ * that sent the worker back is a new round too.
  */
 export function verifyRoundsUsed(events: readonly TaskEvent[]): number {
   let used = 0;
+  let sentBack = false;
   for (const event of events) {
-    if (event.type !== 'resumed') continue;
-    if (event.reason === 'verify') used++;
-    else if (event.reason === 'retry' || event.reason === 'continue') used = 0;
+    if (event.type === 'verified') sentBack = event.iterate && !event.passed;
+    else if (event.type === 'verify-started' && sentBack) {
+      used++;
+      sentBack = false;
+    } else if (event.type === 'resumed') {
+      sentBack = false;
+      if (event.reason === 'verify') used++;
+      else if (event.reason === 'retry' || event.reason === 'continue') used = 0;
+    }
   }
   return used;
 }
@@ -85,8 +94,12 @@ export function verifyView(
   workerAlive: boolean,
 ): VerifyView {
   const current = currentAttemptEvents(events);
-  const result = current.findLast((e): e is Verified => e.type === 'verified');
-  const started = current.findLast((e): e is VerifyStarted => e.type === 'verify-started');
+  const startedAt = current.findLastIndex((e) => e.type === 'verify-started');
+  const started = current[startedAt] as VerifyStarted | undefined;
+  // The result of the latest run: on a node, a new round's run starts in the same attempt.
+  const result = current
+    .slice(Math.max(startedAt, 0))
+    .findLast((e): e is Verified => e.type === 'verified');
   const interrupted =
     started !== undefined &&
     current.some((e) => e.type === 'verify-interrupted' && e.run === started.run);
@@ -123,4 +136,22 @@ export function verifyFailureText(round: VerifyRound): string {
         ? 'it was stopped'
         : `exit code ${round.code}`;
   return round.lastLine ? `${how}: ${round.lastLine}` : how;
+}
+
+/**
+ * The verify command the worker node of the current attempt runs (docs/nodes.md), as a spec for
+ * the views; it is never run here, where only the task's own `verify` is.
+ */
+export function nodeVerifySpec(events: readonly TaskEvent[]): VerifySpec | undefined {
+  const onNode = currentAttemptEvents(events).findLast(
+    (e): e is Extract<TaskEvent, { type: 'verify-on-node' }> => e.type === 'verify-on-node',
+  );
+  return onNode
+    ? {
+        command: onNode.command,
+        timeoutMinutes: onNode.timeoutMinutes,
+        iterate: onNode.iterate,
+        source: 'alias',
+      }
+    : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { TaskEvent, TokenUsage } from '../../core/task/task-events.js';
 
 /**
  * The names every part of the fleet agrees on (docs/nodes.md lists them with their messages).
@@ -62,7 +63,27 @@ export type UpMessage =
   | { type: 'done' }
   | { type: 'pushed'; branch: string; commit: string; committed: boolean }
   | { type: 'push-failed'; branch: string; reason: string; worktree: string }
-  | { type: 'exit'; code: number; state: string; reason: string | null };
+  | { type: 'exit'; code: number; state: string; reason: string | null }
+  /** The node's own verify command for the task (its alias's `verify:`), sent before `done`. */
+  | { type: 'verify-spec'; command: string; timeoutMinutes: number; iterate: number }
+  /** The node's task history that the views here need: verify runs, usage, a budget stop. */
+  | { type: 'event'; event: RelayedEvent }
+  | { type: 'verify-log'; text: string }
+  /** The node's usage.json: what its running worker has used so far. */
+  | ({ type: 'running-usage' } & TokenUsage);
+
+/** The node's events that are mirrored where the user works (without time and attempt). */
+export type RelayedEvent = DistributiveOmit<
+  Extract<TaskEvent, { type: 'verify-started' | 'verified' | 'usage' | 'budget-exceeded' }>,
+  'time' | 'attempt'
+>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export const RELAYED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'verify-started',
+  'verified',
+  'usage',
+  'budget-exceeded',
+]);
 
 export type DownMessage =
   | { type: 'answer'; seq: number; text: string }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../core/task/task-meta.js';
 import { isValidTaskId } from '../../core/task/task-id.js';
 
+/** The most rounds a job may ask a node to spend on a failing verify. */
+export const MAX_ITERATE = 20;
+
 /**
  * What a job on the queue carries: the task as the user wrote it, never a command line. The node
  * checks every field, since anyone who can write to Redis can put a job there.
@@ -19,6 +22,14 @@ export const nodeJobSchema = z.object({
   repository: z.string().min(1).max(4096),
   commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'not a full commit id'),
   priority: z.enum(PRIORITIES),
+  /**
+   * Rounds a failed verify sends the worker back (`--iterate`). Only the number travels: the
+   * verify command is the node's own alias's `verify:`.
+   */
+  iterate: z.number().int().min(0).max(MAX_ITERATE).optional(),
+  /** The task's budget (`--max-cost`, `--max-tokens`), enforced by the node's supervisor. */
+  maxCostUsd: z.number().finite().positive().optional(),
+  maxTokens: z.number().finite().positive().optional(),
 });
 
 export type NodeJob = z.infer<typeof nodeJobSchema>;

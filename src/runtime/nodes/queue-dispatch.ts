@@ -1,3 +1,4 @@
+import type { TaskBudget } from '../../core/budget/budget.js';
 import type { Config } from '../../core/config/config-types.js';
 import type { QueueInfo } from '../../core/task/task-meta.js';
 import { DispatchError } from '../../core/errors.js';
@@ -7,6 +8,7 @@ import { prepareDispatch, type DispatchRequest } from '../tasks/prepare-dispatch
 import { git } from '../worktree/git.js';
 import { repositoryOf } from '../worktree/repository.js';
 import { checkQueueUrl, redactQueueUrl } from './queue-url.js';
+import { MAX_ITERATE } from './node-job.js';
 import { connectRedis, pingRedis } from './redis-connection.js';
 
 /**
@@ -21,6 +23,23 @@ export function queueTarget(projectDir: string, url: string): QueueInfo {
     url: redactQueueUrl(url),
     repository: origin.code === 0 && origin.stdout.trim() ? origin.stdout.trim() : repo.top,
     commit: repo.head,
+  };
+}
+
+/** `--max-cost` / `--max-tokens` for the node: numbers above 0, checked here as the node checks. */
+function queueBudget(request: DispatchRequest): TaskBudget | undefined {
+  for (const [value, flag] of [
+    [request.maxCostUsd, '--max-cost'],
+    [request.maxTokens, '--max-tokens'],
+  ] as const)
+    if (value !== undefined && !(Number.isFinite(value) && value > 0))
+      throw new DispatchError('usage', `${flag} takes a number above 0, got ${value}`, {
+        hint: 'Example: --max-cost 2.50 (US dollars) or --max-tokens 200000.',
+      });
+  if (request.maxCostUsd === undefined && request.maxTokens === undefined) return undefined;
+  return {
+    ...(request.maxCostUsd !== undefined ? { maxCostUsd: request.maxCostUsd } : {}),
+    ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
   };
 }
 
@@ -48,24 +67,39 @@ export async function dispatchToQueue(
     throw new DispatchError('usage', '--capability and --model both choose the model', {
       hint: 'Give one of them: --model NAME for a fixed model, --capability NAME for any node that offers it.',
     });
-  if (request.verify !== undefined || (request.iterate ?? 0) > 0)
-    throw new DispatchError('usage', 'a task on a worker node cannot be verified yet', {
-      hint: 'The verify command runs where the work is; run the task here (--no-queue) to verify it.',
-    });
-  if (request.maxCostUsd !== undefined || request.maxTokens !== undefined)
-    throw new DispatchError('usage', 'a budget cannot be enforced on a worker node yet', {
-      hint: 'The worker runs on the node, out of reach of this supervisor; run the task here (--no-queue) to give it a budget.',
-    });
-  const prepared = prepareDispatch(store, config, { ...local, worktree: false });
-  // An alias's budget could not be enforced on the node either: left out, as its verify is.
-  const { budget: _budgetNotOnNodes, ...withoutBudget } = prepared.meta;
-  prepared.meta = withoutBudget;
-  // An alias's verify command would run here, not on the node that has the work: left out.
-  const { verify: _notOnNodes, ...localMeta } = prepared.meta;
+  if (request.verify !== undefined)
+    throw new DispatchError(
+      'usage',
+      'a task on a worker node is verified by its own alias, not --verify',
+      {
+        hint: "A node runs only command lines from its own config: give the alias `verify:` in the nodes' config.yaml and --iterate N here (docs/nodes.md, Verify and budgets).",
+      },
+    );
+  const iterate = request.iterate ?? 0;
+  if (!Number.isInteger(iterate) || iterate < 0 || iterate > MAX_ITERATE)
+    throw new DispatchError(
+      'usage',
+      `--iterate takes a whole number from 0 to ${MAX_ITERATE}, got ${iterate}`,
+    );
+  const budget = queueBudget(request);
+  // The verify command and the budget are the node's to apply: none of it runs or is judged here.
+  const {
+    iterate: _iterateOnNode,
+    maxCostUsd: _costOnNode,
+    maxTokens: _tokensOnNode,
+    ...here
+  } = local;
+  const prepared = prepareDispatch(store, config, { ...here, worktree: false });
+  // An alias's budget and verify command here are this machine's: the node's own alias decides.
+  const { budget: _budgetNotHere, verify: _verifyNotHere, ...localMeta } = prepared.meta;
   const meta = {
     ...localMeta,
     ...(capability !== undefined ? { capability } : {}),
-    queue: queueTarget(prepared.meta.cwd, url),
+    queue: {
+      ...queueTarget(prepared.meta.cwd, url),
+      ...(iterate > 0 ? { iterate } : {}),
+      ...(budget ? { budget } : {}),
+    },
   };
   // The local scheduler starts the relay: `--after` and `max_parallel` hold as for a local task.
   return createAndStart(store, config, { ...prepared, meta, candidates: undefined });

@@ -20,13 +20,20 @@ import {
   readMessages,
   sendMessage,
   upStream,
+  RELAYED_EVENT_TYPES,
   type DownMessage,
+  type RelayedEvent,
   type UpMessage,
 } from './node-channels.js';
+import type { TaskEvent } from '../../core/task/task-events.js';
+import { readRunningUsage } from '../budget/running-usage.js';
+import { readEvents } from '../store/read-snapshot.js';
 import type { NodeJob } from './node-job.js';
 
 /** Worker log text is sent in pieces of at most this many bytes. */
 const LOG_CHUNK = 64 * 1024;
+/** verify.log is bounded where it is written; this keeps a message small whatever it holds. */
+const MAX_VERIFY_LOG = 512 * 1024;
 
 export interface NodeJobContext {
   nodeId: string;
@@ -45,7 +52,11 @@ export interface NodeJobContext {
 class UpMirror {
   private plan = '';
   private output = '';
+  private verifyLog = '';
+  private usage = '';
   private logOffset = 0;
+  /** How many of the node task's events have been looked at. */
+  private eventCount = 0;
   private readonly sent = new Set<string>();
 
   constructor(
@@ -85,10 +96,43 @@ class UpMirror {
       this.output = output;
       await this.send({ type: 'output', text: output });
     }
+    await this.syncEvents(files);
     // The completion marker last: whoever sees it also has the final plan and output.
     if (names.includes(COMPLETION_MARKER) && !this.sent.has(COMPLETION_MARKER)) {
       this.sent.add(COMPLETION_MARKER);
       await this.send({ type: 'done' });
+    }
+  }
+
+  /** Verify runs and results, usage and a budget stop, with verify.log and usage.json. */
+  private async syncEvents(files: TaskFiles): Promise<void> {
+    const usage = readQuietly(files.usage);
+    if (usage !== undefined && usage !== this.usage) {
+      this.usage = usage;
+      const running = readRunningUsage(files.usage);
+      if (running) {
+        const { attempt: _attempt, time: _time, ...counts } = running;
+        await this.send({ type: 'running-usage', ...counts });
+      }
+    }
+    const events = readEvents(files);
+    // The log first: whoever sees a verify result also has the output it came from.
+    const verifyLog = readQuietly(files.verifyLog);
+    if (verifyLog !== undefined && verifyLog !== this.verifyLog) {
+      this.verifyLog = verifyLog;
+      await this.send({ type: 'verify-log', text: verifyLog.slice(-MAX_VERIFY_LOG) });
+    }
+    for (; this.eventCount < events.length; this.eventCount++) {
+      const event = events[this.eventCount];
+      if (!event || !RELAYED_EVENT_TYPES.has(event.type)) continue;
+      const {
+        time: _time,
+        attempt: _attempt,
+        ...rest
+      } = event as TaskEvent & {
+        attempt: number;
+      };
+      await this.send({ type: 'event', event: rest as RelayedEvent });
     }
   }
 
@@ -218,7 +262,20 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
       cwd: checkout.path,
       worktree: false,
       priority: job.priority,
+      // Numbers only from the job; the verify command is the node's own alias's `verify:`.
+      ...(job.iterate !== undefined ? { iterate: job.iterate } : {}),
+      ...(job.maxCostUsd !== undefined ? { maxCostUsd: job.maxCostUsd } : {}),
+      ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
     });
+    // Before the worker can finish: the task is shown as verifying, never done, meanwhile.
+    const verify = store.meta(job.taskId)?.verify;
+    if (verify)
+      await send({
+        type: 'verify-spec',
+        command: verify.command,
+        timeoutMinutes: verify.timeoutMinutes,
+        iterate: verify.iterate,
+      });
     ensureSupervisor(store);
   } catch (error) {
     // Nothing ran there: the worktree goes, the mirror stays for the next task.

