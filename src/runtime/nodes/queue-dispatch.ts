@@ -4,7 +4,11 @@ import type { QueueInfo } from '../../core/task/task-meta.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import { createAndStart, type DispatchResult } from '../tasks/dispatch-task.js';
-import { prepareDispatch, type DispatchRequest } from '../tasks/prepare-dispatch.js';
+import {
+  checkBudgetFlags,
+  prepareDispatch,
+  type DispatchRequest,
+} from '../tasks/prepare-dispatch.js';
 import { git } from '../worktree/git.js';
 import { repositoryOf } from '../worktree/repository.js';
 import { checkQueueUrl, redactQueueUrl } from './queue-url.js';
@@ -28,14 +32,7 @@ export function queueTarget(projectDir: string, url: string): QueueInfo {
 
 /** `--max-cost` / `--max-tokens` for the node: numbers above 0, checked here as the node checks. */
 function queueBudget(request: DispatchRequest): TaskBudget | undefined {
-  for (const [value, flag] of [
-    [request.maxCostUsd, '--max-cost'],
-    [request.maxTokens, '--max-tokens'],
-  ] as const)
-    if (value !== undefined && !(Number.isFinite(value) && value > 0))
-      throw new DispatchError('usage', `${flag} takes a number above 0, got ${value}`, {
-        hint: 'Example: --max-cost 2.50 (US dollars) or --max-tokens 200000.',
-      });
+  checkBudgetFlags(request);
   if (request.maxCostUsd === undefined && request.maxTokens === undefined) return undefined;
   return {
     ...(request.maxCostUsd !== undefined ? { maxCostUsd: request.maxCostUsd } : {}),

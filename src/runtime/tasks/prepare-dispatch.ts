@@ -210,12 +210,8 @@ function verifyField(
   };
 }
 
-/**
- * The task's budget, from the request or else the alias. A cost limit needs a CLI that reports
- * what its work costs: on one that reports tokens only, it could never stop anything, so it is
- * refused rather than silently ignored.
- */
-function budgetField(request: DispatchRequest, choice: ModelChoice): Pick<TaskMeta, 'budget'> {
+/** `--max-cost` and `--max-tokens`, when given, are numbers above 0. */
+export function checkBudgetFlags(request: DispatchRequest): void {
   for (const [value, flag] of [
     [request.maxCostUsd, '--max-cost'],
     [request.maxTokens, '--max-tokens'],
@@ -224,6 +220,15 @@ function budgetField(request: DispatchRequest, choice: ModelChoice): Pick<TaskMe
       throw new DispatchError('usage', `${flag} takes a number above 0, got ${value}`, {
         hint: 'Example: --max-cost 2.50 (US dollars) or --max-tokens 200000.',
       });
+}
+
+/**
+ * The task's budget, from the request or else the alias. A cost limit needs a CLI that reports
+ * what its work costs: on one that reports tokens only, it could never stop anything, so it is
+ * refused rather than silently ignored.
+ */
+function budgetField(request: DispatchRequest, choice: ModelChoice): Pick<TaskMeta, 'budget'> {
+  checkBudgetFlags(request);
   const maxCostUsd = request.maxCostUsd ?? choice.alias?.maxCostUsd;
   const maxTokens = request.maxTokens ?? choice.alias?.maxTokens;
   if (maxCostUsd === undefined && maxTokens === undefined) return {};
