@@ -26,6 +26,7 @@ import {
   memoryOf,
   now,
   pool,
+  processTable,
   sleep,
   waitForWatches,
   waitGone,
@@ -121,11 +122,14 @@ export async function idleCost(sandbox, { tasks: wanted, windowMs, settleMs, not
   await sleep(3500); // one whole poll cycle: every monitor is in its loop
   const monitorPids = () => descendants(group.pid);
   const baselineMemory = await measure(monitorPids, windowMs);
-  const alive = descendants(group.pid).filter((pid) => {
+  // The group's own children only: a monitor's `$(date +%s)` is a forked copy of it, with the
+  // same command line, for the instant before it runs `date`.
+  const alive = [...processTable().values()].filter((stat) => {
+    if (stat.ppid !== group.pid) return false;
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('monitor.sh');
+      return readFileSync(`/proc/${stat.pid}/cmdline`, 'utf8').includes('monitor.sh');
     } catch {
-      return false; // a monitor's `sleep` or `date` that ended since the listing
+      return false; // a monitor that ended since the listing
     }
   }).length;
   if (alive !== tasks) throw new Error(`${tasks - alive} monitors exited while nothing happened`);
