@@ -19,7 +19,7 @@ const STATES: ReadonlySet<string> = new Set(TASK_STATES);
 
 interface Entry {
   stamp: string;
-  /** The status as stored, without its id: parsed only when the stamp still matches. */
+  /** The status as stored: parsed only when the stamp still matches. */
   json: string;
   status?: TaskStatus;
 }
@@ -124,8 +124,7 @@ export class StatusIndex {
       if (this.entries.delete(id)) this.changed = true;
       return;
     }
-    const { id: _id, ...rest } = status;
-    this.entries.set(id, { stamp, json: JSON.stringify(rest), status });
+    this.entries.set(id, { stamp, json: JSON.stringify(status), status });
     this.changed = true;
   }
 
@@ -158,9 +157,9 @@ function part(path: string): string {
 }
 
 /**
- * A stored status, with its id put back; undefined for a line that is not one (damaged). Only
- * the fields every listing reads are checked: the index is the user's own file (see cacheOwner),
- * so this guards against damage, not forgery.
+ * A stored status; undefined for a line that is not one (damaged, or of another task). Only the
+ * fields every listing reads are checked: the index is the user's own file (see cacheOwner), so
+ * this guards against damage, not forgery.
  */
 function parseStatus(id: string, json: string): TaskStatus | undefined {
   let value: unknown;
@@ -173,6 +172,7 @@ function parseStatus(id: string, json: string): TaskStatus | undefined {
   const status = value as Partial<TaskStatus>;
   const progress = status.progress;
   if (
+    status.id !== id ||
     typeof status.state !== 'string' ||
     !STATES.has(status.state) ||
     typeof status.title !== 'string' ||
@@ -185,5 +185,5 @@ function parseStatus(id: string, json: string): TaskStatus | undefined {
     !Array.isArray(progress.errors)
   )
     return undefined;
-  return { id, ...status } as TaskStatus;
+  return status as TaskStatus;
 }

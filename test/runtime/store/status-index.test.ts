@@ -26,16 +26,30 @@ afterEach(() => sandbox.cleanup());
 
 const indexFile = () => join(sandbox.root, 'status-index');
 
-/** A real task, finished and its worker's exit recorded: its status no longer needs a process. */
+/** Whether no supervisor runs for the sandbox's root (it exits soon after its last task). */
+function supervisorGone(): boolean {
+  try {
+    const lock = readFileSync(join(sandbox.root, 'supervisor.lock'), 'utf8');
+    process.kill((JSON.parse(lock) as { pid: number }).pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A real task, finished, its worker's exit recorded and the supervisor gone: nothing writes to
+ * it any more, so its status stays as it is.
+ */
 async function finishedTask(id: string): Promise<TaskStatus> {
   await sandbox.run(['--model', 'sim', '--id', id, '--item', 'Look around']);
   return waitForCondition(
     sandbox.taskDir(id),
     () => {
+      // Read after the exit is on record, so the status includes it.
+      if (!sandbox.events(id).some((e) => e.type === 'exited') || !supervisorGone()) return;
       const status = store.status(id);
-      return status.state === 'done' && sandbox.events(id).some((e) => e.type === 'exited')
-        ? status
-        : undefined;
+      return status.state === 'done' ? status : undefined;
     },
     20_000,
     () => `${id} is ${store.status(id).state}`,
@@ -147,6 +161,7 @@ describe('the status index', () => {
       line('damaged').slice(0, 40), // torn
       `${id}\t${stamp}\t{"state":"done"`, // cut JSON
       `${id}\t${stamp}\t{}`, // JSON, but not a status
+      `${id}\t${stamp}\t${JSON.stringify({ ...status, id: 'intact' })}`, // another task's
       `${id}\t${stamp}\t${JSON.stringify({ ...status, state: 'exploded' })}`, // unknown state
       `../escape\t${stamp}\t${line('damaged').split('\t')[2]}`, // not a task id
     ]) {
