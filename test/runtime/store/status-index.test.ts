@@ -3,7 +3,9 @@ import {
   existsSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -138,6 +140,16 @@ describe('the status index', () => {
       expect(listedTitle('planted')).toBe(store.status('planted').title);
       expect(readFileSync(indexFile(), 'utf8').split('\n')[0]).toBe(ours.split('\n')[0]);
     }
+
+    // A link in place of the index is neither read nor written through, even to a valid index.
+    const elsewhere = join(sandbox.dir, 'elsewhere-index');
+    indexMarked('planted');
+    renameSync(indexFile(), elsewhere);
+    symlinkSync(elsewhere, indexFile());
+    const linked = readFileSync(elsewhere, 'utf8');
+    expect(listedTitle('planted')).toBe(store.status('planted').title);
+    expect(readFileSync(elsewhere, 'utf8')).toBe(linked);
+    rmSync(indexFile());
 
     // With no key to check it against, no index is read or written at all.
     indexMarked('planted');
