@@ -257,7 +257,7 @@ describe('starting workers', () => {
 });
 
 describe('listing many tasks', () => {
-  it('serves finished tasks from the status cache only while their files are unchanged', async () => {
+  it('serves finished tasks from the status index only while their files are unchanged', async () => {
     const run = await sandbox.run(['--model', 'sim', '--item', 'crash']);
     await sandbox.cli(['wait', run.id, '--timeout', '20']);
     const first = JSON.parse((await sandbox.cli(['list', '--json'])).stdout) as {
@@ -265,8 +265,8 @@ describe('listing many tasks', () => {
       state: string;
     }[];
     expect(first.find((t) => t.id === run.id)?.state).toBe('failed');
-    expect(readFileSync(join(sandbox.root, 'status-cache.json'), 'utf8')).toContain(run.id);
-    // A retry changes the task's files, so the cached "failed" no longer counts.
+    expect(readFileSync(join(sandbox.root, 'status-index'), 'utf8')).toContain(`${run.id}\t`);
+    // A retry changes the task's files, so the indexed "failed" no longer counts.
     sandbox.writeConfig('default: sim\n');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(sandbox.taskDir(run.id), 'plan.md'), '# crash\n\n- [ ] now fine\n');

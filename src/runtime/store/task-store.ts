@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { sep } from 'node:path';
 import { isValidTaskId } from '../../core/task/task-id.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
 import { fitRecord } from '../../core/task/bound-text.js';
@@ -7,7 +8,7 @@ import { DispatchError } from '../../core/errors.js';
 import { appendJsonLine, MAX_ATOMIC_LINE } from '../fs/append-line.js';
 import { RootPaths, type TaskFiles } from '../paths.js';
 import { listRealDir } from './read-text.js';
-import { StatusCache } from './status-cache.js';
+import { StatusIndex } from './status-index.js';
 import { readEvents, readMeta, readTaskSnapshot, readTaskStatus } from './read-snapshot.js';
 import { distrustReason, untrustedError } from '../trust/task-trust.js';
 import { assertSafeRoot } from '../trust/root-safety.js';
@@ -147,31 +148,31 @@ export class TaskStore {
 
   /**
    * Every task's status; tasks whose folder vanished meanwhile are skipped. Finished tasks come
-   * from the status cache while their files are unchanged (see StatusCache).
+   * from the status index while their files are unchanged (see StatusIndex).
    */
   statuses(): TaskStatus[] {
     // A key that cannot be trusted is reported once, not taken for tasks vanishing while listed.
     findUserKey(this.env);
-    const cache = StatusCache.forRoot(this.root, this.env);
+    const index = StatusIndex.forRoot(this.root, this.env);
     const ids = this.listIds();
+    const tasks = this.paths.tasks;
     const result: TaskStatus[] = [];
     for (const id of ids) {
-      const files = this.files(id);
-      const stamp = StatusCache.stamp(files);
-      const cached = cache.get(id, stamp);
-      if (cached) {
-        result.push(cached);
+      const stamp = StatusIndex.stamp(`${tasks}${sep}${id}`);
+      const indexed = index.get(id, stamp);
+      if (indexed) {
+        result.push(indexed);
         continue;
       }
       try {
-        const status = readTaskStatus(id, files, this.env);
-        cache.remember(id, stamp, status);
+        const status = readTaskStatus(id, this.files(id), this.env);
+        index.remember(id, stamp, status);
         result.push(status);
       } catch {
         // removed while listing
       }
     }
-    cache.save(new Set(ids));
+    index.save(new Set(ids));
     return result;
   }
 }

@@ -63,7 +63,7 @@ export function assertTrusted(
 
 /**
  * A value only this user's key yields for this root, for files the program reads back as its own
- * (the status cache). Undefined when there is no usable key.
+ * (the status index). Undefined when there is no usable key.
  */
 export function cacheOwner(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   let key;
