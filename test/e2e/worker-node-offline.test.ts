@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeFleet, until } from '../helpers/node-fleet.js';
-import { waitForFile } from '../helpers/wait-for.js';
+import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
 
 /**
  * The machine where the user works goes away (its relay and supervisor stop, as when a laptop
@@ -84,6 +84,44 @@ describe('a question asked while the user is offline', () => {
     const log = user.read(task.id, 'worker.log');
     expect(log.match(/running on node test-node-1/g)).toHaveLength(1);
     expect(log).toContain('the relay of attempt 1 was gone; started again');
+  }, 150_000);
+
+  it('keeps the reason of a relay that fails at once, and starts it again', async () => {
+    const { user } = fleet;
+    const first = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--item',
+      'sleep: 2',
+      '--item',
+      'done',
+    ]);
+    const task = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--after',
+      first.id,
+      '--item',
+      'done',
+    ]);
+    // A folder where the relay keeps its place: the relay cannot write it and fails.
+    const state = join(user.taskDir(task.id), '.relay-1.json');
+    mkdirSync(state);
+    const failure = await waitForCondition(
+      user.taskDir(task.id),
+      () => user.events(task.id).find((event) => event.type === 'relay-failed'),
+      60_000,
+      () => user.read(task.id, 'events.jsonl'),
+    );
+    expect(failure.error).toContain('EISDIR');
+    expect(user.read(task.id, 'worker.log')).toMatch(
+      /--- agent-dispatch: the relay failed: .*EISDIR.* ---/,
+    );
+    rmSync(state, { recursive: true });
+    // Started again, it reads the node's messages from the start: the task ends here.
+    await user.waitForDone([first.id, task.id], 90_000);
+    expect((await user.status(task.id)).state).toBe('done');
+    expect(user.events(task.id).some((e) => e.type === 'relay-restarted')).toBe(true);
   }, 150_000);
 
   it('has the relay started again by the running supervisor when the relay alone is killed', async () => {

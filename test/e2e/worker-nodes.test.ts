@@ -336,7 +336,16 @@ describe('worker nodes', () => {
         30_000,
       );
       expect(log).toContain(`cannot fetch ${missing}`);
-      expect((await other.status(id)).state).toBe('failed');
+      // The node's reason is the task's, and the failure recorded in its history names it.
+      const failed = await other.status(id);
+      expect(failed.state).toBe('failed');
+      expect(failed.reason).toContain(`could not start the task: cannot fetch ${missing}`);
+      const recorded = await waitForCondition(
+        other.taskDir(id),
+        () => other.events(id).find((event) => event.type === 'failed'),
+        30_000,
+      );
+      expect(String(recorded.reason)).toContain(`cannot fetch ${missing}`);
       expect(other.events(id).some((event) => event.type === 'node-lost')).toBe(false);
     } finally {
       other.cleanup();

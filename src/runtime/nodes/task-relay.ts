@@ -390,11 +390,15 @@ export class TaskRelay {
       }
       case 'exit': {
         const code = typeof m.code === 'number' && Number.isInteger(m.code) ? m.code : 1;
-        this.logLine(`node reports the worker ended: ${String(m.state)} (exit ${code})`);
+        const reason = isText(m.reason) && m.reason !== '' ? preview(m.reason, 500) : undefined;
+        this.logLine(
+          `node reports the worker ended: ${String(m.state)} (exit ${code})${reason ? `: ${reason}` : ''}`,
+        );
         this.options.store.appendEvent(this.id, {
           type: 'exited',
           attempt: this.options.attempt,
           code,
+          ...(reason ? { reason } : {}),
         });
         return code;
       }
