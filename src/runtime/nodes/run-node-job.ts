@@ -12,9 +12,13 @@ import { answerTask } from '../tasks/answer-task.js';
 import { cancelTask } from '../tasks/cancel-task.js';
 import { dispatchTask } from '../tasks/dispatch-task.js';
 import { noteTask } from '../tasks/note-task.js';
-import { git } from '../worktree/git.js';
-import { gitAsync } from './git-async.js';
-import { commitLeftovers, prepareCheckout, pushBranch, type Checkout } from './code-checkout.js';
+import {
+  commitLeftovers,
+  prepareCheckout,
+  pushBranch,
+  removeCheckout,
+  type Checkout,
+} from './code-checkout.js';
 import {
   downStream,
   readMessages,
@@ -279,7 +283,7 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
     ensureSupervisor(store);
   } catch (error) {
     // Nothing ran there: the worktree goes, the mirror stays for the next task.
-    if (checkout) git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    if (checkout) await removeCheckout(checkout);
     const reason = `node ${ctx.nodeId} could not start the task: ${(error as Error).message}`;
     await send({ type: 'log', text: `--- ${reason} ---\n` });
     await send({ type: 'exit', code: 1, state: 'failed', reason });
@@ -349,7 +353,7 @@ async function deliverBranch(
     const committed = await commitLeftovers(checkout, job.taskId, ctx.nodeId);
     const commit = await pushBranch(checkout, job.repository);
     await send({ type: 'pushed', branch: checkout.branch, commit, committed });
-    await gitAsync(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    await removeCheckout(checkout);
   } catch (error) {
     await send({
       type: 'push-failed',
