@@ -126,7 +126,8 @@ describe('scheduling over worker nodes', () => {
   }, 200_000);
 
   it('holds --after across nodes: the dependent task starts only when the first has ended', async () => {
-    const first = await fleet.user.run(['--item', 'sleep: 2', '--item', 'done']);
+    // Long enough to be still running when its node is known, on a busy machine too.
+    const first = await fleet.user.run(['--item', 'sleep: 6', '--item', 'done']);
     const second = await fleet.user.run(['--after', first.id, '--item', 'done']);
     expect(second.state).toBe('queued');
     await fleet.nodeIdOf(first.id);
