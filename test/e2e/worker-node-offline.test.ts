@@ -124,6 +124,38 @@ describe('a question asked while the user is offline', () => {
     expect(user.events(task.id).some((e) => e.type === 'relay-restarted')).toBe(true);
   }, 150_000);
 
+  it('passes a cancel given while no relay runs on to the node, which stops its worker', async () => {
+    const { user } = fleet;
+    const task = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--item',
+      'sleep: 60',
+      '--item',
+      'done',
+    ]);
+    await fleet.nodeIdOf(task.id);
+    await until(
+      async () =>
+        (await fleet.upMessages(task.id)).some((m) => m.type === 'log') ? true : undefined,
+      30_000,
+      'the worker started on the node',
+    );
+    // The relay and the supervisor are gone; cancel brings neither back.
+    user.stopProcesses();
+    const cancelled = await user.cli(['cancel', task.id]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('the cancel was sent to the worker node from here');
+    const exit = await until(
+      async () => (await fleet.upMessages(task.id)).find((m) => m.type === 'exit'),
+      30_000,
+      "the node's exit report",
+    );
+    expect(exit.state).toBe('cancelled');
+    expect((await user.status(task.id)).state).toBe('cancelled');
+    expect(user.read(task.id, 'worker.log')).toContain('its relay was not running');
+  }, 120_000);
+
   it('has the relay started again by the running supervisor when the relay alone is killed', async () => {
     const { user } = fleet;
     const task = await user.run([

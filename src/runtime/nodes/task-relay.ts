@@ -162,6 +162,25 @@ export function relayedEvent(value: unknown): LocalEvent | undefined {
   }
 }
 
+/**
+ * Passes a cancel on to the node of one attempt: a job no node has taken yet is removed from
+ * its queue, and the attempt's down stream gets the cancel, which a node running it applies to
+ * its own task (its worker stops, and its exit comes up).
+ */
+export async function passCancelOn(
+  redis: Redis,
+  queue: Queue,
+  taskId: string,
+  attempt: number,
+  reason: string,
+): Promise<void> {
+  const job = await Job.fromId(queue, jobIdOf(taskId, attempt));
+  const state = job ? await job.getState() : undefined;
+  if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed'))
+    await job.remove();
+  await sendMessage(redis, downStream(taskId, attempt), { type: 'cancel', reason });
+}
+
 /** A node id from the network is shown in every listing: only plain names are taken. */
 const isNodeId = (value: unknown): value is string =>
   typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value);
@@ -287,14 +306,13 @@ export class TaskRelay {
   async cancel(): Promise<void> {
     this.stopping = true;
     try {
-      const job = await Job.fromId(this.queue, this.jobId);
-      const state = job ? await job.getState() : undefined;
-      if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed'))
-        await job.remove();
-      await sendMessage(this.redis, downStream(this.id, this.options.attempt), {
-        type: 'cancel',
-        reason: 'cancelled where the task was dispatched',
-      });
+      await passCancelOn(
+        this.redis,
+        this.queue,
+        this.id,
+        this.options.attempt,
+        'cancelled where the task was dispatched',
+      );
     } catch (error) {
       this.options.log(`relay: cancel not passed on: ${(error as Error).message}`);
     }
