@@ -198,6 +198,9 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
           ? `its relay to the worker node failed (${relayFailed.error}); the supervisor starts it again`
           : 'its relay to the worker node is not running; the supervisor starts it again',
       };
+    const nodeWait = find('node-wait');
+    if (!onNode && nodeWait?.reason && nodeWait.attempt === spawned?.attempt)
+      return { ...status, reason: `waiting for a node: ${nodeWait.reason}` };
     const retrying = snapshot.logTail
       ? classifyRetrying(backendOfTask(snapshot.meta?.backendType), snapshot.logTail)
       : undefined;

@@ -79,6 +79,11 @@ export type TaskEvent =
    * or rebooted, the relay was killed) and was started again on the same attempt (docs/nodes.md).
    */
   | { type: 'relay-restarted'; time: string; attempt: number; previousPid: number }
+  /**
+   * Whether a live node offers what this attempt's job asks for (docs/nodes.md, Routing): the
+   * relay records why none does while the job waits, and null once one does.
+   */
+  | { type: 'node-wait'; time: string; attempt: number; reason: string | null }
   /** The relay of a node task's attempt failed in itself (written by the relay as it ends). */
   | { type: 'relay-failed'; time: string; attempt: number; error: string }
   | { type: 'skipped'; time: string; reason: string }

@@ -24,13 +24,17 @@ import {
   type RelayedEvent,
   type UpMessage,
 } from './node-channels.js';
+import { readAdverts } from './list-nodes.js';
 import { bullPriority, type NodeJob } from './node-job.js';
+import { missingOffer } from './node-offers.js';
 import { redactQueueUrl } from './queue-url.js';
 import { connectRedis } from './redis-connection.js';
 import { readRelayState, relayStatePath, writeRelayState, type RelayState } from './relay-state.js';
 
 /** How often the relay checks that the node running the task is still alive. */
 const CHECK_MS = 1000;
+/** How often, while no node has taken the job, the relay checks that a live node offers it. */
+const OFFER_CHECK_MS = 5000;
 
 export interface RelayOptions {
   store: TaskStore;
@@ -214,6 +218,8 @@ export class TaskRelay {
   /** What an earlier relay of this attempt had done, when this one was started again. */
   private readonly previous: RelayState | undefined;
   private savedState = '';
+  /** Why no node could take the job, as last recorded in the history (null: one could). */
+  private nodeWait: string | null;
 
   constructor(private readonly options: RelayOptions) {
     this.files = options.store.files(options.meta.id);
@@ -231,6 +237,11 @@ export class TaskRelay {
       prefix: QUEUE_PREFIX,
     });
     this.jobId = jobIdOf(options.meta.id, options.attempt);
+    const waits = readEvents(this.files).filter(
+      (event) => event.type === 'node-wait' && event.attempt === options.attempt,
+    );
+    const last = waits[waits.length - 1];
+    this.nodeWait = last?.type === 'node-wait' ? last.reason : null;
   }
 
   private get id(): string {
@@ -258,6 +269,7 @@ export class TaskRelay {
     }
     this.saveState();
     let lastCheck = 0;
+    let lastOfferCheck = 0;
     const up = upStream(this.id, this.options.attempt);
     while (!this.stopping) {
       try {
@@ -275,6 +287,10 @@ export class TaskRelay {
         }
         await this.sendAnswers();
         await this.sendNotes();
+        if (this.node === undefined && Date.now() - lastOfferCheck >= OFFER_CHECK_MS) {
+          lastOfferCheck = Date.now();
+          await this.checkOffer();
+        }
         if (Date.now() - lastCheck >= CHECK_MS) {
           lastCheck = Date.now();
           const lost = await this.lostReason();
@@ -453,6 +469,22 @@ export class TaskRelay {
       this.notesSent.add(name);
       this.saveState();
     }
+  }
+
+  /**
+   * Records, while no node has taken the job, whether a live node offers what it asks for: so
+   * the task's status says why it waits (and says no more once a node does).
+   */
+  private async checkOffer(): Promise<void> {
+    const reason = missingOffer(routeOf(this.options.meta), await readAdverts(this.redis)) ?? null;
+    if (reason === this.nodeWait) return;
+    this.nodeWait = reason;
+    if (reason !== null) this.logLine(`waiting for a node: ${reason}`);
+    this.options.store.appendEvent(this.id, {
+      type: 'node-wait',
+      attempt: this.options.attempt,
+      reason: reason === null ? null : preview(reason, 900),
+    });
   }
 
   /** Why the node running the task counts as lost, if it does. */

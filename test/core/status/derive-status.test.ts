@@ -727,6 +727,28 @@ describe('deriveStatus: a node task whose relay is gone', () => {
     expect(gaveUp.reason).toContain('its relay to the worker node failed: EISDIR');
   });
 
+  it('says why it waits while no node offers what its job asks for, until a node takes it', () => {
+    const wait = (min: number, reason: string | null): TaskEvent => ({
+      type: 'node-wait',
+      time: at(min),
+      attempt: 1,
+      reason,
+    });
+    const missing = wait(2, 'no node offers model opus (the nodes offer models sim)');
+    const waiting = status({ meta: NODE_META, events: [...STARTED, missing] });
+    expect(waiting.state).toBe('running');
+    expect(waiting.reason).toBe(
+      'waiting for a node: no node offers model opus (the nodes offer models sim)',
+    );
+    expect(status({ meta: NODE_META, events: [...STARTED, missing, wait(3, null)] }).reason).toBe(
+      undefined,
+    );
+    const taken: TaskEvent = { type: 'on-node', time: at(3), attempt: 1, node: 'n1' };
+    expect(status({ meta: NODE_META, events: [...STARTED, missing, taken] }).reason).toBe(
+      undefined,
+    );
+  });
+
   it("gives the node's reason for the exit it reported", () => {
     const exited: TaskEvent = {
       type: 'exited',
