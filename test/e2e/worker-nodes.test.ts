@@ -263,6 +263,9 @@ describe('worker nodes', () => {
       );
       // Where the user works the question is still open: the task is waiting, not blocked.
       expect((await user.status(task.id)).state).toBe('waiting');
+      // The context the worker wrote as it fell back is mirrored here too.
+      const context = await waitForFile(join(user.taskDir(task.id), 'context.md'));
+      expect(context).toContain('Which port?');
       const answered = await user.cli(['answer', task.id, '8080']);
       expect(answered.code, answered.stderr).toBe(0);
       await user.waitForDone([task.id]);

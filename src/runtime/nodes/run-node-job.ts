@@ -56,6 +56,7 @@ export interface NodeJobContext {
 class UpMirror {
   private plan = '';
   private output = '';
+  private context = '';
   private verifyLog = '';
   private usage = '';
   private logOffset = 0;
@@ -99,6 +100,11 @@ class UpMirror {
     if (output !== undefined && output !== this.output) {
       this.output = output;
       await this.send({ type: 'output', text: output });
+    }
+    const context = readQuietly(files.context);
+    if (context !== undefined && context !== this.context) {
+      this.context = context;
+      await this.send({ type: 'context', text: context });
     }
     await this.syncEvents(files);
     // The completion marker last: whoever sees it also has the final plan and output.

@@ -378,6 +378,9 @@ export class TaskRelay {
       case 'output':
         if (isText(m.text)) writeFileAtomic(files.output, m.text, { mode: 0o600 });
         break;
+      case 'context':
+        if (isText(m.text)) writeFileAtomic(files.context, m.text, { mode: 0o600 });
+        break;
       case 'done':
         writeFileAtomic(files.ipcFile(COMPLETION_MARKER), '', { mode: 0o600 });
         break;
