@@ -23,6 +23,7 @@ export async function cancelOnNode(
     connection: redis,
     prefix: QUEUE_PREFIX,
   });
+  queue.on('error', () => undefined);
   try {
     await pingRedis(redis, url);
     await passCancelOn(redis, queue, meta.id, attempt, 'cancelled where the task was dispatched');

@@ -48,7 +48,13 @@ function queueBudget(request: DispatchRequest): TaskBudget | undefined {
  * nodes offer. Said once the tasks are queued (a node that offers it may start later).
  */
 export async function unroutedWarnings(url: string, metas: readonly TaskMeta[]): Promise<string[]> {
-  const nodes = await listNodes(url);
+  let nodes;
+  try {
+    nodes = await listNodes(url);
+  } catch {
+    // The tasks are queued: a queue that stopped answering just now leaves nothing to warn of.
+    return [];
+  }
   const warnings: string[] = [];
   for (const meta of metas) {
     const missing = missingOffer(routeOf(meta), nodes);
