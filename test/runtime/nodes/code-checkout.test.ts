@@ -54,7 +54,7 @@ describe('checkouts of one repository prepared at once', () => {
   it('fetch while other jobs add and remove worktrees, as branches arrive from other nodes', async () => {
     const node = join(dir, 'node');
     await removeCheckout(await prepareCheckout(node, origin, commit, 'first', 1));
-    for (let round = 0; round < 8; round++) {
+    for (let round = 0; round < 5; round++) {
       // Other nodes push their tasks' branches meanwhile, each at a commit of its own.
       for (let branch = 0; branch < 2; branch++) {
         gitIn(work, ['commit', '--quiet', '--allow-empty', '-m', `r${round}-${branch}`]);
