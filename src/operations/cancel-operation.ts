@@ -19,6 +19,11 @@ export const cancelResult = z.object({
    * its own, a daemon) and stopped; recorded in the history as `processes-stopped`.
    */
   leftovers: z.number(),
+  /**
+   * A task on a worker node whose relay was not running: the cancel was sent to the node from
+   * here, or could not reach it (and why).
+   */
+  node: z.optional(z.string()),
   task: taskSummary,
 });
 
@@ -36,6 +41,7 @@ export const cancelOperation = defineOperation({
       state: result.status.state,
       killed: result.killed,
       leftovers: result.leftovers,
+      ...(result.node !== undefined ? { node: result.node } : {}),
       task: statusJson(result.status),
     };
   },

@@ -230,6 +230,8 @@ export const runOutcome = z.object({
    * the simulated worker without `model` naming it, and it was not said in this project before.
    */
   configNotice: z.boolean(),
+  /** Tasks sent to a queue that no live node can take yet: what is missing, what nodes offer. */
+  warnings: z.optional(z.array(z.string())),
 });
 
 export type RunOutcome = z.output<typeof runOutcome>;
@@ -240,13 +242,17 @@ async function dispatchQueued(
   config: Config,
   requests: DispatchRequest[],
   url: string,
-): Promise<DispatchResult[]> {
-  const { dispatchToQueue } = await import('../runtime/nodes/queue-dispatch.js');
+): Promise<{ results: DispatchResult[]; warnings: string[] }> {
+  const { dispatchToQueue, unroutedWarnings } = await import('../runtime/nodes/queue-dispatch.js');
   // The relays and the supervisor this run starts inherit the URL, password included.
   const store = ctx.withEnv({ DISPATCH_QUEUE: url }).store;
   const results: DispatchResult[] = [];
   for (const request of requests) results.push(await dispatchToQueue(store, config, request, url));
-  return results;
+  const warnings = await unroutedWarnings(
+    url,
+    results.map((result) => result.meta),
+  );
+  return { results, warnings };
 }
 
 /** `--best-of N`: the one task of the run as N runs of a group (dispatch-best-of.ts). */
@@ -342,9 +348,8 @@ export const runOperation = defineOperation({
       throw new DispatchError('usage', '--best-of runs on this machine only, not on a queue', {
         hint: 'Add --no-queue: the runs are compared in worktrees here (docs/verify.md, Best of N).',
       });
-    const results = queue
-      ? await dispatchQueued(ctx, config, requests, queue)
-      : dispatchTasks(ctx.store, config, requests);
+    const queued = queue ? await dispatchQueued(ctx, config, requests, queue) : undefined;
+    const results = queued ? queued.results : dispatchTasks(ctx.store, config, requests);
     superviseAlways(queue ? ctx.withEnv({ DISPATCH_QUEUE: queue }) : ctx);
     const builtinConfig =
       config.format === 'builtin' &&
@@ -357,6 +362,7 @@ export const runOperation = defineOperation({
         builtinConfig &&
         request.model === undefined &&
         firstTimeInRoot(ctx.root, 'no-config-notice'),
+      ...(queued && queued.warnings.length > 0 ? { warnings: queued.warnings } : {}),
     };
   },
 });

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeFleet, until } from '../helpers/node-fleet.js';
-import { waitForFile } from '../helpers/wait-for.js';
+import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
 
 /**
  * The machine where the user works goes away (its relay and supervisor stop, as when a laptop
@@ -85,6 +85,76 @@ describe('a question asked while the user is offline', () => {
     expect(log.match(/running on node test-node-1/g)).toHaveLength(1);
     expect(log).toContain('the relay of attempt 1 was gone; started again');
   }, 150_000);
+
+  it('keeps the reason of a relay that fails at once, and starts it again', async () => {
+    const { user } = fleet;
+    const first = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--item',
+      'sleep: 2',
+      '--item',
+      'done',
+    ]);
+    const task = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--after',
+      first.id,
+      '--item',
+      'done',
+    ]);
+    // A folder where the relay keeps its place: the relay cannot write it and fails.
+    const state = join(user.taskDir(task.id), '.relay-1.json');
+    mkdirSync(state);
+    const failure = await waitForCondition(
+      user.taskDir(task.id),
+      () => user.events(task.id).find((event) => event.type === 'relay-failed'),
+      60_000,
+      () => user.read(task.id, 'events.jsonl'),
+    );
+    expect(failure.error).toContain('EISDIR');
+    expect(user.read(task.id, 'worker.log')).toMatch(
+      /--- agent-dispatch: the relay failed: .*EISDIR.* ---/,
+    );
+    rmSync(state, { recursive: true });
+    // Started again, it reads the node's messages from the start: the task ends here.
+    await user.waitForDone([first.id, task.id], 90_000);
+    expect((await user.status(task.id)).state).toBe('done');
+    expect(user.events(task.id).some((e) => e.type === 'relay-restarted')).toBe(true);
+  }, 150_000);
+
+  it('passes a cancel given while no relay runs on to the node, which stops its worker', async () => {
+    const { user } = fleet;
+    const task = await user.run([
+      '--queue',
+      fleet.redis.url,
+      '--item',
+      'sleep: 60',
+      '--item',
+      'done',
+    ]);
+    await fleet.nodeIdOf(task.id);
+    await until(
+      async () =>
+        (await fleet.upMessages(task.id)).some((m) => m.type === 'log') ? true : undefined,
+      30_000,
+      'the worker started on the node',
+    );
+    // The relay and the supervisor are gone; cancel brings neither back.
+    user.stopProcesses();
+    const cancelled = await user.cli(['cancel', task.id]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('the cancel was sent to the worker node from here');
+    const exit = await until(
+      async () => (await fleet.upMessages(task.id)).find((m) => m.type === 'exit'),
+      30_000,
+      "the node's exit report",
+    );
+    expect(exit.state).toBe('cancelled');
+    expect((await user.status(task.id)).state).toBe('cancelled');
+    expect(user.read(task.id, 'worker.log')).toContain('its relay was not running');
+  }, 120_000);
 
   it('has the relay started again by the running supervisor when the relay alone is killed', async () => {
     const { user } = fleet;

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeFleet } from '../helpers/node-fleet.js';
+import { waitForCondition } from '../helpers/wait-for.js';
 
 /**
  * Scheduling over a fleet of three real nodes: routing by capability and by alias, `--after` and
@@ -114,25 +115,63 @@ describe('scheduling over worker nodes', () => {
     expect(job.data.capability).toBe('review');
   }, 200_000);
 
-  // Retried once: one run saw a relay exit 1 before its job reached a node, not reproduced
-  // since; two failures in a row still fail.
-  it(
-    'routes an alias by its name to the nodes whose config has it',
-    { retry: 1, timeout: 200_000 },
-    async () => {
-      const tasks = [];
-      for (let i = 0; i < 4; i++)
-        tasks.push(await fleet.user.run(['--model', 'fast', '--item', 'done']));
-      await fleet.user.waitForDone(
-        tasks.map((task) => task.id),
-        150_000,
-      );
-      for (const task of tasks) expect(await fleet.nodeIdOf(task.id)).toBe('test-node-1');
-    },
-  );
+  it('routes an alias by its name to the nodes whose config has it', async () => {
+    const tasks = [];
+    for (let i = 0; i < 4; i++)
+      tasks.push(await fleet.user.run(['--model', 'fast', '--item', 'done']));
+    await fleet.user.waitForDone(
+      tasks.map((task) => task.id),
+      150_000,
+    );
+    for (const task of tasks) expect(await fleet.nodeIdOf(task.id)).toBe('test-node-1');
+  }, 200_000);
+
+  it('warns when no node offers what a task asks for, and its status says why it waits', async () => {
+    const run = await fleet.user.cli([
+      'run',
+      '--json',
+      '--capability',
+      'translation',
+      '--item',
+      'done',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const id = (JSON.parse(run.stdout) as { id: string }).id;
+    expect(run.stderr).toContain(
+      `dispatch: warning: ${id} waits on the queue: no node offers capability translation`,
+    );
+    expect(run.stderr).toMatch(/the nodes offer models .*plain.*; capabilities .*research/);
+    // The relay says it too, in the history the status reads.
+    const reason = await waitForCondition(
+      fleet.user.taskDir(id),
+      () => fleet.user.events(id).find((event) => event.type === 'node-wait')?.reason,
+      30_000,
+      () => fleet.user.read(id, 'events.jsonl'),
+    );
+    expect(String(reason)).toContain('no node offers capability translation');
+    const status = await fleet.user.status(id);
+    expect(status.state).toBe('running');
+    expect(status.reason).toContain('waiting for a node: no node offers capability translation');
+    const shown = await fleet.user.cli(['status', id]);
+    expect(shown.stdout).toContain('waiting for a node: no node offers capability translation');
+    // A task some node offers is dispatched without a warning.
+    const routed = await fleet.user.cli([
+      'run',
+      '--json',
+      '--capability',
+      'research',
+      '--item',
+      'done',
+    ]);
+    expect(routed.stderr).not.toContain('warning');
+    const cancelled = await fleet.user.cli(['cancel', id]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    await fleet.user.waitForDone([(JSON.parse(routed.stdout) as { id: string }).id]);
+  }, 90_000);
 
   it('holds --after across nodes: the dependent task starts only when the first has ended', async () => {
-    const first = await fleet.user.run(['--item', 'sleep: 2', '--item', 'done']);
+    // Long enough to be still running when its node is known, on a busy machine too.
+    const first = await fleet.user.run(['--item', 'sleep: 6', '--item', 'done']);
     const second = await fleet.user.run(['--after', first.id, '--item', 'done']);
     expect(second.state).toBe('queued');
     await fleet.nodeIdOf(first.id);

@@ -263,6 +263,9 @@ describe('worker nodes', () => {
       );
       // Where the user works the question is still open: the task is waiting, not blocked.
       expect((await user.status(task.id)).state).toBe('waiting');
+      // The context the worker wrote as it fell back is mirrored here too.
+      const context = await waitForFile(join(user.taskDir(task.id), 'context.md'));
+      expect(context).toContain('Which port?');
       const answered = await user.cli(['answer', task.id, '8080']);
       expect(answered.code, answered.stderr).toBe(0);
       await user.waitForDone([task.id]);
@@ -336,7 +339,16 @@ describe('worker nodes', () => {
         30_000,
       );
       expect(log).toContain(`cannot fetch ${missing}`);
-      expect((await other.status(id)).state).toBe('failed');
+      // The node's reason is the task's, and the failure recorded in its history names it.
+      const failed = await other.status(id);
+      expect(failed.state).toBe('failed');
+      expect(failed.reason).toContain(`could not start the task: cannot fetch ${missing}`);
+      const recorded = await waitForCondition(
+        other.taskDir(id),
+        () => other.events(id).find((event) => event.type === 'failed'),
+        30_000,
+      );
+      expect(String(recorded.reason)).toContain(`cannot fetch ${missing}`);
       expect(other.events(id).some((event) => event.type === 'node-lost')).toBe(false);
     } finally {
       other.cleanup();

@@ -66,12 +66,17 @@ export class Sandbox {
       timeoutMs,
       () =>
         ids
-          .map(
-            (id) =>
-              `${id}: ${existsSync(this.taskDir(id)) ? this.read(id, 'events.jsonl') : 'missing'}`,
-          )
+          .map((id) => `${id}: ${existsSync(this.taskDir(id)) ? this.account(id) : 'missing'}`)
           .join('\n'),
     );
+  }
+
+  /** A task's history and the end of its log: what a failed wait shows. */
+  private account(id: string): string {
+    const log = existsSync(join(this.taskDir(id), 'worker.log'))
+      ? this.read(id, 'worker.log').slice(-2000)
+      : '(no worker.log)';
+    return `${this.read(id, 'events.jsonl')}worker.log ends:\n${log}`;
   }
 
   read(id: string, file: string): string {

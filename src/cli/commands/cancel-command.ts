@@ -23,5 +23,6 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       ctx.out(
         `Cancelled ${id}${result.killed ? ' (the worker ignored SIGTERM and was killed)' : ''}${leftoversText(result.leftovers)}. Its files stay in ${ctx.ops.taskDir(id)}.`,
       );
+      if (result.node !== undefined) ctx.out(`On its worker node: ${result.node}.`);
     });
 }

@@ -200,6 +200,7 @@ Examples:
         else ctx.out(previewLines(outcome.previews).join('\n'));
         return;
       }
+      for (const warning of outcome.warnings ?? []) ctx.err(`dispatch: warning: ${warning}`);
       if (options.json) ctx.json(outcome.tasks.length === 1 ? outcome.tasks[0] : outcome.tasks);
       else ctx.out(dispatchedLines(outcome).join('\n'));
     });

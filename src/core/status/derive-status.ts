@@ -80,6 +80,12 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   const timedOut = find('timed-out');
   const skipped = find('skipped');
   const spawnFailed = find('spawn-failed');
+  // A node task's relay that failed in itself said why as it ended.
+  const lastRelayFailure = find('relay-failed');
+  const relayFailed =
+    spawned !== undefined && lastRelayFailure?.attempt === spawned.attempt
+      ? lastRelayFailure
+      : undefined;
   // A node task whose relay is gone still runs on its node: the supervisor starts the relay again.
   const relayAway =
     !legacy &&
@@ -188,8 +194,13 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     if (relayAway)
       return {
         ...status,
-        reason: 'its relay to the worker node is not running; the supervisor starts it again',
+        reason: relayFailed
+          ? `its relay to the worker node failed (${relayFailed.error}); the supervisor starts it again`
+          : 'its relay to the worker node is not running; the supervisor starts it again',
       };
+    const nodeWait = find('node-wait');
+    if (!onNode && nodeWait?.reason && nodeWait.attempt === spawned?.attempt)
+      return { ...status, reason: `waiting for a node: ${nodeWait.reason}` };
     const retrying = snapshot.logTail
       ? classifyRetrying(backendOfTask(snapshot.meta?.backendType), snapshot.logTail)
       : undefined;
@@ -209,7 +220,14 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
     };
   if (timedOut)
     return ended('timed-out', `no activity for ${timedOut.idleMinutes} minutes`, timedOut.time);
-  return ended('failed', failureReason(snapshot, progress, exit), undefined);
+  return ended(
+    'failed',
+    failureReason(snapshot, progress, exit, {
+      node: exited?.reason,
+      relay: relayFailed?.error,
+    }),
+    undefined,
+  );
 }
 
 function verifyingReason(verify: VerifyView): string {
@@ -231,11 +249,17 @@ function pendingQuestion(
   return blocked ? { seq: undefined, text: blocked.question, live: false } : undefined;
 }
 
+/**
+ * Why a task failed. A node task's own account comes first: the node's reason for its exit (it
+ * derived it from the same files, there), or the error its relay here failed with.
+ */
 function failureReason(
   snapshot: TaskSnapshot,
   progress: Progress,
   exit: ExitInfo | undefined,
+  account: { node: string | undefined; relay: string | undefined },
 ): string {
+  if (account.node) return `on the node: ${account.node}`;
   const parts: string[] = [];
   const firstError = progress.errors[0];
   if (firstError) parts.push(`error on item ${firstError.index + 1}: ${firstError.description}`);
@@ -245,7 +269,8 @@ function failureReason(
     parts.push(
       `worker exited with code ${exit.code}${like ? ` (what a process killed by ${like} returns)` : ''}`,
     );
-  } else parts.push('worker process is gone and left no exit status');
+  } else if (account.relay) parts.push(`its relay to the worker node failed: ${account.relay}`);
+  else parts.push('worker process is gone and left no exit status');
   if (snapshot.planProblem) parts.push(snapshot.planProblem);
   else if (progress.total > progress.done)
     parts.push(`${progress.total - progress.done} of ${progress.total} items unfinished`);

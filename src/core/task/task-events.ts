@@ -23,7 +23,15 @@ export type TaskEvent =
    * signal the wrapper received while the worker ran (cancel, timeout), if any: only then is a
    * code above 128 a death by signal.
    */
-  | { type: 'exited'; time: string; attempt: number; code: number; signal?: string }
+  | {
+      type: 'exited';
+      time: string;
+      attempt: number;
+      code: number;
+      signal?: string;
+      /** A node task's: why the node says its task ended so (docs/nodes.md). */
+      reason?: string;
+    }
   | { type: 'question'; time: string; seq: number }
   /** The worker wrote NNN.done: it has read the answer. */
   | { type: 'acknowledged'; time: string; seq: number }
@@ -71,6 +79,13 @@ export type TaskEvent =
    * or rebooted, the relay was killed) and was started again on the same attempt (docs/nodes.md).
    */
   | { type: 'relay-restarted'; time: string; attempt: number; previousPid: number }
+  /**
+   * Whether a live node offers what this attempt's job asks for (docs/nodes.md, Routing): the
+   * relay records why none does while the job waits, and null once one does.
+   */
+  | { type: 'node-wait'; time: string; attempt: number; reason: string | null }
+  /** The relay of a node task's attempt failed in itself (written by the relay as it ends). */
+  | { type: 'relay-failed'; time: string; attempt: number; error: string }
   | { type: 'skipped'; time: string; reason: string }
   /**
    * Processes of the task still running after its worker ended or when it was cancelled or timed

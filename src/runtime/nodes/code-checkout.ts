@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DispatchError } from '../../core/errors.js';
 import { git } from '../worktree/git.js';
 import { gitAsync, gitAsyncOk } from './git-async.js';
+import { withMirror } from './mirror-lock.js';
 
 export interface Checkout {
   /** The worktree the worker runs in, on `branch`. */
@@ -27,9 +28,9 @@ function mirrorPath(dir: string, repository: string): string {
 /**
  * The code of one attempt: the repository's mirror (`git clone --mirror` once, `git fetch` after)
  * and a worktree of it on branch `dispatch/<id>` at the dispatched commit. A repository the node
- * cannot fetch, or a commit it does not have, fails naming the URL.
+ * cannot fetch, or a commit it does not have, fails naming the URL. One job at a time per mirror.
  */
-export async function prepareCheckout(
+export function prepareCheckout(
   dir: string,
   repository: string,
   commit: string,
@@ -37,9 +38,34 @@ export async function prepareCheckout(
   attempt: number,
 ): Promise<Checkout> {
   const mirror = mirrorPath(dir, repository);
+  return withMirror(mirror, () => checkOut(dir, mirror, repository, commit, taskId, attempt));
+}
+
+/** Removes an attempt's worktree (the branch stays in the mirror), in turn with other jobs. */
+export function removeCheckout(checkout: Checkout): Promise<unknown> {
+  return withMirror(checkout.mirror, () =>
+    gitAsync(['worktree', 'remove', '--force', checkout.path], checkout.mirror),
+  );
+}
+
+async function checkOut(
+  dir: string,
+  mirror: string,
+  repository: string,
+  commit: string,
+  taskId: string,
+  attempt: number,
+): Promise<Checkout> {
   mkdirSync(join(dir, 'mirrors'), { recursive: true });
+  // Every ref but the tasks' branches: git refuses to fetch into a branch a worktree has
+  // checked out, and a running task's branch is checked out here while its push may already be
+  // on the remote. A node starts a task from its commit, never from a branch of that name.
   const fetched = existsSync(mirror)
-    ? await gitAsync(['fetch', '--quiet', 'origin'], mirror, TRANSPORTS)
+    ? await gitAsync(
+        ['fetch', '--quiet', 'origin', '+refs/*:refs/*', '^refs/heads/dispatch/*'],
+        mirror,
+        TRANSPORTS,
+      )
     : await gitAsync(['clone', '--quiet', '--mirror', '--', repository, mirror], dir, TRANSPORTS);
   if (fetched.code !== 0)
     throw new DispatchError(
@@ -47,7 +73,7 @@ export async function prepareCheckout(
       `cannot fetch ${repository}: ${fetched.stderr.trim().split('\n').slice(-3).join(' ')}`,
       { hint: 'Check that this node can reach the repository and has credentials for it.' },
     );
-  if (git(['cat-file', '-e', `${commit}^{commit}`], mirror).code !== 0)
+  if ((await gitAsync(['cat-file', '-e', `${commit}^{commit}`], mirror)).code !== 0)
     throw new DispatchError('state', `${repository} has no commit ${commit}`, {
       hint: 'Push the commit the task was dispatched from, then retry the task.',
     });

@@ -60,6 +60,8 @@ export type UpMessage =
   | { type: 'question'; seq: number; text: string }
   | { type: 'ack'; seq: number }
   | { type: 'output'; text: string }
+  /** The worker's context.md, written when it fell back (it waited too long for an answer). */
+  | { type: 'context'; text: string }
   | { type: 'done' }
   | { type: 'pushed'; branch: string; commit: string; committed: boolean }
   | { type: 'push-failed'; branch: string; reason: string; worktree: string }

@@ -1,6 +1,6 @@
 import type { TaskBudget } from '../../core/budget/budget.js';
 import type { Config } from '../../core/config/config-types.js';
-import type { QueueInfo } from '../../core/task/task-meta.js';
+import type { QueueInfo, TaskMeta } from '../../core/task/task-meta.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import { createAndStart, type DispatchResult } from '../tasks/dispatch-task.js';
@@ -14,6 +14,9 @@ import { repositoryOf } from '../worktree/repository.js';
 import { checkQueueUrl, redactQueueUrl } from './queue-url.js';
 import { MAX_ITERATE } from './node-job.js';
 import { connectRedis, pingRedis } from './redis-connection.js';
+import { listNodes } from './list-nodes.js';
+import { missingOffer } from './node-offers.js';
+import { routeOf } from './task-relay.js';
 
 /**
  * Where a node gets the code: origin's URL, or the repository's own folder when it has no origin
@@ -38,6 +41,26 @@ function queueBudget(request: DispatchRequest): TaskBudget | undefined {
     ...(request.maxCostUsd !== undefined ? { maxCostUsd: request.maxCostUsd } : {}),
     ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
   };
+}
+
+/**
+ * For each task no live node can take: that it waits on the queue, what is missing and what the
+ * nodes offer. Said once the tasks are queued (a node that offers it may start later).
+ */
+export async function unroutedWarnings(url: string, metas: readonly TaskMeta[]): Promise<string[]> {
+  let nodes;
+  try {
+    nodes = await listNodes(url);
+  } catch {
+    // The tasks are queued: a queue that stopped answering just now leaves nothing to warn of.
+    return [];
+  }
+  const warnings: string[] = [];
+  for (const meta of metas) {
+    const missing = missingOffer(routeOf(meta), nodes);
+    if (missing !== undefined) warnings.push(`${meta.id} waits on the queue: ${missing}`);
+  }
+  return warnings;
 }
 
 /**

@@ -12,9 +12,13 @@ import { answerTask } from '../tasks/answer-task.js';
 import { cancelTask } from '../tasks/cancel-task.js';
 import { dispatchTask } from '../tasks/dispatch-task.js';
 import { noteTask } from '../tasks/note-task.js';
-import { git } from '../worktree/git.js';
-import { gitAsync } from './git-async.js';
-import { commitLeftovers, prepareCheckout, pushBranch, type Checkout } from './code-checkout.js';
+import {
+  commitLeftovers,
+  prepareCheckout,
+  pushBranch,
+  removeCheckout,
+  type Checkout,
+} from './code-checkout.js';
 import {
   downStream,
   readMessages,
@@ -52,6 +56,7 @@ export interface NodeJobContext {
 class UpMirror {
   private plan = '';
   private output = '';
+  private context = '';
   private verifyLog = '';
   private usage = '';
   private logOffset = 0;
@@ -95,6 +100,11 @@ class UpMirror {
     if (output !== undefined && output !== this.output) {
       this.output = output;
       await this.send({ type: 'output', text: output });
+    }
+    const context = readQuietly(files.context);
+    if (context !== undefined && context !== this.context) {
+      this.context = context;
+      await this.send({ type: 'context', text: context });
     }
     await this.syncEvents(files);
     // The completion marker last: whoever sees it also has the final plan and output.
@@ -279,7 +289,7 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
     ensureSupervisor(store);
   } catch (error) {
     // Nothing ran there: the worktree goes, the mirror stays for the next task.
-    if (checkout) git(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    if (checkout) await removeCheckout(checkout);
     const reason = `node ${ctx.nodeId} could not start the task: ${(error as Error).message}`;
     await send({ type: 'log', text: `--- ${reason} ---\n` });
     await send({ type: 'exit', code: 1, state: 'failed', reason });
@@ -349,7 +359,7 @@ async function deliverBranch(
     const committed = await commitLeftovers(checkout, job.taskId, ctx.nodeId);
     const commit = await pushBranch(checkout, job.repository);
     await send({ type: 'pushed', branch: checkout.branch, commit, committed });
-    await gitAsync(['worktree', 'remove', '--force', checkout.path], checkout.mirror);
+    await removeCheckout(checkout);
   } catch (error) {
     await send({
       type: 'push-failed',

@@ -24,13 +24,17 @@ import {
   type RelayedEvent,
   type UpMessage,
 } from './node-channels.js';
+import { readAdverts } from './list-nodes.js';
 import { bullPriority, type NodeJob } from './node-job.js';
+import { missingOffer } from './node-offers.js';
 import { redactQueueUrl } from './queue-url.js';
 import { connectRedis } from './redis-connection.js';
 import { readRelayState, relayStatePath, writeRelayState, type RelayState } from './relay-state.js';
 
 /** How often the relay checks that the node running the task is still alive. */
 const CHECK_MS = 1000;
+/** How often, while no node has taken the job, the relay checks that a live node offers it. */
+const OFFER_CHECK_MS = 5000;
 
 export interface RelayOptions {
   store: TaskStore;
@@ -162,6 +166,25 @@ export function relayedEvent(value: unknown): LocalEvent | undefined {
   }
 }
 
+/**
+ * Passes a cancel on to the node of one attempt: a job no node has taken yet is removed from
+ * its queue, and the attempt's down stream gets the cancel, which a node running it applies to
+ * its own task (its worker stops, and its exit comes up).
+ */
+export async function passCancelOn(
+  redis: Redis,
+  queue: Queue,
+  taskId: string,
+  attempt: number,
+  reason: string,
+): Promise<void> {
+  const job = await Job.fromId(queue, jobIdOf(taskId, attempt));
+  const state = job ? await job.getState() : undefined;
+  if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed'))
+    await job.remove();
+  await sendMessage(redis, downStream(taskId, attempt), { type: 'cancel', reason });
+}
+
 /** A node id from the network is shown in every listing: only plain names are taken. */
 const isNodeId = (value: unknown): value is string =>
   typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value);
@@ -195,6 +218,8 @@ export class TaskRelay {
   /** What an earlier relay of this attempt had done, when this one was started again. */
   private readonly previous: RelayState | undefined;
   private savedState = '';
+  /** Why no node could take the job, as last recorded in the history (null: one could). */
+  private nodeWait: string | null;
 
   constructor(private readonly options: RelayOptions) {
     this.files = options.store.files(options.meta.id);
@@ -212,6 +237,11 @@ export class TaskRelay {
       prefix: QUEUE_PREFIX,
     });
     this.jobId = jobIdOf(options.meta.id, options.attempt);
+    const waits = readEvents(this.files).filter(
+      (event) => event.type === 'node-wait' && event.attempt === options.attempt,
+    );
+    const last = waits[waits.length - 1];
+    this.nodeWait = last?.type === 'node-wait' ? last.reason : null;
   }
 
   private get id(): string {
@@ -239,6 +269,7 @@ export class TaskRelay {
     }
     this.saveState();
     let lastCheck = 0;
+    let lastOfferCheck = 0;
     const up = upStream(this.id, this.options.attempt);
     while (!this.stopping) {
       try {
@@ -256,6 +287,10 @@ export class TaskRelay {
         }
         await this.sendAnswers();
         await this.sendNotes();
+        if (this.node === undefined && Date.now() - lastOfferCheck >= OFFER_CHECK_MS) {
+          lastOfferCheck = Date.now();
+          await this.checkOffer();
+        }
         if (Date.now() - lastCheck >= CHECK_MS) {
           lastCheck = Date.now();
           const lost = await this.lostReason();
@@ -287,14 +322,13 @@ export class TaskRelay {
   async cancel(): Promise<void> {
     this.stopping = true;
     try {
-      const job = await Job.fromId(this.queue, this.jobId);
-      const state = job ? await job.getState() : undefined;
-      if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed'))
-        await job.remove();
-      await sendMessage(this.redis, downStream(this.id, this.options.attempt), {
-        type: 'cancel',
-        reason: 'cancelled where the task was dispatched',
-      });
+      await passCancelOn(
+        this.redis,
+        this.queue,
+        this.id,
+        this.options.attempt,
+        'cancelled where the task was dispatched',
+      );
     } catch (error) {
       this.options.log(`relay: cancel not passed on: ${(error as Error).message}`);
     }
@@ -344,6 +378,9 @@ export class TaskRelay {
       case 'output':
         if (isText(m.text)) writeFileAtomic(files.output, m.text, { mode: 0o600 });
         break;
+      case 'context':
+        if (isText(m.text)) writeFileAtomic(files.context, m.text, { mode: 0o600 });
+        break;
       case 'done':
         writeFileAtomic(files.ipcFile(COMPLETION_MARKER), '', { mode: 0o600 });
         break;
@@ -390,11 +427,15 @@ export class TaskRelay {
       }
       case 'exit': {
         const code = typeof m.code === 'number' && Number.isInteger(m.code) ? m.code : 1;
-        this.logLine(`node reports the worker ended: ${String(m.state)} (exit ${code})`);
+        const reason = isText(m.reason) && m.reason !== '' ? preview(m.reason, 500) : undefined;
+        this.logLine(
+          `node reports the worker ended: ${String(m.state)} (exit ${code})${reason ? `: ${reason}` : ''}`,
+        );
         this.options.store.appendEvent(this.id, {
           type: 'exited',
           attempt: this.options.attempt,
           code,
+          ...(reason ? { reason } : {}),
         });
         return code;
       }
@@ -431,6 +472,22 @@ export class TaskRelay {
       this.notesSent.add(name);
       this.saveState();
     }
+  }
+
+  /**
+   * Records, while no node has taken the job, whether a live node offers what it asks for: so
+   * the task's status says why it waits (and says no more once a node does).
+   */
+  private async checkOffer(): Promise<void> {
+    const reason = missingOffer(routeOf(this.options.meta), await readAdverts(this.redis)) ?? null;
+    if (reason === this.nodeWait) return;
+    this.nodeWait = reason;
+    if (reason !== null) this.logLine(`waiting for a node: ${reason}`);
+    this.options.store.appendEvent(this.id, {
+      type: 'node-wait',
+      attempt: this.options.attempt,
+      reason: reason === null ? null : preview(reason, 900),
+    });
   }
 
   /** Why the node running the task counts as lost, if it does. */

@@ -706,4 +706,61 @@ describe('deriveStatus: a node task whose relay is gone', () => {
   it('is failed as before for a task that runs here', () => {
     expect(status({ events: STARTED, liveness: 'dead' }).state).toBe('failed');
   });
+
+  it('names the error of a relay that failed in itself, while it restarts and once it gave up', () => {
+    const failed: TaskEvent = {
+      type: 'relay-failed',
+      time: at(2),
+      attempt: 1,
+      error: 'EISDIR: illegal operation on a directory',
+    };
+    const restarting = status({ meta: NODE_META, events: [...STARTED, failed], liveness: 'dead' });
+    expect(restarting.state).toBe('running');
+    expect(restarting.reason).toContain('its relay to the worker node failed (EISDIR');
+    const many = Array.from({ length: 20 }, (_, i) => restarted(1, 3 + i));
+    const gaveUp = status({
+      meta: NODE_META,
+      events: [...STARTED, failed, ...many],
+      liveness: 'dead',
+    });
+    expect(gaveUp.state).toBe('failed');
+    expect(gaveUp.reason).toContain('its relay to the worker node failed: EISDIR');
+  });
+
+  it('says why it waits while no node offers what its job asks for, until a node takes it', () => {
+    const wait = (min: number, reason: string | null): TaskEvent => ({
+      type: 'node-wait',
+      time: at(min),
+      attempt: 1,
+      reason,
+    });
+    const missing = wait(2, 'no node offers model opus (the nodes offer models sim)');
+    const waiting = status({ meta: NODE_META, events: [...STARTED, missing] });
+    expect(waiting.state).toBe('running');
+    expect(waiting.reason).toBe(
+      'waiting for a node: no node offers model opus (the nodes offer models sim)',
+    );
+    expect(status({ meta: NODE_META, events: [...STARTED, missing, wait(3, null)] }).reason).toBe(
+      undefined,
+    );
+    const taken: TaskEvent = { type: 'on-node', time: at(3), attempt: 1, node: 'n1' };
+    expect(status({ meta: NODE_META, events: [...STARTED, missing, taken] }).reason).toBe(
+      undefined,
+    );
+  });
+
+  it("gives the node's reason for the exit it reported", () => {
+    const exited: TaskEvent = {
+      type: 'exited',
+      time: at(3),
+      attempt: 1,
+      code: 1,
+      reason: 'node n1 could not start the task: cannot fetch /repo.git: gone',
+    };
+    const result = status({ meta: NODE_META, events: [...STARTED, exited], liveness: 'dead' });
+    expect(result.state).toBe('failed');
+    expect(result.reason).toBe(
+      'on the node: node n1 could not start the task: cannot fetch /repo.git: gone',
+    );
+  });
 });
