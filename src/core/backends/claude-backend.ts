@@ -24,6 +24,17 @@ const ROOT_REFUSAL =
 
 const CLAUDE_FAILURES: FailurePattern[] = [
   {
+    // Reported of parallel `claude -p` runs that die with exit 143 and no other output; the
+    // installed 2.1.x words its own daemon start failures as "… did not become reachable
+    // within Ns" and "… exited before it became reachable" (docs/backends.md).
+    kind: 'daemon-busy',
+    pattern:
+      /(daemon may be busy or unresponsive|(daemon|background service) (did not become|exited before it became) reachable)/i,
+    advice:
+      "Claude Code's daemon did not answer, which happens under many parallel `claude -p` runs: dispatch retries such a failure once; lower the backend's max_parallel, then `dispatch retry`.",
+    transient: true,
+  },
+  {
     kind: 'permission',
     pattern: /--dangerously-skip-permissions cannot be used with root/i,
     advice: ROOT_ADVICE,

@@ -20,6 +20,8 @@ export interface SchedulableTask {
   candidates?: string[];
   /** The capability asked for, for the wait reason. */
   capability?: string;
+  /** Why a queued task may not start yet whatever the slots (a retry's backoff), in words. */
+  held?: string;
 }
 
 export interface ScheduleLimits {
@@ -85,6 +87,10 @@ export function planStarts(
   for (const task of queueOrder(tasks)) {
     plan.order.push(task.id);
     if (skip.has(task.id)) continue;
+    if (task.held !== undefined) {
+      plan.waiting.set(task.id, task.held);
+      continue;
+    }
     const pending = task.after.filter((dep) => byId.get(dep)?.state !== 'done');
     if (pending.length > 0) {
       plan.waiting.set(task.id, `waiting for ${pending.join(', ')} to finish`);

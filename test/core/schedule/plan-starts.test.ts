@@ -254,3 +254,17 @@ describe('planStarts: capabilities', () => {
     expect(plan.waiting.get('cap')).toContain('no configured alias has capability art');
   });
 });
+
+describe('a held task', () => {
+  it('waits with its reason whatever the free slots, and lets the next one start', () => {
+    const plan = planStarts(
+      [
+        task('backing-off', { held: 'a transient failure is retried after a backoff' }),
+        task('next'),
+      ],
+      { maxParallel: 1, aliasMaxParallel: {} },
+    );
+    expect(plan.start).toEqual(['next']);
+    expect(plan.waiting.get('backing-off')).toBe('a transient failure is retried after a backoff');
+  });
+});
