@@ -197,6 +197,11 @@ export interface Backend {
   install: string;
   /** Arguments that print the help listing the options the command uses (for checks). */
   helpArgs: readonly string[];
+  /**
+   * How many of its workers run at once when the config sets no `max_parallel` for the backend;
+   * absent: no limit. Claude Code's daemon fails under many parallel `claude -p` runs.
+   */
+  defaultMaxParallel?: number;
   /** How the CLI gets its prompt; with 'stdin', `invocation` leaves the prompt out of `args`. */
   promptInput: PromptInput;
   invocation(input: InvocationInput): Invocation;

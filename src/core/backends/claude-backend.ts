@@ -103,6 +103,9 @@ export const claudeBackend: Backend = {
   helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
+  // The original dispatcher saw `claude -p` runs die ("daemon may be busy or unresponsive") at
+  // 4 in parallel; an explicit max_parallel on the backend overrides this.
+  defaultMaxParallel: 3,
   // `claude -p` without a prompt argument reads the prompt from standard input.
   promptInput: 'stdin',
   invocation: ({ command, modelId, passModel }) => {

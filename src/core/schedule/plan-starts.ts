@@ -13,6 +13,8 @@ export interface SchedulableTask {
   maxParallel: number | undefined;
   /** The alias the model was chosen through, for the alias's own parallel limit. */
   alias: string | undefined;
+  /** The backend that runs it, for the backend's own parallel limit. */
+  backend?: string;
   /**
    * For a task dispatched by capability that has not started yet: the aliases that can run it,
    * in order of preference. The first with a free slot is assigned when it starts.
@@ -27,6 +29,8 @@ export interface SchedulableTask {
 export interface ScheduleLimits {
   maxParallel: number | undefined;
   aliasMaxParallel: Record<string, number | undefined>;
+  /** Per backend name (claude backends have a default: docs/backends.md). */
+  backendMaxParallel?: Record<string, number | undefined>;
 }
 
 export interface SchedulePlan {
@@ -73,6 +77,13 @@ export function planStarts(
     if (isLive(task.state) && task.alias)
       runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
   }
+  const runningByBackend = new Map<string, number>();
+  for (const task of tasks) {
+    if (isLive(task.state) && task.backend)
+      runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);
+  }
+  const backendLimit = (backend: string | undefined) =>
+    backend === undefined ? undefined : limits.backendMaxParallel?.[backend];
   const aliasFree = (alias: string) => {
     const limit = limits.aliasMaxParallel[alias];
     return limit === undefined || (runningByAlias.get(alias) ?? 0) < limit;
@@ -107,6 +118,11 @@ export function planStarts(
       );
       continue;
     }
+    const perBackend = backendLimit(task.backend);
+    if (perBackend !== undefined && (runningByBackend.get(task.backend ?? '') ?? 0) >= perBackend) {
+      plan.waiting.set(task.id, `all ${perBackend} slots of backend ${task.backend} busy`);
+      continue;
+    }
     let alias = task.alias;
     if (task.candidates) {
       alias = task.candidates.find(aliasFree);
@@ -122,6 +138,8 @@ export function planStarts(
     plan.start.push(task.id);
     running++;
     if (alias !== undefined) runningByAlias.set(alias, (runningByAlias.get(alias) ?? 0) + 1);
+    if (task.backend !== undefined)
+      runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);
   }
   return plan;
 }

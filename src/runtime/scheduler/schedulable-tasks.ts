@@ -120,6 +120,8 @@ export function schedulableTasks(
       after: resume ? [] : (meta?.after ?? []),
       maxParallel: meta?.maxParallel,
       alias: meta?.alias,
+      // A task on a queue of worker nodes runs on a node, under the node's own limits.
+      ...(meta?.backend !== undefined && !meta.queue ? { backend: meta.backend } : {}),
       ...(byCapability && meta?.capability
         ? {
             capability: meta.capability,
@@ -136,6 +138,9 @@ export function scheduleLimits(config: Config): ScheduleLimits {
     maxParallel: config.maxParallel,
     aliasMaxParallel: Object.fromEntries(
       Object.values(config.aliases).map((alias) => [alias.name, alias.maxParallel]),
+    ),
+    backendMaxParallel: Object.fromEntries(
+      Object.values(config.backends).map((backend) => [backend.name, backend.maxParallel]),
     ),
   };
 }
