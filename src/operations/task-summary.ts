@@ -77,7 +77,8 @@ export const taskSummary = z.object({
    * How the current attempt continues the task; null for a first attempt. `how` is "session"
    * when the worker CLI resumed its own session (the model keeps everything it read), or
    * "new-worker" when a new worker started with the plan and context.md. `reason`: answer,
-   * retry, continue, or session-lost (the CLI could not open its session).
+   * retry, continue, session-lost (the CLI could not open its session), verify, or
+   * transient-retry (the same attempt again after a failure that passes by itself).
    */
   continuation: z.nullable(
     z.object({

@@ -74,42 +74,55 @@ function outputItem(action: ScriptAction): Record<string, unknown> {
   }
 }
 
-export const openaiResponsesApi: ApiAdapter = {
-  name: 'OpenAI Responses',
-  reply(request: ApiRequest, res: ServerResponse) {
-    const body = (request.body ?? {}) as { input?: InputItem[]; model?: string };
-    const { prompt, results } = conversation(body.input ?? []);
-    const item = outputItem(nextAction(prompt, results));
-    const id = nextId('resp_');
-    sendSse(res, [
-      { event: 'response.created', data: { type: 'response.created', response: { id } } },
-      {
-        event: 'response.output_item.added',
-        data: { type: 'response.output_item.added', output_index: 0, item },
-      },
-      {
-        event: 'response.output_item.done',
-        data: { type: 'response.output_item.done', output_index: 0, item },
-      },
-      {
-        event: 'response.completed',
-        data: {
-          type: 'response.completed',
-          response: {
-            id,
-            model: body.model,
-            usage: {
-              input_tokens: REPLY_USAGE.input,
-              input_tokens_details: { cached_tokens: 0 },
-              output_tokens: REPLY_USAGE.output,
-              output_tokens_details: { reasoning_tokens: 0 },
-              total_tokens: REPLY_USAGE.input + REPLY_USAGE.output,
-            },
+/** The Responses API answered by another script than the worker's (see worker-script.ts). */
+export function openaiResponsesApiWith(
+  script: (prompt: string, results: ToolResult[]) => ScriptAction,
+): ApiAdapter {
+  return {
+    name: 'OpenAI Responses',
+    reply: (request, res) => replyWith(script, request, res),
+    errorBody: openaiErrorBody,
+  };
+}
+
+export const openaiResponsesApi: ApiAdapter = openaiResponsesApiWith(nextAction);
+
+function replyWith(
+  script: (prompt: string, results: ToolResult[]) => ScriptAction,
+  request: ApiRequest,
+  res: ServerResponse,
+): boolean {
+  const body = (request.body ?? {}) as { input?: InputItem[]; model?: string };
+  const { prompt, results } = conversation(body.input ?? []);
+  const item = outputItem(script(prompt, results));
+  const id = nextId('resp_');
+  sendSse(res, [
+    { event: 'response.created', data: { type: 'response.created', response: { id } } },
+    {
+      event: 'response.output_item.added',
+      data: { type: 'response.output_item.added', output_index: 0, item },
+    },
+    {
+      event: 'response.output_item.done',
+      data: { type: 'response.output_item.done', output_index: 0, item },
+    },
+    {
+      event: 'response.completed',
+      data: {
+        type: 'response.completed',
+        response: {
+          id,
+          model: body.model,
+          usage: {
+            input_tokens: REPLY_USAGE.input,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: REPLY_USAGE.output,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: REPLY_USAGE.input + REPLY_USAGE.output,
           },
         },
       },
-    ]);
-    return prompt !== '';
-  },
-  errorBody: openaiErrorBody,
-};
+    },
+  ]);
+  return prompt !== '';
+}

@@ -31,6 +31,14 @@ export function registerConfig(program: Command, ctx: CliContext): void {
           `  ${model.name.padEnd(16)} ${model.backend.padEnd(8)} ${ready.padEnd(13)} ${backend?.command ?? ''}`,
         );
       }
+      const limited = Object.values(c.backends).filter((b) => b.maxParallel !== undefined);
+      if (limited.length > 0) {
+        lines.push('backend limits:');
+        for (const backend of limited)
+          lines.push(
+            `  ${backend.name.padEnd(16)} max_parallel ${backend.maxParallel}${backend.maxParallelDefault ? ` (default for ${backend.type} backends)` : ''}`,
+          );
+      }
       const aliases = Object.values(c.aliases);
       if (aliases.length > 0) {
         lines.push('aliases:');

@@ -12,7 +12,8 @@ export type FailureKind =
   | 'network'
   | 'service-error'
   | 'permission'
-  | 'bad-command';
+  | 'bad-command'
+  | 'daemon-busy';
 
 /** How a cause is named to people (`dispatch status`, `dispatch wait`). */
 export const FAILURE_LABELS: Record<FailureKind, string> = {
@@ -24,6 +25,7 @@ export const FAILURE_LABELS: Record<FailureKind, string> = {
   'service-error': 'service error',
   permission: 'refused to start',
   'bad-command': 'command rejected',
+  'daemon-busy': 'claude daemon busy',
 };
 
 export interface FailureCause {
@@ -36,6 +38,11 @@ export interface FailureCause {
   advice: string;
   /** Set while the CLI still retries, when its log says which retry this is. */
   retry?: RetryProgress;
+  /**
+   * A failure that passes by itself (Claude Code's daemon, busy under parallel workers): the
+   * supervisor starts the same attempt once more after a short backoff.
+   */
+  transient?: boolean;
 }
 
 /** Which retry of a failed request a CLI is on: Claude Code's "attempt 3 of 10". */
@@ -190,6 +197,11 @@ export interface Backend {
   install: string;
   /** Arguments that print the help listing the options the command uses (for checks). */
   helpArgs: readonly string[];
+  /**
+   * How many of its workers run at once when the config sets no `max_parallel` for the backend;
+   * absent: no limit. Claude Code's daemon fails under many parallel `claude -p` runs.
+   */
+  defaultMaxParallel?: number;
   /** How the CLI gets its prompt; with 'stdin', `invocation` leaves the prompt out of `args`. */
   promptInput: PromptInput;
   invocation(input: InvocationInput): Invocation;

@@ -24,6 +24,17 @@ const ROOT_REFUSAL =
 
 const CLAUDE_FAILURES: FailurePattern[] = [
   {
+    // Reported of parallel `claude -p` runs that die with exit 143 and no other output; the
+    // installed 2.1.x words its own daemon start failures as "… did not become reachable
+    // within Ns" and "… exited before it became reachable" (docs/backends.md).
+    kind: 'daemon-busy',
+    pattern:
+      /(daemon may be busy or unresponsive|(daemon|background service) (did not become|exited before it became) reachable)/i,
+    advice:
+      "Claude Code's daemon did not answer, which happens under many parallel `claude -p` runs: dispatch retries such a failure once; lower the backend's max_parallel, then `dispatch retry`.",
+    transient: true,
+  },
+  {
     kind: 'permission',
     pattern: /--dangerously-skip-permissions cannot be used with root/i,
     advice: ROOT_ADVICE,
@@ -92,6 +103,9 @@ export const claudeBackend: Backend = {
   helpArgs: ['--help'],
   defaultCommand:
     'env -u CLAUDE_CODE_ENTRYPOINT -u CLAUDECODE claude -p --dangerously-skip-permissions',
+  // The original dispatcher saw `claude -p` runs die ("daemon may be busy or unresponsive") at
+  // 4 in parallel; an explicit max_parallel on the backend overrides this.
+  defaultMaxParallel: 3,
   // `claude -p` without a prompt argument reads the prompt from standard input.
   promptInput: 'stdin',
   invocation: ({ command, modelId, passModel }) => {

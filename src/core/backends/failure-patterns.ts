@@ -5,6 +5,8 @@ export interface FailurePattern {
   kind: FailureKind;
   pattern: RegExp;
   advice: string;
+  /** The failure passes by itself: retried once (see FailureCause.transient). */
+  transient?: boolean;
 }
 
 /**
@@ -79,6 +81,7 @@ export function classifyWith(
         label: FAILURE_LABELS[match.kind],
         evidence: line.slice(0, 300),
         advice: match.advice,
+        ...(match.transient ? { transient: true } : {}),
       };
     }
   }

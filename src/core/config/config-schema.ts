@@ -15,6 +15,8 @@ export {
  */
 const commandString = z.string().trim().min(1, 'a command must not be empty');
 
+const positiveInt = z.number().int().positive();
+
 const backendSchema = z.union([
   commandString,
   z.strictObject({
@@ -22,6 +24,8 @@ const backendSchema = z.union([
     type: z.enum(BACKEND_TYPES).optional(),
     /** Run its workers with a home of their own (docs/backends.md, Isolated home). */
     isolate: z.boolean().optional(),
+    /** At most this many of its workers run at once (claude backends: 3 unless set). */
+    max_parallel: positiveInt.optional(),
   }),
 ]);
 
@@ -34,8 +38,6 @@ const modelSchema = z.union([
     id: z.string().trim().min(1).optional(),
   }),
 ]);
-
-const positiveInt = z.number().int().positive();
 
 const aliasSchema = z.union([
   z.string().trim().min(1),

@@ -7,6 +7,10 @@ export interface BackendConfig {
   type: BackendType;
   /** Its workers run with a home of their own, the operator's instructions and settings hidden. */
   isolate?: boolean;
+  /** At most this many of its workers run at once: the config's, else its kind's default. */
+  maxParallel?: number;
+  /** The limit is the backend kind's default, not set in the config. */
+  maxParallelDefault?: boolean;
 }
 
 export interface ModelConfig {

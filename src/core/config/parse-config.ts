@@ -220,7 +220,7 @@ function allowedKeys(path: string[]): string | undefined {
     return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, daily_budget, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
-  if (section === 'backends' || section === 'agents') return 'command, type, isolate';
+  if (section === 'backends' || section === 'agents') return 'command, type, isolate, max_parallel';
   if (section === 'models') return 'backend, id';
   if (section === 'aliases')
     return 'model, prompt, capabilities, max_parallel, isolate, verify, max_cost_usd, max_tokens';
@@ -232,7 +232,7 @@ function allowedKeys(path: string[]): string | undefined {
 function unionExpectation(path: string[]): string {
   const [section] = path;
   if (section === 'backends' || section === 'agents')
-    return 'expected a command string, or a mapping with `command:` (and optional `type:`, `isolate:`)';
+    return 'expected a command string, or a mapping with `command:` (and optional `type:`, `isolate:`, `max_parallel:`)';
   if (section === 'models')
     return 'expected a mapping such as `{ backend: claude }` (optionally with `id:`), a backend name, or nothing';
   if (section === 'aliases')
@@ -242,12 +242,21 @@ function unionExpectation(path: string[]): string {
 
 function toBackend(
   name: string,
-  value: string | { command: string; type?: BackendConfig['type']; isolate?: boolean },
+  value:
+    | string
+    | { command: string; type?: BackendConfig['type']; isolate?: boolean; max_parallel?: number },
 ): BackendConfig {
   const command = withoutExec(typeof value === 'string' ? value : value.command);
   const explicit = typeof value === 'string' ? undefined : value.type;
   const backend: BackendConfig = { name, command, type: inferBackendType(name, command, explicit) };
   if (typeof value !== 'string' && value.isolate !== undefined) backend.isolate = value.isolate;
+  const limit = typeof value === 'string' ? undefined : value.max_parallel;
+  const fallback = backendFor(backend.type).defaultMaxParallel;
+  if (limit !== undefined) backend.maxParallel = limit;
+  else if (fallback !== undefined) {
+    backend.maxParallel = fallback;
+    backend.maxParallelDefault = true;
+  }
   return backend;
 }
 

@@ -13,6 +13,8 @@ export interface SchedulableTask {
   maxParallel: number | undefined;
   /** The alias the model was chosen through, for the alias's own parallel limit. */
   alias: string | undefined;
+  /** The backend that runs it, for the backend's own parallel limit. */
+  backend?: string;
   /**
    * For a task dispatched by capability that has not started yet: the aliases that can run it,
    * in order of preference. The first with a free slot is assigned when it starts.
@@ -20,11 +22,15 @@ export interface SchedulableTask {
   candidates?: string[];
   /** The capability asked for, for the wait reason. */
   capability?: string;
+  /** Why a queued task may not start yet whatever the slots (a retry's backoff), in words. */
+  held?: string;
 }
 
 export interface ScheduleLimits {
   maxParallel: number | undefined;
   aliasMaxParallel: Record<string, number | undefined>;
+  /** Per backend name (claude backends have a default: docs/backends.md). */
+  backendMaxParallel?: Record<string, number | undefined>;
 }
 
 export interface SchedulePlan {
@@ -71,6 +77,13 @@ export function planStarts(
     if (isLive(task.state) && task.alias)
       runningByAlias.set(task.alias, (runningByAlias.get(task.alias) ?? 0) + 1);
   }
+  const runningByBackend = new Map<string, number>();
+  for (const task of tasks) {
+    if (isLive(task.state) && task.backend)
+      runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);
+  }
+  const backendLimit = (backend: string | undefined) =>
+    backend === undefined ? undefined : limits.backendMaxParallel?.[backend];
   const aliasFree = (alias: string) => {
     const limit = limits.aliasMaxParallel[alias];
     return limit === undefined || (runningByAlias.get(alias) ?? 0) < limit;
@@ -85,6 +98,10 @@ export function planStarts(
   for (const task of queueOrder(tasks)) {
     plan.order.push(task.id);
     if (skip.has(task.id)) continue;
+    if (task.held !== undefined) {
+      plan.waiting.set(task.id, task.held);
+      continue;
+    }
     const pending = task.after.filter((dep) => byId.get(dep)?.state !== 'done');
     if (pending.length > 0) {
       plan.waiting.set(task.id, `waiting for ${pending.join(', ')} to finish`);
@@ -99,6 +116,11 @@ export function planStarts(
         task.id,
         `${running} tasks running; this one starts below ${task.maxParallel} (--max-parallel)`,
       );
+      continue;
+    }
+    const perBackend = backendLimit(task.backend);
+    if (perBackend !== undefined && (runningByBackend.get(task.backend ?? '') ?? 0) >= perBackend) {
+      plan.waiting.set(task.id, `all ${perBackend} slots of backend ${task.backend} busy`);
       continue;
     }
     let alias = task.alias;
@@ -116,6 +138,8 @@ export function planStarts(
     plan.start.push(task.id);
     running++;
     if (alias !== undefined) runningByAlias.set(alias, (runningByAlias.get(alias) ?? 0) + 1);
+    if (task.backend !== undefined)
+      runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);
   }
   return plan;
 }

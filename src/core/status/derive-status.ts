@@ -10,6 +10,7 @@ import { backendOfTask } from '../backends/backend-registry.js';
 import { classifyRetrying, retryingText } from '../backends/retrying.js';
 import { DEFAULT_TIMEOUT_MINUTES } from '../config/config-types.js';
 import { TERMINAL_STATES } from './state-groups.js';
+import { transientRetryText } from '../task/transient-retry.js';
 import {
   nodeVerifySpec,
   verifyFailureText,
@@ -169,6 +170,17 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   if (!legacy && !spawned) {
     if (spawnFailed)
       return ended('failed', `worker failed to start: ${spawnFailed.error}`, spawnFailed.time);
+    // A transient failure's retry waits out its backoff: say what failed and when it starts.
+    if (resumed?.notBefore !== undefined)
+      return {
+        ...status,
+        state: 'queued',
+        reason: transientRetryText(
+          resumed.cause ?? 'transient failure',
+          resumed.notBefore,
+          snapshot.readAtMs ?? Date.parse(resumed.time),
+        ),
+      };
     return { ...status, state: 'queued' };
   }
   if (workerAlive) {

@@ -107,8 +107,9 @@ export type TaskEvent =
       attempt: number;
       /**
        * Why the task continues: an answer after the fallback, `dispatch retry`, `dispatch
-       * continue`, a resumed session the CLI could no longer open (a new worker takes over), or
-       * a failed verify command with rounds left (`--iterate`).
+       * continue`, a resumed session the CLI could no longer open (a new worker takes over),
+       * a failed verify command with rounds left (`--iterate`), or a transient failure of the
+       * CLI (the same attempt once more, after a backoff).
        */
       reason: ResumeReason;
       model: string;
@@ -120,6 +121,13 @@ export type TaskEvent =
        * plan and context.md.
        */
       session?: string;
+      /**
+       * For 'transient-retry': the attempt does not start before this time (a backoff with
+       * jitter, so parallel workers that failed together do not collide again), and the cause
+       * it retries, in words.
+       */
+      notBefore?: string;
+      cause?: string;
     }
   /**
    * The session a worker CLI named in its JSON output (appended by the log filter as soon as it
@@ -189,7 +197,8 @@ export interface TokenUsage {
 
 export type TaskEventType = TaskEvent['type'];
 
-export type ResumeReason = 'answer' | 'retry' | 'continue' | 'session-lost' | 'verify';
+export type ResumeReason =
+  'answer' | 'retry' | 'continue' | 'session-lost' | 'verify' | 'transient-retry';
 
 /** The next attempt number of a task: one more than any attempt its history mentions. */
 export function nextAttempt(events: readonly TaskEvent[]): number {

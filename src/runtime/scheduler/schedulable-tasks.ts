@@ -21,6 +21,8 @@ interface PendingResume {
   attempt: number;
   /** Its writer is starting it right now: it takes a slot, and nobody else starts it. */
   starting: boolean;
+  /** A transient failure's retry, not to start before this time (ms since the epoch). */
+  notBeforeMs?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ function pendingResume(events: TaskEvent[]): PendingResume | undefined {
       return {
         attempt: event.attempt,
         starting: !event.queued && Date.now() - Date.parse(event.time) < RESUME_GRACE_MS,
+        ...(event.notBefore !== undefined ? { notBeforeMs: Date.parse(event.notBefore) } : {}),
       };
     if (event?.type === 'queued' || event?.type === 'spawned') return undefined;
   }
@@ -103,15 +106,22 @@ export function schedulableTasks(
       meta?.capability !== undefined && !meta.queue && neverStarted && config !== undefined;
     const resume = pendingResume(events);
     if (resume && !resume.starting) attempts.set(id, resume.attempt);
+    const held =
+      resume?.notBeforeMs !== undefined && resume.notBeforeMs > Date.now()
+        ? 'a transient failure is retried after a backoff'
+        : undefined;
     tasks.push({
       id,
       state: resume?.starting ? 'running' : state,
+      ...(held ? { held } : {}),
       priority: meta?.priority ?? 'normal',
       createdAt: meta?.createdAt ?? reading.createdAt ?? '',
       // A new attempt waits only for a slot: its dependencies were met (or overridden by a retry).
       after: resume ? [] : (meta?.after ?? []),
       maxParallel: meta?.maxParallel,
       alias: meta?.alias,
+      // A task on a queue of worker nodes runs on a node, under the node's own limits.
+      ...(meta?.backend !== undefined && !meta.queue ? { backend: meta.backend } : {}),
       ...(byCapability && meta?.capability
         ? {
             capability: meta.capability,
@@ -128,6 +138,9 @@ export function scheduleLimits(config: Config): ScheduleLimits {
     maxParallel: config.maxParallel,
     aliasMaxParallel: Object.fromEntries(
       Object.values(config.aliases).map((alias) => [alias.name, alias.maxParallel]),
+    ),
+    backendMaxParallel: Object.fromEntries(
+      Object.values(config.backends).map((backend) => [backend.name, backend.maxParallel]),
     ),
   };
 }

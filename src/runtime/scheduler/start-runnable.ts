@@ -58,8 +58,12 @@ export function startRunnableTasks(
 /** Whether a parallel limit (overall, per task or per alias) applies to the task. */
 export function hasSlotLimit(meta: TaskMeta, config: Config): boolean {
   const aliasLimit = meta.alias ? config.aliases[meta.alias]?.maxParallel : undefined;
+  const backendLimit = meta.queue ? undefined : config.backends[meta.backend]?.maxParallel;
   return (
-    config.maxParallel !== undefined || meta.maxParallel !== undefined || aliasLimit !== undefined
+    config.maxParallel !== undefined ||
+    meta.maxParallel !== undefined ||
+    aliasLimit !== undefined ||
+    backendLimit !== undefined
   );
 }
 

@@ -3,7 +3,7 @@ import { currentAttemptEvents, latestWorker } from '../../core/task/current-atte
 import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskSnapshot, TaskStatus } from '../../core/status/task-status.js';
 import type { TaskStore } from '../store/task-store.js';
-import { logTail } from '../tasks/read-log.js';
+import { attemptLog } from './attempt-log.js';
 import { resumeTask } from '../tasks/resume-task.js';
 
 /**
@@ -38,13 +38,4 @@ export function resumeLostSession(
     attempt: nextAttempt(snapshot.events),
     lostAttempt: resumed.attempt,
   }).started;
-}
-
-/** The end of worker.log from the header of this attempt on. */
-function attemptLog(store: TaskStore, id: string, attempt: number): string {
-  const lines = logTail(store.files(id).log, 80);
-  const header = lines.findLastIndex((line) =>
-    line.startsWith(`--- agent-dispatch: attempt ${attempt},`),
-  );
-  return header < 0 ? '' : lines.slice(header + 1).join('\n');
 }

@@ -19,6 +19,7 @@ import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { restoreDroppedNotes } from './restore-notes.js';
 import { resumeWithUnreadAnswer } from './resume-unread-answer.js';
 import { resumeLostSession } from './resume-lost-session.js';
+import { retryTransientFailure } from './retry-transient-failure.js';
 import { isActive, isLive, isTerminal, mayHaveWorker } from '../../core/status/state-groups.js';
 import { latestWorker } from '../../core/task/current-attempt.js';
 import { stopLeftovers } from '../tasks/stop-leftovers.js';
@@ -262,6 +263,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
     if (restartRelay(this.store, snapshot, status)) {
       this.log(`${id}: its relay to the worker node was gone; started it again`);
+      this.examine(id);
+      return;
+    }
+    // Before the failure is recorded: a transient one is not a failure yet.
+    const retry = retryTransientFailure(this.store, snapshot, status);
+    if (retry) {
+      const delayMs = Math.max(0, retry.notBeforeMs - this.clock.now());
+      this.log(
+        `${id}: ${retry.cause.label}; retrying in ${Math.ceil(delayMs / 1000)} s (${retry.cause.evidence})`,
+      );
+      // The queue pass runs every few seconds anyway; this one starts it on time.
+      this.clock.setTimeout(() => this.scheduleSoon(), delayMs + 10);
       this.examine(id);
       return;
     }

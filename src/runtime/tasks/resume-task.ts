@@ -3,7 +3,7 @@ import { buildResumePrompt } from '../../core/prompt/worker-prompt.js';
 import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import type { ResumeReason, TaskEvent } from '../../core/task/task-events.js';
-import { latestSession } from '../../core/task/worker-session.js';
+import { latestSession, sessionToResume } from '../../core/task/worker-session.js';
 import { backendOfTask } from '../../core/backends/backend-registry.js';
 import { buildSessionMessage } from '../../core/prompt/session-message.js';
 import type { VerifyFeedback } from '../../core/verify/verify-feedback.js';
@@ -45,6 +45,11 @@ export interface ResumeOptions {
    * worker, written beside the session's message, becomes this attempt's prompt.
    */
   lostAttempt?: number;
+  /**
+   * For 'transient-retry': the attempt to run again, with the same prompt and session, not
+   * before `notBefore`; `cause` names the failure in words.
+   */
+  repeat?: { attempt: number; notBefore: string; cause: string };
 }
 
 /** The config, or undefined when it cannot be read right now (a resume must not fail on it). */
@@ -111,6 +116,10 @@ function startAttempt(
   }
   const attempt = options.attempt;
   const config = configIfReadable(store.env);
+  if (options.repeat) {
+    repeatAttempt(store, files, id, events, meta, attempt, options.repeat);
+    return attempt;
+  }
   const fresh =
     options.lostAttempt !== undefined
       ? readPromptOf(files, id, options.lostAttempt)
@@ -163,6 +172,42 @@ function startAttempt(
   return attempt;
 }
 
+/**
+ * Records an attempt that runs a failed one again as it was: the same prompt (and the prompt for
+ * a new worker beside it) and the same session. It is queued with its backoff time; the
+ * scheduler starts it once that has passed (the supervisor's queue pass, which a restarted
+ * supervisor runs too), so nothing waits in memory.
+ */
+function repeatAttempt(
+  store: TaskStore,
+  files: TaskFiles,
+  id: string,
+  events: readonly TaskEvent[],
+  meta: TaskMeta,
+  attempt: number,
+  repeat: NonNullable<ResumeOptions['repeat']>,
+): void {
+  writeFileAtomic(files.prompt(attempt), readPromptFile(id, files.prompt(repeat.attempt)), {
+    mode: 0o600,
+  });
+  const session = sessionToResume(events, repeat.attempt);
+  if (session !== undefined)
+    writeFileAtomic(files.freshPrompt(attempt), readPromptOf(files, id, repeat.attempt), {
+      mode: 0o600,
+    });
+  store.appendEvent(id, {
+    type: 'resumed',
+    attempt,
+    reason: 'transient-retry',
+    model: meta.model,
+    queued: true,
+    ...(session !== undefined ? { session } : {}),
+    notBefore: repeat.notBefore,
+    cause: repeat.cause,
+  });
+  touchTaskFolder(files.taskDir);
+}
+
 /** The prompt of a new worker: the plan as it stands, context.md, and what is new. */
 function freshWorkerPrompt(
   files: TaskFiles,
@@ -204,7 +249,11 @@ function freshWorkerPrompt(
 
 /** The new worker's prompt written when an attempt resumed a session (never through a link). */
 function readPromptOf(files: TaskFiles, id: string, attempt: number): string {
-  const text = readTextFile(files.freshPrompt(attempt), 2 * MAX_PLAN_BYTES);
+  return readPromptFile(id, files.freshPrompt(attempt));
+}
+
+function readPromptFile(id: string, path: string): string {
+  const text = readTextFile(path, 2 * MAX_PLAN_BYTES);
   if (!text.ok)
     throw new DispatchError('state', `cannot start a new worker: ${text.problem}`, {
       hint: `Start it again: dispatch retry ${id}`,

@@ -139,6 +139,29 @@ describe('failure messages of the real CLIs', () => {
     expect(cause?.advice).toContain('IS_SANDBOX=1');
     expect(cause?.advice).toContain('never sets it');
   });
+
+  it("names Claude Code's daemon failure as transient, and no other failure", () => {
+    const claude = backendFor('claude');
+    for (const line of [
+      'Error: Claude Code daemon may be busy or unresponsive',
+      "Couldn't start the daemon: daemon did not become reachable within 5s",
+      'daemon exited before it became reachable (exit code 1, nothing on stderr)',
+      'background service did not become reachable within 5s',
+    ])
+      expect(claude.classifyFailure(`--- agent-dispatch: attempt 1 ---\n${line}\n`)).toMatchObject({
+        kind: 'daemon-busy',
+        label: 'claude daemon busy',
+        transient: true,
+      });
+    expect(claude.classifyFailure('[claude] error: Invalid API key')?.transient).toBeUndefined();
+    // Another CLI's daemon (a tool's output, Docker) is not Claude Code's.
+    expect(claude.classifyFailure('Error response from daemon: busy')?.kind).not.toBe(
+      'daemon-busy',
+    );
+    expect(
+      backendFor('codex').classifyFailure('daemon may be busy or unresponsive'),
+    ).toBeUndefined();
+  });
 });
 
 describe('the cause a CLI that keeps retrying reports', () => {

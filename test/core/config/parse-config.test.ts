@@ -79,6 +79,8 @@ describe('parseConfig: new format', () => {
         name: 'claude',
         command: 'env -u CLAUDECODE claude -p --dangerously-skip-permissions',
         type: 'claude',
+        maxParallel: 3,
+        maxParallelDefault: true,
       },
       cursor: { name: 'cursor', command: 'agent -p --force --workspace "$(pwd)"', type: 'cursor' },
       codex: { name: 'codex', command: 'codex exec --full-auto', type: 'codex' },
@@ -240,6 +242,8 @@ describe('parseConfig: old format', () => {
         name: 'claude',
         command: 'env -u CLAUDECODE claude -p --model opus --dangerously-skip-permissions',
         type: 'claude',
+        maxParallel: 3,
+        maxParallelDefault: true,
       },
       cursor: {
         name: 'cursor',
@@ -372,7 +376,9 @@ describe('parseConfig: schema errors', () => {
     expect(error.code).toBe('config');
     expect(error.message).toBe(`${FILE}: unknown key comand in backends.claude`);
     expectAt(error, text, 4, 'comand');
-    expect(error.hint).toBe('Allowed keys here: command, type, isolate. Check the spelling.');
+    expect(error.hint).toBe(
+      'Allowed keys here: command, type, isolate, max_parallel. Check the spelling.',
+    );
   });
 
   it('names a misspelled key in an old-format agent', () => {
@@ -571,5 +577,40 @@ describe('parseConfig: schema errors', () => {
     const error = configError(yaml('defualt: x'), 'C:\\Users\\me\\.dispatch\\config.yaml');
     expect(error.location?.file).toBe('C:\\Users\\me\\.dispatch\\config.yaml');
     expect(error.message.startsWith('C:\\Users\\me\\.dispatch\\config.yaml')).toBe(true);
+  });
+});
+
+describe('the parallel limit of a backend', () => {
+  it('is 3 for a claude backend that sets none, the set value otherwise, none for others', () => {
+    const config = parseConfig(
+      yaml(
+        'backends:',
+        '  claude: claude -p',
+        '  fast-claude: { command: claude -p --verbose, max_parallel: 8 }',
+        '  codex: { command: codex exec, max_parallel: 2 }',
+        '  gemini: gemini -p',
+        'models:',
+        '  opus: { backend: claude }',
+      ),
+      FILE,
+    );
+    expect(config.backends.claude).toMatchObject({ maxParallel: 3, maxParallelDefault: true });
+    expect(config.backends['fast-claude']).toMatchObject({ maxParallel: 8 });
+    expect(config.backends['fast-claude']?.maxParallelDefault).toBeUndefined();
+    expect(config.backends.codex).toMatchObject({ maxParallel: 2 });
+    expect(config.backends.gemini?.maxParallel).toBeUndefined();
+  });
+
+  it('must be a positive whole number', () => {
+    const error = configError(
+      yaml(
+        'backends:',
+        '  claude: { command: claude -p, max_parallel: 0 }',
+        'models:',
+        '  opus: {}',
+      ),
+    );
+    expect(error.code).toBe('config');
+    expect(error.message).toContain('max_parallel');
   });
 });

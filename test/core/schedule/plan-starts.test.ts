@@ -254,3 +254,34 @@ describe('planStarts: capabilities', () => {
     expect(plan.waiting.get('cap')).toContain('no configured alias has capability art');
   });
 });
+
+describe('a held task', () => {
+  it('waits with its reason whatever the free slots, and lets the next one start', () => {
+    const plan = planStarts(
+      [
+        task('backing-off', { held: 'a transient failure is retried after a backoff' }),
+        task('next'),
+      ],
+      { maxParallel: 1, aliasMaxParallel: {} },
+    );
+    expect(plan.start).toEqual(['next']);
+    expect(plan.waiting.get('backing-off')).toBe('a transient failure is retried after a backoff');
+  });
+});
+
+describe("a backend's parallel limit", () => {
+  it('holds its queued tasks while its slots are busy, not those of other backends', () => {
+    const plan = planStarts(
+      [
+        task('c1', { state: 'running', backend: 'claude' }),
+        task('c2', { state: 'running', backend: 'claude' }),
+        task('c3', { backend: 'claude' }),
+        task('c4', { backend: 'claude' }),
+        task('x1', { backend: 'codex' }),
+      ],
+      { maxParallel: undefined, aliasMaxParallel: {}, backendMaxParallel: { claude: 3 } },
+    );
+    expect(plan.start).toEqual(['c3', 'x1']);
+    expect(plan.waiting.get('c4')).toBe('all 3 slots of backend claude busy');
+  });
+});
