@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -22,22 +22,13 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
-function supervisorPid(): number | undefined {
-  try {
-    const pid = JSON.parse(readFileSync(join(sandbox.root, 'supervisor.lock'), 'utf8')).pid;
-    return typeof pid === 'number' && isAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 describe('a supervisor that hangs', () => {
   it('is reported stale by doctor and replaced by the next command; the queue goes on', async () => {
     sandbox.writeConfig('default: sim\nmax_parallel: 1\n');
     // Long enough that its supervisor is still there to be seen on a busy machine (it leaves
     // once nothing is active).
     const first = await sandbox.run(['--item', 'sleep: 6']);
-    const hung = await waitForCondition(sandbox.root, supervisorPid);
+    const hung = await waitForCondition(sandbox.root, () => sandbox.supervisorPid());
     process.kill(hung, 'SIGSTOP');
     stopped = hung;
     const second = await sandbox.run(['--item', 'after the first']);
@@ -53,7 +44,7 @@ describe('a supervisor that hangs', () => {
     // The next command takes over: a new supervisor starts the queued task.
     await sandbox.cli(['list']);
     const next = await waitForCondition(sandbox.root, () => {
-      const pid = supervisorPid();
+      const pid = sandbox.supervisorPid();
       return pid !== undefined && pid !== hung ? pid : undefined;
     });
     expect(next).not.toBe(hung);

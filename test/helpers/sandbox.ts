@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from './run-cli.js';
-import { processesMentioning } from './processes.js';
+import { isAlive, processesMentioning } from './processes.js';
 import { waitForCondition } from './wait-for.js';
 
 /**
@@ -129,6 +129,16 @@ export class Sandbox {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line));
+  }
+
+  /** The pid of the running supervisor of this project, from its lock file. */
+  supervisorPid(): number | undefined {
+    try {
+      const pid = JSON.parse(readFileSync(join(this.root, 'supervisor.lock'), 'utf8')).pid;
+      return typeof pid === 'number' && isAlive(pid) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Kills what the tests started: worker process groups and the supervisor. */
