@@ -138,6 +138,22 @@ export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
   }
 }
 
+/**
+ * withLock for a caller that holds the lock across awaits (the supervisor's scheduling pass): it
+ * waits for other holders without blocking its event loop, and returns the release function.
+ */
+export async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 1;
+  for (;;) {
+    const release = tryLock(path, { staleAfterMs: 120_000 });
+    if (release) return release;
+    if (Date.now() > deadline) throw new LockBusyError(path);
+    await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+    wait = Math.min(wait * 2, 50);
+  }
+}
+
 function unlinkQuietly(path: string): void {
   try {
     unlinkSync(path);
