@@ -33,8 +33,7 @@ export interface LaunchResult {
  * it already started: undefined), a relay already started, or a worker wrapper to spawn.
  */
 export type PreparedLaunch =
-  | { spawn: false; result: LaunchResult | undefined }
-  | { spawn: true; launch: WrapperLaunch };
+  { spawn: false; result: LaunchResult | undefined } | { spawn: true; launch: WrapperLaunch };
 
 /**
  * Starts the worker of one attempt, detached in its own process group (so cancel can stop it and

@@ -26,7 +26,11 @@ export class LauncherClient {
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly options: { entry?: string; idleMs?: number; log?: (message: string) => void } = {},
+    private readonly options: {
+      entry?: string;
+      idleMs?: number;
+      log?: (message: string) => void;
+    } = {},
   ) {}
 
   /** The launcher's pid, while one runs. */
@@ -57,9 +61,13 @@ export class LauncherClient {
 
   private current(): Running {
     if (this.running?.child.connected) return this.running;
-    const child = spawn(process.execPath, [...LAUNCHER_FLAGS, this.options.entry ?? LAUNCHER_ENTRY], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...LAUNCHER_FLAGS, this.options.entry ?? LAUNCHER_ENTRY],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     const running: Running = { child, pending: new Map() };
     this.running = running;
     child.on('message', (message: { seq: number; outcome: WrapperOutcome }) => {

@@ -207,7 +207,10 @@ function writeStaging(
   const now = new Date().toISOString();
   writeNewFile(
     files.events,
-    [{ type: 'created', time: now }, { type: 'queued', time: now }]
+    [
+      { type: 'created', time: now },
+      { type: 'queued', time: now },
+    ]
       .map((event) => `${JSON.stringify(event)}\n`)
       .join(''),
   );
