@@ -91,6 +91,10 @@ const SCHEDULE_COALESCE_MS = 20;
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly known = new Map<string, TaskStatus>();
+  /** The tasks whose workers run now, the only ones with an inactivity deadline. */
+  private readonly live = new Set<string>();
+  /** The tasks that keep the supervisor from exiting (isActive). */
+  private readonly active = new Set<string>();
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
   private readonly activity = new Map<string, { lastMs: number; timeoutMinutes: number }>();
   private readonly notifier: Notifier;
@@ -159,6 +163,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.watcher.on('added', (id) => this.examine(id));
     this.watcher.on('removed', (id) => {
       this.known.delete(id);
+      this.live.delete(id);
+      this.active.delete(id);
       this.budgets.forget(id);
       this.activity.delete(id);
     });
@@ -264,11 +270,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       snapshot = readTaskSnapshot(id, this.store.files(id), this.store.env);
     } catch {
       this.known.delete(id);
+      this.live.delete(id);
+      this.active.delete(id);
       return;
     }
     const status = deriveStatus(snapshot);
     const before = this.known.get(id);
     this.known.set(id, status);
+    if (isLive(status.state)) this.live.add(id);
+    else this.live.delete(id);
+    if (isActive(status.state)) this.active.add(id);
+    else this.active.delete(id);
     // A task the user did not create is data: nothing is recorded in it, started or resumed.
     if (snapshot.untrusted !== undefined) {
       if (!before || before.untrusted === undefined)
@@ -508,8 +520,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.timeoutTimer) this.clock.clear(this.timeoutTimer);
     this.timeoutTimer = undefined;
     let earliest = Infinity;
-    for (const id of this.known.keys())
-      earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
+    // Only running tasks have a deadline: a burst of a thousand finished ones is not gone through
+    // again on every change.
+    for (const id of this.live) earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
     // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = this.clock.setTimeout(
@@ -604,10 +617,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private updateIdle(): void {
-    const active =
-      this.pending > 0 ||
-      this.verifier.active > 0 ||
-      [...this.known.values()].some((status) => isActive(status.state));
+    const active = this.pending > 0 || this.verifier.active > 0 || this.active.size > 0;
     if (active) {
       if (this.idleTimer) this.clock.clear(this.idleTimer);
       this.idleTimer = undefined;
