@@ -131,7 +131,10 @@ export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
         release();
       }
     }
-    if (Date.now() > deadline) throw new LockBusyError(path);
+    // Held by this very process (the supervisor's pass, which holds it across awaits): blocking
+    // here would keep that holder from ever finishing, so the caller hears at once that it is busy.
+    if (Date.now() > deadline || readLockOwner(path)?.pid === process.pid)
+      throw new LockBusyError(path);
     // Randomised, so hundreds of waiters do not retry in step.
     Atomics.wait(sleeper, 0, 0, wait * (0.5 + Math.random()));
     wait = Math.min(wait * 2, 50);
