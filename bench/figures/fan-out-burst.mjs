@@ -2,8 +2,8 @@
 // into N tasks (1,000; 100 with --quick) under max_parallel 50. Each worker is a program that
 // exits at once (`true`, configured as a generic CLI), so the figure is the dispatcher's own cost:
 // creating N task folders, then starting N workers through the queue as slots free up.
-//   return    – wall time of `dispatch run` from spawn() to exit (every task created, the ones
-//               that fit started, the supervisor running);
+//   return    – wall time of `dispatch run` from spawn() to exit (every task created and queued,
+//               the supervisor running: a fan-out leaves its queued tasks to the supervisor);
 //   starts/s  – N over the time from the first `spawned` event to the last (the events' own
 //               timestamps, so the harness's polling does not count);
 //   exactly once – every task has exactly one `spawned` event and never more than 50 workers ran

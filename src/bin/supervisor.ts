@@ -3,6 +3,7 @@ import { builtinConfig } from '../core/config/builtin-config.js';
 import { loadConfig, loadConfigParser, prepareConfig } from '../runtime/config-file.js';
 import { TaskStore } from '../runtime/store/task-store.js';
 import { Supervisor } from '../runtime/supervisor/supervisor.js';
+import { LauncherClient } from '../runtime/spawn/launcher-client.js';
 
 /**
  * Entry of the detached supervisor process: `node supervisor.js <root>`. Started on demand
@@ -37,12 +38,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   await prepareConfig();
+  const log = (message: string) =>
+    process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
   const supervisor = new Supervisor(new TaskStore(root), lastGoodConfigLoader(), {
     idleExitMs: Number(process.env.DISPATCH_SUPERVISOR_IDLE_MS) || undefined,
+    // Where a lost spawn can be told from one that happened (the process table is searchable).
+    launcher: process.platform === 'linux' ? new LauncherClient({ log }) : undefined,
   });
-  supervisor.on('log', (message) =>
-    process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`),
-  );
+  supervisor.on('log', log);
   supervisor.on('notify', (kind, status) =>
     process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${status.id}: ${kind}\n`),
   );

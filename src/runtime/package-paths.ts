@@ -13,6 +13,7 @@ export const DISPATCH_COMMAND = join(PACKAGE_BIN, 'dispatch');
 const DIST = join(PACKAGE_ROOT, 'dist');
 export const CLI_ENTRY = join(DIST, 'bin', 'dispatch.js');
 export const SUPERVISOR_ENTRY = join(DIST, 'bin', 'supervisor.js');
+export const LAUNCHER_ENTRY = join(DIST, 'bin', 'launcher.js');
 export const SIM_WORKER_ENTRY = join(DIST, 'bin', 'sim-worker.js');
 export const LOG_FILTER_ENTRY = join(DIST, 'bin', 'log-filter.js');
 export const RELAY_ENTRY = join(DIST, 'bin', 'relay.js');

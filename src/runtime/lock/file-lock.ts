@@ -131,9 +131,28 @@ export function withLock<T>(path: string, timeoutMs: number, fn: () => T): T {
         release();
       }
     }
-    if (Date.now() > deadline) throw new LockBusyError(path);
+    // Held by this very process (the supervisor's pass, which holds it across awaits): blocking
+    // here would keep that holder from ever finishing, so the caller hears at once that it is busy.
+    if (Date.now() > deadline || readLockOwner(path)?.pid === process.pid)
+      throw new LockBusyError(path);
     // Randomised, so hundreds of waiters do not retry in step.
     Atomics.wait(sleeper, 0, 0, wait * (0.5 + Math.random()));
+    wait = Math.min(wait * 2, 50);
+  }
+}
+
+/**
+ * withLock for a caller that holds the lock across awaits (the supervisor's scheduling pass): it
+ * waits for other holders without blocking its event loop, and returns the release function.
+ */
+export async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 1;
+  for (;;) {
+    const release = tryLock(path, { staleAfterMs: 120_000 });
+    if (release) return release;
+    if (Date.now() > deadline) throw new LockBusyError(path);
+    await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
     wait = Math.min(wait * 2, 50);
   }
 }

@@ -105,6 +105,63 @@ export function findTaskProcesses(
   return [...found.values()].map(({ pid, startTime, name }) => ({ pid, startTime, name }));
 }
 
+/** The value of one variable in a /proc environ text (entries separated by NUL). */
+function environValue(environ: string, name: string): string | undefined {
+  const start = environ.indexOf(`\0${name}=`);
+  if (start < 0) return undefined;
+  const from = start + name.length + 2;
+  const end = environ.indexOf('\0', from);
+  return environ.slice(from, end < 0 ? undefined : end);
+}
+
+/**
+ * Which of the markers some live process of this user carries, in one pass over /proc: the
+ * supervisor looks for what the workers that ended together left behind all at once instead of
+ * scanning every process once per task. Only a task found here can have leftovers to stop
+ * (findTaskProcesses then finds them and their children). Null where /proc cannot be searched.
+ */
+export function markersInUse(
+  markers: readonly TaskMarker[],
+  exclude: ReadonlySet<number> = new Set(),
+): Set<TaskMarker> | null {
+  if (process.platform !== 'linux') return null;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const uid = process.getuid?.();
+  const byTask = new Map<string, TaskMarker[]>();
+  for (const marker of markers) {
+    const key = `${marker.taskDir}\0${marker.taskId}`;
+    byTask.set(key, [...(byTask.get(key) ?? []), marker]);
+  }
+  const inUse = new Set<TaskMarker>();
+  for (const name of names) {
+    if (inUse.size === markers.length) break;
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid <= 1 || exclude.has(pid)) continue;
+    let environ: string;
+    try {
+      // root may read anyone's environment: the owner is checked, not assumed.
+      if (uid !== undefined && statSync(`/proc/${name}`).uid !== uid) continue;
+      environ = `\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`;
+    } catch {
+      continue;
+    }
+    const dir = environValue(environ, 'DISPATCH_TASK_DIR');
+    if (dir === undefined) continue;
+    const candidates = byTask.get(`${dir}\0${environValue(environ, 'DISPATCH_TASK_ID') ?? ''}`);
+    if (!candidates) continue;
+    const attempt = environValue(environ, 'DISPATCH_ATTEMPT');
+    for (const marker of candidates)
+      if (marker.attempt === undefined || String(marker.attempt) === attempt) inUse.add(marker);
+  }
+  return inUse;
+}
+
 /** Signals a process only if its pid still names the process found (same start time). */
 function signalFound(found: TaskProcess, signal: NodeJS.Signals): void {
   const now = readEntry(found.pid);

@@ -3,8 +3,15 @@ import { planStarts, type SchedulePlan } from '../../core/schedule/plan-starts.j
 import { nextAttempt } from '../../core/task/task-events.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { boundText } from '../../core/task/bound-text.js';
-import { withLock } from '../lock/file-lock.js';
-import { launchWorker } from '../spawn/launch-worker.js';
+import { acquireLock, withLock } from '../lock/file-lock.js';
+import {
+  finishLaunch,
+  launchWorker,
+  lostSpawnStarted,
+  prepareLaunch,
+} from '../spawn/launch-worker.js';
+import type { LauncherClient } from '../spawn/launcher-client.js';
+import { spawnWrapper, type WrapperLaunch } from '../spawn/spawn-wrapper.js';
 import { readEvents } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
 import { assignAlias } from './assign-alias.js';
@@ -53,6 +60,94 @@ export function startRunnableTasks(
     }
     return outcome;
   });
+}
+
+/**
+ * How long after the launcher died with spawns unanswered their tasks are looked at: a child it
+ * had forked but not yet turned into the worker (exec) carries no task marker until it has.
+ */
+const LOST_SETTLE_MS = 300;
+
+/**
+ * The supervisor's pass: as startRunnableTasks, but the spawns go to the launcher process
+ * (launcher-client.ts) while the supervisor goes on with its other work, and the scheduler lock
+ * is held until every start of the pass is recorded, so no pass of any process sees a start half
+ * done. `onStarted` hears of each start as soon as it is recorded.
+ */
+export async function startRunnableThrough(
+  store: TaskStore,
+  config: Config,
+  launcher: LauncherClient,
+  options: { cache?: SchedulingCache; onStarted?: (id: string) => void } = {},
+): Promise<ScheduleOutcome> {
+  const release = await acquireLock(store.paths.schedulerLock, 10_000);
+  try {
+    const { tasks, metas, attempts } = schedulableTasks(store, config, options.cache);
+    const plan = planStarts(tasks, scheduleLimits(config));
+    const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
+    for (const [id, reason] of plan.skip) {
+      store.appendEvent(id, { type: 'skipped', reason: boundText(reason) });
+      outcome.skipped.push(id);
+    }
+    const started = (id: string) => {
+      outcome.started.push(id);
+      options.onStarted?.(id);
+    };
+    const spawns: Promise<void>[] = [];
+    for (const id of plan.start) {
+      let meta = metas.get(id);
+      if (!meta) continue;
+      try {
+        const alias = plan.assign.get(id);
+        if (alias !== undefined && alias !== meta.alias)
+          meta = assignAlias(store, config, meta, alias);
+        const attempt = attempts.get(id) ?? nextAttempt(readEvents(store.files(id)));
+        const prepared = prepareLaunch(store, meta, attempt);
+        if (!prepared.spawn) {
+          if (prepared.result) started(id);
+          continue;
+        }
+        const task = meta;
+        spawns.push(
+          spawnThrough(launcher, store, task, attempt, prepared.launch).then(
+            () => started(id),
+            (error: Error) => void outcome.failed.push({ id, error: error.message }),
+          ),
+        );
+      } catch (error) {
+        outcome.failed.push({ id, error: (error as Error).message });
+      }
+    }
+    await Promise.all(spawns);
+    return outcome;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One spawn through the launcher. If the launcher died before answering, the files tell whether
+ * the attempt started (a running worker without its record is adopted); one that did not is
+ * handed to a new launcher, and after a second loss spawned here. The claim stays this
+ * process's throughout, so nobody else starts the attempt meanwhile.
+ */
+async function spawnThrough(
+  launcher: LauncherClient,
+  store: TaskStore,
+  meta: TaskMeta,
+  attempt: number,
+  launch: WrapperLaunch,
+): Promise<void> {
+  for (let tries = 0; tries < 2; tries++) {
+    const answer = await launcher.spawn(launch);
+    if (answer !== 'lost') {
+      finishLaunch(store, meta, attempt, answer);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOST_SETTLE_MS));
+    if (lostSpawnStarted(store, meta, attempt)) return;
+  }
+  finishLaunch(store, meta, attempt, spawnWrapper(launch));
 }
 
 /** Whether a parallel limit (overall, per task or per alias) applies to the task. */

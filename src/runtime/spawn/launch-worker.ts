@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { backendOfTask } from '../../core/backends/backend-registry.js';
 import { DispatchError } from '../../core/errors.js';
@@ -14,21 +13,27 @@ import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { assertTrusted } from '../trust/task-trust.js';
 import { readEvents } from '../store/read-snapshot.js';
 import { readFileNoFollow } from '../store/read-text.js';
-import { APPEND_FLAGS, READ_FLAGS, openNoFollow, refuseSymlink } from '../fs/no-follow.js';
-import { fileSystemError } from '../fs/file-error.js';
+import { refuseSymlink } from '../fs/no-follow.js';
 import type { TaskStore } from '../store/task-store.js';
 import { launchRelay } from '../nodes/launch-relay.js';
 import { logFilterCommand } from './log-filter-command.js';
 import { workerInvocation } from './worker-invocation.js';
 import { worktreeGitDirs } from '../worktree/git-dirs.js';
 import { prepareIsolatedHome } from './isolated-home.js';
-import { recordSpawned } from './record-spawned.js';
-import { EVENTS_FD, WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
+import { spawnWrapper, type WrapperLaunch, type WrapperOutcome } from './spawn-wrapper.js';
+import { WRAPPER_NAME, workerWrapperScript } from './worker-wrapper.js';
 
 export interface LaunchResult {
   pid: number;
   startTime: string | null;
 }
+
+/**
+ * What deciding to start an attempt comes to: nothing to do (another process is starting it, or
+ * it already started: undefined), a relay already started, or a worker wrapper to spawn.
+ */
+export type PreparedLaunch =
+  { spawn: false; result: LaunchResult | undefined } | { spawn: true; launch: WrapperLaunch };
 
 /**
  * Starts the worker of one attempt, detached in its own process group (so cancel can stop it and
@@ -43,6 +48,17 @@ export function launchWorker(
   meta: TaskMeta,
   attempt: number,
 ): LaunchResult | undefined {
+  const prepared = prepareLaunch(store, meta, attempt);
+  if (!prepared.spawn) return prepared.result;
+  return finishLaunch(store, meta, attempt, spawnWrapper(prepared.launch));
+}
+
+/**
+ * Everything of a start up to the spawn itself: the trust check, the attempt's claim (held by
+ * this process from here on), the working folder, the command line. The spawn happens here
+ * (launchWorker) or in the launcher process (launcher-client.ts); either way finishLaunch follows.
+ */
+export function prepareLaunch(store: TaskStore, meta: TaskMeta, attempt: number): PreparedLaunch {
   const files: TaskFiles = store.files(meta.id);
   // Not even the attempt's claim is made through a task folder that is a link.
   refuseSymlink(files.taskDir);
@@ -55,11 +71,11 @@ export function launchWorker(
   const claim = join(files.taskDir, `.attempt-${attempt}.claim`);
   if (!tryLock(claim, { mayTakeOver: () => !attemptBegun(files, attempt) })) {
     adoptOrphan(store, meta, files, attempt);
-    return undefined;
+    return { spawn: false, result: undefined };
   }
-  if (attemptRecorded(files, attempt)) return undefined;
+  if (attemptRecorded(files, attempt)) return { spawn: false, result: undefined };
   // A task dispatched to a queue runs on a worker node: its local process is the relay.
-  if (meta.queue) return launchRelay(store, meta, attempt);
+  if (meta.queue) return { spawn: false, result: launchRelay(store, meta, attempt) };
   const promptFile = files.prompt(attempt);
   const cwd = meta.worktree?.path ?? meta.cwd;
   if (!existsSync(cwd)) {
@@ -91,67 +107,85 @@ export function launchWorker(
     meta.worktree ? worktreeGitDirs(meta.worktree.path) : [],
   );
   const filter = jsonEvents ? logFilterCommand(meta.backendType, attempt) : undefined;
-  // Neither the prompt, the log nor events.jsonl is ever opened through a symbolic link; the
-  // wrapper reads and writes them through these descriptors, never through a path.
-  const opened: number[] = [];
-  const closeAll = () => opened.forEach((fd) => closeSync(fd));
-  let input: number | 'ignore' = 'ignore';
-  let log: number;
-  let events: number;
-  try {
-    if (onStdin) opened.push((input = openNoFollow(promptFile, READ_FLAGS)));
-    opened.push((log = openNoFollow(files.log, APPEND_FLAGS)));
-    opened.push((events = openNoFollow(files.events, APPEND_FLAGS)));
-  } catch (error) {
-    closeAll();
-    throw error;
-  }
-  try {
-    writeSync(
-      log,
-      `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
-    );
-  } catch (error) {
-    closeAll();
-    throw fileSystemError(error, files.log);
-  }
-  const stdio: ('ignore' | number)[] = [input, log, log];
-  while (stdio.length < EVENTS_FD) stdio.push('ignore');
-  stdio.push(events);
-  let child;
-  try {
-    child = spawn('/bin/sh', ['-c', workerWrapperScript(command, filter), WRAPPER_NAME, ...args], {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({
+    ...workerEnv(store.env, files, meta, attempt),
+    ...isolated,
+  }))
+    if (value !== undefined) env[name] = value;
+  return {
+    spawn: true,
+    launch: {
+      taskDir: files.taskDir,
+      args: ['-c', workerWrapperScript(command, filter), WRAPPER_NAME, ...args],
       cwd,
-      detached: true,
-      stdio,
-      env: { ...workerEnv(store.env, files, meta, attempt), ...isolated },
-    });
-  } catch (error) {
-    closeAll();
-    const message = (error as Error).message;
-    store.appendEvent(meta.id, { type: 'spawn-failed', attempt, error: boundText(message) });
-    throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${message}`, {
-      hint:
-        (error as NodeJS.ErrnoException).code === 'E2BIG'
-          ? 'The prompt is too long for one argument (128 KiB): shorten the request and put long context in a file the plan points to.'
+      env,
+      ...(onStdin ? { stdin: promptFile } : {}),
+      log: files.log,
+      events: files.events,
+      header: `--- agent-dispatch: attempt ${attempt}, ${meta.backend} (${meta.model}), ${new Date().toISOString()} ---\n`,
+      spawned: {
+        type: 'spawned',
+        attempt,
+        model: meta.model,
+        backend: meta.backend,
+        prompt: promptFile.slice(files.taskDir.length + 1),
+      },
+    },
+  };
+}
+
+/**
+ * What a spawn came to: the started worker (its `spawned` record written by the spawner), or a
+ * `spawn-failed` record and the error, worded as the user sees it.
+ */
+export function finishLaunch(
+  store: TaskStore,
+  meta: TaskMeta,
+  attempt: number,
+  outcome: WrapperOutcome,
+): LaunchResult {
+  if ('pid' in outcome) return outcome;
+  if (outcome.failed === 'open') {
+    throw outcome.cause ?? new DispatchError('io', outcome.message, { hint: outcome.hint });
+  }
+  store.appendEvent(meta.id, {
+    type: 'spawn-failed',
+    attempt,
+    error: boundText(outcome.message),
+  });
+  throw new DispatchError('backend', `cannot start the worker of ${meta.id}: ${outcome.message}`, {
+    hint:
+      outcome.code === 'E2BIG'
+        ? 'The prompt is too long for one argument (128 KiB): shorten the request and put long context in a file the plan points to.'
+        : outcome.code === undefined
+          ? 'Check that /bin/sh exists and the process limit is not reached.'
           : undefined,
-    });
-  }
-  closeAll();
-  child.on('error', () => undefined);
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) {
-    store.appendEvent(meta.id, {
-      type: 'spawn-failed',
-      attempt,
-      error: 'the system could not start /bin/sh',
-    });
-    throw new DispatchError('backend', `cannot start the worker of ${meta.id}`, {
-      hint: 'Check that /bin/sh exists and the process limit is not reached.',
-    });
-  }
-  return recordSpawned(store, meta, files, attempt, pid);
+  });
+}
+
+/**
+ * After a spawn handed to the launcher was lost with it (the launcher died before answering; the
+ * claim is still this process's): whether the attempt started anyway. A worker that runs without
+ * its `spawned` record is adopted; false means nothing of it ran, and it may be spawned again.
+ */
+export function lostSpawnStarted(store: TaskStore, meta: TaskMeta, attempt: number): boolean {
+  const files = store.files(meta.id);
+  if (attemptRecorded(files, attempt)) return true;
+  const running = findAttemptProcess(files.taskDir, attempt);
+  // Where the process table cannot be searched, a second start is never risked.
+  if (running === null) return true;
+  if (!running) return false;
+  store.appendEvent(meta.id, {
+    type: 'spawned',
+    attempt,
+    pid: running.pid,
+    startTime: running.startTime,
+    model: meta.model,
+    backend: meta.backend,
+    prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
+  });
+  return true;
 }
 
 /** Whether the history shows the attempt started (or failed to). */

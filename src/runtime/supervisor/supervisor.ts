@@ -11,7 +11,13 @@ import { Notifier } from '../notify/notifier.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
-import { isUnconstrained, startRunnableTasks } from '../scheduler/start-runnable.js';
+import {
+  isUnconstrained,
+  startRunnableTasks,
+  startRunnableThrough,
+  type ScheduleOutcome,
+} from '../scheduler/start-runnable.js';
+import type { LauncherClient } from '../spawn/launcher-client.js';
 import { SchedulingCache } from '../scheduler/scheduling-cache.js';
 import { readEvents, readMeta, readTaskSnapshot } from '../store/read-snapshot.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -22,7 +28,7 @@ import { resumeLostSession } from './resume-lost-session.js';
 import { retryTransientFailure } from './retry-transient-failure.js';
 import { isActive, isLive, isTerminal, mayHaveWorker } from '../../core/status/state-groups.js';
 import { latestWorker } from '../../core/task/current-attempt.js';
-import { stopLeftovers } from '../tasks/stop-leftovers.js';
+import { attemptsWithLeftovers, stopLeftovers } from '../tasks/stop-leftovers.js';
 import { isRelayState } from '../nodes/relay-state.js';
 import { restartRelay } from '../nodes/restart-relay.js';
 import { MAX_TIMER_MS } from '../watch/wait-until.js';
@@ -46,6 +52,11 @@ export interface SupervisorOptions {
   heartbeatMs?: number;
   /** Where time comes from: the system clock, or a manual one in tests. */
   clock?: Clock;
+  /**
+   * Spawns the workers of its scheduling passes in a launcher process (launcher-client.ts);
+   * without one they are spawned by the supervisor itself.
+   */
+  launcher?: LauncherClient;
 }
 
 /** How long the creator of an unconstrained task has to start it before the supervisor does. */
@@ -56,6 +67,9 @@ const CREATOR_GRACE_MS = 3000;
  * long enough for a CLI's own helpers to finish writing, short enough that nothing lingers.
  */
 const LEFTOVER_GRACE_MS = 5000;
+
+/** The shortest time between two looks for the leftovers of ended workers. */
+const SWEEP_SPACING_MS = 250;
 
 /** Workers that ended longer ago than this (before this supervisor started) are not looked at. */
 const LEFTOVER_WINDOW_MS = 10 * 60_000;
@@ -78,6 +92,10 @@ const SCHEDULE_COALESCE_MS = 20;
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly known = new Map<string, TaskStatus>();
+  /** The tasks whose workers run now, the only ones with an inactivity deadline. */
+  private readonly live = new Set<string>();
+  /** The tasks that keep the supervisor from exiting (isActive). */
+  private readonly active = new Set<string>();
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
   private readonly activity = new Map<string, { lastMs: number; timeoutMinutes: number }>();
   private readonly notifier: Notifier;
@@ -93,13 +111,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Tasks that have not changed since the last scheduling pass are not read again. */
   private readonly schedulingCache = new SchedulingCache();
   private heartbeatTimer: TimerHandle | undefined;
+  /** A pass through the launcher is under way; another one asked for meanwhile follows it. */
+  private passRunning = false;
+  private passAgain = false;
   private stopped = false;
   /** Workers being stopped right now (their SIGKILL may still be due), and note checks pending. */
   private pending = 0;
   private readonly clock: Clock;
   /** Attempts whose leftover processes were looked for (or are due to be), each once. */
   private readonly swept = new Set<string>();
-  private readonly sweepTimers = new Set<TimerHandle>();
+  /** Sweeps waiting for their grace to pass, and the one timer for the earliest of them. */
+  private readonly dueSweeps = new Map<string, { id: string; attempt: number; dueMs: number }>();
+  private sweepTimer: TimerHandle | undefined;
   /** Runs the verify commands of tasks whose workers are done (docs/verify.md). */
   private readonly verifier: TaskVerifier;
   /** Stops workers past their task's budget or the project's daily one (docs/verify.md). */
@@ -141,6 +164,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.watcher.on('added', (id) => this.examine(id));
     this.watcher.on('removed', (id) => {
       this.known.delete(id);
+      this.live.delete(id);
+      this.active.delete(id);
       this.budgets.forget(id);
       this.activity.delete(id);
     });
@@ -178,11 +203,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.queueTimer,
       this.schedulePassTimer,
       this.heartbeatTimer,
-      ...this.sweepTimers,
+      this.sweepTimer,
     ])
       if (timer) this.clock.clear(timer);
     // A check cut short is run again by the next supervisor (the history shows both runs).
     void this.verifier.stopAll();
+    this.options.launcher?.close();
     this.releaseLock?.();
     this.emit('exit');
   }
@@ -245,11 +271,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       snapshot = readTaskSnapshot(id, this.store.files(id), this.store.env);
     } catch {
       this.known.delete(id);
+      this.live.delete(id);
+      this.active.delete(id);
       return;
     }
     const status = deriveStatus(snapshot);
     const before = this.known.get(id);
     this.known.set(id, status);
+    if (isLive(status.state)) this.live.add(id);
+    else this.live.delete(id);
+    if (isActive(status.state)) this.active.add(id);
+    else this.active.delete(id);
     // A task the user did not create is data: nothing is recorded in it, started or resumed.
     if (snapshot.untrusted !== undefined) {
       if (!before || before.untrusted === undefined)
@@ -346,14 +378,46 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!(this.clock.now() - endedMs < LEFTOVER_WINDOW_MS)) return;
     const grace = Number(this.store.env.DISPATCH_LEFTOVER_GRACE_MS) || LEFTOVER_GRACE_MS;
     this.pending++;
-    const timer = this.clock.setTimeout(
-      () => {
-        this.sweepTimers.delete(timer);
-        this.stopLeftovers(snapshot.id, worker.spawned.attempt, 'completion');
-      },
-      Math.max(0, endedMs + grace - this.clock.now()),
+    this.dueSweeps.set(key, {
+      id: snapshot.id,
+      attempt: worker.spawned.attempt,
+      dueMs: endedMs + grace,
+    });
+    if (this.sweepTimer === undefined) this.armSweeps(0);
+  }
+
+  /**
+   * One timer for all sweeps due, at most one look at the process table per SWEEP_SPACING_MS:
+   * the attempts whose grace has passed are looked for together (attemptsWithLeftovers), and
+   * only those that left something are stopped one by one.
+   */
+  private armSweeps(spacingMs: number): void {
+    if (this.stopped || this.dueSweeps.size === 0) return;
+    let earliest = Infinity;
+    for (const sweep of this.dueSweeps.values()) earliest = Math.min(earliest, sweep.dueMs);
+    const now = this.clock.now();
+    this.sweepTimer = this.clock.setTimeout(
+      () => this.sweepDue(),
+      Math.max(0, earliest - now, spacingMs),
     );
-    this.sweepTimers.add(timer);
+  }
+
+  private sweepDue(): void {
+    this.sweepTimer = undefined;
+    const now = this.clock.now();
+    const due = [...this.dueSweeps].filter(([, sweep]) => sweep.dueMs <= now);
+    for (const [key] of due) this.dueSweeps.delete(key);
+    let left = due.map(([, sweep]) => sweep);
+    try {
+      left = attemptsWithLeftovers(this.store, left);
+    } catch (error) {
+      this.log(`could not look for leftover processes: ${(error as Error).message}`);
+    }
+    for (const sweep of due.map(([, one]) => one))
+      if (left.includes(sweep)) this.stopLeftovers(sweep.id, sweep.attempt, 'completion');
+      else this.pending--;
+    this.armSweeps(SWEEP_SPACING_MS);
+    this.updateIdle();
   }
 
   /** Stops a task's leftover processes; `pending` was raised by the caller and is lowered here. */
@@ -404,6 +468,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private scheduleQueued(): void {
+    if (this.passRunning) {
+      this.passAgain = true;
+      return;
+    }
     const queued = [...this.known.values()].filter((status) => status.state === 'queued');
     if (queued.length === 0) return;
     const config = this.loadConfig();
@@ -411,13 +479,40 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // every task, so a burst of new tasks must not trigger it for each one. Such a task is taken
     // over only if it is still queued a little later (its creator died before starting it).
     if (queued.every((status) => this.startedByCreator(status.id, config))) return;
-    try {
-      const outcome = startRunnableTasks(this.store, config, this.schedulingCache);
-      for (const id of [...outcome.started, ...outcome.skipped]) this.examine(id);
-      for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
-    } catch (error) {
-      this.log(`scheduling failed: ${(error as Error).message}`);
+    const launcher = this.options.launcher;
+    if (!launcher) {
+      try {
+        this.afterPass(startRunnableTasks(this.store, config, this.schedulingCache), false);
+      } catch (error) {
+        this.log(`scheduling failed: ${(error as Error).message}`);
+      }
+      return;
     }
+    // The spawns run in the launcher; each start is examined as soon as it is recorded, and the
+    // supervisor stays (pending) until the pass is over.
+    this.passRunning = true;
+    this.pending++;
+    void startRunnableThrough(this.store, config, launcher, {
+      cache: this.schedulingCache,
+      onStarted: (id) => this.examine(id),
+    })
+      .then((outcome) => this.afterPass(outcome, true))
+      .catch((error: Error) => this.log(`scheduling failed: ${error.message}`))
+      .finally(() => {
+        this.passRunning = false;
+        this.pending--;
+        if (this.passAgain) {
+          this.passAgain = false;
+          this.scheduleSoon();
+        }
+        this.updateIdle();
+      });
+  }
+
+  private afterPass(outcome: ScheduleOutcome, startsExamined: boolean): void {
+    for (const id of [...(startsExamined ? [] : outcome.started), ...outcome.skipped])
+      this.examine(id);
+    for (const failure of outcome.failed) this.log(`${failure.id}: ${failure.error}`);
   }
 
   private startedByCreator(id: string, config: Config): boolean {
@@ -438,8 +533,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.timeoutTimer) this.clock.clear(this.timeoutTimer);
     this.timeoutTimer = undefined;
     let earliest = Infinity;
-    for (const id of this.known.keys())
-      earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
+    // Only running tasks have a deadline: a burst of a thousand finished ones is not gone through
+    // again on every change.
+    for (const id of this.live) earliest = Math.min(earliest, this.deadline(id) ?? Infinity);
     if (earliest === Infinity || this.stopped) return;
     // A deadline past what a timer holds is re-armed when the clamped timer fires.
     this.timeoutTimer = this.clock.setTimeout(
@@ -534,10 +630,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private updateIdle(): void {
-    const active =
-      this.pending > 0 ||
-      this.verifier.active > 0 ||
-      [...this.known.values()].some((status) => isActive(status.state));
+    const active = this.pending > 0 || this.verifier.active > 0 || this.active.size > 0;
     if (active) {
       if (this.idleTimer) this.clock.clear(this.idleTimer);
       this.idleTimer = undefined;

@@ -1,12 +1,21 @@
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
 import { buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
 import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
-import { appendJsonLine } from '../fs/append-line.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { fileSystemError } from '../fs/file-error.js';
+import { openNoFollow } from '../fs/no-follow.js';
 import { signTask } from '../trust/task-trust.js';
 import { TaskFiles } from '../paths.js';
 import { isProcessAlive } from '../process/process-info.js';
@@ -51,7 +60,7 @@ export interface NewTask {
  */
 export function createTaskFolder(store: TaskStore, task: NewTask): TaskMeta {
   store.ensureRoot();
-  cleanStaging(store.paths.tasks);
+  cleanStagingNow(store.paths.tasks);
   const repo = task.worktreeOf;
   if (repo) cleanOrphanWorktrees(store.paths);
   const taken = (candidate: string) =>
@@ -189,13 +198,52 @@ function writeStaging(
     askSliceSeconds: meta.askSliceSeconds,
     backendType: meta.backendType,
   });
-  writeFileAtomic(files.plan, task.planText, { mode: 0o600 });
-  writeFileAtomic(files.prompt(1), prompt, { mode: 0o600 });
-  writeFileAtomic(files.meta, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
+  // The staging folder is new, private and invisible until renamed into place whole: its files
+  // are created there directly (never replacing anything, never through a link), not each
+  // through a temp file of its own.
+  writeNewFile(files.plan, task.planText);
+  writeNewFile(files.prompt(1), prompt);
+  writeNewFile(files.meta, `${JSON.stringify(meta, null, 2)}\n`);
   const now = new Date().toISOString();
-  appendJsonLine(files.events, { type: 'created', time: now }, 0o600);
-  appendJsonLine(files.events, { type: 'queued', time: now }, 0o600);
+  writeNewFile(
+    files.events,
+    [
+      { type: 'created', time: now },
+      { type: 'queued', time: now },
+    ]
+      .map((event) => `${JSON.stringify(event)}\n`)
+      .join(''),
+  );
   return meta;
+}
+
+/** Creates a file in a staging folder: exclusive, private, never through a link. */
+function writeNewFile(path: string, data: string): void {
+  const fd = openNoFollow(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
+  try {
+    const bytes = Buffer.from(data, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  } catch (error) {
+    throw fileSystemError(error, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** When each tasks folder was last cleaned of staging leftovers by this process. */
+const lastCleaned = new Map<string, number>();
+const CLEAN_EVERY_MS = 10_000;
+
+/**
+ * cleanStaging, at most once in a while per folder: a fan-out creates a thousand tasks in one
+ * process, and listing the folder before each of them would cost a thousand listings of it.
+ */
+function cleanStagingNow(tasksDir: string): void {
+  const last = lastCleaned.get(tasksDir);
+  if (last !== undefined && Date.now() - last < CLEAN_EVERY_MS) return;
+  cleanStaging(tasksDir);
+  lastCleaned.set(tasksDir, Date.now());
 }
 
 /** Removes staging folders whose creator is gone (or that are older than ten minutes). */

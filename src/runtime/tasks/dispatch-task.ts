@@ -100,9 +100,10 @@ export function dispatchTask(
 /**
  * A fan-out: every request is checked first (models, folders, dependencies, repositories), so a
  * mistake in the fifth task stops the run before the first is created. Then each task is created
- * whole, in order (also their order in the queue), and the scheduler runs once for all that wait
- * for it: a pass reads every task of the root, so one pass per task would make a burst of N
- * tasks cost N² reads.
+ * whole, in order (also their order in the queue). The tasks that wait for the scheduler are left
+ * to the supervisor, which the caller makes sure runs: its pass spawns through its launcher
+ * process while it goes on, where a pass here would fork up to max_parallel workers from this
+ * process one after the other before returning. A single task is started here when it may start.
  */
 export function dispatchTasks(
   store: TaskStore,
@@ -112,6 +113,6 @@ export function dispatchTasks(
   const prepared = requests.map((request) => prepareDispatch(store, config, request));
   refuseWhenDayIsSpent(store, config);
   const created = prepared.map((one) => createOne(store, config, one));
-  if (created.some((one) => one.scheduled)) scheduleSoon(store, config);
+  if (created.length === 1 && created[0]?.scheduled) scheduleSoon(store, config);
   return created.map((one) => resultOf(store, one));
 }

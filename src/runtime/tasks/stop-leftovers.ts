@@ -1,5 +1,5 @@
 import { readLockOwner } from '../lock/file-lock.js';
-import { stopTaskProcesses } from '../process/task-processes.js';
+import { markersInUse, stopTaskProcesses, type TaskMarker } from '../process/task-processes.js';
 import type { TaskStore } from '../store/task-store.js';
 
 /** How many stopped processes the history lists (the line must stay under 4 KiB). */
@@ -40,4 +40,27 @@ export async function stopLeftovers(
     processes: result.processes.slice(0, LISTED).map(({ pid, name }) => ({ pid, name })),
   });
   return result.processes.length;
+}
+
+/**
+ * The attempts, of those given, that may have left processes: one look at the process table for
+ * all of them (the workers of a burst end by the dozen). Every attempt where it cannot be told.
+ */
+export function attemptsWithLeftovers<T extends { id: string; attempt: number }>(
+  store: TaskStore,
+  attempts: readonly T[],
+): T[] {
+  const supervisor = readLockOwner(store.paths.supervisorLock)?.pid;
+  const markers = new Map<TaskMarker, T>(
+    attempts.map((one) => [
+      { taskDir: store.files(one.id).taskDir, taskId: one.id, attempt: one.attempt },
+      one,
+    ]),
+  );
+  const inUse = markersInUse(
+    [...markers.keys()],
+    new Set([process.pid, ...(supervisor === undefined ? [] : [supervisor])]),
+  );
+  if (inUse === null) return [...attempts];
+  return [...markers].filter(([marker]) => inUse.has(marker)).map(([, one]) => one);
 }

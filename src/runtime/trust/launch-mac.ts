@@ -28,15 +28,39 @@ function mac(meta: TaskMeta, key: Buffer): string {
 
 export function signLaunch(meta: TaskMeta, key: Buffer): TaskMeta {
   const { mac: _old, ...record } = meta;
-  return { ...record, mac: mac(record, key) };
+  const signed = { ...record, mac: mac(record, key) };
+  // The creator reads its new tasks back at once (`dispatch run` reports their status).
+  keep(key, JSON.stringify(signed), 'valid');
+  return signed;
 }
 
 export type LaunchVerdict = 'valid' | 'missing' | 'invalid';
 
+/**
+ * Verdicts already reached, per key, by the exact record checked: a long-lived process (the
+ * supervisor) checks the same unchanged task.json on every change of the task, and the verdict
+ * is a function of the record and the key alone. Bounded: cleared when it grows past the limit.
+ */
+const verdicts = new WeakMap<Buffer, Map<string, LaunchVerdict>>();
+const KEPT_VERDICTS = 20_000;
+
 export function verifyLaunch(meta: TaskMeta, key: Buffer | undefined): LaunchVerdict {
   if (typeof meta.mac !== 'string' || meta.mac === '') return 'missing';
   if (!key) return 'invalid';
+  const record = JSON.stringify(meta);
+  const known = verdicts.get(key)?.get(record);
+  if (known) return known;
   const expected = Buffer.from(mac(meta, key));
   const given = Buffer.from(meta.mac);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'invalid';
+  const verdict =
+    expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'invalid';
+  keep(key, record, verdict);
+  return verdict;
+}
+
+function keep(key: Buffer, record: string, verdict: LaunchVerdict): void {
+  let kept = verdicts.get(key);
+  if (!kept) verdicts.set(key, (kept = new Map()));
+  if (kept.size >= KEPT_VERDICTS) kept.clear();
+  kept.set(record, verdict);
 }

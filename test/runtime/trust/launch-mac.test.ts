@@ -64,6 +64,18 @@ describe('launch record MAC', () => {
     expect(verifyLaunch(tampered, key)).toBe('invalid');
   });
 
+  it('keeps no verdict past a change: a record checked valid, then edited, is invalid', () => {
+    const signed = signLaunch(record(), key);
+    expect(verifyLaunch(signed, key)).toBe('valid');
+    expect(verifyLaunch({ ...signed }, key)).toBe('valid');
+    const edited = { ...signed, command: 'sh -c id' };
+    expect(verifyLaunch(edited, key)).toBe('invalid');
+    expect(verifyLaunch(edited, key)).toBe('invalid');
+    // Nor is a verdict reached with one key lent to another.
+    expect(verifyLaunch(signed, randomBytes(32))).toBe('invalid');
+    expect(verifyLaunch(signed, key)).toBe('valid');
+  });
+
   it('says a record without a MAC is missing one', () => {
     expect(verifyLaunch(record(), key)).toBe('missing');
     expect(verifyLaunch({ ...record(), mac: '' }, key)).toBe('missing');
