@@ -47,6 +47,9 @@ describe('create and schedule', () => {
     ]);
     expect(results.map((result) => result.meta.id)).toEqual(['first', 'second']);
     expect(store.listIds().sort()).toEqual(['first', 'second']);
+    // A fan-out leaves its tasks to the supervisor's pass, run here in its place.
+    expect(stateOf('first')).toBe('queued');
+    expect(startRunnableTasks(store, config).started).toEqual(['first']);
     expect(stateOf('second')).toBe('queued');
 
     await untilState('first', ['done']);
