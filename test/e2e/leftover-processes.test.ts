@@ -74,7 +74,7 @@ describe.skipIf(!linux)('processes a worker leaves behind', () => {
     );
   });
 
-  it('are stopped a short grace after the worker finished normally', async () => {
+  it('are stopped a short grace after the worker finished normally', { retry: 1 }, async () => {
     const { id, children } = await startDetached(' finish');
     const finished = await sandbox.cli(['wait', id, '--timeout', '20']);
     expect(finished.code, finished.stdout).toBe(0);

@@ -14,7 +14,10 @@ export interface TransientRetry {
   notBeforeMs: number;
 }
 
-/** How long a reader holds a failure the supervisor may still retry before taking it as final. */
+/**
+ * How long a reader holds a failure the supervisor may still retry before taking it as final
+ * (DISPATCH_TRANSIENT_GRACE_MS in tests, where the supervisor is stopped on purpose).
+ */
 const DECISION_GRACE_MS = 10_000;
 
 interface TransientFailure {
@@ -89,5 +92,6 @@ export function transientDecisionDueMs(store: TaskStore, status: TaskStatus): nu
     return undefined;
   }
   const failure = undecidedTransientFailure(store, snapshot, status);
-  return failure && failure.exitedMs + DECISION_GRACE_MS;
+  const graceMs = Number(store.env.DISPATCH_TRANSIENT_GRACE_MS) || DECISION_GRACE_MS;
+  return failure && failure.exitedMs + graceMs;
 }
