@@ -115,23 +115,27 @@ describe('dispatch ask waits in slices', () => {
     expect(ipcNames(task.ipc)).toEqual(['001.question']);
   });
 
-  it('drops its lease when a shell tool kills it, so no one is said to be waiting', async () => {
-    const task = handMadeTask();
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'bin', 'dispatch'), 'ask', '--slice', '60', 'Colour?'],
-      { env: { ...sandbox.env, DISPATCH_TASK_DIR: task.dir }, stdio: 'ignore' },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => resolve(signal)),
-    );
-    const lease = join(task.dir, 'asking', '001.waiting');
-    await waitForCondition(task.dir, () => (existsSync(lease) ? true : undefined));
-    child.kill('SIGTERM');
-    expect(await exited).toBe('SIGTERM');
-    expect(existsSync(lease)).toBe(false);
-    expect(ipcNames(task.ipc)).toEqual(['001.question']);
-  });
+  it(
+    'drops its lease when a shell tool kills it, so no one is said to be waiting',
+    { retry: 1 },
+    async () => {
+      const task = handMadeTask();
+      const child = spawn(
+        process.execPath,
+        [join(REPO_ROOT, 'bin', 'dispatch'), 'ask', '--slice', '60', 'Colour?'],
+        { env: { ...sandbox.env, DISPATCH_TASK_DIR: task.dir }, stdio: 'ignore' },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, signal) => resolve(signal)),
+      );
+      const lease = join(task.dir, 'asking', '001.waiting');
+      await waitForCondition(task.dir, () => (existsSync(lease) ? true : undefined));
+      child.kill('SIGTERM');
+      expect(await exited).toBe('SIGTERM');
+      expect(existsSync(lease)).toBe(false);
+      expect(ipcNames(task.ipc)).toEqual(['001.question']);
+    },
+  );
 
   it('waits a slice, not zero time, with a whole wait longer than a Node.js timer holds', async () => {
     const task = handMadeTask();

@@ -1,18 +1,8 @@
-import { spawn } from 'node:child_process';
-import {
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/run-cli.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { waitForCondition } from '../helpers/wait-for.js';
 
@@ -30,14 +20,13 @@ afterEach(() => {
   rmSync(bin, { recursive: true, force: true });
 });
 
-function withFakeClaude(failures: number, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
+function withFakeClaude(failures: number): Sandbox {
   bin = mkdtempSync(join(tmpdir(), 'dispatch-fake-claude-'));
   symlinkSync(FAKE, join(bin, 'claude'));
   const box = new Sandbox({
     PATH: [bin, process.env.PATH].join(delimiter),
     FAKE_CLAUDE_RUNS: join(bin, 'runs.jsonl'),
     FAKE_CLAUDE_FAILURES: String(failures),
-    ...extraEnv,
   });
   box.writeConfig(
     [
@@ -58,22 +47,6 @@ function runs(): { args: string[]; prompt: string }[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
-}
-
-/** Whether a process holds an inotify instance (a `dispatch wait` watching its tasks). */
-function watchesFiles(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === 'anon_inode:inotify';
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
 }
 
 const retries = (id: string) =>
@@ -106,51 +79,6 @@ describe('a Claude daemon failure', () => {
       Date.parse(retry.notBefore as string),
     );
   }, 60_000);
-
-  it(
-    'is not reported by dispatch wait as a failure before the supervisor has decided',
-    { timeout: 90_000, retry: 1 },
-    async () => {
-      const go = join(tmpdir(), `dispatch-fake-claude-go-${process.pid}-${Date.now()}`);
-      // A wait started late on a busy machine must still find the failure undecided.
-      sandbox = withFakeClaude(1, {
-        FAKE_CLAUDE_FAIL_WHEN: go,
-        DISPATCH_TRANSIENT_GRACE_MS: '60000',
-      });
-      const run = await sandbox.run(['--title', 'Daemon', '--item', 'One']);
-      // The supervisor is stopped while the worker fails, so the failure stays undecided.
-      const supervisor = await waitForCondition(sandbox.root, () => sandbox.supervisorPid());
-      process.kill(supervisor, 'SIGSTOP');
-      try {
-        writeFileSync(go, '');
-        await waitForCondition(sandbox.taskDir(run.id), () =>
-          sandbox.events(run.id).find((e) => e.type === 'exited'),
-        );
-        const wait = spawn(process.execPath, [CLI, 'wait', run.id, '--timeout', '40'], {
-          cwd: sandbox.project,
-          env: sandbox.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        wait.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        const ended = new Promise<number | null>((resolve) => wait.on('close', resolve));
-        let exited = false;
-        void ended.then(() => (exited = true));
-        // Once the wait watches the task (or has already given its answer), the supervisor goes on.
-        await waitForCondition(sandbox.root, () =>
-          exited || watchesFiles(wait.pid) ? true : undefined,
-        );
-        process.kill(supervisor, 'SIGCONT');
-        const code = await ended;
-        expect(stdout).toContain('done (1/1 items)');
-        expect(code).toBe(0);
-        expect(retries(run.id)).toHaveLength(1);
-      } finally {
-        process.kill(supervisor, 'SIGCONT');
-        rmSync(go, { force: true });
-      }
-    },
-  );
 
   it('fails normally, with the cause named, when the retry fails too', async () => {
     sandbox = withFakeClaude(2);

@@ -3,7 +3,6 @@ import { TERMINAL_STATES, hasQuestion } from '../../core/status/state-groups.js'
 import type { TaskStatus } from '../../core/status/task-status.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
-import { transientDecisionDueMs } from '../supervisor/retry-transient-failure.js';
 import type { TaskStore } from '../store/task-store.js';
 import { TasksWatcher } from '../watch/tasks-watcher.js';
 import { waitUntil } from '../watch/wait-until.js';
@@ -59,26 +58,12 @@ export async function waitForAttention(
         other.bestOf?.group !== status.bestOf?.group ||
         TERMINAL_STATES.has(other.state),
     );
-  // A failure the supervisor may still retry (transient-retry) is held until it decides; the
-  // earliest end of such a hold wakes the wait (set once the watches run).
-  let holdUntilMs: number | undefined;
-  const held = (status: TaskStatus): boolean => {
-    const dueMs = transientDecisionDueMs(store, status);
-    if (dueMs === undefined || dueMs <= Date.now()) return false;
-    holdUntilMs = Math.min(holdUntilMs ?? dueMs, dueMs);
-    return true;
-  };
-  const attention = (): TaskStatus[] => {
-    holdUntilMs = undefined;
-    return [...statuses.values()].filter(
+  const attention = (): TaskStatus[] =>
+    [...statuses.values()].filter(
       (status) =>
         hasQuestion(status.state) ||
-        (watched.has(status.id) &&
-          TERMINAL_STATES.has(status.state) &&
-          groupSettled(status) &&
-          !held(status)),
+        (watched.has(status.id) && TERMINAL_STATES.has(status.state) && groupSettled(status)),
     );
-  };
 
   const initial = attention();
   if (initial.length > 0) return { kind: 'attention', tasks: initial };
@@ -101,8 +86,6 @@ export async function waitForAttention(
     }
     statuses.set(id, now);
   };
-  let holdTimer: NodeJS.Timeout | undefined;
-  let wakeAt: (atMs: number) => void = () => {};
   const watchedTasks = () => [...statuses.values()].filter((s) => watched.has(s.id));
   let result;
   try {
@@ -110,17 +93,12 @@ export async function waitForAttention(
       (): TaskStatus[] | 'removed' | undefined => {
         if (removed.length > 0) return 'removed';
         const tasks = attention();
-        if (tasks.length === 0 && holdUntilMs !== undefined) wakeAt(holdUntilMs);
         return tasks.length > 0 ? tasks : undefined;
       },
       {
         timeoutMs: options.timeoutMs,
         signal: options.signal,
         wake: (wake) => {
-          wakeAt = (atMs) => {
-            if (holdTimer) clearTimeout(holdTimer);
-            holdTimer = setTimeout(wake, Math.max(0, atMs - Date.now()) + 10);
-          };
           const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
           watcher.on('change', ({ id }) => {
             refresh(id);
@@ -152,7 +130,6 @@ export async function waitForAttention(
           ).start();
           return () => {
             liveness.stop();
-            if (holdTimer) clearTimeout(holdTimer);
             // Closing the watches takes ~0.05 ms each (100 ms for 1,000 tasks): the caller gets its
             // answer first, and a CLI that exits right after lets the kernel drop them all at once.
             // An event until then only refreshes a status: the wait is already settled.
