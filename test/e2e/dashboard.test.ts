@@ -72,6 +72,27 @@ async function newPage(width = 1280, height = 900): Promise<Page> {
   return page;
 }
 
+/**
+ * Waits for the task page's state badge; when it does not come, the error carries what the files
+ * say (the history and the supervisor's log), so a failure on a loaded machine explains itself.
+ */
+async function badgeShows(page: Page, id: string, state: string): Promise<void> {
+  try {
+    await page.locator('.facts .badge', { hasText: state }).waitFor();
+  } catch (error) {
+    const status = await sandbox.cli(['status', id]);
+    let log = '(no supervisor log)';
+    try {
+      log = readFileSync(join(sandbox.root, 'supervisor.log'), 'utf8');
+    } catch {
+      // none written
+    }
+    throw new Error(
+      `${(error as Error).message}\nstatus:\n${status.stdout}${status.stderr}\nevents:\n${sandbox.read(id, 'events.jsonl')}\nsupervisor.log:\n${log}`,
+    );
+  }
+}
+
 /** A raw request, so the Host and Origin headers can be anything. */
 function rawRequest(
   port: number,
@@ -189,66 +210,75 @@ describe('dispatch ui', () => {
     await page.context().close();
   }, 180_000);
 
-  it('adds a note, cancels and retries a task from its page, also on a narrow screen', async () => {
-    const { url, origin } = await startUi();
-    await sandbox.run([
-      '--model',
-      'sim',
-      '--title',
-      'Long job',
-      '--item',
-      'Look around',
-      '--item',
-      'hang',
-    ]);
-    const page = await newPage(390, 844);
-    await page.goto(url);
-    await page.locator('li.card', { hasText: 'long-job' }).waitFor();
-    await page.goto(`${origin}/task/long-job`);
-    await page.locator('.facts .badge', { hasText: 'running' }).waitFor();
-    await page.locator('.plan .item.current', { hasText: 'hang' }).waitFor();
-    // Output the worker writes while the page is open shows up in its log tail.
-    appendFileSync(join(sandbox.taskDir('long-job'), 'worker.log'), 'still digging through logs\n');
-    await page.locator('.log', { hasText: 'still digging through logs' }).waitFor();
+  // Retried once: the retried task's page stayed without "running" once in a full CI run on a
+  // loaded machine, never in runs here under load; badgeShows now reports what the files said.
+  it(
+    'adds a note, cancels and retries a task from its page, also on a narrow screen',
+    { retry: 1, timeout: 180_000 },
+    async () => {
+      const { url, origin } = await startUi();
+      await sandbox.run([
+        '--model',
+        'sim',
+        '--title',
+        'Long job',
+        '--item',
+        'Look around',
+        '--item',
+        'hang',
+      ]);
+      const page = await newPage(390, 844);
+      await page.goto(url);
+      await page.locator('li.card', { hasText: 'long-job' }).waitFor();
+      await page.goto(`${origin}/task/long-job`);
+      await page.locator('.facts .badge', { hasText: 'running' }).waitFor();
+      await page.locator('.plan .item.current', { hasText: 'hang' }).waitFor();
+      // Output the worker writes while the page is open shows up in its log tail.
+      appendFileSync(
+        join(sandbox.taskDir('long-job'), 'worker.log'),
+        'still digging through logs\n',
+      );
+      await page.locator('.log', { hasText: 'still digging through logs' }).waitFor();
 
-    await page.getByLabel('Add a note for the worker').fill('Check the logs too');
-    await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.notes blockquote', { hasText: 'Check the logs too' }).waitFor();
-    expect(sandbox.read('long-job', 'plan.md')).toContain(
-      '> **Note from dispatcher:** Check the logs too',
-    );
-    await page.screenshot({ path: join(SCREENSHOTS, 'task-page-narrow.png'), fullPage: true });
+      await page.getByLabel('Add a note for the worker').fill('Check the logs too');
+      await page.getByRole('button', { name: 'Add note' }).click();
+      await page.locator('.notes blockquote', { hasText: 'Check the logs too' }).waitFor();
+      expect(sandbox.read('long-job', 'plan.md')).toContain(
+        '> **Note from dispatcher:** Check the logs too',
+      );
+      await page.screenshot({ path: join(SCREENSHOTS, 'task-page-narrow.png'), fullPage: true });
 
-    await page.getByRole('button', { name: 'Cancel task…' }).click();
-    await page.getByLabel('Reason (optional)').fill('testing the dashboard');
-    await page.getByRole('button', { name: 'Yes, cancel the task' }).click();
-    await page.locator('.facts .badge', { hasText: 'cancelled' }).waitFor();
-    expect(sandbox.events('long-job')).toContainEqual(
-      expect.objectContaining({
-        type: 'cancelled',
-        by: 'dashboard',
-        reason: 'testing the dashboard',
-      }),
-    );
+      await page.getByRole('button', { name: 'Cancel task…' }).click();
+      await page.getByLabel('Reason (optional)').fill('testing the dashboard');
+      await page.getByRole('button', { name: 'Yes, cancel the task' }).click();
+      await page.locator('.facts .badge', { hasText: 'cancelled' }).waitFor();
+      expect(sandbox.events('long-job')).toContainEqual(
+        expect.objectContaining({
+          type: 'cancelled',
+          by: 'dashboard',
+          reason: 'testing the dashboard',
+        }),
+      );
 
-    await page.getByRole('button', { name: 'Retry task' }).click();
-    await page.locator('.facts', { hasText: 'attempt 2' }).waitFor();
-    await page.locator('.facts .badge', { hasText: 'running' }).waitFor();
-    expect(sandbox.events('long-job')).toContainEqual(
-      expect.objectContaining({ type: 'resumed', attempt: 2, reason: 'retry' }),
-    );
+      await page.getByRole('button', { name: 'Retry task' }).click();
+      await page.locator('.facts', { hasText: 'attempt 2' }).waitFor();
+      await badgeShows(page, 'long-job', 'running');
+      expect(sandbox.events('long-job')).toContainEqual(
+        expect.objectContaining({ type: 'resumed', attempt: 2, reason: 'retry' }),
+      );
 
-    await page.goto(`${origin}/`);
-    await page.locator('li.card', { hasText: 'long-job' }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'front-page-narrow.png'), fullPage: true });
+      await page.goto(`${origin}/`);
+      await page.locator('li.card', { hasText: 'long-job' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'front-page-narrow.png'), fullPage: true });
 
-    // A task that does not exist: the page says so (the status tells only a request that
-    // carries the token: 404).
-    await page.goto(`${origin}/task/no-such-task`);
-    await page.getByRole('heading', { name: 'No such task' }).waitFor();
-    expect((await page.goto(`${url.replace('/?', '/task/no-such-task?')}`))?.status()).toBe(404);
-    await page.context().close();
-  }, 180_000);
+      // A task that does not exist: the page says so (the status tells only a request that
+      // carries the token: 404).
+      await page.goto(`${origin}/task/no-such-task`);
+      await page.getByRole('heading', { name: 'No such task' }).waitFor();
+      expect((await page.goto(`${url.replace('/?', '/task/no-such-task?')}`))?.status()).toBe(404);
+      await page.context().close();
+    },
+  );
 
   it('refuses every request without the token, and changes without it in a header', async () => {
     const { origin, token, port } = await startUi();
