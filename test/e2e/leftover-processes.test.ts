@@ -74,8 +74,11 @@ describe.skipIf(!linux)('processes a worker leaves behind', () => {
     );
   });
 
-  it('are stopped a short grace after the worker finished normally', { retry: 1 }, async () => {
-    const { id, children } = await startDetached(' finish');
+  it.each([
+    ['', ' finish'],
+    [', also when it exits after the supervisor saw the task done', ' finish-late'],
+  ])('are stopped a short grace after the worker finished normally%s', async (_, argument) => {
+    const { id, children } = await startDetached(argument);
     const finished = await sandbox.cli(['wait', id, '--timeout', '20']);
     expect(finished.code, finished.stdout).toBe(0);
     expect((await sandbox.status(id)).state).toBe('done');

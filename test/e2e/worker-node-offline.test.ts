@@ -12,6 +12,11 @@ import { waitForCondition, waitForFile } from '../helpers/wait-for.js';
  */
 const fleet = new NodeFleet();
 
+/** Dispatches a task of the simulated worker to the fleet's queue. */
+function onQueue(args: string[]) {
+  return fleet.user.run(['--queue', fleet.redis.url, ...args]);
+}
+
 beforeAll(async () => {
   await fleet.start();
   fleet.startNode(1);
@@ -23,9 +28,7 @@ afterAll(() => fleet.stop());
 describe('a question asked while the user is offline', () => {
   it('waits in the stream and reaches the user, and the answer reaches the worker that asked, when the user is back', async () => {
     const { user } = fleet;
-    const task = await user.run([
-      '--queue',
-      fleet.redis.url,
+    const task = await onQueue([
       '--item',
       'sleep: 3',
       '--item',
@@ -88,22 +91,8 @@ describe('a question asked while the user is offline', () => {
 
   it('keeps the reason of a relay that fails at once, and starts it again', async () => {
     const { user } = fleet;
-    const first = await user.run([
-      '--queue',
-      fleet.redis.url,
-      '--item',
-      'sleep: 2',
-      '--item',
-      'done',
-    ]);
-    const task = await user.run([
-      '--queue',
-      fleet.redis.url,
-      '--after',
-      first.id,
-      '--item',
-      'done',
-    ]);
+    const first = await onQueue(['--item', 'sleep: 2', '--item', 'done']);
+    const task = await onQueue(['--after', first.id, '--item', 'done']);
     // A folder where the relay keeps its place: the relay cannot write it and fails.
     const state = join(user.taskDir(task.id), '.relay-1.json');
     mkdirSync(state);
@@ -126,14 +115,7 @@ describe('a question asked while the user is offline', () => {
 
   it('passes a cancel given while no relay runs on to the node, which stops its worker', async () => {
     const { user } = fleet;
-    const task = await user.run([
-      '--queue',
-      fleet.redis.url,
-      '--item',
-      'sleep: 60',
-      '--item',
-      'done',
-    ]);
+    const task = await onQueue(['--item', 'sleep: 60', '--item', 'done']);
     await fleet.nodeIdOf(task.id);
     await until(
       async () =>
@@ -158,14 +140,7 @@ describe('a question asked while the user is offline', () => {
 
   it('has the relay started again by the running supervisor when the relay alone is killed', async () => {
     const { user } = fleet;
-    const task = await user.run([
-      '--queue',
-      fleet.redis.url,
-      '--item',
-      'sleep: 2',
-      '--item',
-      'done',
-    ]);
+    const task = await onQueue(['--item', 'sleep: 2', '--item', 'done']);
     await fleet.nodeIdOf(task.id);
     const spawned = user.events(task.id).find((e) => e.type === 'spawned');
     process.kill(Number(spawned?.pid), 'SIGKILL');

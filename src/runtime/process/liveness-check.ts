@@ -29,7 +29,12 @@ export class LivenessCheck {
   constructor(
     private readonly statuses: () => Iterable<TaskStatus>,
     private readonly onGone: (id: string) => void,
-    private readonly options: { intervalMs: number; supervised?: () => boolean },
+    private readonly options: {
+      intervalMs: number;
+      supervised?: () => boolean;
+      /** Tasks checked besides those whose state says a worker may run. */
+      alsoWatch?: (status: TaskStatus) => boolean;
+    },
   ) {}
 
   start(): this {
@@ -50,7 +55,8 @@ export class LivenessCheck {
     )
       return;
     for (const status of this.statuses()) {
-      if (status.pid === undefined || !mayHaveWorker(status.state)) continue;
+      if (status.pid === undefined) continue;
+      if (!mayHaveWorker(status.state) && !this.options.alsoWatch?.(status)) continue;
       const alive = thorough ? isProcessAlive(status.pid) : signalsAlive(status.pid);
       if (!alive) this.onGone(status.id);
     }

@@ -52,6 +52,33 @@ function carries(pid: number, marks: readonly string[]): boolean {
   return marks.every((mark) => environ.includes(`\0${mark}\0`));
 }
 
+/** The entries of /proc, or null where it cannot be searched (not Linux). */
+function procNames(): string[] | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return readdirSync('/proc');
+  } catch {
+    return null;
+  }
+}
+
+/** The pids among /proc's entries of this user's processes, but not init and not `exclude`. */
+function* ownPids(names: readonly string[], exclude: ReadonlySet<number>): Generator<number> {
+  const uid = process.getuid?.();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid <= 1 || exclude.has(pid)) continue;
+    try {
+      // root may read anyone's environment: the owner is checked, not assumed.
+      if (uid !== undefined && statSync(`/proc/${name}`).uid !== uid) continue;
+    } catch {
+      continue;
+    }
+    yield pid;
+  }
+}
+
 /**
  * Every live process of this user that belongs to a task, whatever process group or session it
  * moved to (Gemini CLI and opencode run tool commands in groups of their own; a daemon
@@ -64,28 +91,13 @@ export function findTaskProcesses(
   marker: TaskMarker,
   exclude: ReadonlySet<number> = new Set(),
 ): TaskProcess[] | null {
-  if (process.platform !== 'linux') return null;
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const uid = process.getuid?.();
+  const names = procNames();
+  if (names === null) return null;
   const marks = [`DISPATCH_TASK_DIR=${marker.taskDir}`, `DISPATCH_TASK_ID=${marker.taskId}`];
   if (marker.attempt !== undefined) marks.push(`DISPATCH_ATTEMPT=${marker.attempt}`);
   const entries = new Map<number, ProcEntry>();
   const found = new Map<number, ProcEntry>();
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    if (pid <= 1 || exclude.has(pid)) continue;
-    try {
-      // root may read anyone's environment: the owner is checked, not assumed.
-      if (uid !== undefined && statSync(`/proc/${name}`).uid !== uid) continue;
-    } catch {
-      continue;
-    }
+  for (const pid of ownPids(names, exclude)) {
     const entry = readEntry(pid);
     if (!entry) continue;
     entries.set(pid, entry);
@@ -124,30 +136,19 @@ export function markersInUse(
   markers: readonly TaskMarker[],
   exclude: ReadonlySet<number> = new Set(),
 ): Set<TaskMarker> | null {
-  if (process.platform !== 'linux') return null;
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const uid = process.getuid?.();
+  const names = procNames();
+  if (names === null) return null;
   const byTask = new Map<string, TaskMarker[]>();
   for (const marker of markers) {
     const key = `${marker.taskDir}\0${marker.taskId}`;
     byTask.set(key, [...(byTask.get(key) ?? []), marker]);
   }
   const inUse = new Set<TaskMarker>();
-  for (const name of names) {
+  for (const pid of ownPids(names, exclude)) {
     if (inUse.size === markers.length) break;
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    if (pid <= 1 || exclude.has(pid)) continue;
     let environ: string;
     try {
-      // root may read anyone's environment: the owner is checked, not assumed.
-      if (uid !== undefined && statSync(`/proc/${name}`).uid !== uid) continue;
-      environ = `\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`;
+      environ = `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`;
     } catch {
       continue;
     }

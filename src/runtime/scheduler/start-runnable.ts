@@ -37,20 +37,12 @@ export function startRunnableTasks(
   cache?: SchedulingCache,
 ): ScheduleOutcome {
   return withLock(store.paths.schedulerLock, 10_000, () => {
-    const { tasks, metas, attempts } = schedulableTasks(store, config, cache);
-    const plan = planStarts(tasks, scheduleLimits(config));
-    const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
-    for (const [id, reason] of plan.skip) {
-      store.appendEvent(id, { type: 'skipped', reason: boundText(reason) });
-      outcome.skipped.push(id);
-    }
-    for (const id of plan.start) {
-      let meta = metas.get(id);
-      if (!meta) continue;
+    const { outcome, metas, attempts } = planPass(store, config, cache);
+    for (const id of outcome.plan.start) {
+      const found = metas.get(id);
+      if (!found) continue;
       try {
-        const alias = plan.assign.get(id);
-        if (alias !== undefined && alias !== meta.alias)
-          meta = assignAlias(store, config, meta, alias);
+        const meta = metaToStart(store, config, outcome.plan, found);
         // Undefined: another process (a `dispatch run`, a resume) is starting it right now.
         if (launchWorker(store, meta, attempts.get(id) ?? nextAttempt(readEvents(store.files(id)))))
           outcome.started.push(id);
@@ -60,6 +52,34 @@ export function startRunnableTasks(
     }
     return outcome;
   });
+}
+
+/**
+ * One pass's decisions from every task of the root: what to start, and the tasks whose
+ * dependencies can no longer finish, which get their `skipped` event here.
+ */
+function planPass(store: TaskStore, config: Config, cache: SchedulingCache | undefined) {
+  const { tasks, metas, attempts } = schedulableTasks(store, config, cache);
+  const plan = planStarts(tasks, scheduleLimits(config));
+  const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
+  for (const [id, reason] of plan.skip) {
+    store.appendEvent(id, { type: 'skipped', reason: boundText(reason) });
+    outcome.skipped.push(id);
+  }
+  return { outcome, metas, attempts };
+}
+
+/** The task.json a start uses: with the alias the pass assigned it, when that changed. */
+function metaToStart(
+  store: TaskStore,
+  config: Config,
+  plan: SchedulePlan,
+  meta: TaskMeta,
+): TaskMeta {
+  const alias = plan.assign.get(meta.id);
+  return alias !== undefined && alias !== meta.alias
+    ? assignAlias(store, config, meta, alias)
+    : meta;
 }
 
 /**
@@ -82,25 +102,17 @@ export async function startRunnableThrough(
 ): Promise<ScheduleOutcome> {
   const release = await acquireLock(store.paths.schedulerLock, 10_000);
   try {
-    const { tasks, metas, attempts } = schedulableTasks(store, config, options.cache);
-    const plan = planStarts(tasks, scheduleLimits(config));
-    const outcome: ScheduleOutcome = { started: [], skipped: [], failed: [], plan };
-    for (const [id, reason] of plan.skip) {
-      store.appendEvent(id, { type: 'skipped', reason: boundText(reason) });
-      outcome.skipped.push(id);
-    }
+    const { outcome, metas, attempts } = planPass(store, config, options.cache);
     const started = (id: string) => {
       outcome.started.push(id);
       options.onStarted?.(id);
     };
     const spawns: Promise<void>[] = [];
-    for (const id of plan.start) {
-      let meta = metas.get(id);
-      if (!meta) continue;
+    for (const id of outcome.plan.start) {
+      const found = metas.get(id);
+      if (!found) continue;
       try {
-        const alias = plan.assign.get(id);
-        if (alias !== undefined && alias !== meta.alias)
-          meta = assignAlias(store, config, meta, alias);
+        const meta = metaToStart(store, config, outcome.plan, found);
         const attempt = attempts.get(id) ?? nextAttempt(readEvents(store.files(id)));
         const prepared = prepareLaunch(store, meta, attempt);
         if (!prepared.spawn) {

@@ -176,6 +176,18 @@ export function lostSpawnStarted(store: TaskStore, meta: TaskMeta, attempt: numb
   // Where the process table cannot be searched, a second start is never risked.
   if (running === null) return true;
   if (!running) return false;
+  recordAdopted(store, meta, files, attempt, running);
+  return true;
+}
+
+/** Writes the `spawned` record of a worker found running without one. */
+function recordAdopted(
+  store: TaskStore,
+  meta: TaskMeta,
+  files: TaskFiles,
+  attempt: number,
+  running: { pid: number; startTime: string | null },
+): void {
   store.appendEvent(meta.id, {
     type: 'spawned',
     attempt,
@@ -185,7 +197,6 @@ export function lostSpawnStarted(store: TaskStore, meta: TaskMeta, attempt: numb
     backend: meta.backend,
     prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
   });
-  return true;
 }
 
 /** Whether the history shows the attempt started (or failed to). */
@@ -228,15 +239,7 @@ function adoptOrphan(store: TaskStore, meta: TaskMeta, files: TaskFiles, attempt
   if (!adopt) return;
   try {
     if (attemptRecorded(files, attempt)) return;
-    store.appendEvent(meta.id, {
-      type: 'spawned',
-      attempt,
-      pid: running.pid,
-      startTime: running.startTime,
-      model: meta.model,
-      backend: meta.backend,
-      prompt: files.prompt(attempt).slice(files.taskDir.length + 1),
-    });
+    recordAdopted(store, meta, files, attempt, running);
   } finally {
     adopt();
   }

@@ -96,6 +96,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly live = new Set<string>();
   /** The tasks that keep the supervisor from exiting (isActive). */
   private readonly active = new Set<string>();
+  /**
+   * Finished tasks whose worker still runs: it wrote its completion marker and has not exited
+   * yet. They stay watched (and keep the supervisor) until the exit, after which what the worker
+   * left running is stopped.
+   */
+  private readonly finishing = new Set<string>();
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
   private readonly activity = new Map<string, { lastMs: number; timeoutMinutes: number }>();
   private readonly notifier: Notifier;
@@ -166,6 +172,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.known.delete(id);
       this.live.delete(id);
       this.active.delete(id);
+      this.finishing.delete(id);
       this.budgets.forget(id);
       this.activity.delete(id);
     });
@@ -176,6 +183,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       (id) => this.examine(id),
       {
         intervalMs: this.options.livenessMs ?? 5000,
+        alsoWatch: (status) => this.finishing.has(status.id),
       },
     ).start();
     this.queueTimer = this.clock.setInterval(
@@ -273,10 +281,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.known.delete(id);
       this.live.delete(id);
       this.active.delete(id);
+      this.finishing.delete(id);
       return;
     }
     const status = deriveStatus(snapshot);
     const before = this.known.get(id);
+    const wasFinishing = this.finishing.has(id);
     this.known.set(id, status);
     if (isLive(status.state)) this.live.add(id);
     else this.live.delete(id);
@@ -320,7 +330,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           if (other !== id && isLive(known.state)) this.stopOverBudget(other, excess);
       return;
     }
-    this.sweepAfterExit(snapshot, before);
+    this.sweepAfterExit(snapshot, before, wasFinishing);
     if (before && before.state !== status.state && status.state === 'cancelled')
       this.notify('cancelled', status);
     if (files === undefined || files.has('plan.md') || files.has('.')) this.restoreNotes(id);
@@ -338,8 +348,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     this.verifier.handle(snapshot, status);
     if (!before || before.state !== status.state) this.scheduleSoon();
-    // Nothing more happens in a finished task without a new attempt, which touches its folder.
-    if (isTerminal(status.state) && !mayHaveWorker(status.state)) this.watcher?.release(id);
+    // Nothing more happens in a finished task without a new attempt, which touches its folder;
+    // but a worker that marked it done may not have exited yet, and its exit is still to be seen.
+    if (isTerminal(status.state) && !mayHaveWorker(status.state)) {
+      if (snapshot.liveness === 'alive') this.finishing.add(id);
+      else {
+        this.finishing.delete(id);
+        this.watcher?.release(id);
+      }
+    } else this.finishing.delete(id);
     this.armTimeouts();
     this.updateIdle();
   }
@@ -362,7 +379,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * background child, a daemon, a tool command in a group of its own (stop-leftovers.ts). The
    * supervisor stays until that is done.
    */
-  private sweepAfterExit(snapshot: TaskSnapshot, before: TaskStatus | undefined): void {
+  private sweepAfterExit(
+    snapshot: TaskSnapshot,
+    before: TaskStatus | undefined,
+    wasFinishing: boolean,
+  ): void {
     const worker = latestWorker(snapshot.events);
     if (!worker) return;
     const key = `${snapshot.id}:${worker.spawned.attempt}`;
@@ -370,7 +391,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Without an exit record (the wrapper was killed) only a worker seen alive counts as ending now.
     const endedMs = worker.exited
       ? Date.parse(worker.exited.time)
-      : snapshot.liveness === 'dead' && before && isLive(before.state)
+      : snapshot.liveness === 'dead' && ((before && isLive(before.state)) || wasFinishing)
         ? this.clock.now()
         : undefined;
     if (endedMs === undefined) return;
@@ -630,7 +651,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private updateIdle(): void {
-    const active = this.pending > 0 || this.verifier.active > 0 || this.active.size > 0;
+    const active =
+      this.pending > 0 ||
+      this.verifier.active > 0 ||
+      this.active.size > 0 ||
+      this.finishing.size > 0;
     if (active) {
       if (this.idleTimer) this.clock.clear(this.idleTimer);
       this.idleTimer = undefined;
@@ -649,7 +674,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   private exitIfIdle(): void {
     this.idleTimer = undefined;
-    if (this.pending > 0 || this.verifier.active > 0) return;
+    if (this.pending > 0 || this.verifier.active > 0 || this.finishing.size > 0) return;
     this.releaseLock?.();
     this.releaseLock = undefined;
     const active = this.store.listIds().some((id) => {
