@@ -204,7 +204,16 @@ export function discardText(result: DiscardResult): string {
     result.lost.uncommitted > 0 ? plural(result.lost.uncommitted, 'uncommitted change') : '',
     result.lost.unmerged > 0 ? plural(result.lost.unmerged, 'unmerged commit') : '',
   ].filter(Boolean);
-  return `Removed ${result.path} and branch ${result.branch}${lost.length > 0 ? `, with ${lost.join(' and ')}` : ''}. The task's folder stays.`;
+  const removed = result.path
+    ? `Removed ${result.path} and branch ${result.branch}`
+    : `Removed branch ${result.branch}`;
+  const remote = result.remote;
+  const there = !remote
+    ? ''
+    : remote.deleted
+      ? ` Deleted it on ${remote.url} too.`
+      : ` It is still on ${remote.url}: ${remote.error ?? 'git push failed'}.`;
+  return `${removed}${lost.length > 0 ? `, with ${lost.join(' and ')}` : ''}.${there} The task's folder stays.`;
 }
 
 export function compareText(result: CompareResult): string {

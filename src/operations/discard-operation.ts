@@ -22,12 +22,20 @@ export const discardResult = z.object({
   path: z.string(),
   /** What was deleted that existed nowhere else. */
   lost: z.object({ uncommitted: z.number(), unmerged: z.number() }),
+  /**
+   * A task that ran on a worker node: the branch the node pushed, deleted on the repository's
+   * remote, or still there and why.
+   */
+  remote: z.nullable(
+    z.object({ url: z.string(), deleted: z.boolean(), error: z.nullable(z.string()) }),
+  ),
 });
 
 export type DiscardResult = z.output<typeof discardResult>;
 
 /**
- * Removes a worktree task's worktree and branch (`dispatch discard`); the task folder stays.
+ * Removes a worktree task's worktree and branch (`dispatch discard`), for a task that ran on a
+ * worker node its branch here and on the repository's remote; the task folder stays.
  * When they hold work that exists nowhere else it asks (given someone to ask) or refuses,
  * unless `yes` is set.
  */

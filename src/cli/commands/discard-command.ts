@@ -14,7 +14,7 @@ export function registerDiscard(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nRemoves .dispatch/worktrees/<id> and branch dispatch/<id>; the task folder stays. If they hold\nwork found nowhere else (uncommitted changes, commits not merged into the current branch),\nit asks on a terminal, and elsewhere refuses unless --yes is given.\n\nExamples:\n  dispatch discard refactor-parser\n  dispatch discard refactor-parser --yes',
+      '\nRemoves .dispatch/worktrees/<id> and branch dispatch/<id>; the task folder stays. If they hold\nwork found nowhere else (uncommitted changes, commits not merged into the current branch),\nit asks on a terminal, and elsewhere refuses unless --yes is given. For a task that ran on a\nworker node it also deletes dispatch/<id> on the repository the node pushed it to.\n\nExamples:\n  dispatch discard refactor-parser\n  dispatch discard refactor-parser --yes',
     )
     .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
       const result = await perform(

@@ -44,6 +44,35 @@ function queueBudget(request: DispatchRequest): TaskBudget | undefined {
 }
 
 /**
+ * For each task whose commit the repository's remote does not have, as far as this clone knows
+ * (no remote-tracking branch contains it): the node fetches the code from there and would fail.
+ * Said, not refused: the remote may have it under a name this clone has not fetched.
+ */
+export function unpushedWarnings(metas: readonly TaskMeta[]): string[] {
+  const warnings: string[] = [];
+  const checked = new Map<string, boolean>();
+  for (const meta of metas) {
+    const queue = meta.queue;
+    if (!queue) continue;
+    const repo = repositoryOf(meta.cwd, 'A task for a worker node').top;
+    // Without a remote the node clones this repository itself, which has every commit.
+    if (queue.repository === repo) continue;
+    const key = `${repo}\0${queue.commit}`;
+    let known = checked.get(key);
+    if (known === undefined) {
+      const found = git(['branch', '--remotes', '--contains', queue.commit], repo);
+      known = found.code !== 0 || found.stdout.trim() !== '';
+      checked.set(key, known);
+    }
+    if (!known)
+      warnings.push(
+        `${meta.id} starts from commit ${queue.commit.slice(0, 7)}, which ${queue.repository} does not have as far as this clone knows; a node fetches the code from there: push it (git push origin HEAD)`,
+      );
+  }
+  return warnings;
+}
+
+/**
  * For each task no live node can take: that it waits on the queue, what is missing and what the
  * nodes offer. Said once the tasks are queued (a node that offers it may start later).
  */

@@ -1,4 +1,5 @@
 import { DispatchError } from '../../core/errors.js';
+import { deleteNodeBranch, type RemoteBranchOutcome } from '../nodes/delete-node-branch.js';
 import type { TaskStore } from '../store/task-store.js';
 import { removeWorktree } from './remove-worktree.js';
 import { assertSettled, requireTaskWorktree } from './task-worktree.js';
@@ -10,6 +11,8 @@ export interface DiscardResult {
   path: string;
   /** What was deleted that existed nowhere else. */
   lost: { uncommitted: number; unmerged: number };
+  /** A task that ran on a worker node: its branch on the repository's remote. */
+  remote: RemoteBranchOutcome | null;
 }
 
 export interface DiscardOptions {
@@ -72,6 +75,8 @@ export async function discardTaskWorktree(
       });
   }
   removeWorktree(info);
+  const remote =
+    task.fetchedFrom === undefined ? undefined : deleteNodeBranch(task.meta, info.repo);
   store.appendEvent(id, {
     type: 'worktree',
     action: 'discarded',
@@ -83,5 +88,6 @@ export async function discardTaskWorktree(
     branch: info.branch,
     path: info.path,
     lost: { uncommitted: state.uncommitted.length, unmerged: state.unmerged },
+    remote: remote ?? null,
   };
 }

@@ -55,7 +55,18 @@ export function discardedMessage(result: DiscardResult, taskDir: string): string
     result.lost.uncommitted + result.lost.unmerged > 0
       ? ` (deleted ${result.lost.uncommitted} uncommitted change(s) and ${result.lost.unmerged} unmerged commit(s))`
       : '';
-  return `Removed the worktree ${result.path} and branch ${result.branch}${lost}. The task record stays in ${taskDir}.`;
+  const removed = result.path
+    ? `Removed the worktree ${result.path} and branch ${result.branch}`
+    : `Removed branch ${result.branch}`;
+  return `${removed}${lost}.${remoteMessage(result)} The task record stays in ${taskDir}.`;
+}
+
+/** Where a node task's branch stands on the remote the node pushed it to. */
+function remoteMessage(result: DiscardResult): string {
+  const remote = result.remote;
+  if (!remote) return '';
+  if (remote.deleted) return ` Deleted it on ${remote.url} too.`;
+  return ` It is still on ${remote.url} (${remote.error ?? 'git push failed'}); delete it there with: git push ${remote.url} --delete ${result.branch}`;
 }
 
 /** What `dispatch pick` says: the merge, then each other run discarded or kept. */
