@@ -164,6 +164,16 @@ function deriveFromFiles(snapshot: TaskSnapshot): TaskStatus {
   };
   if (ipc.complete) return finished(undefined);
   const nodeLost = find('node-lost');
+  // The user's answer is what the task waited for: it starts the task again on a node.
+  if (nodeLost && question)
+    return {
+      ...ended(
+        'blocked',
+        `node lost: ${nodeLost.node} (${nodeLost.reason}); answering starts the task again on a node, with its plan, its context and your answer`,
+        nodeLost.time,
+      ),
+      question,
+    };
   if (nodeLost)
     return ended('failed', `node lost: ${nodeLost.node} (${nodeLost.reason})`, nodeLost.time);
   if (skipped) return ended('not-started', skipped.reason, skipped.time);

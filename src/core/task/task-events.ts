@@ -72,6 +72,19 @@ export type TaskEvent =
       timeoutMinutes: number;
       iterate: number;
     }
+  /**
+   * The worker node pushed the task's branch `dispatch/<id>` to the repository's remote: at the
+   * end of the attempt, or (`partial`) when its worker fell back to wait for an answer, so that
+   * another node can go on from that commit if this one is lost (docs/nodes.md).
+   */
+  | {
+      type: 'node-pushed';
+      time: string;
+      attempt: number;
+      node: string;
+      commit: string;
+      partial: boolean;
+    }
   /** The worker node running this attempt stopped answering (docs/nodes.md). */
   | { type: 'node-lost'; time: string; attempt: number; node: string; reason: string }
   /**

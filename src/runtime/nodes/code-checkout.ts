@@ -36,9 +36,12 @@ export function prepareCheckout(
   commit: string,
   taskId: string,
   attempt: number,
+  options: { fromTaskBranch?: boolean } = {},
 ): Promise<Checkout> {
   const mirror = mirrorPath(dir, repository);
-  return withMirror(mirror, () => checkOut(dir, mirror, repository, commit, taskId, attempt));
+  return withMirror(mirror, () =>
+    checkOut(dir, mirror, repository, commit, taskId, attempt, options.fromTaskBranch === true),
+  );
 }
 
 /** Removes an attempt's worktree (the branch stays in the mirror), in turn with other jobs. */
@@ -55,6 +58,7 @@ async function checkOut(
   commit: string,
   taskId: string,
   attempt: number,
+  fromTaskBranch: boolean,
 ): Promise<Checkout> {
   mkdirSync(join(dir, 'mirrors'), { recursive: true });
   // Every ref but the tasks' branches: git refuses to fetch into a branch a worktree has
@@ -72,6 +76,19 @@ async function checkOut(
       'state',
       `cannot fetch ${repository}: ${fetched.stderr.trim().split('\n').slice(-3).join(' ')}`,
       { hint: 'Check that this node can reach the repository and has credentials for it.' },
+    );
+  // A commit another node pushed on the task's branch (it was lost while the task waited): that
+  // branch is fetched under a name of its own, which no worktree has checked out.
+  if (fromTaskBranch)
+    await gitAsync(
+      [
+        'fetch',
+        '--quiet',
+        'origin',
+        `+refs/heads/dispatch/${taskId}:refs/dispatch-resume/${taskId}`,
+      ],
+      mirror,
+      TRANSPORTS,
     );
   if ((await gitAsync(['cat-file', '-e', `${commit}^{commit}`], mirror)).code !== 0)
     throw new DispatchError('state', `${repository} has no commit ${commit}`, {

@@ -63,7 +63,11 @@ export type UpMessage =
   /** The worker's context.md, written when it fell back (it waited too long for an answer). */
   | { type: 'context'; text: string }
   | { type: 'done' }
-  | { type: 'pushed'; branch: string; commit: string; committed: boolean }
+  /**
+   * The branch is on the repository's remote: at the end, or (`partial`) when the worker fell
+   * back to wait for an answer, so another node can go on from it if this one is lost.
+   */
+  | { type: 'pushed'; branch: string; commit: string; committed: boolean; partial?: boolean }
   | { type: 'push-failed'; branch: string; reason: string; worktree: string }
   | { type: 'exit'; code: number; state: string; reason: string | null }
   /** The node's own verify command for the task (its alias's `verify:`), sent before `done`. */

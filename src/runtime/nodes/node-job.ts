@@ -5,6 +5,8 @@ import { isValidTaskId } from '../../core/task/task-id.js';
 /** The most rounds a job may ask a node to spend on a failing verify. */
 export const MAX_ITERATE = 20;
 
+const commitId = z.string().regex(/^[0-9a-f]{40,64}$/, 'not a full commit id');
+
 /**
  * What a job on the queue carries: the task as the user wrote it, never a command line. The node
  * checks every field, since anyone who can write to Redis can put a job there.
@@ -20,7 +22,7 @@ export const nodeJobSchema = z.object({
   request: z.string().max(200_000),
   planText: z.string().min(1).max(1_000_000),
   repository: z.string().min(1).max(4096),
-  commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'not a full commit id'),
+  commit: commitId,
   priority: z.enum(PRIORITIES),
   /**
    * Rounds a failed verify sends the worker back (`--iterate`). Only the number travels: the
@@ -30,6 +32,18 @@ export const nodeJobSchema = z.object({
   /** The task's budget (`--max-cost`, `--max-tokens`), enforced by the node's supervisor. */
   maxCostUsd: z.number().finite().positive().optional(),
   maxTokens: z.number().finite().positive().optional(),
+  /**
+   * For an attempt started by the user's answer after the node of the one before was lost
+   * (node-continuation.ts): the question and answer and the context.md the worker wrote go into
+   * the new worker's prompt, and the code is the commit that node pushed as its worker stopped.
+   */
+  continuation: z
+    .object({
+      answer: z.object({ question: z.string().max(200_000), text: z.string().max(200_000) }),
+      context: z.string().max(1_000_000).optional(),
+      fromCommit: commitId.optional(),
+    })
+    .optional(),
 });
 
 export type NodeJob = z.infer<typeof nodeJobSchema>;

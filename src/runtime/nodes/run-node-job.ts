@@ -254,7 +254,15 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
   let checkout: Checkout | undefined;
   let store: TaskStore;
   try {
-    checkout = await prepareCheckout(ctx.dir, job.repository, job.commit, job.taskId, job.attempt);
+    const fromCommit = job.continuation?.fromCommit;
+    checkout = await prepareCheckout(
+      ctx.dir,
+      job.repository,
+      fromCommit ?? job.commit,
+      job.taskId,
+      job.attempt,
+      { fromTaskBranch: fromCommit !== undefined },
+    );
     await send({
       type: 'started',
       node: ctx.nodeId,
@@ -276,6 +284,16 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
       ...(job.iterate !== undefined ? { iterate: job.iterate } : {}),
       ...(job.maxCostUsd !== undefined ? { maxCostUsd: job.maxCostUsd } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
+      ...(job.continuation
+        ? {
+            carried: {
+              answer: job.continuation.answer,
+              ...(job.continuation.context !== undefined
+                ? { context: job.continuation.context }
+                : {}),
+            },
+          }
+        : {}),
     });
     // Before the worker can finish: the task is shown as verifying, never done, meanwhile.
     const verify = store.meta(job.taskId)?.verify;
@@ -324,11 +342,19 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
   // is the safety net for a change no file event announced.
   const folder = new FolderWake(store.files(job.taskId));
   let status: TaskStatus;
+  /** The attempt and question the work so far was pushed for, as the worker fell back. */
+  let pushedWhileBlocked = '';
   try {
     for (;;) {
       await mirror.sync();
       status = store.status(job.taskId);
       if (finished(status)) break;
+      const blocked =
+        status.state === 'blocked' ? `${status.attempt}:${status.question?.text}` : '';
+      if (blocked && blocked !== pushedWhileBlocked) {
+        pushedWhileBlocked = blocked;
+        await pushWorkSoFar(checkout, job, ctx, send);
+      }
       await folder.next(250, 20);
     }
   } finally {
@@ -348,17 +374,54 @@ export async function runNodeJob(job: NodeJob, ctx: NodeJobContext): Promise<str
   return status.state;
 }
 
+type Send = (message: UpMessage) => Promise<void>;
+
+/** Commits what the worker left and pushes the task's branch, then says so up. */
+async function commitAndPush(
+  checkout: Checkout,
+  job: NodeJob,
+  ctx: NodeJobContext,
+  send: Send,
+  partial: boolean,
+): Promise<void> {
+  const committed = await commitLeftovers(checkout, job.taskId, ctx.nodeId);
+  const commit = await pushBranch(checkout, job.repository);
+  await send({
+    type: 'pushed',
+    branch: checkout.branch,
+    commit,
+    committed,
+    ...(partial ? { partial } : {}),
+  });
+}
+
+/**
+ * While the worker waits for the user's answer with nothing running (it fell back): the work so
+ * far is committed and pushed, so that if this node is lost meanwhile, the answer starts the task
+ * on another node from there (node-continuation.ts). A failure only costs that: it is logged.
+ */
+async function pushWorkSoFar(
+  checkout: Checkout,
+  job: NodeJob,
+  ctx: NodeJobContext,
+  send: Send,
+): Promise<void> {
+  try {
+    await commitAndPush(checkout, job, ctx, send, true);
+  } catch (error) {
+    ctx.log(`${job.taskId}: the work so far was not pushed: ${(error as Error).message}`);
+  }
+}
+
 /** Commits and pushes; a worktree whose push failed stays for someone to push by hand. */
 async function deliverBranch(
   checkout: Checkout,
   job: NodeJob,
   ctx: NodeJobContext,
-  send: (message: UpMessage) => Promise<void>,
+  send: Send,
 ): Promise<void> {
   try {
-    const committed = await commitLeftovers(checkout, job.taskId, ctx.nodeId);
-    const commit = await pushBranch(checkout, job.repository);
-    await send({ type: 'pushed', branch: checkout.branch, commit, committed });
+    await commitAndPush(checkout, job, ctx, send, false);
     await removeCheckout(checkout);
   } catch (error) {
     await send({

@@ -2,7 +2,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { COMPLETION_MARKER, ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
+import {
+  COMPLETION_MARKER,
+  ipcFileName,
+  parseIpcFileName,
+  readIpcState,
+} from '../../core/ipc/ipc-protocol.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { preview, type TokenUsage } from '../../core/task/task-events.js';
 import { writeRunningUsage } from '../budget/running-usage.js';
@@ -26,6 +31,7 @@ import {
 } from './node-channels.js';
 import { readAdverts } from './list-nodes.js';
 import { bullPriority, type NodeJob } from './node-job.js';
+import { continuationOf } from './node-continuation.js';
 import { missingOffer } from './node-offers.js';
 import { redactQueueUrl } from './queue-url.js';
 import { connectRedis } from './redis-connection.js';
@@ -47,6 +53,7 @@ export interface RelayOptions {
 /** The job of one attempt, made from the local task folder (the single source of truth). */
 export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJob {
   if (!meta.queue) throw new Error(`task ${meta.id} was not dispatched to a queue`);
+  const continuation = continuationOf(files, readEvents(files), attempt);
   return {
     taskId: meta.id,
     attempt,
@@ -64,6 +71,7 @@ export function jobFor(meta: TaskMeta, files: TaskFiles, attempt: number): NodeJ
     ...(meta.queue.budget?.maxTokens !== undefined
       ? { maxTokens: meta.queue.budget.maxTokens }
       : {}),
+    ...(continuation ? { continuation } : {}),
   };
 }
 
@@ -86,6 +94,8 @@ function listNames(dir: string): string[] {
 const isSeq = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 1e9;
 const isText = (value: unknown): value is string => typeof value === 'string';
+const isCommit = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{40,64}$/.test(value);
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isRun = (value: unknown): value is number =>
@@ -386,8 +396,16 @@ export class TaskRelay {
         break;
       case 'pushed':
         this.logLine(
-          `node pushed ${String(m.branch)} at ${String(m.commit)}${m.committed ? ' (it committed what the worker left uncommitted)' : ''}`,
+          `node pushed ${String(m.branch)} at ${String(m.commit)}${m.committed ? ' (it committed what the worker left uncommitted)' : ''}${m.partial === true ? ' while the worker waits for an answer' : ''}`,
         );
+        if (isCommit(m.commit))
+          this.options.store.appendEvent(this.id, {
+            type: 'node-pushed',
+            attempt: this.options.attempt,
+            node: this.node ?? 'not known',
+            commit: m.commit,
+            partial: m.partial === true,
+          });
         break;
       case 'push-failed':
         this.logLine(
@@ -508,7 +526,11 @@ export class TaskRelay {
 
   private nodeLost(reason: string): number {
     const node = this.node ?? 'not known';
-    this.logLine(`node ${node} lost: ${reason}; \`dispatch retry ${this.id}\` runs the task again`);
+    // With a question open the user's answer starts the task again (node-continuation.ts).
+    const asking = readIpcState(listNames(this.files.ipc)).unanswered.length > 0;
+    this.logLine(
+      `node ${node} lost: ${reason}; ${asking ? `answering its question (dispatch answer ${this.id} …) starts the task again on a node` : `\`dispatch retry ${this.id}\` runs the task again`}`,
+    );
     this.options.store.appendEvent(this.id, {
       type: 'node-lost',
       attempt: this.options.attempt,

@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DispatchError } from '../../core/errors.js';
-import { buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
+import { buildResumePrompt, buildWorkerPrompt } from '../../core/prompt/worker-prompt.js';
 import { assertValidTaskId, uniqueTaskId } from '../../core/task/task-id.js';
 import type { TaskMeta, WorktreeInfo } from '../../core/task/task-meta.js';
 import { fileSystemError } from '../fs/file-error.js';
@@ -46,6 +46,18 @@ export interface NewTask {
   argvFor: (promptPlaceholder: string) => string[];
   /** Run the task in a new git worktree of this repository (branched from its HEAD). */
   worktreeOf?: Repository;
+  /** What the first worker starts from that an earlier worker left (see CarriedOver). */
+  carried?: CarriedOver;
+}
+
+/**
+ * A task a worker node starts again after the node that ran it was lost while it waited for the
+ * user (docs/nodes.md): its first worker continues from the earlier worker's context.md and the
+ * user's answer, as a new worker does after the fallback where the user works.
+ */
+export interface CarriedOver {
+  answer: { question: string; text: string };
+  context?: string;
 }
 
 /**
@@ -187,7 +199,7 @@ function writeStaging(
     env,
   );
   // The prompt names the final paths, which exist once the folder is renamed into place.
-  const prompt = buildWorkerPrompt({
+  const input = {
     id,
     title: task.title,
     paths: final,
@@ -197,7 +209,18 @@ function writeStaging(
     dispatchCommand: DISPATCH_COMMAND,
     askSliceSeconds: meta.askSliceSeconds,
     backendType: meta.backendType,
-  });
+  };
+  const carried = task.carried;
+  const prompt = carried
+    ? buildResumePrompt({
+        ...input,
+        planText: task.planText,
+        contextText: carried.context,
+        answer: carried.answer,
+        previousFailure: "the worker node it ran on was lost while it waited for the user's answer",
+      })
+    : buildWorkerPrompt(input);
+  if (carried?.context !== undefined) writeNewFile(files.context, carried.context);
   // The staging folder is new, private and invisible until renamed into place whole: its files
   // are created there directly (never replacing anything, never through a link), not each
   // through a temp file of its own.

@@ -55,6 +55,7 @@ function createOne(store: TaskStore, config: Config, prepared: PreparedDispatch)
     meta: prepared.meta,
     argvFor: (placeholder) => displayArgv(prepared.meta, placeholder),
     worktreeOf: prepared.repository,
+    ...(prepared.request.carried ? { carried: prepared.request.carried } : {}),
   });
   const unconstrained = isUnconstrained(created, config);
   if (unconstrained) launchWorker(store, created, 1);

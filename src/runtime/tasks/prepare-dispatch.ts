@@ -15,6 +15,7 @@ import { backendOfTask } from '../../core/backends/backend-registry.js';
 import type { TaskStore } from '../store/task-store.js';
 import { repositoryOf, type Repository } from '../worktree/repository.js';
 import { modelFields } from './model-fields.js';
+import type { CarriedOver } from './create-task.js';
 
 export interface DispatchRequest {
   /** Free-text request: the worker's context, and the plan's only item when no items are given. */
@@ -49,6 +50,8 @@ export interface DispatchRequest {
   maxCostUsd?: number;
   /** Stop the worker once the task has used more tokens than this. */
   maxTokens?: number;
+  /** A worker node's task that goes on from a lost node's (create-task.ts, CarriedOver). */
+  carried?: CarriedOver;
 }
 
 /** A request checked and resolved, ready to be created; nothing is written yet. */

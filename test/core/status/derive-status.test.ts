@@ -340,6 +340,36 @@ describe('deriveStatus: after the worker is gone', () => {
     expect(result.progress.blocked).toHaveLength(1);
   });
 
+  it('is blocked, not failed, when the worker node was lost while its question was open', () => {
+    const lost: TaskEvent = {
+      type: 'node-lost',
+      time: at(7),
+      attempt: 1,
+      node: 'gpu-box',
+      reason: 'its heartbeat stopped',
+    };
+    const result = status({
+      events: [...STARTED, ev.question(1, 2), lost, ev.exited(1, 7, 1)],
+      ipcNames: ['001.question'],
+      questions: { 1: 'Which database?' },
+      liveness: 'dead',
+    });
+    expect(result.state).toBe('blocked');
+    expect(result.question).toEqual({ seq: 1, text: 'Which database?', live: false });
+    expect(result.reason).toBe(
+      'node lost: gpu-box (its heartbeat stopped); answering starts the task again on a node, with its plan, its context and your answer',
+    );
+    // Answered before the node was lost: nothing waits for the user, so the loss is a failure.
+    const answered = status({
+      events: [...STARTED, ev.question(1, 2), ev.answered(1, 3), lost, ev.exited(1, 7, 1)],
+      ipcNames: ['001.question', '001.answer'],
+      questions: { 1: 'Which database?' },
+      liveness: 'dead',
+    });
+    expect(answered.state).toBe('failed');
+    expect(answered.reason).toBe('node lost: gpu-box (its heartbeat stopped)');
+  });
+
   it('is failed with the exit code and the unfinished items', () => {
     const result = status({ events: [...STARTED, ev.exited(1, 7, 1)], liveness: 'dead' });
     expect(result.state).toBe('failed');

@@ -27,8 +27,22 @@ describe('a job from the queue', () => {
     ['an attempt of zero', { attempt: 0 }],
     ['an unknown priority', { priority: 'urgent' }],
     ['an empty plan', { planText: '' }],
+    [
+      'a continuation from a commit that is an option',
+      { continuation: { answer: { question: 'q', text: 'a' }, fromCommit: '--upload-pack=x' } },
+    ],
+    ['a continuation without the answer', { continuation: { context: 'so far' } }],
   ])('is refused with %s', (_, change) => {
     expect(nodeJobSchema.safeParse({ ...job, ...change }).success).toBe(false);
+  });
+
+  it('carries the continuation of a task whose node was lost while it waited', () => {
+    const continuation = {
+      answer: { question: 'Which port?', text: '8080' },
+      context: '# Context\n',
+      fromCommit: 'b'.repeat(40),
+    };
+    expect(nodeJobSchema.parse({ ...job, continuation })).toEqual({ ...job, continuation });
   });
 
   it('carries the rounds of --iterate and the budget as numbers', () => {
