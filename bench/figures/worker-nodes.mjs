@@ -241,7 +241,8 @@ export async function workerNodes(sandbox, { reps, tasks, note }) {
     for (let rep = 0; rep <= reps; rep++) {
       const node = await nodeQuestion(sandbox, project, nodeDirs, `node-question-${rep}`);
       const localId = `local-question-${rep}`;
-      await dispatchHangingTask(sandbox, project, localId);
+      // Here, not on the queue the user's config names: the baseline is a local task.
+      await dispatchHangingTask(sandbox, project, localId, ['--no-queue']);
       const local = await waitLatency(sandbox, project, localId, () =>
         writeAtomic(join(taskDir(project, localId), 'ipc', '001.question'), 'Which database?\n'),
       );

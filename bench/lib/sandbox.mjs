@@ -140,8 +140,17 @@ export async function until(what, test, timeoutMs = 60_000, everyMs = 10) {
  * Dispatches a simulated worker that hangs (idle, like an agent waiting on an answer) and
  * resolves when it has reached the hang, with ipc/ created so watchers see it from the start.
  */
-export async function dispatchHangingTask(sandbox, project, id) {
-  await sandbox.cliOk(project, ['run', '--model', 'sim', '--id', id, '--item', 'hang']);
+export async function dispatchHangingTask(sandbox, project, id, extraArgs = []) {
+  await sandbox.cliOk(project, [
+    'run',
+    ...extraArgs,
+    '--model',
+    'sim',
+    '--id',
+    id,
+    '--item',
+    'hang',
+  ]);
   const log = join(taskDir(project, id), 'worker.log');
   const read = () => {
     try {
