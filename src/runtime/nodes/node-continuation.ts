@@ -1,8 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { ipcFileName, parseIpcFileName } from '../../core/ipc/ipc-protocol.js';
 import type { TaskEvent } from '../../core/task/task-events.js';
 import type { TaskFiles } from '../paths.js';
-import { readFileNoFollow } from '../store/read-text.js';
+import { listRealDir, readFileNoFollow } from '../store/read-text.js';
 
 /**
  * What an attempt carries on from a node that was lost while its task waited for the user
@@ -49,13 +48,7 @@ export function continuationOf(
 
 /** The latest question of the task that has an answer, with that answer. */
 function lastAnswer(files: TaskFiles): NodeContinuation['answer'] | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(files.ipc);
-  } catch {
-    return undefined;
-  }
-  const answered = names
+  const answered = listRealDir(files.ipc)
     .map(parseIpcFileName)
     .flatMap((parsed) => (parsed?.kind === 'answer' ? [parsed.seq] : []))
     .sort((a, b) => b - a);

@@ -50,18 +50,21 @@ function queueBudget(request: DispatchRequest): TaskBudget | undefined {
  */
 export function unpushedWarnings(metas: readonly TaskMeta[]): string[] {
   const warnings: string[] = [];
+  // Once per folder, remote and commit: the tasks of a fan-out share them.
   const checked = new Map<string, boolean>();
   for (const meta of metas) {
     const queue = meta.queue;
     if (!queue) continue;
-    const repo = repositoryOf(meta.cwd, 'A task for a worker node').top;
-    // Without a remote the node clones this repository itself, which has every commit.
-    if (queue.repository === repo) continue;
-    const key = `${repo}\0${queue.commit}`;
+    const key = `${meta.cwd}\0${queue.repository}\0${queue.commit}`;
     let known = checked.get(key);
     if (known === undefined) {
-      const found = git(['branch', '--remotes', '--contains', queue.commit], repo);
-      known = found.code !== 0 || found.stdout.trim() !== '';
+      const repo = repositoryOf(meta.cwd, 'A task for a worker node').top;
+      // Without a remote the node clones this repository itself, which has every commit.
+      const found =
+        queue.repository === repo
+          ? undefined
+          : git(['branch', '--remotes', '--contains', queue.commit], repo);
+      known = !found || found.code !== 0 || found.stdout.trim() !== '';
       checked.set(key, known);
     }
     if (!known)
