@@ -5,8 +5,9 @@
 //   wait      – `dispatch wait` over all N tasks, armed (its inotify watches counted), then one
 //               question: its RSS while armed, and the time from the rename to its exit, repeated
 //               on a different task each time (the previous question answered first);
-//   supervisor – every task waiting: the supervisor's RSS (median of samples) and CPU over the
-//               window scaled to 30 s, and its inotify watches against 2 per live task.
+//   supervisor – every task waiting: the supervisor's RSS (median of samples) and its CPU scaled
+//               to 30 s, the median of four consecutive windows, and its inotify watches against
+//               2 per live task.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,6 +25,7 @@ import { readEvents, supervisorPid, taskDir, until, writeAtomic } from '../lib/s
 import { describe, percentile, round } from '../lib/stats.mjs';
 
 const SAMPLES = 10;
+const WINDOWS = 4;
 
 /** @param {{ tasks: number, reps: number, windowMs: number, settleMs: number }} options */
 export async function manyWaiting(sandbox, { tasks, reps, windowMs, settleMs }) {
@@ -93,14 +95,20 @@ export async function manyWaiting(sandbox, { tasks, reps, windowMs, settleMs }) 
     250,
   );
   await sleep(settleMs);
+  // Consecutive windows: the first ones also hold V8's clean-up of the heap once the burst of
+  // starts and questions is over (a full garbage collection, some tens of ms); the median is what
+  // a typical 30 s of waiting costs, and the maximum shows the clean-up.
   const rss = [];
-  const cpu0 = cpuSeconds(supervisor);
-  const t0 = now();
-  for (let i = 0; i <= SAMPLES; i++) {
-    rss.push(memoryOf([supervisor]).rssMiB);
-    if (i < SAMPLES) await sleep(windowMs / SAMPLES);
+  const cpuPer30 = [];
+  for (let w = 0; w < WINDOWS; w++) {
+    const cpu0 = cpuSeconds(supervisor);
+    const t0 = now();
+    for (let i = 0; i < SAMPLES; i++) {
+      rss.push(memoryOf([supervisor]).rssMiB);
+      await sleep(windowMs / SAMPLES);
+    }
+    cpuPer30.push(round(((cpuSeconds(supervisor) - cpu0) * 30_000) / (now() - t0), 4));
   }
-  const cpuPer30 = ((cpuSeconds(supervisor) - cpu0) * 30_000) / (now() - t0);
   const watches = inotifyWatches(supervisor);
   const live = workers.filter(isRunning).length;
   for (const pid of workers) killGroup(pid);
@@ -142,11 +150,12 @@ export async function manyWaiting(sandbox, { tasks, reps, windowMs, settleMs }) 
     {
       name: `${n}: supervisor CPU`,
       unit: 'CPU-s/30s',
-      stat: 'total',
-      ours: describe([round(cpuPer30, 4)]),
+      stat: `median of ${WINDOWS}`,
+      ours: describe(cpuPer30),
       baseline: null,
       target: '≤ 0.02',
-      pass: cpuPer30 <= 0.02,
+      pass: describe(cpuPer30).value <= 0.02,
+      details: { windows: cpuPer30 },
     },
     {
       name: `${n}: supervisor inotify watches`,

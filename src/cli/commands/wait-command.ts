@@ -9,6 +9,7 @@ import { numberFlag, type CliContext } from '../cli-context.js';
 import { summaryExcerpt, worktreeCommands, worktreeFacts } from '../format/results-view.js';
 import { EXIT } from '../exit-codes.js';
 import { pastableAdvice } from '../../ui/shared/failure-cause.js';
+import { keepYoungGenerationSmall } from '../young-generation.js';
 
 type AttentionTask = WaitResult['tasks'][number];
 
@@ -87,6 +88,8 @@ export function registerWait(program: Command, ctx: CliContext): void {
     )
     .action(async (ids: string[], options: { timeout?: string; json?: boolean }) => {
       ctx.exitWhenDone = true;
+      // It may read and watch a thousand tasks, then sit idle for hours.
+      keepYoungGenerationSmall();
       const outcome = await perform(waitOperation, ctx.ops, {
         ids,
         timeoutSeconds: numberFlag(options.timeout),

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LAUNCHER_ENTRY } from '../package-paths.js';
 import type { WrapperLaunch, WrapperOutcome } from './spawn-wrapper.js';
+import { SMALL_YOUNG_GENERATION } from '../process/young-generation.js';
 
 /** The launcher's outcome of one spawn, or `lost`: it died before answering. */
 export type LauncherAnswer = WrapperOutcome | 'lost';
@@ -11,7 +12,7 @@ interface Running {
 }
 
 /** A small heap: the launcher holds nothing but the request it is spawning. */
-const LAUNCHER_FLAGS = ['--max-old-space-size=16', '--max-semi-space-size=1'];
+const LAUNCHER_FLAGS = ['--max-old-space-size=16', SMALL_YOUNG_GENERATION];
 
 /**
  * The supervisor's side of the launcher (bin/launcher.ts): a child process, started on the first

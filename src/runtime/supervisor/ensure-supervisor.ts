@@ -4,6 +4,7 @@ import { APPEND_FLAGS, openNoFollow } from '../fs/no-follow.js';
 import { heartbeatStaleMs } from './heartbeat.js';
 import { readLockOwner } from '../lock/file-lock.js';
 import { SUPERVISOR_ENTRY } from '../package-paths.js';
+import { SMALL_YOUNG_GENERATION } from '../process/young-generation.js';
 import { isProcessAlive } from '../process/process-info.js';
 import type { TaskStore } from '../store/task-store.js';
 
@@ -55,7 +56,7 @@ export function ensureSupervisor(store: TaskStore): SupervisorState {
   store.ensureRoot();
   const log = openNoFollow(store.paths.supervisorLog, APPEND_FLAGS);
   try {
-    const child = spawn(process.execPath, [SUPERVISOR_ENTRY, store.root], {
+    const child = spawn(process.execPath, [SMALL_YOUNG_GENERATION, SUPERVISOR_ENTRY, store.root], {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: store.paths.project,
