@@ -19,7 +19,10 @@ let sandbox: Sandbox;
 const started: number[] = [];
 
 beforeEach(() => {
-  sandbox = new Sandbox({ DISPATCH_LEFTOVER_GRACE_MS: '1000' });
+  sandbox = new Sandbox({
+    DISPATCH_LEFTOVER_GRACE_MS: '1000',
+    DISPATCH_DONE_EXIT_GRACE_MS: '2000',
+  });
 });
 
 afterEach(() => {
@@ -93,5 +96,38 @@ describe.skipIf(!linux)('processes a worker leaves behind', () => {
       attempt: 1,
       count: 2,
     });
+  });
+
+  it('a worker still running after it marked the task done is stopped, with what it left', async () => {
+    const { id, children } = await startDetached(' finish-linger');
+    const finished = await sandbox.cli(['wait', id, '--timeout', '20']);
+    expect(finished.code, finished.stdout).toBe(0);
+    const worker = (await sandbox.status(id)).pid as number;
+    expect(isAlive(worker)).toBe(true);
+    await waitForCondition(
+      sandbox.taskDir(id),
+      () => ([worker, ...children].every((pid) => !isAlive(pid)) ? true : undefined),
+      20_000,
+      () => `still running: ${[worker, ...children].filter(isAlive).join(', ')}`,
+    );
+    expect(sandbox.events(id).find((e) => e.type === 'stopped-after-done')).toMatchObject({
+      attempt: 1,
+      pid: worker,
+      graceSeconds: 2,
+    });
+    expect(sandbox.events(id).find((e) => e.type === 'processes-stopped')).toMatchObject({
+      after: 'completion',
+      attempt: 1,
+      count: 2,
+    });
+    const status = await sandbox.status(id);
+    expect(status.state).toBe('done');
+    // Nothing is left to supervise: the supervisor exits.
+    await waitForCondition(
+      sandbox.taskDir(id),
+      () => (sandbox.supervisorPid() === undefined ? true : undefined),
+      15_000,
+      () => 'the supervisor is still running',
+    );
   });
 });

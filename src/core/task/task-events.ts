@@ -105,6 +105,11 @@ export type TaskEvent =
    * out (a daemon, a tool command in a group of its own), found by their environment and stopped.
    * At most the first 20 are listed, by pid and the short name the kernel keeps.
    */
+  /**
+   * The worker was still running a grace (DISPATCH_DONE_EXIT_GRACE_MS, a minute) after it marked
+   * the task done; the supervisor stopped it. The task stays done.
+   */
+  | { type: 'stopped-after-done'; time: string; attempt: number; pid: number; graceSeconds: number }
   | {
       type: 'processes-stopped';
       time: string;

@@ -68,6 +68,13 @@ const CREATOR_GRACE_MS = 3000;
  */
 const LEFTOVER_GRACE_MS = 5000;
 
+/**
+ * How long a worker may go on running after it marked its task done (DISPATCH_DONE_EXIT_GRACE_MS)
+ * before it is stopped: an agent CLI exits seconds after its last turn, so one still running a
+ * minute later is stuck (a background child it waits for, a hung MCP server). The task stays done.
+ */
+const DONE_EXIT_GRACE_MS = 60_000;
+
 /** The shortest time between two looks for the leftovers of ended workers. */
 const SWEEP_SPACING_MS = 250;
 
@@ -97,11 +104,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** The tasks that keep the supervisor from exiting (isActive). */
   private readonly active = new Set<string>();
   /**
-   * Finished tasks whose worker still runs: it wrote its completion marker and has not exited
-   * yet. They stay watched (and keep the supervisor) until the exit, after which what the worker
-   * left running is stopped.
+   * Finished tasks whose worker still runs, and since when: it wrote its completion marker and has
+   * not exited yet. They stay watched (and keep the supervisor) until the exit, after which what
+   * the worker left running is stopped; a worker that does not exit within DONE_EXIT_GRACE_MS is
+   * stopped itself.
    */
-  private readonly finishing = new Set<string>();
+  private readonly finishing = new Map<string, number>();
+  private lingerTimer: TimerHandle | undefined;
   /** Last activity (plan, ipc, log) and inactivity limit of each task, for the timeout timer. */
   private readonly activity = new Map<string, { lastMs: number; timeoutMinutes: number }>();
   private readonly notifier: Notifier;
@@ -208,6 +217,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const timer of [
       this.timeoutTimer,
       this.idleTimer,
+      this.lingerTimer,
       this.queueTimer,
       this.schedulePassTimer,
       this.heartbeatTimer,
@@ -351,8 +361,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Nothing more happens in a finished task without a new attempt, which touches its folder;
     // but a worker that marked it done may not have exited yet, and its exit is still to be seen.
     if (isTerminal(status.state) && !mayHaveWorker(status.state)) {
-      if (snapshot.liveness === 'alive') this.finishing.add(id);
-      else {
+      if (snapshot.liveness === 'alive') {
+        if (!wasFinishing) {
+          this.finishing.set(id, this.clock.now());
+          this.armLingering();
+        }
+      } else {
         this.finishing.delete(id);
         this.watcher?.release(id);
       }
@@ -633,7 +647,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Stops a timed-out worker. The supervisor stays until the SIGKILL that may follow is sent: a
    * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
    */
-  private stopWorker(id: string, pid: number): void {
+  private stopWorker(id: string, pid: number, after: 'timeout' | 'completion' = 'timeout'): void {
     this.pending++;
     const attempt = this.known.get(id)?.attempt;
     if (attempt !== undefined) this.swept.add(`${id}:${attempt}`);
@@ -645,9 +659,63 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           this.pending--;
           this.updateIdle();
         } else {
-          this.stopLeftovers(id, attempt, 'timeout');
+          this.stopLeftovers(id, attempt, after);
         }
       });
+  }
+
+  /** One timer for the earliest finished task whose worker has had its grace to exit. */
+  private armLingering(): void {
+    if (this.lingerTimer) this.clock.clear(this.lingerTimer);
+    this.lingerTimer = undefined;
+    if (this.stopped || this.finishing.size === 0) return;
+    const grace = this.doneExitGraceMs();
+    const earliest = Math.min(...this.finishing.values()) + grace;
+    this.lingerTimer = this.clock.setTimeout(
+      () => {
+        this.lingerTimer = undefined;
+        const now = this.clock.now();
+        for (const [id, since] of [...this.finishing])
+          if (now - since >= grace) this.stopLingering(id, grace);
+        this.armLingering();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, earliest - this.clock.now())),
+    );
+  }
+
+  private doneExitGraceMs(): number {
+    return Number(this.store.env.DISPATCH_DONE_EXIT_GRACE_MS) || DONE_EXIT_GRACE_MS;
+  }
+
+  /** Stops the worker of a finished task that has not exited within its grace (see above). */
+  private stopLingering(id: string, graceMs: number): void {
+    this.examine(id);
+    if (!this.finishing.has(id)) return; // it exited meanwhile
+    const status = this.known.get(id);
+    const worker = status?.pid === undefined ? undefined : this.workerToStop(id, status.pid);
+    if (!status || worker === undefined) {
+      // Not provably this task's worker (its record does not authenticate it): not signalled,
+      // and no longer waited for.
+      this.log(`${id}: a process still runs under the finished task's worker pid; not its worker`);
+      this.finishing.delete(id);
+      this.watcher?.release(id);
+      this.updateIdle();
+      return;
+    }
+    try {
+      this.store.appendEvent(id, {
+        type: 'stopped-after-done',
+        attempt: status.attempt,
+        pid: worker,
+        graceSeconds: Math.round(graceMs / 1000),
+      });
+    } catch (error) {
+      this.log(`${id}: could not record the stop: ${(error as Error).message}`);
+    }
+    this.log(
+      `${id}: the worker was still running ${Math.round(graceMs / 1000)} s after it marked the task done; stopping it`,
+    );
+    this.stopWorker(id, worker, 'completion');
   }
 
   private updateIdle(): void {
