@@ -243,12 +243,14 @@ async function dispatchQueued(
   requests: DispatchRequest[],
   url: string,
 ): Promise<{ results: DispatchResult[]; warnings: string[] }> {
-  const { dispatchToQueue, unpushedWarnings, unroutedWarnings } =
+  const { dispatchToQueue, newQueueRun, unpushedWarnings, unroutedWarnings } =
     await import('../runtime/nodes/queue-dispatch.js');
   // The relays and the supervisor this run starts inherit the URL, password included.
   const store = ctx.withEnv({ DISPATCH_QUEUE: url }).store;
   const results: DispatchResult[] = [];
-  for (const request of requests) results.push(await dispatchToQueue(store, config, request, url));
+  const run = newQueueRun();
+  for (const request of requests)
+    results.push(await dispatchToQueue(store, config, request, url, run));
   const metas = results.map((result) => result.meta);
   const warnings = [...unpushedWarnings(metas), ...(await unroutedWarnings(url, metas))];
   return { results, warnings };

@@ -33,6 +33,19 @@ export function queueTarget(projectDir: string, url: string): QueueInfo {
   };
 }
 
+/**
+ * What the tasks of one `dispatch run` share: the queue is checked once, and each folder's
+ * repository, origin and commit are looked up once (three git processes a task before), so a
+ * fan-out of a thousand tasks costs neither a thousand connections nor three thousand git runs,
+ * and all its tasks start from the same commit.
+ */
+export interface QueueRun {
+  checked: boolean;
+  targets: Map<string, QueueInfo>;
+}
+
+export const newQueueRun = (): QueueRun => ({ checked: false, targets: new Map() });
+
 /** `--max-cost` / `--max-tokens` for the node: numbers above 0, checked here as the node checks. */
 function queueBudget(request: DispatchRequest): TaskBudget | undefined {
   checkBudgetFlags(request);
@@ -105,13 +118,17 @@ export async function dispatchToQueue(
   config: Config,
   request: DispatchRequest,
   url: string,
+  run: QueueRun = newQueueRun(),
 ): Promise<DispatchResult> {
-  checkQueueUrl(url);
-  const redis = connectRedis(url);
-  try {
-    await pingRedis(redis, url);
-  } finally {
-    redis.disconnect();
+  if (!run.checked) {
+    checkQueueUrl(url);
+    const redis = connectRedis(url);
+    try {
+      await pingRedis(redis, url);
+    } finally {
+      redis.disconnect();
+    }
+    run.checked = true;
   }
   // A capability is the nodes' to resolve: the local config need not offer it.
   const { capability, ...local } = request;
@@ -144,11 +161,16 @@ export async function dispatchToQueue(
   const prepared = prepareDispatch(store, config, { ...here, worktree: false });
   // An alias's budget and verify command here are this machine's: the node's own alias decides.
   const { budget: _budgetNotHere, verify: _verifyNotHere, ...localMeta } = prepared.meta;
+  let target = run.targets.get(prepared.meta.cwd);
+  if (!target) {
+    target = queueTarget(prepared.meta.cwd, url);
+    run.targets.set(prepared.meta.cwd, target);
+  }
   const meta = {
     ...localMeta,
     ...(capability !== undefined ? { capability } : {}),
     queue: {
-      ...queueTarget(prepared.meta.cwd, url),
+      ...target,
       ...(iterate > 0 ? { iterate } : {}),
       ...(budget ? { budget } : {}),
     },
