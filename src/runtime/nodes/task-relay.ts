@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -282,6 +282,14 @@ export class TaskRelay {
     let lastOfferCheck = 0;
     const up = upStream(this.id, this.options.attempt);
     while (!this.stopping) {
+      // Before anything that reads or writes the folder, which fails once it is gone.
+      if (this.folderGone()) {
+        // Removed by hand (rm -rf, a deleted project): nobody here can see the task any more, so
+        // neither its job nor this process should outlive it.
+        this.options.log(`relay: the task's folder ${this.files.taskDir} is gone; cancelling`);
+        await this.cancel();
+        return 143;
+      }
       try {
         for (const { id, message } of await readMessages<UpMessage>(
           this.blocking,
@@ -326,6 +334,11 @@ export class TaskRelay {
       }
     }
     return 143;
+  }
+
+  /** Whether the task's folder (its task.json) is no longer there; a link in its place counts. */
+  private folderGone(): boolean {
+    return lstatSync(`${this.files.taskDir}/task.json`, { throwIfNoEntry: false }) === undefined;
   }
 
   /** Passes a cancel on: a job not taken yet is removed, a running one is told to stop. */
