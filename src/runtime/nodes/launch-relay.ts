@@ -4,6 +4,7 @@ import { DispatchError } from '../../core/errors.js';
 import type { TaskMeta } from '../../core/task/task-meta.js';
 import { loadConfig } from '../config-file.js';
 import { RELAY_ENTRY } from '../package-paths.js';
+import { SMALL_YOUNG_GENERATION } from '../process/young-generation.js';
 import { recordSpawned } from '../spawn/record-spawned.js';
 import type { TaskStore } from '../store/task-store.js';
 import { redactQueueUrl } from './queue-url.js';
@@ -49,20 +50,24 @@ export function launchRelay(
   );
   let child;
   try {
-    child = spawn(process.execPath, [RELAY_ENTRY, store.root, meta.id, String(attempt)], {
-      cwd: store.paths.project,
-      detached: true,
-      stdio: ['ignore', log, log],
-      // The marks every worker carries, so the relay is known as the attempt's process
-      // (attempt-process.ts) and as the task's worker that cancel may signal (worker-identity.ts).
-      env: {
-        ...store.env,
-        DISPATCH_QUEUE_URL: queueUrlFor(meta, store.env),
-        DISPATCH_TASK_ID: meta.id,
-        DISPATCH_TASK_DIR: files.taskDir,
-        DISPATCH_ATTEMPT: String(attempt),
+    child = spawn(
+      process.execPath,
+      [SMALL_YOUNG_GENERATION, RELAY_ENTRY, store.root, meta.id, String(attempt)],
+      {
+        cwd: store.paths.project,
+        detached: true,
+        stdio: ['ignore', log, log],
+        // The marks every worker carries, so the relay is known as the attempt's process
+        // (attempt-process.ts) and as the task's worker that cancel may signal (worker-identity.ts).
+        env: {
+          ...store.env,
+          DISPATCH_QUEUE_URL: queueUrlFor(meta, store.env),
+          DISPATCH_TASK_ID: meta.id,
+          DISPATCH_TASK_DIR: files.taskDir,
+          DISPATCH_ATTEMPT: String(attempt),
+        },
       },
-    });
+    );
   } finally {
     closeSync(log);
   }
