@@ -670,7 +670,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.lingerTimer = undefined;
     if (this.stopped || this.finishing.size === 0) return;
     const grace = this.doneExitGraceMs();
+    // A worker already being stopped is at Infinity: it is not stopped twice.
     const earliest = Math.min(...this.finishing.values()) + grace;
+    if (earliest === Infinity) return;
     this.lingerTimer = this.clock.setTimeout(
       () => {
         this.lingerTimer = undefined;
@@ -715,6 +717,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.log(
       `${id}: the worker was still running ${Math.round(graceMs / 1000)} s after it marked the task done; stopping it`,
     );
+    this.finishing.set(id, Infinity);
     this.stopWorker(id, worker, 'completion');
   }
 
