@@ -101,15 +101,15 @@ export type TaskEvent =
   | { type: 'relay-failed'; time: string; attempt: number; error: string }
   | { type: 'skipped'; time: string; reason: string }
   /**
-   * Processes of the task still running after its worker ended or when it was cancelled or timed
-   * out (a daemon, a tool command in a group of its own), found by their environment and stopped.
-   * At most the first 20 are listed, by pid and the short name the kernel keeps.
-   */
-  /**
    * The worker was still running a grace (DISPATCH_DONE_EXIT_GRACE_MS, a minute) after it marked
    * the task done; the supervisor stopped it. The task stays done.
    */
   | { type: 'stopped-after-done'; time: string; attempt: number; pid: number; graceSeconds: number }
+  /**
+   * Processes of the task still running after its worker ended or when it was cancelled or timed
+   * out (a daemon, a tool command in a group of its own), found by their environment and stopped.
+   * At most the first 20 are listed, by pid and the short name the kernel keeps.
+   */
   | {
       type: 'processes-stopped';
       time: string;

@@ -338,7 +338,7 @@ export class TaskRelay {
 
   /** Whether the task's folder (its task.json) is no longer there; a link in its place counts. */
   private folderGone(): boolean {
-    return lstatSync(`${this.files.taskDir}/task.json`, { throwIfNoEntry: false }) === undefined;
+    return lstatSync(this.files.meta, { throwIfNoEntry: false }) === undefined;
   }
 
   /** Passes a cancel on: a job not taken yet is removed, a running one is told to stop. */

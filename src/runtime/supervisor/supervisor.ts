@@ -644,8 +644,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * Stops a timed-out worker. The supervisor stays until the SIGKILL that may follow is sent: a
-   * worker that ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
+   * Stops a worker that timed out, passed its budget or outlived its task (then what it left, as
+   * `after`). The supervisor stays until the SIGKILL that may follow is sent: a worker that
+   * ignores SIGTERM (or is stopped) would otherwise outlive the supervisor's exit.
    */
   private stopWorker(id: string, pid: number, after: 'timeout' | 'completion' = 'timeout'): void {
     this.pending++;
