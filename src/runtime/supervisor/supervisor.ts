@@ -8,6 +8,7 @@ import { boundText } from '../../core/task/bound-text.js';
 import { readLockOwner, tryLock } from '../lock/file-lock.js';
 import { beat, heartbeatMs, heartbeatStaleMs } from './heartbeat.js';
 import { Notifier } from '../notify/notifier.js';
+import { CollectWhenQuiet } from '../process/collect-when-quiet.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { stopProcessGroup } from '../process/stop-process-group.js';
 import { isTaskWorker, latestWorkerClaim } from '../process/worker-identity.js';
@@ -87,6 +88,11 @@ function onlyLogOrTemp(files: Set<string>): boolean {
   return true;
 }
 
+/** How long a state change waits for others to share its scheduling pass. */
+const SCHEDULE_COALESCE_MS = 20;
+/** How long the tasks' files stay quiet before the supervisor collects its garbage once. */
+const QUIET_MS = 5000;
+
 /**
  * One per `.dispatch/` root: watches every task, records what the files show (questions,
  * acknowledgments, the end) in each task's history, notifies once per event, starts queued tasks
@@ -94,9 +100,6 @@ function onlyLogOrTemp(files: Set<string>): boolean {
  * rewrite dropped, and hands an answer the worker never read to a new worker. It keeps no state
  * the files do not have: killed and restarted, it picks everything up again from the task folders.
  */
-/** How long a state change waits for others to share its scheduling pass. */
-const SCHEDULE_COALESCE_MS = 20;
-
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly known = new Map<string, TaskStatus>();
   /** The tasks whose workers run now, the only ones with an inactivity deadline. */
@@ -142,6 +145,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly verifier: TaskVerifier;
   /** Stops workers past their task's budget or the project's daily one (docs/verify.md). */
   private readonly budgets: BudgetGuard;
+  /** After a burst of file events (a fan-out starting), the heap it grew is collected once. */
+  private readonly quiet = new CollectWhenQuiet(QUIET_MS);
 
   constructor(
     private readonly store: TaskStore,
@@ -175,8 +180,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.options.heartbeatMs ?? heartbeatMs(this.store.env),
     );
     this.watcher = new TasksWatcher(this.store.paths.tasks).start();
-    this.watcher.on('change', ({ id, files }) => this.examine(id, files));
-    this.watcher.on('added', (id) => this.examine(id));
+    this.watcher.on('change', ({ id, files }) => {
+      this.examine(id, files);
+      this.quiet.activity();
+    });
+    this.watcher.on('added', (id) => {
+      this.examine(id);
+      this.quiet.activity();
+    });
     this.watcher.on('removed', (id) => {
       this.known.delete(id);
       this.live.delete(id);
@@ -214,6 +225,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.stopped = true;
     this.watcher?.close();
     this.liveness?.stop();
+    this.quiet.stop();
     for (const timer of [
       this.timeoutTimer,
       this.idleTimer,

@@ -1,6 +1,7 @@
 import { DispatchError } from '../../core/errors.js';
 import { TERMINAL_STATES, hasQuestion } from '../../core/status/state-groups.js';
 import type { TaskStatus } from '../../core/status/task-status.js';
+import { CollectWhenQuiet } from '../process/collect-when-quiet.js';
 import { LivenessCheck } from '../process/liveness-check.js';
 import { supervisorState } from '../supervisor/ensure-supervisor.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -22,6 +23,9 @@ export type WaitOutcome =
   | { kind: 'idle'; tasks: TaskStatus[] }
   /** A watched task's folder was removed while waiting: nothing will ever finish it. */
   | { kind: 'removed'; tasks: TaskStatus[]; removed: string[] };
+
+/** How long a wait goes without file events before it collects its garbage (CollectWhenQuiet). */
+const QUIET_MS = 1000;
 
 /**
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
@@ -100,13 +104,17 @@ export async function waitForAttention(
         signal: options.signal,
         wake: (wake) => {
           const watcher = new TasksWatcher(store.paths.tasks, explicit ? { ids: options.ids } : {});
+          // Reading every task leaves garbage that an armed wait, idle for hours, never collects.
+          const quiet = new CollectWhenQuiet(QUIET_MS);
           watcher.on('change', ({ id }) => {
             refresh(id);
+            quiet.activity();
             wake();
           });
           watcher.on('added', (id) => {
             if (!explicit) watched.add(id);
             refresh(id);
+            quiet.activity();
             wake();
           });
           watcher.start();
@@ -117,6 +125,7 @@ export async function waitForAttention(
               watcher.release(status.id);
           // Events between the first read and the watch starting would be missed: read once more.
           for (const id of watched) refresh(id);
+          quiet.activity();
           const liveness = new LivenessCheck(
             () => statuses.values(),
             (id) => {
@@ -130,6 +139,7 @@ export async function waitForAttention(
           ).start();
           return () => {
             liveness.stop();
+            quiet.stop();
             // Closing the watches takes ~0.05 ms each (100 ms for 1,000 tasks): the caller gets its
             // answer first, and a CLI that exits right after lets the kernel drop them all at once.
             // An event until then only refreshes a status: the wait is already settled.
