@@ -25,7 +25,7 @@ export type WaitOutcome =
   | { kind: 'removed'; tasks: TaskStatus[]; removed: string[] };
 
 /** How long a wait goes without file events before it collects its garbage (CollectWhenQuiet). */
-const QUIET_MS = 1000;
+const QUIET_MS = 100;
 
 /**
  * Resolves as soon as something needs the user: a pending question on any watched task, or a
