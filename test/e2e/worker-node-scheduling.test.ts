@@ -205,6 +205,24 @@ describe('scheduling over worker nodes', () => {
     }
   }, 90_000);
 
+  it('holds max_node_tasks where the user works: a fan-out starts one relay per free slot', async () => {
+    fleet.user.writeConfig(userConfig(['max_node_tasks: 1']));
+    try {
+      const ids = await fanOut('plain', 3, ['sleep: 2', 'done']);
+      const states = await Promise.all(ids.map(async (id) => (await fleet.user.status(id)).state));
+      expect(states.filter((state) => state === 'queued').length).toBeGreaterThanOrEqual(2);
+      await fleet.user.waitForDone(ids, 90_000);
+      const runs = ids
+        .map((id) => ({ start: eventTime(id, 'spawned'), done: doneTime(id) }))
+        .sort((a, b) => a.start - b.start);
+      // Each relay started only once the one before it was done: never two at once.
+      for (let i = 1; i < runs.length; i++)
+        expect(runs[i]!.start).toBeGreaterThanOrEqual(runs[i - 1]!.done);
+    } finally {
+      fleet.user.writeConfig(userConfig());
+    }
+  }, 90_000);
+
   it("holds a fleet limit's max_parallel over all three nodes", async () => {
     const ids = await fanOut('limited', 3, ['sleep: 2', 'done']);
     await fleet.user.waitForDone(ids, 90_000);

@@ -48,7 +48,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
           );
       }
       lines.push(
-        `timeout:  ${c.timeoutMinutes} min${c.stopOnTimeout ? ' (stops the worker)' : ''}; fallback after ${c.fallbackMinutes} min (dispatch ask waits ${c.askSliceSeconds} s per run); max_parallel ${c.maxParallel ?? 'unlimited'}`,
+        `timeout:  ${c.timeoutMinutes} min${c.stopOnTimeout ? ' (stops the worker)' : ''}; fallback after ${c.fallbackMinutes} min (dispatch ask waits ${c.askSliceSeconds} s per run); max_parallel ${c.maxParallel ?? 'unlimited'}, max_node_tasks ${c.maxNodeTasks}`,
       );
       ctx.out(lines.join('\n'));
     });

@@ -2,6 +2,7 @@ import { simBackend } from '../backends/sim-backend.js';
 import { DEFAULT_ASK_SLICE_SECONDS } from '../ipc/ask-wait.js';
 import {
   DEFAULT_FALLBACK_MINUTES,
+  DEFAULT_MAX_NODE_TASKS,
   DEFAULT_TIMEOUT_MINUTES,
   DEFAULT_VERIFY_TIMEOUT_MINUTES,
   SIM_BACKEND,
@@ -27,6 +28,7 @@ export function emptyConfig(file: string | undefined, format: Config['format']):
     aliases: {},
     maxParallel: undefined,
     queue: undefined,
+    maxNodeTasks: DEFAULT_MAX_NODE_TASKS,
     fleetLimits: {},
     timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
     stopOnTimeout: false,

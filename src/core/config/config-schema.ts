@@ -93,6 +93,7 @@ const common = {
     .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
     .optional(),
   fleet_limits: z.record(z.string(), fleetLimitSchema).optional(),
+  max_node_tasks: positiveInt.optional(),
   max_parallel: positiveInt.optional(),
   timeout_minutes: z.number().positive().optional(),
   stop_on_timeout: z.boolean().optional(),

@@ -62,6 +62,8 @@ export interface Config {
   maxParallel: number | undefined;
   /** The Redis queue of worker nodes that `dispatch run` uses when none is given. */
   queue: string | undefined;
+  /** This project's tasks on worker nodes at once: each has a relay process here. */
+  maxNodeTasks: number;
   /** Per model, alias or capability: limits a node applies to that queue for the whole fleet. */
   fleetLimits: Record<string, FleetLimit>;
   timeoutMinutes: number;
@@ -78,6 +80,11 @@ export interface Config {
 }
 
 export const DEFAULT_TIMEOUT_MINUTES = 30;
+/**
+ * A task on worker nodes is followed here by a relay process of about 80 MiB: 32 of them hold
+ * 2.5 GiB, where a fan-out of a thousand without a limit would ask for 80 GiB at once.
+ */
+export const DEFAULT_MAX_NODE_TASKS = 32;
 export const DEFAULT_FALLBACK_MINUTES = 3;
 export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 10;
 

@@ -217,7 +217,7 @@ function schemaError(
 
 function allowedKeys(path: string[]): string | undefined {
   if (path.length === 0)
-    return 'default, backends, models, aliases, max_parallel, queue, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, daily_budget, notify (or the old format: default, agents)';
+    return 'default, backends, models, aliases, max_parallel, queue, max_node_tasks, fleet_limits, timeout_minutes, stop_on_timeout, fallback_minutes, ask_slice_seconds, verify_timeout_minutes, daily_budget, notify (or the old format: default, agents)';
   const [section] = path;
   if (section === 'fleet_limits') return 'max_parallel, rate_limit';
   if (section === 'backends' || section === 'agents') return 'command, type, isolate, max_parallel';
@@ -378,6 +378,7 @@ function applyCommon(config: Config, input: NewConfigInput | OldConfigInput): vo
   config.default = input.default;
   config.maxParallel = input.max_parallel;
   config.queue = input.queue;
+  if (input.max_node_tasks !== undefined) config.maxNodeTasks = input.max_node_tasks;
   for (const [name, limit] of Object.entries(input.fleet_limits ?? {}))
     config.fleetLimits[name] = {
       maxParallel: limit.max_parallel,

@@ -15,6 +15,8 @@ export interface SchedulableTask {
   alias: string | undefined;
   /** The backend that runs it, for the backend's own parallel limit. */
   backend?: string;
+  /** Sent to worker nodes: followed by a local relay process, under the node-task limit. */
+  onNode?: boolean;
   /**
    * For a task dispatched by capability that has not started yet: the aliases that can run it,
    * in order of preference. The first with a free slot is assigned when it starts.
@@ -31,6 +33,8 @@ export interface ScheduleLimits {
   aliasMaxParallel: Record<string, number | undefined>;
   /** Per backend name (claude backends have a default: docs/backends.md). */
   backendMaxParallel?: Record<string, number | undefined>;
+  /** Tasks on worker nodes at once (`max_node_tasks`); each has a relay process here. */
+  maxNodeTasks?: number;
 }
 
 export interface SchedulePlan {
@@ -61,7 +65,7 @@ export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[]
 
 /**
  * Decides which queued tasks start now: by priority, then first come first served, while the
- * root's, the task's and its alias's parallel limits allow, once every dependency is done. A task
+ * root's, the task's, its alias's and (for a task on worker nodes) the node-task limits allow, once every dependency is done. A task
  * dispatched by capability takes the first of its candidate aliases with a free slot. Pure: the
  * runtime applies the plan under the scheduler lock.
  */
@@ -82,6 +86,7 @@ export function planStarts(
     if (isLive(task.state) && task.backend)
       runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);
   }
+  let onNodes = tasks.filter((task) => isLive(task.state) && task.onNode).length;
   const backendLimit = (backend: string | undefined) =>
     backend === undefined ? undefined : limits.backendMaxParallel?.[backend];
   const aliasFree = (alias: string) => {
@@ -118,6 +123,13 @@ export function planStarts(
       );
       continue;
     }
+    if (task.onNode && limits.maxNodeTasks !== undefined && onNodes >= limits.maxNodeTasks) {
+      plan.waiting.set(
+        task.id,
+        `all ${limits.maxNodeTasks} node-task slots busy (max_node_tasks: each is followed by a relay process here)`,
+      );
+      continue;
+    }
     const perBackend = backendLimit(task.backend);
     if (perBackend !== undefined && (runningByBackend.get(task.backend ?? '') ?? 0) >= perBackend) {
       plan.waiting.set(task.id, `all ${perBackend} slots of backend ${task.backend} busy`);
@@ -137,6 +149,7 @@ export function planStarts(
     }
     plan.start.push(task.id);
     running++;
+    if (task.onNode) onNodes++;
     if (alias !== undefined) runningByAlias.set(alias, (runningByAlias.get(alias) ?? 0) + 1);
     if (task.backend !== undefined)
       runningByBackend.set(task.backend, (runningByBackend.get(task.backend) ?? 0) + 1);

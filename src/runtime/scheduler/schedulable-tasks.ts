@@ -122,6 +122,7 @@ export function schedulableTasks(
       alias: meta?.alias,
       // A task on a queue of worker nodes runs on a node, under the node's own limits.
       ...(meta?.backend !== undefined && !meta.queue ? { backend: meta.backend } : {}),
+      ...(meta?.queue ? { onNode: true } : {}),
       ...(byCapability && meta?.capability
         ? {
             capability: meta.capability,
@@ -142,5 +143,6 @@ export function scheduleLimits(config: Config): ScheduleLimits {
     backendMaxParallel: Object.fromEntries(
       Object.values(config.backends).map((backend) => [backend.name, backend.maxParallel]),
     ),
+    maxNodeTasks: config.maxNodeTasks,
   };
 }

@@ -162,11 +162,15 @@ async function spawnThrough(
   finishLaunch(store, meta, attempt, spawnWrapper(launch));
 }
 
-/** Whether a parallel limit (overall, per task or per alias) applies to the task. */
+/**
+ * Whether a parallel limit (overall, per task, per alias or backend) applies to the task. One
+ * always does to a task on worker nodes: the node-task limit (max_node_tasks).
+ */
 export function hasSlotLimit(meta: TaskMeta, config: Config): boolean {
   const aliasLimit = meta.alias ? config.aliases[meta.alias]?.maxParallel : undefined;
   const backendLimit = meta.queue ? undefined : config.backends[meta.backend]?.maxParallel;
   return (
+    meta.queue !== undefined ||
     config.maxParallel !== undefined ||
     meta.maxParallel !== undefined ||
     aliasLimit !== undefined ||

@@ -153,11 +153,18 @@ describe('parseConfig: new format', () => {
       expect(empty.models).toEqual({ sim: SIM });
       expect(empty.backends).toEqual({ sim: SIM_BACKEND });
       expect(empty.maxParallel).toBeUndefined();
+      expect(empty.maxNodeTasks).toBe(32);
       expect(empty.timeoutMinutes).toBe(30);
       expect(empty.fallbackMinutes).toBe(3);
       expect(empty.stopOnTimeout).toBe(false);
       expect(empty.notify).toEqual({ desktop: false, hooks: {} });
     }
+  });
+
+  it('reads max_node_tasks, and refuses a limit below one', () => {
+    expect(parseConfig(yaml('max_node_tasks: 8'), FILE).maxNodeTasks).toBe(8);
+    const error = configError(yaml('# settings', 'max_node_tasks: 0'));
+    expect(error.message).toContain(`${FILE}: max_node_tasks:`);
   });
 
   it('trims commands', () => {

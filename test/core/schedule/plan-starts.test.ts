@@ -285,3 +285,34 @@ describe("a backend's parallel limit", () => {
     expect(plan.waiting.get('c4')).toBe('all 3 slots of backend claude busy');
   });
 });
+
+describe('the node-task limit (max_node_tasks)', () => {
+  it('holds tasks on worker nodes while that many relays run, not local tasks', () => {
+    const plan = planStarts(
+      [
+        task('n1', { state: 'running', onNode: true }),
+        task('n2', { state: 'waiting', onNode: true }),
+        task('local', { state: 'running' }),
+        task('n3', { onNode: true }),
+        task('n4', { onNode: true }),
+        task('here'),
+      ],
+      { maxParallel: undefined, aliasMaxParallel: {}, maxNodeTasks: 3 },
+    );
+    expect(plan.start).toEqual(['n3', 'here']);
+    expect(plan.waiting.get('n4')).toBe(
+      'all 3 node-task slots busy (max_node_tasks: each is followed by a relay process here)',
+    );
+  });
+
+  it('starts none of a fan-out beyond the limit in one pass', () => {
+    const tasks = Array.from({ length: 50 }, (_, i) => task(`n${i}`, { onNode: true }));
+    const plan = planStarts(tasks, {
+      maxParallel: undefined,
+      aliasMaxParallel: {},
+      maxNodeTasks: 32,
+    });
+    expect(plan.start).toHaveLength(32);
+    expect(plan.waiting.size).toBe(18);
+  });
+});
