@@ -248,7 +248,7 @@ async function dispatchQueued(
   // The relays and the supervisor this run starts inherit the URL, password included.
   const store = ctx.withEnv({ DISPATCH_QUEUE: url }).store;
   const results: DispatchResult[] = [];
-  const run = newQueueRun();
+  const run = newQueueRun(requests.length);
   for (const request of requests)
     results.push(await dispatchToQueue(store, config, request, url, run));
   const metas = results.map((result) => result.meta);

@@ -42,9 +42,19 @@ export function queueTarget(projectDir: string, url: string): QueueInfo {
 export interface QueueRun {
   checked: boolean;
   targets: Map<string, QueueInfo>;
+  /**
+   * Whether the run dispatches several tasks. Their relays are then left to the supervisor, as a
+   * local fan-out's workers are: a scheduling pass per task here would read every task again
+   * and start each relay from this process before `dispatch run` could return.
+   */
+  fanOut: boolean;
 }
 
-export const newQueueRun = (): QueueRun => ({ checked: false, targets: new Map() });
+export const newQueueRun = (tasks = 1): QueueRun => ({
+  checked: false,
+  targets: new Map(),
+  fanOut: tasks > 1,
+});
 
 /** `--max-cost` / `--max-tokens` for the node: numbers above 0, checked here as the node checks. */
 function queueBudget(request: DispatchRequest): TaskBudget | undefined {
@@ -176,5 +186,10 @@ export async function dispatchToQueue(
     },
   };
   // The local scheduler starts the relay: `--after` and `max_parallel` hold as for a local task.
-  return createAndStart(store, config, { ...prepared, meta, candidates: undefined });
+  return createAndStart(
+    store,
+    config,
+    { ...prepared, meta, candidates: undefined },
+    { schedule: !run.fanOut },
+  );
 }

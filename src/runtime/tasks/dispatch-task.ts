@@ -73,14 +73,18 @@ function resultOf(store: TaskStore, one: ReturnType<typeof createOne>): Dispatch
   };
 }
 
-/** Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait. */
+/**
+ * Creates a prepared task (with its worktree) and starts it unless the scheduler makes it wait.
+ * `schedule: false` leaves one that waits to the supervisor's pass (part of a fan-out).
+ */
 export function createAndStart(
   store: TaskStore,
   config: Config,
   prepared: PreparedDispatch,
+  options: { schedule: boolean } = { schedule: true },
 ): DispatchResult {
   const one = createOne(store, config, prepared);
-  if (one.scheduled) scheduleSoon(store, config);
+  if (one.scheduled && options.schedule) scheduleSoon(store, config);
   return resultOf(store, one);
 }
 
