@@ -50,8 +50,10 @@ export const waitOperation = defineOperation({
   run: async (ctx, input, { signal }): Promise<WaitResult> => {
     await ctx.prepare();
     const store = ctx.store;
-    superviseIfActive(ctx, store.statuses());
+    const all = store.statuses();
+    superviseIfActive(ctx, all);
     const outcome = await waitForAttention(store, {
+      statuses: all,
       ids: input.ids && input.ids.length > 0 ? input.ids : undefined,
       timeoutMs: input.timeoutSeconds !== undefined ? input.timeoutSeconds * 1000 : undefined,
       signal,

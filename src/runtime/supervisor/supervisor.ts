@@ -179,7 +179,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       () => this.beat(),
       this.options.heartbeatMs ?? heartbeatMs(this.store.env),
     );
-    this.watcher = new TasksWatcher(this.store.paths.tasks).start();
+    this.watcher = new TasksWatcher(this.store.paths.tasks);
     this.watcher.on('change', ({ id, files }) => {
       this.examine(id, files);
       this.quiet.activity();
@@ -196,7 +196,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.budgets.forget(id);
       this.activity.delete(id);
     });
-    for (const id of this.store.listIds()) this.examine(id);
+    // Each task is examined before its folders are watched, so finished ones never are...
+    this.watcher.start((id) => this.examine(id));
+    // ...and a live one that changed in between is examined once more, now that it is watched.
+    for (const id of this.watcher.watchedIds()) this.examine(id);
     this.scheduleQueued();
     this.liveness = new LivenessCheck(
       () => this.known.values(),

@@ -15,6 +15,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** How often to check that running workers still exist (a killed wrapper leaves no file). */
   livenessMs?: number;
+  /** Every task's status, when the caller has just read them (TaskStore.statuses). */
+  statuses?: TaskStatus[];
 }
 
 export type WaitOutcome =
@@ -39,12 +41,17 @@ export async function waitForAttention(
   const explicit = options.ids && options.ids.length > 0;
   if (explicit) for (const id of options.ids ?? []) store.require(id);
   const statuses = new Map<string, TaskStatus>();
-  for (const id of explicit ? (options.ids ?? []) : store.listIds()) {
-    try {
-      statuses.set(id, store.status(id));
-    } catch {
-      // vanished
+  if (explicit) {
+    for (const id of options.ids ?? []) {
+      try {
+        statuses.set(id, store.status(id));
+      } catch {
+        // vanished
+      }
     }
+  } else {
+    // Finished tasks come from the status index: 10,000 of them are not read again.
+    for (const status of options.statuses ?? store.statuses()) statuses.set(status.id, status);
   }
   // Without ids: the tasks still unfinished now, plus any that appear while waiting.
   const watched = new Set(
@@ -117,12 +124,17 @@ export async function waitForAttention(
             quiet.activity();
             wake();
           });
-          watcher.start();
           // Finished tasks that are not waited for cost no watches (10,000 of them would exhaust
           // the user's inotify limit); a new attempt of one shows in tasks/ and is watched again.
-          for (const status of statuses.values())
-            if (!watched.has(status.id) && TERMINAL_STATES.has(status.state))
-              watcher.release(status.id);
+          const finished = (id: string) => {
+            const state = statuses.get(id)?.state;
+            return !watched.has(id) && state !== undefined && TERMINAL_STATES.has(state);
+          };
+          watcher.start((id) => {
+            if (finished(id)) watcher.release(id);
+          });
+          // Nothing is asked of them any more (they have no question, and are no run waited for).
+          for (const id of [...statuses.keys()]) if (finished(id)) statuses.delete(id);
           // Events between the first read and the watch starting would be missed: read once more.
           for (const id of watched) refresh(id);
           quiet.activity();

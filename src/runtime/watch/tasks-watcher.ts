@@ -45,7 +45,14 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
     return this.pollTimer !== undefined;
   }
 
-  start(): this {
+  /**
+   * Watches tasks/, then each task's folders. `examineFirst` sees each task once tasks/ is
+   * watched and before its own folders are: a task it releases (finished) is never watched, so a
+   * root of 10,000 finished tasks does not hold 20,000 watches even while starting (over the
+   * 8,192 many systems allow a user, which would leave it polling for good). A task that changes
+   * after it was examined is seen through tasks/ (see release), or, live, through its watches.
+   */
+  start(examineFirst?: (id: string) => void): this {
     try {
       this.rootWatcher = watch(this.tasksDir, (_event, name) => {
         if (name && !name.startsWith('.') && isValidTaskId(name)) this.syncTask(name.toString());
@@ -54,7 +61,10 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
     } catch {
       this.fallBackToPolling();
     }
-    for (const id of this.wantedIds()) this.watchTask(id);
+    for (const id of this.wantedIds()) {
+      examineFirst?.(id);
+      if (!this.released.has(id)) this.watchTask(id);
+    }
     return this;
   }
 
@@ -78,9 +88,8 @@ export class TasksWatcher extends EventEmitter<TasksWatcherEvents> {
    * touches the folder (see touchTaskFolder).
    */
   release(id: string): void {
-    const list = this.watchers.get(id);
-    if (!list || this.polling) return;
-    for (const watcher of list) watcher.close();
+    if (this.polling) return;
+    for (const watcher of this.watchers.get(id) ?? []) watcher.close();
     this.watchers.delete(id);
     this.released.add(id);
   }

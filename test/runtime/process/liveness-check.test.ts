@@ -26,11 +26,13 @@ async function ended(): Promise<number> {
 }
 
 /**
- * A zombie: `sh` starts `sleep 0` in the background and then becomes `sleep 30`, which never
- * reaps it. Resolves once the process table shows it ended.
+ * A zombie: `sh` starts `sleep 1` in the background and then becomes `sleep 30`, which never
+ * reaps it. Resolves once the process table shows it ended. The second it sleeps is what makes it
+ * end after the exec: one that ended before could be reaped by `sh` itself (seen on a busy
+ * machine with `sleep 0`), and would never show as a zombie.
  */
 async function zombie(): Promise<number> {
-  const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], {
+  const child = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   children.push(child);
