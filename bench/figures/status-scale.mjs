@@ -1,5 +1,5 @@
-// Figure 4: `dispatch status --json` and `dispatch list` over N finished task folders written
-// straight to disk. The files are copied from a real task that `dispatch run` made in the same
+// Figure 4: `dispatch status --json`, `dispatch list` and `dispatch wait` over N finished task
+// folders written straight to disk. The files are copied from a real task that `dispatch run` made in the same
 // run (task.json, prompt.md, worker.log, output.md, events.jsonl), so the format is exactly the
 // current one; only ids, times and outcomes vary: 80% done (a fifth of them after a
 // question and answer), 15% failed, 5% blocked on a question their dead worker left.
@@ -97,8 +97,14 @@ export async function statusScale(sandbox, { folders, reps }) {
   const template = await realTemplate(sandbox, project);
   for (let i = 0; i < folders; i++) writeTask(project, template, i, sandbox.env);
 
-  const commands = { status: ['status', '--json'], list: ['list'] };
-  const times = { status: [], list: [] };
+  // `wait` with no ids reads every task too: here it answers at once with the blocked ones.
+  const commands = {
+    status: ['status', '--json'],
+    list: ['list'],
+    wait: ['wait', '--json', '--timeout', '60'],
+  };
+  const blocked = Array.from({ length: folders }, (_, i) => i).filter((i) => i % 20 === 7).length;
+  const times = { status: [], list: [], wait: [] };
   // `node -e 0` runs alternately with the commands, so load drift hits both alike.
   const floor = [];
   for (let rep = 0; rep <= reps; rep++) {
@@ -108,9 +114,14 @@ export async function statusScale(sandbox, { folders, reps }) {
       const run = await sandbox.cliOk(project, args);
       // `list` prints a header line above the tasks.
       const shown =
-        key === 'status' ? JSON.parse(run.stdout).length : run.stdout.trim().split('\n').length - 1;
-      if (shown !== folders)
-        throw new Error(`dispatch ${args.join(' ')} showed ${shown} of ${folders}`);
+        key === 'status'
+          ? JSON.parse(run.stdout).length
+          : key === 'wait'
+            ? JSON.parse(run.stdout).tasks.length
+            : run.stdout.trim().split('\n').length - 1;
+      const expected = key === 'wait' ? blocked : folders;
+      if (shown !== expected)
+        throw new Error(`dispatch ${args.join(' ')} showed ${shown} of ${expected}`);
       // The first round warms the page cache and is not counted.
       if (rep > 0) times[key].push(run.ms);
     }
