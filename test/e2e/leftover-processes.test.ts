@@ -37,6 +37,10 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
+/** Whether the supervisor has recorded the leftovers it stopped (after they were gone). */
+const stopRecorded = (id: string): boolean =>
+  sandbox.events(id).some((e) => e.type === 'processes-stopped');
+
 function processGroup(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
@@ -87,7 +91,8 @@ describe.skipIf(!linux)('processes a worker leaves behind', () => {
     expect((await sandbox.status(id)).state).toBe('done');
     await waitForCondition(
       sandbox.taskDir(id),
-      () => (children.every((pid) => !isAlive(pid)) ? true : undefined),
+      // The record is written once they are gone: wait for both.
+      () => (children.every((pid) => !isAlive(pid)) && stopRecorded(id) ? true : undefined),
       15_000,
       () => `still running: ${children.filter(isAlive).join(', ')}`,
     );
@@ -106,7 +111,8 @@ describe.skipIf(!linux)('processes a worker leaves behind', () => {
     expect(isAlive(worker)).toBe(true);
     await waitForCondition(
       sandbox.taskDir(id),
-      () => ([worker, ...children].every((pid) => !isAlive(pid)) ? true : undefined),
+      () =>
+        [worker, ...children].every((pid) => !isAlive(pid)) && stopRecorded(id) ? true : undefined,
       20_000,
       () => `still running: ${[worker, ...children].filter(isAlive).join(', ')}`,
     );

@@ -197,7 +197,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.activity.delete(id);
     });
     // Each task is examined before its folders are watched, so finished ones never are...
-    this.watcher.start((id) => this.examine(id));
+    let examined = 0;
+    this.watcher.start((id) => {
+      this.examine(id);
+      examined++;
+    });
     // ...and a live one that changed in between is examined once more, now that it is watched.
     for (const id of this.watcher.watchedIds()) this.examine(id);
     this.scheduleQueued();
@@ -214,7 +218,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.options.livenessMs ?? 2000,
     );
     this.updateIdle();
-    this.log(`supervising ${this.store.root} (${this.known.size} tasks)`);
+    this.log(`supervising ${this.store.root} (${examined} tasks, ${this.known.size} not finished)`);
     return true;
   }
 
@@ -384,6 +388,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       } else {
         this.finishing.delete(id);
         this.watcher?.release(id);
+        // Nothing more happens in it but a new attempt, which is examined afresh: 10,000
+        // finished tasks are not kept (and marked by every garbage collection) for good.
+        this.known.delete(id);
+        this.activity.delete(id);
       }
     } else this.finishing.delete(id);
     this.armTimeouts();
