@@ -1,6 +1,6 @@
 // Figure 4: `dispatch status --json`, `dispatch list` and `dispatch wait` over N finished task
-// folders written straight to disk. The files are copied from a real task that `dispatch run` made in the same
-// run (task.json, prompt.md, worker.log, output.md, events.jsonl), so the format is exactly the
+// folders written straight to disk. The files are copied from a real task that `dispatch run` made
+// in the same run (task.json, prompt.md, worker.log, output.md, events.jsonl), so the format is exactly the
 // current one; only ids, times and outcomes vary: 80% done (a fifth of them after a
 // question and answer), 15% failed, 5% blocked on a question their dead worker left.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,10 +43,13 @@ async function realTemplate(sandbox, project) {
   return template;
 }
 
+/** What the i-th task is: 5% blocked on a question, 15% failed, the rest done. */
+const kindOf = (i) => (i % 20 === 7 ? 'blocked' : i % 20 < 3 ? 'failed' : 'done');
+
 function writeTask(project, template, i, env) {
   const id = `task-${String(i).padStart(5, '0')}`;
   const dir = taskDir(project, id);
-  const kind = i % 20 === 7 ? 'blocked' : i % 20 < 3 ? 'failed' : 'done';
+  const kind = kindOf(i);
   const asked = kind === 'blocked' || i % 5 === 1;
   const t = (offsetMs) => new Date(Date.UTC(2026, 0, 1) + i * 60_000 + offsetMs).toISOString();
   const items = ['Read the request', 'Review the code', 'Write the summary'];
@@ -103,7 +106,9 @@ export async function statusScale(sandbox, { folders, reps }) {
     list: ['list'],
     wait: ['wait', '--json', '--timeout', '60'],
   };
-  const blocked = Array.from({ length: folders }, (_, i) => i).filter((i) => i % 20 === 7).length;
+  const blocked = Array.from({ length: folders }, (_, i) => kindOf(i)).filter(
+    (kind) => kind === 'blocked',
+  ).length;
   const times = { status: [], list: [], wait: [] };
   // `node -e 0` runs alternately with the commands, so load drift hits both alike.
   const floor = [];

@@ -65,9 +65,9 @@ export function queueOrder(tasks: readonly SchedulableTask[]): SchedulableTask[]
 
 /**
  * Decides which queued tasks start now: by priority, then first come first served, while the
- * root's, the task's, its alias's and (for a task on worker nodes) the node-task limits allow, once every dependency is done. A task
- * dispatched by capability takes the first of its candidate aliases with a free slot. Pure: the
- * runtime applies the plan under the scheduler lock.
+ * root's, the task's, its alias's, its backend's and (on worker nodes) the node-task limits allow,
+ * once every dependency is done. A task dispatched by capability takes the first of its candidate
+ * aliases with a free slot. Pure: the runtime applies the plan under the scheduler lock.
  */
 export function planStarts(
   tasks: readonly SchedulableTask[],
